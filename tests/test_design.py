@@ -1,0 +1,193 @@
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.dummy import DummyRegressor
+from sklearn.linear_model import Lasso
+from sklearn.model_selection import KFold
+
+from mlcrystal.design import (PAPER_RESULT, BootstrapResult, benchmark_models, bootstrap_lasso,
+                              coefficient_path, compare_with_paper, cross_validated_scores, cv_splitters,
+                              leakage, leave_one_out_r2, paper_lasso, paper_split_leakage, rank_design_rules,
+                              standardised_coefficients, standardised_lasso_cv)
+
+
+@pytest.fixture(scope="module")
+def study():
+    from mlcrystal.datasets import load_youngs_modulus
+    from mlcrystal.features import paper_design_matrix
+
+    df = load_youngs_modulus(clean=False)
+    return df, paper_design_matrix(df)
+
+
+@pytest.fixture(scope="module")
+def result(study):
+    df, X = study
+    return paper_lasso(X, df.E_GPa)
+
+
+def test_paper_lasso_replicates_the_study(result):
+    assert result.alpha == pytest.approx(PAPER_RESULT["alpha"], abs=1e-4)
+    assert result.test_r2 == pytest.approx(PAPER_RESULT["test_r2"], abs=1e-3)
+    assert result.intercept == pytest.approx(PAPER_RESULT["intercept"], abs=5e-3)
+    assert result.mae_train == pytest.approx(PAPER_RESULT["mae_train"], abs=5e-3)
+    assert result.mae_test == pytest.approx(PAPER_RESULT["mae_test"], abs=5e-3)
+    assert set(result.coefficients.index) == set(PAPER_RESULT["coefficients"])
+    for name, value in PAPER_RESULT["coefficients"].items():
+        assert result.coefficients[name] == pytest.approx(value, abs=1e-3)
+    # sorted from most positive to most negative
+    assert result.coefficients.index[0] == "fr_Al_OH"
+    assert result.coefficients.index[-1] == "fr_benzene"
+
+
+def test_paper_lasso_path_and_split(result):
+    assert len(result.path) == 50
+    best = result.path.loc[result.path.alpha == result.alpha].iloc[0]
+    assert best.n_nonzero == pytest.approx(8.0)
+    assert best.score == pytest.approx(0.0)
+    assert result.plain_cv_alpha < result.alpha
+    assert len(result.y_test) == 79 and len(result.y_train) == 314
+    assert result.pred_test.shape == result.y_test.shape
+
+
+def test_compare_with_paper(result):
+    table = compare_with_paper(result)
+    assert table.difference.abs().max() < 5e-3
+    assert table.loc["coef fr_benzene", "study"] == -1.566
+    with pytest.raises(ValueError, match="PaperLassoResult"):
+        compare_with_paper("not a result")
+
+
+def test_coefficient_path(study):
+    df, X = study
+    alphas = np.linspace(0.5, 1.0, 21)
+    path = coefficient_path(X, df.E_GPa, alphas)
+    assert path.shape[0] == 21
+    # at alpha = 0.75, next to the study's 0.7543, exactly the study's 7 fragments are selected
+    at_075 = path.loc[0.75]
+    assert set(at_075[at_075 != 0].index) == set(PAPER_RESULT["coefficients"])
+    nnz = (path != 0).sum(axis=1).to_numpy()
+    assert nnz[0] >= nnz[-1]
+    # fr_benzene is selected and negative over the whole range; fr_Ar_OH vanishes at 1.0
+    assert (path.fr_benzene < 0).all()
+    assert path.loc[1.0, "fr_Ar_OH"] == 0
+
+
+def test_paper_lasso_bad_input():
+    X = pd.DataFrame({"a": np.arange(20.0)})
+    with pytest.raises(ValueError, match="DataFrame"):
+        paper_lasso(X.to_numpy(), np.arange(20.0))
+    with pytest.raises(ValueError, match="one value per row"):
+        paper_lasso(X, np.arange(19.0))
+    with pytest.raises(ValueError, match="NaN"):
+        paper_lasso(X, np.r_[np.arange(19.0), np.nan])
+    with pytest.raises(ValueError, match="positive"):
+        paper_lasso(X, np.arange(20.0), alphas=[-1.0])
+    with pytest.raises(ValueError, match="test_size"):
+        paper_lasso(X, np.arange(20.0), test_size=1.5)
+    with pytest.raises(ValueError, match="at least 10"):
+        paper_lasso(X.iloc[:5], np.arange(5.0))
+
+
+def test_paper_lasso_recovers_a_planted_signal():
+    rng = np.random.default_rng(1)
+    X = pd.DataFrame(rng.integers(0, 4, size=(200, 12)), columns=[f"f{i}" for i in range(12)])
+    y = 10 + 3.0 * X.f0 - 2.0 * X.f1 + rng.normal(0, 0.3, 200)
+    res = paper_lasso(X, y, target_nonzero=2)
+    assert set(res.coefficients.index) == {"f0", "f1"}
+    assert res.test_r2 > 0.9
+
+
+def test_standardised_lasso_cv_and_coefficients():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.integers(0, 5, size=(120, 4)), columns=list("abcd"))
+    y = 4.0 * X.a - 1.5 * X.c + rng.normal(0, 0.1, 120)
+    model = standardised_lasso_cv(n_splits=5, n_repeats=2, random_state=0).fit(X, y)
+    coefs = standardised_coefficients(model, X.columns)
+    assert coefs["a"] == pytest.approx(4.0, abs=0.1)
+    assert coefs["c"] == pytest.approx(-1.5, abs=0.1)
+    with pytest.raises(ValueError, match="column names"):
+        standardised_coefficients(model, ["a"])
+
+
+def test_leakage():
+    assert leakage(["a", "a", "b", "c"], [0, 3], [1, 2]) == 0.5
+    assert leakage(list("abcd"), [0, 1], [2, 3]) == 0.0
+    with pytest.raises(ValueError, match="empty"):
+        leakage(["a"], [0], [])
+
+
+def test_paper_split_leakage_on_study(study):
+    df, X = study
+    share = paper_split_leakage(X, {"compound": df.smiles, "paper": df.doi.str.strip().str.lower()})
+    assert 0.4 < share["compound"] < 1.0
+    assert share["paper"] > share["compound"]
+    with pytest.raises(ValueError, match="expected 393"):
+        paper_split_leakage(X, {"bad": ["x"]})
+
+
+def test_cross_validated_scores_and_splitters():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.normal(size=60)})
+    y = 2 * X.a.to_numpy() + rng.normal(0, 0.1, 60)
+    splitters = cv_splitters({"by block": np.repeat(np.arange(6), 10)}, n_splits=3)
+    scores = cross_validated_scores({"mean": DummyRegressor(), "lasso": Lasso(alpha=0.01)}, X, y, splitters)
+    assert len(scores) == 4
+    s = scores.set_index(["scheme", "model"]).r2
+    assert s[("3-fold, shuffled", "lasso")] > 0.95
+    assert s[("3-fold, shuffled", "mean")] < 0.0
+
+
+def test_leave_one_out_r2_mean_predictor_is_negative():
+    X = pd.DataFrame({"a": np.arange(15.0)})
+    y = np.arange(15.0)
+    # LOO of the mean predictor is always below zero (the left-out value pulls the mean away)
+    assert leave_one_out_r2(DummyRegressor(), X, y) < 0
+    assert leave_one_out_r2(Lasso(alpha=0.001), X, y) == pytest.approx(1.0, abs=1e-3)
+
+
+def test_benchmark_models_names():
+    models = benchmark_models()
+    assert models["LASSO, study alpha"].alpha == PAPER_RESULT["alpha"]
+    assert len(models) == 4
+
+
+def test_bootstrap_lasso_and_rules():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.integers(0, 3, size=(80, 4)), columns=list("abcd"))
+    y = 3.0 * X.a - 2.0 * X.b + rng.normal(0, 0.5, 80)
+    boot = bootstrap_lasso(X, y, alpha=0.05, n_boot=30, random_state=0)
+    assert boot.coefficients.shape == (30, 4)
+    freq = boot.selection_frequency()
+    assert freq["a"] == 1.0 and freq["b"] == 1.0
+    assert np.nanmedian(boot.oob_r2) > 0.8
+    rules = rank_design_rules(pd.Series({"a": 3.0, "b": -2.0, "c": 0.5}), boot)
+    assert rules.loc["a", "confidence"] == "high"
+    assert rules.loc["b", "effect"] == "lowers E"
+    assert rules.loc["c", "same_sign"] < 1.0
+    # same seed, same result
+    again = bootstrap_lasso(X, y, alpha=0.05, n_boot=30, random_state=0)
+    pd.testing.assert_frame_equal(boot.coefficients, again.coefficients)
+
+
+def test_bootstrap_lasso_grouped_keeps_groups_together():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.integers(0, 3, size=(40, 2)), columns=["a", "b"])
+    y = X.a.to_numpy() * 1.0
+    groups = np.repeat(np.arange(10), 4)
+    boot = bootstrap_lasso(X, y, alpha=0.01, n_boot=5, groups=groups, random_state=3)
+    assert boot.coefficients.shape == (5, 2)
+    with pytest.raises(ValueError, match="one per row"):
+        bootstrap_lasso(X, y, groups=groups[:5])
+    with pytest.raises(ValueError, match="n_boot"):
+        bootstrap_lasso(X, y, n_boot=0)
+
+
+def test_rank_design_rules_bad_input():
+    boot = BootstrapResult(pd.DataFrame({"a": [1.0]}), np.zeros(1))
+    with pytest.raises(ValueError, match="BootstrapResult"):
+        rank_design_rules(pd.Series({"a": 1.0}), "boot")
+    with pytest.raises(ValueError, match="not among"):
+        rank_design_rules(pd.Series({"z": 1.0}), boot)
+    with pytest.raises(ValueError, match="low <= high"):
+        rank_design_rules(pd.Series({"a": 1.0}), boot, high=0.2, low=0.5)
