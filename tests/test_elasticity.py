@@ -1,0 +1,302 @@
+"""Tests for mlcrystal.elasticity: directional Young's modulus and anisotropy."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.spatial.transform import Rotation
+
+from mlcrystal import elasticity as el
+
+
+def cubic_stiffness(c11, c12, c44):
+    C = np.zeros((6, 6))
+    C[:3, :3] = c12
+    C[np.arange(3), np.arange(3)] = c11
+    C[np.arange(3, 6), np.arange(3, 6)] = c44
+    return C
+
+
+# copper, GPa (a textbook cubic crystal)
+CU = cubic_stiffness(168.4, 121.4, 75.4)
+
+# a monoclinic-like tensor with every usual coupling (valid, positive definite)
+LOW_SYMMETRY = np.array([
+    [12.0, 5.0, 4.0, 0.0, 1.2, 0.0],
+    [5.0, 20.0, 6.0, 0.0, -0.8, 0.0],
+    [4.0, 6.0, 35.0, 0.0, 2.0, 0.0],
+    [0.0, 0.0, 0.0, 4.0, 0.0, 0.6],
+    [1.2, -0.8, 2.0, 0.0, 6.0, 0.0],
+    [0.0, 0.0, 0.0, 0.6, 0.0, 3.0],
+])
+
+
+def test_study_bending_moduli_are_the_published_values():
+    assert dict(el.STUDY_BENDING_MODULI_GPA) == {1: 1.92, 2: 0.602, 3: 0.677, 4: 1.83, 5: 1.25,
+                                                 7: 3.55, 8: 2.29, 9: 0.664, 10: 1.83}
+    assert 6 not in el.STUDY_BENDING_MODULI_GPA
+    with pytest.raises(TypeError):
+        el.STUDY_BENDING_MODULI_GPA[6] = 1.0  # read-only
+
+
+# --------------------------------------------------------------------------
+# isotropic and cubic crystals: textbook values
+# --------------------------------------------------------------------------
+
+def test_isotropic_stiffness_lame_constants():
+    C = el.isotropic_stiffness(200.0, 0.25)
+    # lambda = 80, mu = 80 for E = 200, nu = 0.25
+    assert C[0, 0] == pytest.approx(240.0)
+    assert C[0, 1] == pytest.approx(80.0)
+    assert C[3, 3] == pytest.approx(80.0)
+    assert C[0, 3] == 0.0
+
+
+def test_isotropic_modulus_is_the_same_in_every_direction():
+    C = el.isotropic_stiffness(7.5, 0.32)
+    E = el.directional_youngs_modulus(C, el.fibonacci_sphere(300))
+    np.testing.assert_allclose(E, 7.5, rtol=1e-12)
+    assert el.anisotropy_ratio(C) == pytest.approx(1.0, abs=1e-10)
+    assert el.universal_anisotropy_index(C) == pytest.approx(0.0, abs=1e-12)
+
+
+def test_cubic_100_and_111_moduli():
+    S = np.linalg.inv(CU)
+    s11, s12, s44 = S[0, 0], S[0, 1], S[3, 3]
+    E100 = el.directional_youngs_modulus(CU, [1, 0, 0])
+    E111 = el.directional_youngs_modulus(CU, [1, 1, 1])
+    assert E100 == pytest.approx(1 / s11, rel=1e-12)
+    assert E111 == pytest.approx(1 / (s11 - 2 * (s11 - s12 - s44 / 2) / 3), rel=1e-12)
+    # copper: about 66.7 GPa along <100> and 191 GPa along <111>
+    assert E100 == pytest.approx(66.7, abs=0.1)
+    assert E111 == pytest.approx(191.1, abs=0.2)
+    # the extremes of a cubic crystal with 2 C44 > C11 - C12 are <100> and <111>
+    ext = el.extreme_youngs_moduli(CU)
+    assert ext["E_min"] == pytest.approx(E100, rel=1e-8)
+    assert ext["E_max"] == pytest.approx(E111, rel=1e-8)
+    assert abs(ext["direction_max"]) == pytest.approx(np.full(3, 3 ** -0.5), abs=1e-4)
+
+
+def test_compliance_voigt_factors():
+    S_voigt = np.linalg.inv(LOW_SYMMETRY)
+    T = el.compliance_tensor(LOW_SYMMETRY)
+    assert T[0, 0, 0, 0] == pytest.approx(S_voigt[0, 0])
+    assert T[0, 0, 1, 2] == pytest.approx(S_voigt[0, 3] / 2)
+    assert T[1, 2, 0, 2] == pytest.approx(S_voigt[3, 4] / 4)
+    assert T[2, 1, 0, 2] == pytest.approx(S_voigt[3, 4] / 4)
+    np.testing.assert_allclose(el.tensor_to_voigt(T, kind="compliance"), S_voigt, rtol=1e-12)
+    # minor and major symmetries
+    np.testing.assert_allclose(T, T.transpose(1, 0, 2, 3))
+    np.testing.assert_allclose(T, T.transpose(2, 3, 0, 1))
+
+
+def test_directional_modulus_matches_engineering_voigt_formula():
+    # 1/E = q S q with q = (n1^2, n2^2, n3^2, n2 n3, n1 n3, n1 n2), engineering-shear Voigt S
+    S = np.linalg.inv(LOW_SYMMETRY)
+    n = el.fibonacci_sphere(50)
+    q = np.column_stack([n[:, 0] ** 2, n[:, 1] ** 2, n[:, 2] ** 2,
+                         n[:, 1] * n[:, 2], n[:, 0] * n[:, 2], n[:, 0] * n[:, 1]])
+    expected = 1 / np.einsum("na,ab,nb->n", q, S, q)
+    np.testing.assert_allclose(el.directional_youngs_modulus(LOW_SYMMETRY, n), expected, rtol=1e-12)
+
+
+def test_direction_is_normalised_and_sign_free():
+    d = np.array([0.3, -1.2, 0.7])
+    E = el.directional_youngs_modulus(LOW_SYMMETRY, d)
+    assert isinstance(E, float)
+    assert el.directional_youngs_modulus(LOW_SYMMETRY, 5 * d) == pytest.approx(E, rel=1e-12)
+    assert el.directional_youngs_modulus(LOW_SYMMETRY, -d) == pytest.approx(E, rel=1e-12)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.floats(-1, 1), min_size=3, max_size=3).filter(lambda v: np.linalg.norm(v) > 1e-3))
+def test_sign_flip_property(v):
+    E = el.directional_youngs_modulus(LOW_SYMMETRY, v)
+    assert el.directional_youngs_modulus(LOW_SYMMETRY, -np.asarray(v)) == pytest.approx(E, rel=1e-10)
+
+
+def test_principal_moduli_are_inverse_diagonal_compliance():
+    S = np.linalg.inv(LOW_SYMMETRY)
+    np.testing.assert_allclose(el.principal_moduli(LOW_SYMMETRY), 1 / np.diag(S)[:3], rtol=1e-12)
+
+
+# --------------------------------------------------------------------------
+# rotations
+# --------------------------------------------------------------------------
+
+def test_rotate_stiffness_90_degrees_about_z_swaps_axes():
+    C = np.diag([10.0, 20.0, 30.0, 4.0, 5.0, 6.0])
+    Rz = Rotation.from_euler("z", 90, degrees=True).as_matrix()
+    np.testing.assert_allclose(np.diag(el.rotate_stiffness(C, Rz)), [20, 10, 30, 5, 4, 6], atol=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2 ** 32 - 1), st.lists(st.floats(-1, 1), min_size=3, max_size=3)
+       .filter(lambda v: np.linalg.norm(v) > 1e-3))
+def test_rotating_tensor_and_direction_together_leaves_E_unchanged(seed, v):
+    R = Rotation.random(random_state=seed).as_matrix()
+    C_rot = el.rotate_stiffness(LOW_SYMMETRY, R)
+    n = np.asarray(v)
+    assert el.directional_youngs_modulus(C_rot, R @ n) == pytest.approx(
+        el.directional_youngs_modulus(LOW_SYMMETRY, n), rel=1e-9)
+    # rotation-invariant summaries do not change either
+    assert el.universal_anisotropy_index(C_rot) == pytest.approx(
+        el.universal_anisotropy_index(LOW_SYMMETRY), rel=1e-9)
+
+
+def test_rotate_stiffness_rejects_non_orthogonal_matrix():
+    with pytest.raises(ValueError, match="not orthogonal"):
+        el.rotate_stiffness(LOW_SYMMETRY, np.diag([1.0, 2.0, 1.0]))
+    with pytest.raises(ValueError, match="3x3"):
+        el.rotate_stiffness(LOW_SYMMETRY, np.eye(2))
+
+
+# --------------------------------------------------------------------------
+# anisotropy measures
+# --------------------------------------------------------------------------
+
+def test_extremes_agree_with_dense_sampling_and_bound_it():
+    dense = el.directional_youngs_modulus(LOW_SYMMETRY, el.fibonacci_sphere(200_000))
+    ext = el.extreme_youngs_moduli(LOW_SYMMETRY, n_points=2000)
+    assert ext["E_min"] <= dense.min() + 1e-12
+    assert ext["E_max"] >= dense.max() - 1e-12
+    assert ext["E_min"] == pytest.approx(dense.min(), rel=1e-4)
+    assert ext["E_max"] == pytest.approx(dense.max(), rel=1e-4)
+    # the reported directions give the reported moduli
+    assert el.directional_youngs_modulus(LOW_SYMMETRY, ext["direction_max"]) == pytest.approx(ext["E_max"])
+    assert el.anisotropy_ratio(LOW_SYMMETRY, n_points=2000) == pytest.approx(ext["E_max"] / ext["E_min"])
+
+
+def test_refinement_improves_on_coarse_sampling():
+    coarse = el.extreme_youngs_moduli(CU, n_points=50, refine=False)
+    fine = el.extreme_youngs_moduli(CU, n_points=50, refine=True)
+    assert fine["E_max"] > coarse["E_max"]
+    assert fine["E_max"] == pytest.approx(el.directional_youngs_modulus(CU, [1, 1, 1]), rel=1e-8)
+
+
+def test_voigt_reuss_bounds_and_universal_index_for_cubic():
+    m = el.voigt_reuss_moduli(CU)
+    c11, c12, c44 = 168.4, 121.4, 75.4
+    assert m["K_V"] == pytest.approx((c11 + 2 * c12) / 3)
+    assert m["K_R"] == pytest.approx(m["K_V"])  # cubic: bulk bounds coincide
+    assert m["G_V"] == pytest.approx((c11 - c12 + 3 * c44) / 5)
+    assert m["G_R"] <= m["G_V"]
+    # cubic: A^U = 6/5 (sqrt(A) - 1/sqrt(A))^2 with the Zener ratio A = 2 C44 / (C11 - C12)
+    A = 2 * c44 / (c11 - c12)
+    assert el.universal_anisotropy_index(CU) == pytest.approx(1.2 * (A ** 0.5 - A ** -0.5) ** 2, rel=1e-10)
+
+
+def test_in_plane_sweep():
+    C = np.diag([10.0, 20.0, 30.0, 4.0, 5.0, 6.0])
+    a, E = el.youngs_modulus_in_plane(C, "yz", 5)
+    np.testing.assert_allclose(a, np.linspace(0, 2 * np.pi, 5))
+    np.testing.assert_allclose(E, [20, 30, 20, 30, 20], rtol=1e-12)
+    a2, E2 = el.youngs_modulus_in_plane(C, ([0, 1, 0], [0, 0, 3]), 5)
+    np.testing.assert_allclose(E2, E)
+    with pytest.raises(ValueError, match="one of"):
+        el.youngs_modulus_in_plane(C, "ab")
+    with pytest.raises(ValueError, match="orthogonal"):
+        el.youngs_modulus_in_plane(C, ([1, 0, 0], [1, 1, 0]))
+
+
+def test_direction_from_angles():
+    np.testing.assert_allclose(el.direction_from_angles(90, 90), [0, 1, 0], atol=1e-15)
+    d = el.direction_from_angles([0, 90, 45], [0, 0, 180])
+    assert d.shape == (3, 3)
+    np.testing.assert_allclose(np.linalg.norm(d, axis=1), 1)
+    with pytest.raises(ValueError, match="finite"):
+        el.direction_from_angles(np.nan, 0)
+
+
+def test_fibonacci_sphere_is_roughly_uniform():
+    P = el.fibonacci_sphere(4000)
+    np.testing.assert_allclose(P.mean(axis=0), 0, atol=1e-3)
+    # second moments of a uniform sphere: <x^2> = 1/3
+    np.testing.assert_allclose((P ** 2).mean(axis=0), 1 / 3, atol=2e-3)
+    with pytest.raises(ValueError, match="positive integer"):
+        el.fibonacci_sphere(0)
+
+
+# --------------------------------------------------------------------------
+# invalid input
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("bad, match", [
+    (np.eye(5), r"shape \(6, 6\)"),
+    (np.full((6, 6), np.nan), "NaN"),
+    ("not a matrix", "6x6 array"),
+    (-np.eye(6), "not positive definite"),
+    (np.zeros((6, 6)), "not positive definite"),
+])
+def test_validate_stiffness_rejects(bad, match):
+    with pytest.raises(ValueError, match=match):
+        el.validate_stiffness(bad)
+
+
+def test_validate_stiffness_rejects_asymmetric_and_names_entry():
+    C = LOW_SYMMETRY.copy()
+    C[0, 1] += 1.0
+    with pytest.raises(ValueError, match="not symmetric: C12 = 6 but C21 = 5"):
+        el.validate_stiffness(C)
+    # a rounding-size asymmetry is accepted and symmetrised
+    C = LOW_SYMMETRY.copy()
+    C[0, 1] += 1e-6
+    out = el.validate_stiffness(C)
+    np.testing.assert_allclose(out, out.T)
+    assert el.stiffness_problem(C) == ""
+
+
+def test_indefinite_but_symmetric_tensor_is_refused_everywhere():
+    C = el.isotropic_stiffness(10.0, 0.3)
+    C[0, 1] = C[1, 0] = 20.0  # C12 > C11 breaks positive definiteness
+    assert "positive definite" in el.stiffness_problem(C)
+    for f in (el.directional_youngs_modulus, ):
+        with pytest.raises(ValueError, match="positive definite"):
+            f(C, [1, 0, 0])
+    for f in (el.principal_moduli, el.anisotropy_ratio, el.universal_anisotropy_index):
+        with pytest.raises(ValueError, match="positive definite"):
+            f(C)
+
+
+@pytest.mark.parametrize("bad, match", [
+    ([0, 0, 0], "zero length"),
+    ([1, 2], r"shape \(3,\) or \(n, 3\)"),
+    (np.ones((2, 2, 3)), r"shape \(3,\) or \(n, 3\)"),
+    ([1, np.inf, 0], "NaN or infinite"),
+])
+def test_bad_directions(bad, match):
+    with pytest.raises(ValueError, match=match):
+        el.directional_youngs_modulus(CU, bad)
+
+
+def test_voigt_kind_must_be_known():
+    with pytest.raises(ValueError, match="'stiffness' or 'compliance'"):
+        el.voigt_to_tensor(np.eye(6), kind="strain")
+
+
+# --------------------------------------------------------------------------
+# tables of crystals
+# --------------------------------------------------------------------------
+
+def test_anisotropy_table_flags_invalid_rows_and_keeps_columns():
+    broken = el.isotropic_stiffness(10.0, 0.3)
+    broken[0, 1] = broken[1, 0] = 20.0
+    t = pd.DataFrame({"compound": ["cu", "iso", "broken"], "method": ["x", "y", "z"],
+                      "C_GPa": [CU, el.isotropic_stiffness(4.0, 0.2), broken]})
+    out = el.anisotropy_table(t, n_points=500)
+    assert list(out.compound) == ["cu", "iso", "broken"]
+    assert "C_GPa" not in out.columns
+    assert out.valid.tolist() == [True, True, False]
+    assert out.problem.iloc[0] == "" and "positive definite" in out.problem.iloc[2]
+    assert out.loc[2, ["E_min", "E_max", "anisotropy_ratio", "A_U"]].isna().all()
+    assert out.anisotropy_ratio.iloc[0] == pytest.approx(191.1 / 66.7, rel=2e-3)
+    assert out.E_hill.iloc[1] == pytest.approx(4.0)
+    assert out.anisotropy_ratio.iloc[1] == pytest.approx(1.0)
+
+
+def test_anisotropy_table_requires_tensor_column():
+    with pytest.raises(ValueError, match="'C_GPa' column"):
+        el.anisotropy_table(pd.DataFrame({"compound": ["a"]}))
+    with pytest.raises(ValueError, match="'C_GPa' column"):
+        el.anisotropy_table([CU])
