@@ -414,3 +414,337 @@ def load_stiffness_tensors(path: str | os.PathLike | None = None) -> pd.DataFram
     df["experimental"] = df["method"].eq(EXPERIMENTAL_METHOD)
     df["C_GPa"] = list(matrices)
     return df
+
+
+# --------------------------------------------------------------------------
+# audit: flag, never delete
+# --------------------------------------------------------------------------
+
+#: What each audit flag means.  "acted on" says what the book does with it.
+AUDIT_FLAGS = {
+    "stray whitespace": "a text cell starts or ends with spaces (fixed by clean_youngs_modulus) or holds a double space",
+    "label variant": "a method label or DOI spelled two ways (fixed by clean_youngs_modulus)",
+    "duplicate row": "same SMILES and same E as an earlier row (the first occurrence is not flagged)",
+    "implausible modulus": "E outside the plausible range for molecular crystals",
+    "implausible density": "density outside the plausible range for organic crystals",
+    "name/SMILES mismatch": "the SMILES contradicts the compound name",
+    "suspicious chemistry": "radicals, unbalanced charge or a metal drawn as a separate neutral atom",
+    "multi-component": "several molecules in one SMILES (co-crystal, salt, solvate); kept, counted as one",
+}
+
+#: Default plausibility ranges.  A GPa/MPa or g/cm3 vs kg/m3 mix-up shifts a
+#: value by 1000x; the ranges are loose on purpose so that they only catch such
+#: errors: E from 0.01 to 100 GPa (the median of the data is 9.4 GPa),
+#: density from 0.8 to 3.5 g/cm3 (heavily brominated aromatics reach about 3).
+E_RANGE_GPa = (0.01, 100.0)
+DENSITY_RANGE_G_CM3 = (0.8, 3.5)
+
+#: Name patterns (regular expressions, case-insensitive) and the substructure
+#: (SMARTS) a SMILES must contain when its compound name matches.
+NAME_SUBSTRUCTURES = {
+    r"resorcinol": ("[OX2]c1cc([OX2])ccc1", "a resorcinol (1,3-dihydroxybenzene) ring"),
+    r"catechol": ("[OX2]c1c([OX2])cccc1", "a catechol (1,2-dihydroxybenzene) ring"),
+    r"nitro(?!so|gen)": ("[$([NX3](=O)=O),$([NX3+](=O)[O-])]", "a nitro group"),
+    r"chlor|\bhcl\b|(?<![a-z])cl(?!-?\d)(?![a-z])": ("[Cl]", "chlorine"),
+    r"brom|(?<![a-z])br(?![a-z])": ("[Br]", "bromine"),
+    r"iod": ("[I]", "iodine"),
+    r"fluor": ("[F]", "fluorine"),
+    r"cyano|nitrile|mecn|acetonitrile": ("C#N", "a nitrile (C#N)"),
+    r"pyrid(?!azin)": ("n1ccccc1", "an aromatic pyridine ring"),
+    r"ethynyl": ("C#C", "a C#C triple bond"),
+    r"methoxy": ("[OX2][CH3]", "a methoxy group"),
+}
+
+#: Words in a compound name that announce more than one component.
+MULTI_COMPONENT_WORDS = r"co-?crystal|\bsalt\b|solvate|hydrate|hydrochloride|\bhcl\b|\bwith\b|·"
+_HYDRATE_COUNTS = {"mono": 1, "di": 2, "tri": 3, "tetra": 4, "penta": 5, "hexa": 6}
+METALS = {"Li", "Na", "K", "Rb", "Cs", "Mg", "Ca", "Sr", "Ba", "Al", "Zn", "Cu", "Ni", "Co", "Fe", "Mn",
+          "Cr", "Pt", "Pd", "Ag", "Au", "Hg", "Cd", "Sn", "Pb", "Ir", "Rh", "Ru", "Os"}
+
+
+def _strip_brackets(name: str) -> str:
+    """Remove [...] locant groups (e.g. 'thieno[3,2-a:2',3'-c]') before looking for ':' or '/'."""
+    import re
+
+    prev = None
+    while prev != name:
+        prev, name = name, re.sub(r"\[[^\[\]]*\]", "", name)
+    return name
+
+
+def smiles_findings(smiles: str, compound: str = "") -> list[tuple[str, str]]:
+    """Chemistry checks of one SMILES against itself and its compound name.
+
+    Parameters
+    ----------
+    smiles : str
+        A SMILES string (must be parsable by RDKit).
+    compound : str, optional
+        The compound name in the table.
+
+    Returns
+    -------
+    list of (flag, detail)
+        Flags among ``"name/SMILES mismatch"``, ``"suspicious chemistry"``
+        and ``"multi-component"``; empty when nothing is found.
+
+    Raises
+    ------
+    ValueError
+        RDKit cannot parse ``smiles``.
+
+    Examples
+    --------
+    >>> smiles_findings("CC(=O)CC(=O)C.[Cu]", "Acetylacetone Cu")[0][0]
+    'suspicious chemistry'
+    >>> smiles_findings("Oc1ccccc1O", "Resorcinol")
+    [('name/SMILES mismatch', "name says 'resorcinol' but the SMILES lacks a resorcinol (1,3-dihydroxybenzene) ring")]
+    >>> smiles_findings("Oc1cccc(O)c1", "Resorcinol")
+    []
+    """
+    import re
+
+    from rdkit import Chem, RDLogger
+    from rdkit.Chem import Descriptors
+
+    RDLogger.DisableLog("rdApp.*")
+    try:
+        mol = Chem.MolFromSmiles(smiles)
+    finally:
+        RDLogger.EnableLog("rdApp.*")
+    if mol is None:
+        raise ValueError(f"SMILES {smiles!r} ({compound!r}) could not be parsed by RDKit; correct the string.")
+    out: list[tuple[str, str]] = []
+    name = str(compound).lower()
+    frags = Chem.GetMolFrags(mol, asMols=True)
+    parts = [Chem.MolToSmiles(f) for f in frags]
+    n_water = sum(p == "O" for p in parts)
+
+    # name <-> SMILES
+    for pattern, (smarts, what) in NAME_SUBSTRUCTURES.items():
+        m = re.search(pattern, name)
+        if m and not mol.HasSubstructMatch(Chem.MolFromSmarts(smarts)):
+            out.append(("name/SMILES mismatch", f"name says {m.group(0)!r} but the SMILES lacks {what}"))
+    multi_word = re.search(MULTI_COMPONENT_WORDS, name) or re.search(r"[/:]", _strip_brackets(name))
+    if multi_word and len(frags) == 1 and "anhydr" not in name:
+        out.append(("name/SMILES mismatch",
+                    f"name says {multi_word.group(0)!r} (several components) but the SMILES has one"))
+    hyd = re.search(r"(mono|di|tri|tetra|penta|hexa)?hydrate", name)
+    if hyd and "anhydr" not in name and "dehydr" not in name:
+        want = _HYDRATE_COUNTS.get(hyd.group(1) or "", None)
+        if n_water == 0:
+            out.append(("name/SMILES mismatch", f"name says {hyd.group(0)!r} but the SMILES has no water"))
+        elif want is not None and n_water != want:
+            out.append(("name/SMILES mismatch", f"name says {hyd.group(0)!r} but the SMILES has {n_water} water(s)"))
+    if "anhydr" in name and n_water:
+        out.append(("name/SMILES mismatch", f"name says anhydrous but the SMILES has {n_water} water(s)"))
+
+    # chemistry
+    radicals = Descriptors.NumRadicalElectrons(mol)
+    if radicals:
+        out.append(("suspicious chemistry", f"{radicals} unpaired electron(s) (radical or missing hydrogens)"))
+    charge = Chem.GetFormalCharge(mol)
+    if charge:
+        out.append(("suspicious chemistry", f"net formal charge {charge:+d} (a salt with a missing or neutral counter-ion)"))
+    for f in frags:
+        if f.GetNumAtoms() == 1:
+            atom = f.GetAtomWithIdx(0)
+            if atom.GetSymbol() in METALS and atom.GetFormalCharge() == 0:
+                out.append(("suspicious chemistry",
+                            f"metal {atom.GetSymbol()} drawn as a separate neutral atom (a complex drawn as pieces)"))
+    if len(frags) > 1:
+        out.append(("multi-component", f"{len(frags)} components: " + " . ".join(parts)))
+    return out
+
+
+def audit(df: pd.DataFrame, *, e_range: tuple[float, float] = E_RANGE_GPa,
+          density_range: tuple[float, float] = DENSITY_RANGE_G_CM3) -> pd.DataFrame:
+    """Flag suspicious rows of the Young's modulus table; delete nothing.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table from ``load_youngs_modulus(clean=False)`` (or cleaned; the
+        whitespace and label checks then find nothing).  Needs ``compound,
+        smiles, E_GPa``; ``method, doi, density_g_cm3, source_row`` are used
+        when present.
+    e_range : (float, float)
+        Plausible Young's moduli in GPa (:data:`E_RANGE_GPa`).
+    density_range : (float, float)
+        Plausible densities in g/cm3 (:data:`DENSITY_RANGE_G_CM3`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per finding: ``row`` (position in ``df``), ``source_row``
+        (line in the spreadsheet), ``compound, flag, detail``.  A table row
+        can have several findings.  Flags are the keys of :data:`AUDIT_FLAGS`.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"compound": ["Benzoic acid", "Benzoic acid ", "X"],
+    ...                   "smiles": ["OC(=O)c1ccccc1"] * 2 + ["C"],
+    ...                   "E_GPa": [4.0, 4.0, 0.001]})
+    >>> audit(t).flag.tolist()
+    ['stray whitespace', 'duplicate row', 'implausible modulus']
+    """
+    import re
+
+    _require_columns(df, ["compound", "smiles", "E_GPa"], "audit")
+    for lo_hi, what in ((e_range, "e_range"), (density_range, "density_range")):
+        if len(lo_hi) != 2 or not lo_hi[0] < lo_hi[1]:
+            raise ValueError(f"{what} must be (low, high) with low < high, got {lo_hi!r}.")
+    d = df.reset_index(drop=True)
+    src = d["source_row"] if "source_row" in d else pd.Series(np.arange(len(d)) + 2)
+    rows: list[dict] = []
+
+    def add(i, flag, detail):
+        rows.append({"row": int(i), "source_row": int(src.iloc[i]), "compound": str(d["compound"].iloc[i]).strip(),
+                     "flag": flag, "detail": detail})
+
+    text_cols = [c for c in ["compound", "smiles", "method", "doi"] if c in d]
+    for i in range(len(d)):
+        cells = {c: d[c].iloc[i] for c in text_cols if isinstance(d[c].iloc[i], str)}
+        ends = [c for c, v in cells.items() if v != v.strip()]
+        double = [c for c, v in cells.items() if "  " in v.strip()]
+        if ends or double:
+            parts = (["leading/trailing spaces in " + ", ".join(ends)] if ends else []) + \
+                    (["double space inside " + ", ".join(double)] if double else [])
+            add(i, "stray whitespace", "; ".join(parts))
+    if "method" in d:
+        for i, m in enumerate(d["method"].astype(str).str.strip()):
+            if m in METHOD_LABELS:
+                add(i, "label variant", f"method {m!r} is another spelling of {METHOD_LABELS[m]!r}")
+    if "doi" in d:
+        doi = d["doi"].astype(str).str.strip()
+        lower = doi.str.lower()
+        spellings = doi.groupby(lower).unique()
+        for i, (raw_doi, key) in enumerate(zip(doi, lower)):
+            if len(spellings[key]) > 1 and raw_doi != key:
+                add(i, "label variant", f"DOI {raw_doi!r} also appears as {sorted(set(spellings[key]) - {raw_doi})[0]!r}")
+
+    # duplicates: same structure and same value
+    key = d["smiles"].astype(str).str.strip() + "|" + d["E_GPa"].round(6).astype(str)
+    first: dict[str, int] = {}
+    doi_key = d["doi"].astype(str).str.strip().str.lower() if "doi" in d else pd.Series([""] * len(d))
+    for i, k in enumerate(key):
+        if k in first:
+            j = first[k]
+            where = "under the same reference" if doi_key.iloc[i] == doi_key.iloc[j] else "under another reference"
+            add(i, "duplicate row", f"same SMILES and E = {d['E_GPa'].iloc[i]:g} GPa as line {int(src.iloc[j])} "
+                                    f"({str(d['compound'].iloc[j]).strip()!r}), {where}")
+        else:
+            first[k] = i
+
+    lo, hi = e_range
+    for i, e in enumerate(d["E_GPa"]):
+        if not lo <= e <= hi:
+            method = f" (method {str(d['method'].iloc[i]).strip()!r})" if "method" in d else ""
+            add(i, "implausible modulus", f"E = {e:g} GPa is outside [{lo:g}, {hi:g}] GPa{method}")
+    if "density_g_cm3" in d:
+        lo, hi = density_range
+        for i, rho in enumerate(d["density_g_cm3"]):
+            if pd.notna(rho) and not lo <= rho <= hi:
+                hint = " (kg/m3 entered as g/cm3?)" if 800 <= rho <= 3500 else ""
+                add(i, "implausible density", f"density = {rho:g} g/cm3 is outside [{lo:g}, {hi:g}]{hint}")
+
+    # one name, several structures (stereo ignored: omitting it is not a contradiction)
+    from rdkit import Chem, RDLogger
+
+    names = d["compound"].astype(str).str.strip()
+    RDLogger.DisableLog("rdApp.*")
+    try:
+        canon = [Chem.MolToSmiles(m, isomericSmiles=False) if (m := Chem.MolFromSmiles(str(s).strip())) else str(s)
+                 for s in d["smiles"]]
+    finally:
+        RDLogger.EnableLog("rdApp.*")
+    canon = pd.Series(canon)
+    for name, idx in names.groupby(names).groups.items():
+        structures = canon.loc[idx].unique()
+        if len(structures) > 1:
+            lines = ", ".join(str(int(src.iloc[i])) for i in idx)
+            for i in idx:
+                add(i, "name/SMILES mismatch",
+                    f"the name {name!r} is drawn as {len(structures)} different structures (lines {lines})")
+
+    cache: dict[tuple[str, str], list] = {}
+    for i in range(len(d)):
+        k = (str(d["smiles"].iloc[i]).strip(), str(d["compound"].iloc[i]).strip())
+        if k not in cache:
+            cache[k] = smiles_findings(*k)
+        for flag, detail in cache[k]:
+            add(i, flag, detail)
+    order = list(AUDIT_FLAGS)
+    out = pd.DataFrame(rows, columns=["row", "source_row", "compound", "flag", "detail"])
+    out["_o"] = out.flag.map(order.index)
+    return out.sort_values(["_o", "row"], kind="stable").drop(columns="_o").reset_index(drop=True)
+
+
+def audit_summary(flags: pd.DataFrame) -> pd.DataFrame:
+    """Count findings and distinct table rows per audit flag.
+
+    Parameters
+    ----------
+    flags : pandas.DataFrame
+        The output of :func:`audit`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``flag, findings, rows, meaning``, in the order of :data:`AUDIT_FLAGS`
+        (flags that never fire are listed with zero).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"compound": ["A"], "smiles": ["C"], "E_GPa": [0.001]})
+    >>> int(audit_summary(audit(t)).set_index("flag").loc["implausible modulus", "rows"])
+    1
+    """
+    _require_columns(flags, ["row", "flag"], "audit_summary")
+    g = flags.groupby("flag")
+    out = pd.DataFrame({"flag": list(AUDIT_FLAGS)})
+    out["findings"] = out.flag.map(g.size()).fillna(0).astype(int)
+    out["rows"] = out.flag.map(g.row.nunique()).fillna(0).astype(int)
+    out["meaning"] = out.flag.map(AUDIT_FLAGS)
+    return out
+
+
+def drop_flagged(df: pd.DataFrame, flags: pd.DataFrame, remove: list[str]) -> CleaningResult:
+    """Remove the rows that carry any of the given audit flags, and say which.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table that was audited (same row order).
+    flags : pandas.DataFrame
+        The output of ``audit(df)``.
+    remove : list of str
+        Flags whose rows are removed (keys of :data:`AUDIT_FLAGS`).
+
+    Returns
+    -------
+    CleaningResult
+        ``.data``: the kept rows (original index); ``.report``: one row per
+        removed table row with ``row, source_row, compound, flags``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"compound": ["A", "B"], "smiles": ["C", "CC"], "E_GPa": [0.001, 5.0]})
+    >>> res = drop_flagged(t, audit(t), ["implausible modulus"])
+    >>> len(res.data), res.report.compound.tolist()
+    (1, ['A'])
+    """
+    unknown = [f for f in remove if f not in AUDIT_FLAGS]
+    if unknown:
+        raise ValueError(f"unknown audit flag(s) {unknown}; expected some of {list(AUDIT_FLAGS)}.")
+    _require_columns(flags, ["row", "flag"], "drop_flagged")
+    if len(flags) and flags.row.max() >= len(df):
+        raise ValueError(f"flags refer to row {flags.row.max()} but the table has {len(df)} rows; "
+                         "pass the table that was audited.")
+    hit = flags[flags.flag.isin(remove)]
+    report = (hit.groupby("row").agg(source_row=("source_row", "first"), compound=("compound", "first"),
+                                     flags=("flag", lambda s: ", ".join(dict.fromkeys(s))))
+              .reset_index())
+    keep = np.ones(len(df), dtype=bool)
+    keep[report.row.to_numpy(dtype=int)] = False
+    return CleaningResult(df.iloc[keep], report)

@@ -1,0 +1,149 @@
+"""The data audit: every flag fires on a hand-made case and stays quiet on a clean one."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mlcrystal.datasets import (AUDIT_FLAGS, audit, audit_summary, drop_flagged, load_youngs_modulus,
+                                smiles_findings)
+
+BENZOIC = "OC(=O)c1ccccc1"
+
+
+def table(**cols):
+    base = {"compound": ["Benzoic acid"], "smiles": [BENZOIC], "method": ["Nanoindentation"],
+            "density_g_cm3": [1.3], "E_GPa": [5.0], "doi": ["10.1/abc"]}
+    base.update(cols)
+    n = max(len(v) for v in base.values())
+    return pd.DataFrame({k: (v * n if len(v) == 1 else v) for k, v in base.items()})
+
+
+def flags_of(df):
+    return audit(df).flag.tolist()
+
+
+def test_clean_row_raises_no_flag():
+    assert flags_of(table()) == []
+    s = audit_summary(audit(table()))
+    assert s.findings.sum() == 0
+    assert s.flag.tolist() == list(AUDIT_FLAGS)
+
+
+def test_stray_whitespace():
+    f = audit(table(method=["Nanoindentation "], doi=[" 10.1/abc"]))
+    assert f.flag.tolist() == ["stray whitespace"]
+    assert f.detail[0] == "leading/trailing spaces in method, doi"
+    assert audit(table(compound=["Benzoic  acid"])).detail.tolist() == ["double space inside compound"]
+
+
+def test_label_variants_method_and_doi():
+    assert flags_of(table(method=["Bending test"])) == ["label variant"]
+    f = audit(table(compound=["A", "B"], smiles=["C", "CC"], E_GPa=[1.0, 2.0], doi=["10.1/ABC", "10.1/abc"]))
+    assert f.flag.tolist() == ["label variant"]
+    assert f.row.tolist() == [0]
+
+
+def test_duplicates_same_and_other_reference():
+    t = table(compound=["A", "A", "A", "A"], smiles=["C"] * 4, E_GPa=[1.0, 1.0, 1.0, 2.0],
+              doi=["10.1/x", "10.1/x", "10.1/y", "10.1/x"])
+    f = audit(t)
+    dup = f[f.flag == "duplicate row"]
+    assert dup.row.tolist() == [1, 2]  # the first occurrence and the different value are not flagged
+    assert "same reference" in dup.detail.iloc[0]
+    assert "another reference" in dup.detail.iloc[1]
+
+
+def test_implausible_modulus_and_density():
+    f = audit(table(compound=["A", "B", "C", "D"], smiles=["C", "CC", "CCC", "CCCC"],
+                    E_GPa=[0.00118, 150.0, 0.02, 76.9], density_g_cm3=[1563.0, 0.5, 3.015, np.nan]))
+    assert f[f.flag == "implausible modulus"].row.tolist() == [0, 1]
+    dens = f[f.flag == "implausible density"]
+    assert dens.row.tolist() == [0, 1]
+    assert "kg/m3" in dens.detail.iloc[0]
+    # a custom range changes the verdict
+    assert audit(table(E_GPa=[5.0]), e_range=(6.0, 10.0)).flag.tolist() == ["implausible modulus"]
+    with pytest.raises(ValueError, match="low < high"):
+        audit(table(), e_range=(10.0, 1.0))
+
+
+def test_name_smiles_mismatch_rules():
+    # resorcinol drawn as catechol
+    assert smiles_findings("Oc1ccccc1O", "Resorcinol")[0][0] == "name/SMILES mismatch"
+    assert smiles_findings("Oc1cccc(O)c1", "Resorcinol") == []
+    # halogen in the name, none in the SMILES; 'CL-20' is a name, not chlorine
+    assert any("chlor" in d for _, d in smiles_findings("c1ccccc1", "Chlorobenzene"))
+    assert not any(f == "name/SMILES mismatch" for f, _ in smiles_findings("CC", "CL-20"))
+    # co-crystal name, one component
+    f = smiles_findings("OC(=O)c1ccccc1", "Benzoic acid/pyrazine co-crystal")
+    assert ("several components" in f[0][1]) and f[0][0] == "name/SMILES mismatch"
+    # IUPAC locants with ':' are not a co-crystal
+    assert smiles_findings("c1ccc2c(c1)sc1ccccc12", "benzo[b:d]thiophene") == []
+    # hydrate counts
+    assert smiles_findings("OC(=O)C(=O)O.O.O", "Oxalic acid dihydrate") == [
+        ("multi-component", "3 components: O=C(O)C(=O)O . O . O")]
+    assert any("1 water" in d for _, d in smiles_findings("OC(=O)C(=O)O.O", "Oxalic acid dihydrate"))
+    assert any("no water" in d for _, d in smiles_findings("OC(=O)C(=O)O", "Oxalic acid hydrate"))
+    assert any("anhydrous" in d for _, d in smiles_findings("OC(=O)C(=O)O.O", "Anhydrous oxalic acid"))
+
+
+def test_same_name_two_structures():
+    t = table(compound=["DPH-HCl", "DPH-HCl", "Aspirin", "Aspirin"],
+              smiles=["CN(C)C.Cl", "C[NH+](C)C.[Cl-]", "CC(=O)Oc1ccccc1C(=O)O", "CC(=O)Oc1ccccc1C(O)=O"],
+              E_GPa=[1.0, 2.0, 3.0, 4.0])
+    f = audit(t)
+    mism = f[f.flag == "name/SMILES mismatch"]
+    assert mism.row.tolist() == [0, 1]  # two spellings of one aspirin structure are fine
+
+
+def test_suspicious_chemistry():
+    assert any("neutral atom" in d for _, d in smiles_findings("CC(=O)CC(=O)C.[Cu]", "Acetylacetone Cu"))
+    assert any("unpaired" in d for _, d in smiles_findings("C[O]", "methoxyl"))
+    assert any("net formal charge -1" in d for _, d in smiles_findings("CN(C)C.[Cl-]", "X-HCl"))
+    # a balanced salt with an ionic metal is fine
+    assert smiles_findings("CC(=O)[O-].[Na+]", "Sodium acetate salt") == [
+        ("multi-component", "2 components: CC(=O)[O-] . [Na+]")]
+
+
+def test_unparsable_smiles_is_refused():
+    with pytest.raises(ValueError, match="could not be parsed"):
+        smiles_findings("C1CC", "broken")
+
+
+def test_missing_columns_are_refused():
+    with pytest.raises(ValueError, match="missing column"):
+        audit(pd.DataFrame({"compound": ["A"], "E_GPa": [1.0]}))
+
+
+def test_drop_flagged_reports_what_it_removes():
+    t = table(compound=["A", "B", "C"], smiles=["C", "CC", "CCC"], E_GPa=[0.001, 5.0, 5.0],
+              density_g_cm3=[1.0, 1500.0, 1.0])
+    f = audit(t)
+    res = drop_flagged(t, f, ["implausible modulus"])
+    assert res.data.compound.tolist() == ["B", "C"]
+    assert res.report.compound.tolist() == ["A"]
+    res2 = drop_flagged(t, f, ["implausible modulus", "implausible density"])
+    assert res2.data.compound.tolist() == ["C"]
+    with pytest.raises(ValueError, match="unknown audit flag"):
+        drop_flagged(t, f, ["nonsense"])
+    with pytest.raises(ValueError, match="table that was audited"):
+        drop_flagged(t.iloc[:1], f, ["implausible density"])
+
+
+def test_audit_of_the_study_data():
+    raw = load_youngs_modulus(clean=False)
+    f = audit(raw)
+    s = audit_summary(f).set_index("flag")
+    assert s.loc["implausible modulus", "rows"] == 1
+    assert raw.E_GPa[f[f.flag == "implausible modulus"].row.iloc[0]] == pytest.approx(0.00118)
+    assert s.loc["implausible density", "rows"] == 5
+    assert s.loc["duplicate row", "rows"] == 20
+    assert s.loc["multi-component", "rows"] == int(raw.smiles.str.contains(".", regex=False).sum())
+    # cleaning removes every label variant and every leading/trailing space;
+    # only double spaces inside two compound names remain
+    clean = audit(load_youngs_modulus())
+    assert not clean.flag.eq("label variant").any()
+    ws = clean[clean.flag == "stray whitespace"]
+    assert ws.detail.str.startswith("double space inside compound").all()
+    assert len(ws) == 2
+    # nothing is deleted by auditing
+    assert len(raw) == 393
