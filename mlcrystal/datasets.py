@@ -748,3 +748,45 @@ def drop_flagged(df: pd.DataFrame, flags: pd.DataFrame, remove: list[str]) -> Cl
     keep = np.ones(len(df), dtype=bool)
     keep[report.row.to_numpy(dtype=int)] = False
     return CleaningResult(df.iloc[keep], report)
+
+
+#: Flags whose rows chapter 3 removes to test the design rules' sensitivity:
+#: repeated values, a value off by orders of magnitude, and structures that
+#: are wrong or doubtful.  Whitespace and labels are fixed by cleaning;
+#: density is not a model input; multi-component SMILES are kept, as in the study.
+QUESTIONABLE_FLAGS = ["duplicate row", "implausible modulus", "name/SMILES mismatch", "suspicious chemistry"]
+
+
+def spread_by_compound(df: pd.DataFrame, min_rows: int = 2) -> pd.DataFrame:
+    """Spread of Young's moduli among rows of the same structure (SMILES).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A table with ``smiles``, ``E_GPa`` and ``compound``.
+    min_rows : int, default 2
+        Only structures with at least this many rows are listed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per SMILES: ``compound`` (first name), ``n``, ``E_min``,
+        ``E_max`` (GPa) and ``ratio = E_max / E_min``, largest ratio first.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"compound": ["A", "A", "B"], "smiles": ["C", "C", "CC"],
+    ...                   "E_GPa": [1.0, 4.0, 2.0]})
+    >>> spread_by_compound(t)[["n", "ratio"]].values.tolist()
+    [[2.0, 4.0]]
+    """
+    _require_columns(df, ["compound", "smiles", "E_GPa"], "spread_by_compound")
+    if not isinstance(min_rows, (int, np.integer)) or min_rows < 1:
+        raise ValueError(f"min_rows must be a positive integer, got {min_rows!r}.")
+    smiles = df["smiles"].astype(str).str.strip()
+    g = df.assign(smiles=smiles).groupby("smiles", sort=False).agg(
+        compound=("compound", lambda s: str(s.iloc[0]).strip()), n=("E_GPa", "size"),
+        E_min=("E_GPa", "min"), E_max=("E_GPa", "max"))
+    g = g[g.n >= min_rows].copy()
+    g["ratio"] = g.E_max / g.E_min
+    return g.sort_values("ratio", ascending=False, kind="stable")

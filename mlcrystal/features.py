@@ -393,3 +393,82 @@ def correlation_with_target(X: pd.DataFrame, y: Sequence[float]) -> pd.Series:
         raise ValueError(f"y must be 1-D with {len(X)} values (one per row of X), got shape {y.shape}.")
     r = X.astype(float).corrwith(pd.Series(y, index=X.index))
     return r.sort_values(ascending=False, kind="stable")
+
+
+def fragment_matches(smiles: str, fragment: str) -> list[tuple[int, ...]]:
+    """Atom indices of each match of one RDKit fragment in one molecule.
+
+    Parameters
+    ----------
+    smiles : str
+        A SMILES string.
+    fragment : str
+        A fragment name such as ``"fr_benzene"``.
+
+    Returns
+    -------
+    list of tuple of int
+        One tuple of atom indices per (unique) match; its length is the count.
+
+    Examples
+    --------
+    >>> fragment_matches("CC(=O)Oc1ccccc1C(=O)O", "fr_benzene")
+    [(4, 5, 6, 7, 8, 9)]
+    """
+    from rdkit import Chem
+
+    smarts = fragment_smarts()
+    if fragment not in smarts:
+        raise ValueError(f"unknown fragment {fragment!r}; expected a name from fragment_names(), e.g. 'fr_benzene'.")
+    mol = Chem.MolFromSmiles(smiles) if isinstance(smiles, str) else None
+    if mol is None:
+        raise ValueError(f"SMILES {smiles!r} could not be parsed by RDKit; correct the string.")
+    return [tuple(m) for m in mol.GetSubstructMatches(Chem.MolFromSmarts(smarts[fragment]), uniquify=True)]
+
+
+def draw_fragments(smiles: Sequence[str], fragments: Sequence[str], legends: Sequence[str] | None = None,
+                   mols_per_row: int = 3, size: tuple[int, int] = (300, 240)):
+    """Draw molecules with the atoms of the given fragments highlighted.
+
+    Parameters
+    ----------
+    smiles : sequence of str
+        Molecules to draw.
+    fragments : sequence of str
+        One fragment name per molecule (``"fr_nitro"``...), whose matches
+        are highlighted.
+    legends : sequence of str, optional
+        Captions under the molecules; default ``"<fragment>: <count>"``.
+    mols_per_row : int, default 3
+    size : (int, int)
+        Size of each panel in pixels.
+
+    Returns
+    -------
+    PIL.Image.Image
+        A static PNG image (rendered as such in the book).
+
+    Examples
+    --------
+    >>> img = draw_fragments(["CC(=O)Oc1ccccc1C(=O)O"], ["fr_ester"])
+    >>> img.size
+    (300, 240)
+    """
+    from rdkit import Chem
+    from rdkit.Chem import Draw
+
+    smiles, fragments = list(smiles), list(fragments)
+    if len(smiles) != len(fragments) or not smiles:
+        raise ValueError(f"need one fragment per molecule, got {len(smiles)} SMILES and {len(fragments)} fragments.")
+    mols, atoms, labels = [], [], []
+    for smi, frag in zip(smiles, fragments):
+        matches = fragment_matches(smi, frag)
+        mols.append(Chem.MolFromSmiles(smi))
+        atoms.append(sorted({a for m in matches for a in m}))
+        labels.append(f"{frag}: {len(matches)}")
+    if legends is not None:
+        labels = list(legends)
+        if len(labels) != len(smiles):
+            raise ValueError(f"need one legend per molecule, got {len(labels)} for {len(smiles)} molecules.")
+    return Draw.MolsToGridImage(mols, molsPerRow=min(mols_per_row, len(mols)), subImgSize=size, legends=labels,
+                                highlightAtomLists=atoms, useSVG=False)

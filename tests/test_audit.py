@@ -147,3 +147,19 @@ def test_audit_of_the_study_data():
     assert len(ws) == 2
     # nothing is deleted by auditing
     assert len(raw) == 393
+
+
+def test_spread_by_compound():
+    from mlcrystal.datasets import spread_by_compound
+
+    t = pd.DataFrame({"compound": ["A", "A ", "A", "B", "C", "C"], "smiles": ["C", "C", "C ", "CC", "O", "O"],
+                      "E_GPa": [1.0, 2.0, 8.0, 5.0, 3.0, 3.0]})
+    s = spread_by_compound(t)
+    assert s.index.tolist() == ["C", "O"]
+    assert s.loc["C", "ratio"] == 8.0 and s.loc["C", "n"] == 3
+    assert s.loc["O", "ratio"] == 1.0
+    assert len(spread_by_compound(t, min_rows=1)) == 3
+    with pytest.raises(ValueError, match="min_rows"):
+        spread_by_compound(t, min_rows=0)
+    study = spread_by_compound(load_youngs_modulus())
+    assert study.ratio.iloc[0] == pytest.approx(41.26, abs=0.01)

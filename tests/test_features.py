@@ -148,3 +148,26 @@ def test_correlation_helpers_bad_input():
         max_correlation_with(X, ["zzz"], ["a"])
     with pytest.raises(ValueError, match="at least 2 columns"):
         max_pairwise_correlation(X[["a"]])
+
+
+def test_fragment_matches_agree_with_counts():
+    from mlcrystal.features import fragment_matches
+
+    smi = "O=[N+]([O-])c1ccc(cc1)[N+](=O)[O-]"
+    assert len(fragment_matches(smi, "fr_nitro")) == fragment_counts([smi]).loc[0, "fr_nitro"] == 2
+    assert fragment_matches(ASPIRIN, "fr_benzene") == [(4, 5, 6, 7, 8, 9)]
+    with pytest.raises(ValueError, match="unknown fragment"):
+        fragment_matches(ASPIRIN, "fr_nope")
+    with pytest.raises(ValueError, match="could not be parsed"):
+        fragment_matches("C1CC", "fr_benzene")
+
+
+def test_draw_fragments_makes_an_image():
+    from mlcrystal.features import draw_fragments
+
+    img = draw_fragments([ASPIRIN, "OCCO"], ["fr_ester", "fr_Al_OH"], mols_per_row=2, size=(200, 150))
+    assert img.size == (400, 150)
+    with pytest.raises(ValueError, match="one fragment per molecule"):
+        draw_fragments([ASPIRIN], [])
+    with pytest.raises(ValueError, match="one legend"):
+        draw_fragments([ASPIRIN], ["fr_ester"], legends=["a", "b"])
