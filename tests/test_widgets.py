@@ -1,0 +1,117 @@
+"""Tests for mlcrystal.widgets: the logic behind the explorers (no browser needed)."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from mlcrystal import elasticity as el  # noqa: E402
+from mlcrystal import widgets  # noqa: E402
+
+ORTHO = np.diag([10.0, 20.0, 30.0, 4.0, 5.0, 6.0])
+
+
+def _broken():
+    C = el.isotropic_stiffness(10.0, 0.3)
+    C[0, 1] = C[1, 0] = 20.0
+    return C
+
+
+@pytest.fixture
+def table():
+    return pd.DataFrame({
+        "compound": ["urea", "urea", "benzene", "bad"],
+        "source": ["Fischer", "Fischer", None, "X"],
+        "method": ["Exp", "Exp", "DFT", "Exp"],
+        "C_GPa": [ORTHO, el.isotropic_stiffness(5.0, 0.3), ORTHO, _broken()],
+    }, index=[10, 11, 12, 13])
+
+
+# --------------------------------------------------------------------------
+# crystal anisotropy explorer
+# --------------------------------------------------------------------------
+
+def test_crystal_options_unique_sorted_and_valid_only(table):
+    opts = widgets.crystal_options(table)
+    assert opts == [("benzene (unnamed source, DFT)", 12),
+                    ("urea (Fischer, Exp) #1", 10),
+                    ("urea (Fischer, Exp) #2", 11)]
+    assert len(widgets.crystal_options(table, valid_only=False)) == 4
+
+
+def test_crystal_options_rejects_wrong_table():
+    with pytest.raises(ValueError, match="missing"):
+        widgets.crystal_options(pd.DataFrame({"compound": ["a"]}))
+
+
+def test_readout_along_axes_and_fraction():
+    r = widgets.anisotropy_readout(ORTHO, 90, 0)  # +x: the softest axis of this tensor
+    np.testing.assert_allclose(r["direction"], [1, 0, 0], atol=1e-12)
+    assert r["E"] == pytest.approx(10.0)
+    assert r["E_min"] == pytest.approx(10.0, rel=1e-6)
+    assert r["E_max"] == pytest.approx(30.0, rel=1e-6)
+    assert r["fraction"] == pytest.approx(0.0, abs=1e-6)
+    assert "E = 10.00 GPa" in r["text"]
+    r = widgets.anisotropy_readout(ORTHO, 90, 90)  # +y
+    assert r["E"] == pytest.approx(20.0)
+    assert r["fraction"] == pytest.approx(0.5, abs=1e-6)
+
+
+def test_readout_isotropic_fraction_is_zero():
+    r = widgets.anisotropy_readout(el.isotropic_stiffness(5.0, 0.3), 33, 210)
+    assert r["E"] == pytest.approx(5.0)
+    assert r["fraction"] == 0.0
+
+
+@pytest.mark.parametrize("theta, phi", [(-1, 0), (181, 0), (0, 361), (np.nan, 0), ("10", 0)])
+def test_readout_rejects_bad_angles(theta, phi):
+    with pytest.raises(ValueError, match="degrees"):
+        widgets.anisotropy_readout(ORTHO, theta, phi)
+
+
+def test_readout_rejects_invalid_tensor():
+    with pytest.raises(ValueError, match="positive definite"):
+        widgets.anisotropy_readout(_broken(), 0, 0)
+
+
+def test_meridian_section_matches_direction_from_angles():
+    C = np.array([[12, 5, 4, 0, 1.2, 0], [5, 20, 6, 0, -0.8, 0], [4, 6, 35, 0, 2, 0],
+                  [0, 0, 0, 4, 0, 0.6], [1.2, -0.8, 2, 0, 6, 0], [0, 0, 0, 0.6, 0, 3.0]])
+    a, E = widgets.meridian_section(C, 37.0, n_angles=181)
+    for k in (0, 17, 60, 90):
+        theta = np.degrees(a[k])
+        expected = el.directional_youngs_modulus(C, el.direction_from_angles(theta, 37.0))
+        assert E[k] == pytest.approx(expected, rel=1e-12)
+    with pytest.raises(ValueError, match="finite"):
+        widgets.meridian_section(C, np.inf)
+
+
+def test_static_figure_marks_the_chosen_direction():
+    ax = widgets.anisotropy_explorer_figure(ORTHO, 90, 90, title="demo")
+    assert ax.get_title() == "demo"
+    marker = ax.lines[1]
+    assert marker.get_xdata()[0] == pytest.approx(np.pi / 2)
+    assert marker.get_ydata()[0] == pytest.approx(20.0)
+    assert "E (GPa)" in ax.get_xlabel()
+
+
+def test_explorer_updates_readout_when_sliders_move(table):
+    w = widgets.anisotropy_explorer(table, crystal=10, theta_deg=90, phi_deg=0)
+    pick, theta, phi, readout, out = w.children
+    assert "E = 10.00 GPa" in readout.value
+    assert len(out.outputs) == 1
+    theta.value = 0.0  # +z
+    assert "E = 30.00 GPa" in readout.value
+    pick.value = 11  # the isotropic tensor
+    assert "E = 5.00 GPa" in readout.value
+    assert len(out.outputs) == 1  # the figure is replaced, not appended
+
+
+def test_explorer_rejects_unknown_or_invalid_crystal(table):
+    with pytest.raises(ValueError, match="not a valid row"):
+        widgets.anisotropy_explorer(table, crystal=13)
+    with pytest.raises(ValueError, match="no valid stiffness tensor"):
+        widgets.anisotropy_explorer(table.loc[[13]])
