@@ -44,3 +44,40 @@ notebooks: $(STAMP)
 
 clean:
 	rm -rf _build .pytest_cache
+
+# --- the static site's own copies of browser libraries (no CDN) ---
+# The site serves RequireJS and ipywidgets' embed manager (widgets on static
+# pages) and MathJax (equations) itself, so it works offline and loads nothing
+# from other hosts. npm fetches them from the registry; each tarball is checked
+# against book/_static/npm.sha256; book/_static/npm/ is not committed.
+NPM_ASSETS := @jupyter-widgets/html-manager@1.0.15 requirejs@2.3.8 mathjax@3.2.2
+ASSETS := book/_static/npm
+ASSETS_STAMP := $(ASSETS)/.complete
+.PHONY: site-assets
+
+site-assets: $(ASSETS_STAMP)
+
+$(ASSETS_STAMP): book/_static/npm.sha256
+	@command -v npm >/dev/null 2>&1 || { echo "npm not found: install Node.js and npm (Debian: apt-get install -y npm) to fetch the site's JavaScript"; exit 1; }
+	rm -rf $(ASSETS) _build/npm-pack && mkdir -p $(ASSETS) _build/npm-pack
+	cd _build/npm-pack && npm pack --silent $(NPM_ASSETS) >/dev/null
+	cd _build/npm-pack && sha256sum --check --strict ../../book/_static/npm.sha256
+	cd _build/npm-pack && for t in *.tgz; do mkdir -p "$${t%.tgz}" && tar -xzf "$$t" -C "$${t%.tgz}"; done
+	mkdir -p $(ASSETS)/requirejs $(ASSETS)/html-manager $(ASSETS)/mathjax/es5/output
+	cp _build/npm-pack/requirejs-2.3.8/package/{require.js,package.json} $(ASSETS)/requirejs/
+	cp _build/npm-pack/jupyter-widgets-html-manager-1.0.15/package/dist/embed-amd.js \
+	   _build/npm-pack/jupyter-widgets-html-manager-1.0.15/package/dist/*.{woff2,woff,ttf,eot,svg} \
+	   _build/npm-pack/jupyter-widgets-html-manager-1.0.15/package/package.json $(ASSETS)/html-manager/
+	cd _build/npm-pack/mathjax-3.2.2/package && cp LICENSE package.json ../../../../$(ASSETS)/mathjax/ && cp -r es5/tex-mml-chtml.js es5/input es5/ui es5/a11y es5/sre es5/adaptors ../../../../$(ASSETS)/mathjax/es5/ \
+	   && cp -r es5/output/chtml es5/output/chtml.js ../../../../$(ASSETS)/mathjax/es5/output/
+	touch $@
+
+book: site-assets
+
+# --- open every page of the built site in headless Chromium ---
+# Needs Debian's chromium (apt-get install -y chromium); installed here when
+# missing and apt-get is usable, otherwise the check skips with a message.
+site-check: $(STAMP)
+	@test -x /usr/bin/chromium || { command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] \
+	  && { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || true; }; } || true
+	$(BIN)/python -m mlcrystal.sitecheck _build/html

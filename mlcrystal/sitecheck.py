@@ -1,0 +1,660 @@
+"""Check the built website the way a reader meets it: in a real browser.
+
+``python -m mlcrystal.sitecheck _build/html`` (or ``make site-check``) runs two
+kinds of checks on the static site that ``make book`` builds:
+
+1. **Static checks** (pure functions, no browser): every ``<a href>``,
+   ``<img src>``, ``<script src>`` and ``<link href>`` that points inside the
+   site must resolve to an existing file, and a ``#fragment`` to an ``id`` on
+   the target page; nothing the browser would *load* (scripts, stylesheets,
+   images, frames) may come from another host; every chapter page must carry
+   learning objectives, a summary, exercises with hidden solutions and
+   references.
+2. **Browser checks**: the site is served on ``127.0.0.1`` (a random free
+   port) and every page is opened in headless Chromium through Playwright.
+   A page fails on a console error, an uncaught exception, a failed or
+   4xx/5xx request, or any request to a host other than the local server
+   (such requests are blocked and reported). Chapter pages must show at least
+   one rendered figure (an ``<img>`` with ``naturalWidth > 0``) and no broken
+   image; pages that embed ipywidgets must render visible widgets. One
+   screenshot per page goes to ``_build/screenshots/`` (plus one of the first
+   widget on widget pages).
+
+The browser checks are skipped, with a message and exit code 0, only when
+Chromium cannot be found or started; the static checks always run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import posixpath
+import re
+import sys
+import threading
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+#: Debian's Chromium; Playwright drives it instead of downloading a browser.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+#: Folders of a Sphinx build that hold assets, not pages.
+ASSET_DIRS = ("_static", "_sources", "_images", "_downloads")
+#: Chapter pages: ``book/NN_name.html``.
+CHAPTER_RE = re.compile(r"(^|/)\d\d_[^/]*\.html$")
+#: (tag, attribute) pairs whose URL the link check follows.
+LINK_ATTRS = {("a", "href"), ("img", "src"), ("script", "src"), ("link", "href"),
+              ("source", "src"), ("iframe", "src")}
+#: Markers of the parts every chapter must have, searched case-insensitively
+#: in the page's headings (objectives may also be a bold paragraph).
+CHAPTER_PARTS = {
+    "learning objectives": re.compile(r"learning objectives|you will learn", re.I),
+    "summary": re.compile(r"\bsummary\b", re.I),
+    "exercises": re.compile(r"\bexercises?\b", re.I),
+    "references": re.compile(r"\breferences\b", re.I),
+}
+#: HTML of a hidden solution: a hide-input/hide-cell/hide-output cell or a dropdown.
+HIDDEN_SOLUTION_RE = re.compile(
+    r'class="[^"]*(tag_hide-input|tag_hide-cell|tag_hide-output|dropdown|toggle)[^"]*"')
+#: Browser errors that come from the pinned toolchain itself, are harmless to a
+#: reader, and cannot be fixed from the book's files. Each is reported as
+#: "ignored" with its reason rather than failing the check.
+KNOWN_UPSTREAM_ERRORS = {
+    "Identifier 'THEBE_JS_URL' has already been declared": (
+        "sphinx-thebe 0.3.1 with Sphinx 7.4 writes its inline config script twice; the "
+        "first copy defines the constants, the second fails; thebe is off in this book"),
+}
+#: Embedded ipywidgets views, as myst-nb writes them.
+WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one page of the site."""
+
+    page: str
+    kind: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.page}: [{self.kind}] {self.detail}"
+
+
+@dataclass
+class PageDoc:
+    """What the static checks need from one HTML page (see :func:`parse_page`)."""
+
+    refs: list[tuple[str, str, str, str]]  # (tag, attribute, url, rel)
+    ids: set[str]
+    headings: list[str]
+    text: str
+
+
+class _PageParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.doc = PageDoc(refs=[], ids=set(), headings=[], text="")
+        self._heading: list[str] | None = None
+        self._chunks: list[str] = []
+        self._skip = 0  # inside <script> or <style>
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        for key in ("id", "name") if tag == "a" else ("id",):
+            if a.get(key):
+                self.doc.ids.add(a[key])
+        for t, attr in LINK_ATTRS:
+            if tag == t and a.get(attr) is not None:
+                self.doc.refs.append((tag, attr, a[attr].strip(), (a.get("rel") or "").lower()))
+        if re.fullmatch(r"h[1-6]", tag):
+            self._heading = []
+        if tag in ("script", "style"):
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if re.fullmatch(r"h[1-6]", tag) and self._heading is not None:
+            self.doc.headings.append(" ".join("".join(self._heading).split()))
+            self._heading = None
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if self._skip:
+            return
+        self._chunks.append(data)
+        if self._heading is not None:
+            self._heading.append(data)
+
+    def close(self):
+        super().close()
+        self.doc.text = " ".join(" ".join(self._chunks).split())
+
+
+def parse_page(html: str) -> PageDoc:
+    """Collect the references, element ids, headings and visible text of a page.
+
+    Parameters
+    ----------
+    html : str
+        The page's HTML source.
+
+    Returns
+    -------
+    PageDoc
+        ``refs`` lists ``(tag, attribute, url, rel)`` for every ``a[href]``,
+        ``img[src]``, ``script[src]``, ``link[href]``, ``source[src]`` and
+        ``iframe[src]``; ``ids`` holds every ``id`` (and ``<a name>``);
+        ``headings`` the text of ``h1``-``h6``; ``text`` the visible text.
+
+    Examples
+    --------
+    >>> doc = parse_page('<h2 id="s">Summary</h2><a href="b.html#x">b</a>')
+    >>> doc.refs, sorted(doc.ids), doc.headings
+    ([('a', 'href', 'b.html#x', '')], ['s'], ['Summary'])
+    """
+    if not isinstance(html, str):
+        raise TypeError(f"html must be a str, got {type(html).__name__}; read the file first")
+    parser = _PageParser()
+    parser.feed(html)
+    parser.close()
+    return parser.doc
+
+
+def list_pages(site_dir: str | Path) -> list[str]:
+    """List the HTML pages of a built site, as sorted POSIX paths relative to it.
+
+    Asset folders (``_static``, ``_sources``, ``_images``, ``_downloads``) are
+    left out: they hold files the pages use, not pages.
+
+    Parameters
+    ----------
+    site_dir : str or Path
+        The site's root folder, e.g. ``_build/html``.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> (d / "book").mkdir(); (d / "_static").mkdir()
+    >>> for p in ("index.html", "book/01_a.html", "_static/x.html"):
+    ...     _ = (d / p).write_text("<html></html>")
+    >>> list_pages(d)
+    ['book/01_a.html', 'index.html']
+    """
+    root = _site_root(site_dir)
+    pages = []
+    for path in root.rglob("*.html"):
+        rel = path.relative_to(root).as_posix()
+        if rel.split("/", 1)[0] in ASSET_DIRS:
+            continue
+        pages.append(rel)
+    return sorted(pages)
+
+
+def is_chapter(page: str) -> bool:
+    """True for a chapter page, named ``NN_topic.html`` (e.g. ``book/03_lasso.html``).
+
+    Examples
+    --------
+    >>> is_chapter("book/03_lasso_design_rules.html"), is_chapter("book/glossary.html")
+    (True, False)
+    """
+    return bool(CHAPTER_RE.search(page))
+
+
+def resolve_url(page: str, url: str) -> tuple[str, str] | None:
+    """Resolve a URL found on ``page`` to a site path and a fragment.
+
+    Parameters
+    ----------
+    page : str
+        The page's POSIX path relative to the site root, e.g. ``"book/intro.html"``.
+    url : str
+        The ``href``/``src`` value as written in the page.
+
+    Returns
+    -------
+    tuple of (str, str) or None
+        ``(target, fragment)`` with ``target`` relative to the site root
+        (``""`` for the site root itself) and the fragment without ``#`` (percent
+        escapes decoded), or None when the URL does not point inside the site:
+        another host (``http:``, ``https:``, ``//host``), or a ``mailto:``,
+        ``javascript:``, ``data:`` or ``tel:`` URL.
+
+    Raises
+    ------
+    ValueError
+        If a relative URL climbs above the site root (``../`` too many times):
+        it would leave the published site.
+
+    Examples
+    --------
+    >>> resolve_url("book/intro.html", "../_static/x.js?v=1")
+    ('_static/x.js', '')
+    >>> resolve_url("book/intro.html", "#summary")
+    ('book/intro.html', 'summary')
+    >>> resolve_url("book/intro.html", "https://example.org/") is None
+    True
+    """
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc:
+        return None
+    if parts.path.startswith("/"):
+        # root-relative: depends on where the site is published (baseurl)
+        raise ValueError(
+            f"{page}: URL {url!r} is absolute to the server root, which breaks when the site "
+            "is published under a sub-path (GitHub Pages); use a relative URL")
+    fragment = unquote(parts.fragment)
+    if not parts.path:
+        return page, fragment
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(parts.path)))
+    if joined == ".." or joined.startswith("../"):
+        raise ValueError(
+            f"{page}: URL {url!r} climbs above the site root (resolves to {joined!r}); "
+            "fix the relative path")
+    return ("" if joined == "." else joined), fragment
+
+
+def _target_file(root: Path, target: str) -> Path | None:
+    path = root / target
+    if path.is_dir():
+        path = path / "index.html"
+    return path if path.is_file() else None
+
+
+def _is_loaded_resource(tag: str, rel: str) -> bool:
+    """True when the browser fetches this reference on page load (not a mere link)."""
+    if tag == "a":
+        return False
+    if tag == "link":
+        return bool({"stylesheet", "preload", "icon", "modulepreload", "manifest"} & set(rel.split()))
+    return True
+
+
+def check_links(site_dir: str | Path, pages: list[str] | None = None) -> list[Problem]:
+    """Find broken internal links and images, and resources loaded from other hosts.
+
+    Every internal ``a[href]``, ``img[src]``, ``script[src]``, ``link[href]``,
+    ``source[src]`` and ``iframe[src]`` must name an existing file (a folder
+    counts when it holds ``index.html``), and a fragment must match an
+    ``id`` on the target HTML page. External *links* (``<a>``, ``<link
+    rel="index">``...) are fine; external *resources* the browser would load
+    (scripts, stylesheets, images, frames) are problems, because the site
+    must work offline and load nothing from a CDN.
+
+    Parameters
+    ----------
+    site_dir : str or Path
+        The built site, e.g. ``_build/html``.
+    pages : list of str, optional
+        Pages to check (relative POSIX paths); default: :func:`list_pages`.
+
+    Returns
+    -------
+    list of Problem
+        Empty when everything resolves. ``kind`` is ``"broken-link"``,
+        ``"broken-image"``, ``"broken-resource"``, ``"missing-anchor"``,
+        ``"remote-resource"`` or ``"bad-url"``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "a.html").write_text('<a href="b.html">b</a><img src="x.png">')
+    >>> _ = (d / "b.html").write_text('<a href="a.html#top">a</a>')
+    >>> for p in check_links(d): print(p)
+    a.html: [broken-image] img src="x.png" -> x.png does not exist
+    b.html: [missing-anchor] a href="a.html#top" -> no id="top" in a.html
+    """
+    root = _site_root(site_dir)
+    pages = list_pages(root) if pages is None else pages
+    cache: dict[str, PageDoc] = {}
+
+    def doc_of(rel: str) -> PageDoc:
+        if rel not in cache:
+            cache[rel] = parse_page((root / rel).read_text(encoding="utf-8", errors="replace"))
+        return cache[rel]
+
+    problems: list[Problem] = []
+    for page in pages:
+        if _target_file(root, page) is None:
+            raise ValueError(f"page {page!r} is not a file under {root}; pass paths from list_pages()")
+        for tag, attr, url, rel in doc_of(page).refs:
+            where = f'{tag} {attr}="{url}"'
+            if url.lower().startswith(("mailto:", "javascript:", "data:", "tel:", "about:")):
+                continue
+            try:
+                resolved = resolve_url(page, url)
+            except ValueError as err:
+                problems.append(Problem(page, "bad-url", str(err)))
+                continue
+            if resolved is None:
+                if _is_loaded_resource(tag, rel):
+                    problems.append(Problem(page, "remote-resource",
+                                            f"{where} is loaded from another host; serve a copy from _static"))
+                continue
+            target, fragment = resolved
+            path = _target_file(root, target)
+            if path is None:
+                kind = {"a": "broken-link", "img": "broken-image"}.get(tag, "broken-resource")
+                problems.append(Problem(page, kind, f"{where} -> {target or '.'} does not exist"))
+                continue
+            if fragment and path.suffix == ".html":
+                trel = path.relative_to(root).as_posix()
+                if fragment not in doc_of(trel).ids:
+                    problems.append(Problem(page, "missing-anchor", f'{where} -> no id="{fragment}" in {trel}'))
+    return problems
+
+
+def check_chapter_parts(html: str) -> list[str]:
+    """Name the parts a chapter page lacks (empty list: nothing missing).
+
+    A chapter needs learning objectives (a heading or bold paragraph saying
+    "Learning objectives" or "you will learn"), a Summary, Exercises, a
+    hidden solution (a ``hide-input``/``hide-cell`` cell or a dropdown) and
+    References, as the book's conventions ask.
+
+    Parameters
+    ----------
+    html : str
+        The chapter page's HTML.
+
+    Returns
+    -------
+    list of str
+        Among ``"learning objectives"``, ``"summary"``, ``"exercises"``,
+        ``"hidden solutions"``, ``"references"``.
+
+    Examples
+    --------
+    >>> check_chapter_parts("<h1>Ch</h1><h2>Summary</h2><h2>Exercises</h2>")
+    ['learning objectives', 'hidden solutions', 'references']
+    """
+    doc = parse_page(html)
+    headings = " | ".join(doc.headings)
+    missing = []
+    for name, pattern in CHAPTER_PARTS.items():
+        haystack = doc.text if name == "learning objectives" else headings
+        if not pattern.search(haystack):
+            missing.append(name)
+    if not HIDDEN_SOLUTION_RE.search(html):
+        missing.insert(len(missing) - ("references" in missing), "hidden solutions")
+    return missing
+
+
+def has_widgets(html: str) -> bool:
+    """True when a page embeds ipywidgets views (saved widget state to render).
+
+    Examples
+    --------
+    >>> has_widgets('<script type="application/vnd.jupyter.widget-view+json">{}</script>')
+    True
+    """
+    return WIDGET_VIEW_MIME in html
+
+
+def screenshot_name(page: str) -> str:
+    """File name for a page's screenshot: the path with ``/`` as ``__`` and ``.png``.
+
+    Examples
+    --------
+    >>> screenshot_name("book/01_data_collection.html")
+    'book__01_data_collection.png'
+    """
+    if not page.endswith(".html"):
+        raise ValueError(f"expected an .html page path, got {page!r}")
+    return page[: -len(".html")].replace("/", "__") + ".png"
+
+
+def static_problems(site_dir: str | Path) -> list[Problem]:
+    """All static checks: :func:`check_links` plus :func:`check_chapter_parts` per chapter."""
+    root = _site_root(site_dir)
+    pages = list_pages(root)
+    if not pages:
+        raise ValueError(f"{root} holds no .html pages: run `make book` first")
+    problems = check_links(root, pages)
+    for page in filter(is_chapter, pages):
+        missing = check_chapter_parts((root / page).read_text(encoding="utf-8"))
+        if missing:
+            problems.append(Problem(page, "chapter-parts", "missing: " + ", ".join(missing)))
+    return problems
+
+
+def _site_root(site_dir: str | Path) -> Path:
+    root = Path(site_dir)
+    if not root.is_dir():
+        raise ValueError(
+            f"site folder {str(site_dir)!r} does not exist or is not a folder; "
+            "build the site with `make book` and pass its folder (e.g. _build/html)")
+    return root.resolve()
+
+
+# ---------------------------------------------------------------- browser part
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - signature from the stdlib
+        pass
+
+
+def serve(site_dir: str | Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """Serve a folder on 127.0.0.1 at a free port, in a daemon thread.
+
+    Returns the server (call ``shutdown()`` when done) and its base URL.
+
+    Examples
+    --------
+    >>> import tempfile, urllib.request
+    >>> server, url = serve(tempfile.mkdtemp())
+    >>> url.startswith("http://127.0.0.1:")
+    True
+    >>> server.shutdown(); server.server_close()
+    """
+    root = _site_root(site_dir)
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+_FIGURES_JS = """() => {
+  const main = document.querySelector('article') || document.querySelector('main') || document.body;
+  const imgs = Array.from(main.querySelectorAll('img'));
+  return {
+    rendered: imgs.filter(i => i.complete && i.naturalWidth > 0).length,
+    broken: imgs.filter(i => i.complete && i.naturalWidth === 0).map(i => i.getAttribute('src')),
+  };
+}"""
+_WIDGETS_JS = """() => {
+  const ws = Array.from(document.querySelectorAll('.jupyter-widgets, .widget-slider'));
+  const visible = ws.filter(w => { const r = w.getBoundingClientRect(); return r.width > 0 && r.height > 0; });
+  return {found: ws.length, visible: visible.length,
+          views: document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length};
+}"""
+
+
+def browser_problems(site_dir: str | Path, screenshots: str | Path,
+                     chromium: str = CHROMIUM, timeout_ms: int = 30_000) -> list[Problem]:
+    """Open every page in headless Chromium and report what a reader would hit.
+
+    Parameters
+    ----------
+    site_dir : str or Path
+        The built site.
+    screenshots : str or Path
+        Folder for one PNG per page (created; existing files are replaced).
+    chromium : str
+        Path of the Chromium executable (Debian's package by default).
+    timeout_ms : int
+        Per-page time limit for loading and for widgets to appear.
+
+    Returns
+    -------
+    list of Problem
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``chromium`` does not exist (the caller decides whether to skip).
+    """
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    if not Path(chromium).is_file():
+        raise FileNotFoundError(f"Chromium not found at {chromium}")
+    root = _site_root(site_dir)
+    shots = Path(screenshots)
+    shots.mkdir(parents=True, exist_ok=True)
+    server, base = serve(root)
+    host = urlsplit(base).netloc
+    problems: list[Problem] = []
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+            for page_path in list_pages(root):
+                problems.extend(_check_one_page(context, base, host, root, page_path, shots,
+                                                timeout_ms, PlaywrightError))
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return problems
+
+
+def _check_one_page(context, base, host, root, page_path, shots, timeout_ms, PlaywrightError):
+    found: list[Problem] = []
+
+    def add(kind, detail):
+        found.append(Problem(page_path, kind, detail))
+
+    page = context.new_page()
+
+    def route(r):
+        if urlsplit(r.request.url).netloc == host or r.request.url.startswith(("data:", "blob:")):
+            r.continue_()
+        else:
+            add("external-request", f"blocked request to {r.request.url}")
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: m.type == "error" and add("console-error", m.text))
+    page.on("pageerror", lambda e: add("page-error", str(e)))  # known ones filtered below
+    page.on("requestfailed", lambda r: urlsplit(r.url).netloc == host and add(
+        "failed-request", f"{r.url[len(base) - 1:]} ({r.failure})"))
+    page.on("response", lambda r: r.status >= 400 and add(
+        "failed-request", f"{r.url[len(base) - 1:]} -> HTTP {r.status}"))
+    try:
+        page.goto(base + page_path, wait_until="load", timeout=timeout_ms)
+        page.wait_for_load_state("networkidle", timeout=timeout_ms)
+        html = (root / page_path).read_text(encoding="utf-8")
+        if has_widgets(html):
+            try:
+                page.wait_for_selector(".jupyter-widgets", state="visible", timeout=timeout_ms)
+            except PlaywrightError:
+                pass
+            w = page.evaluate(_WIDGETS_JS)
+            if w["visible"] == 0:
+                add("widgets", f"{w['views']} widget view(s) embedded but none rendered visibly")
+            else:
+                el = page.locator(".jupyter-widgets").first
+                el.scroll_into_view_if_needed()
+                el.screenshot(path=str(shots / screenshot_name(page_path).replace(".png", "--widget.png")))
+                page.evaluate("() => window.scrollTo(0, 0)")
+        if is_chapter(page_path):
+            figs = page.evaluate(_FIGURES_JS)
+            if figs["rendered"] == 0:
+                add("figures", "no rendered figure (<img> with naturalWidth > 0) on a chapter page")
+            for src in figs["broken"]:
+                add("broken-image", f"img {src!r} did not render")
+        page.screenshot(path=str(shots / screenshot_name(page_path)))
+    except PlaywrightError as err:
+        add("load", str(err).splitlines()[0])
+    finally:
+        page.close()
+    return found
+
+
+def split_known(problems: list[Problem]) -> tuple[list[Problem], list[tuple[Problem, str]]]:
+    """Separate problems listed in :data:`KNOWN_UPSTREAM_ERRORS` from real ones.
+
+    Returns
+    -------
+    (real, known)
+        ``real`` problems fail the check; ``known`` pairs each ignored problem
+        with the reason it is ignored.
+
+    Examples
+    --------
+    >>> real, known = split_known([
+    ...     Problem("a.html", "page-error", "Identifier 'THEBE_JS_URL' has already been declared"),
+    ...     Problem("a.html", "console-error", "boom")])
+    >>> [p.detail for p in real], len(known)
+    (['boom'], 1)
+    """
+    real, known = [], []
+    for p in problems:
+        reason = next((r for msg, r in KNOWN_UPSTREAM_ERRORS.items()
+                       if p.kind in ("page-error", "console-error") and msg in p.detail), None)
+        if reason is None:
+            real.append(p)
+        else:
+            known.append((p, reason))
+    return real, known
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: ``python -m mlcrystal.sitecheck SITE_DIR``; returns the exit code."""
+    ap = argparse.ArgumentParser(prog="python -m mlcrystal.sitecheck", description=__doc__.split("\n\n")[0])
+    ap.add_argument("site_dir", help="the built site, e.g. _build/html")
+    ap.add_argument("--screenshots", help="screenshot folder (default: SITE_DIR/../screenshots)")
+    ap.add_argument("--chromium", default=CHROMIUM, help=f"Chromium executable (default {CHROMIUM})")
+    ap.add_argument("--no-browser", action="store_true", help="run only the static checks")
+    args = ap.parse_args(argv)
+    try:
+        root = _site_root(args.site_dir)
+        pages = list_pages(root)
+        problems = static_problems(root)
+    except ValueError as err:
+        print(f"site-check: {err}", file=sys.stderr)
+        return 2
+    print(f"site-check: {len(pages)} pages in {args.site_dir}; static checks: {len(problems)} problem(s)")
+    if not args.no_browser:
+        shots = Path(args.screenshots) if args.screenshots else root.parent / "screenshots"
+        try:
+            problems += browser_problems(root, shots, chromium=args.chromium)
+            print(f"site-check: opened {len(pages)} pages in Chromium; screenshots in {shots}")
+        except FileNotFoundError as err:
+            print(f"site-check: SKIPPED the browser checks: {err}. Install it with "
+                  "`apt-get install -y chromium` to run them.")
+        except Exception as err:  # Playwright cannot start the browser here
+            if "launch" not in str(err).lower() and "executable" not in str(err).lower():
+                raise
+            print(f"site-check: SKIPPED the browser checks: Chromium could not start "
+                  f"({str(err).splitlines()[0]})")
+    problems, known = split_known(problems)
+    for reason in dict.fromkeys(r for _, r in known):
+        pages = sorted({p.page for p, r in known if r == reason})
+        print(f"site-check: ignored a known upstream error on {len(pages)} page(s): {reason}")
+    for p in problems:
+        print(f"  {p}")
+    print(f"site-check: {'FAILED, ' + str(len(problems)) + ' problem(s)' if problems else 'OK'}")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
