@@ -44,6 +44,45 @@ STUDY_BENDING_MODULI_GPA = MappingProxyType({
     10: 1.83,
 })
 
+#: How the study grouped its ten designed compounds when comparing them with
+#: the LASSO rules (nanoindentation, thickness direction): compounds 1-3 were
+#: stiffer than 4-6, as the rules predicted; the halogenated compounds 7-10
+#: disagreed with the rules.  Only this ordering is public, not the values.
+STUDY_NANOINDENTATION_GROUPS = MappingProxyType({
+    **dict.fromkeys((1, 2, 3), "1-3: stiffer by nanoindentation"),
+    **dict.fromkeys((4, 5, 6), "4-6: softer by nanoindentation"),
+    **dict.fromkeys((7, 8, 9, 10), "7-10: halogenated"),
+})
+
+
+def study_compounds() -> pd.DataFrame:
+    """The study's ten designed compounds: group and published bending modulus.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per compound 1-10: ``compound``, ``group`` (see
+        :data:`STUDY_NANOINDENTATION_GROUPS`), ``halogenated`` (bool) and
+        ``E_bending_GPa`` (:data:`STUDY_BENDING_MODULI_GPA`; NaN for
+        compound 6, which has no published value).
+
+    Examples
+    --------
+    >>> t = study_compounds()
+    >>> t.shape
+    (10, 4)
+    >>> t.groupby("group").E_bending_GPa.count().tolist()
+    [3, 2, 4]
+    """
+    numbers = sorted(STUDY_NANOINDENTATION_GROUPS)
+    return pd.DataFrame({
+        "compound": numbers,
+        "group": [STUDY_NANOINDENTATION_GROUPS[k] for k in numbers],
+        "halogenated": [k >= 7 for k in numbers],
+        "E_bending_GPa": [STUDY_BENDING_MODULI_GPA.get(k, np.nan) for k in numbers],
+    })
+
+
 #: Voigt index of each pair of Cartesian indices (0-based): 11->0, 22->1,
 #: 33->2, 23->3, 13->4, 12->5.
 VOIGT_INDEX = np.array([[0, 5, 4],

@@ -300,3 +300,16 @@ def test_anisotropy_table_requires_tensor_column():
         el.anisotropy_table(pd.DataFrame({"compound": ["a"]}))
     with pytest.raises(ValueError, match="'C_GPa' column"):
         el.anisotropy_table([CU])
+
+
+def test_study_compounds_table():
+    t = el.study_compounds()
+    assert t.compound.tolist() == list(range(1, 11))
+    assert t.halogenated.tolist() == [False] * 6 + [True] * 4
+    assert np.isnan(t.set_index("compound").E_bending_GPa[6])
+    assert t.set_index("compound").E_bending_GPa[7] == 3.55
+    assert t.group.nunique() == 3
+    # the published bending moduli of the halogenated crystals are, on average, the highest
+    means = t.groupby("halogenated").E_bending_GPa.mean()
+    assert means[True] == pytest.approx((3.55 + 2.29 + 0.664 + 1.83) / 4)
+    assert means[True] > means[False]
