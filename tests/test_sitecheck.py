@@ -1,0 +1,237 @@
+"""Tests for mlcrystal.sitecheck: link checking and page logic on a tiny hand-made site."""
+
+from __future__ import annotations
+
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from mlcrystal import sitecheck
+from mlcrystal.sitecheck import (
+    Problem,
+    check_chapter_parts,
+    check_links,
+    has_widgets,
+    is_chapter,
+    list_pages,
+    parse_page,
+    resolve_url,
+    screenshot_name,
+    serve,
+    split_known,
+    static_problems,
+)
+
+# A 1x1 PNG, so that image checks have a real image to find.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+
+CHAPTER_OK = """<html><head><script src="../_static/app.js"></script></head><body>
+<article>
+<h1 id="ch">1. A chapter</h1>
+<p><strong>Learning objectives.</strong> You will learn things.</p>
+<img src="../_images/fig.png" alt="a figure">
+<h2 id="summary">Summary</h2>
+<h2 id="exercises">Exercises</h2>
+<div class="cell tag_hide-input"><pre>solution</pre></div>
+<h2 id="references">References</h2>
+<a href="intro.html#who">intro</a> <a href="#summary">self</a>
+<a href="https://example.org/paper">an external link is fine</a>
+<a href="mailto:someone@example.org">mail</a>
+</article></body></html>"""
+
+INTRO = """<html><head>
+<link rel="stylesheet" href="../_static/style.css?v=1">
+<link rel="index" href="../genindex.html">
+</head><body><article><h1 id="who">Who it is for</h1>
+<a href="01_chapter.html">chapter</a> <a href="glossary.html#term-LASSO">LASSO</a>
+<a href="../_static/">static folder with index</a>
+</article></body></html>"""
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A four-page site with assets; every link in it resolves."""
+    (tmp_path / "book").mkdir()
+    (tmp_path / "_static").mkdir()
+    (tmp_path / "_images").mkdir()
+    (tmp_path / "_static" / "app.js").write_text("console.log('ok');")
+    (tmp_path / "_static" / "style.css").write_text("body{}")
+    (tmp_path / "_static" / "index.html").write_text("<p>static index</p>")
+    (tmp_path / "_images" / "fig.png").write_bytes(PNG)
+    (tmp_path / "index.html").write_text('<meta http-equiv="Refresh" content="0; url=book/intro.html">')
+    (tmp_path / "genindex.html").write_text("<h1>Index</h1>")
+    (tmp_path / "book" / "intro.html").write_text(INTRO)
+    (tmp_path / "book" / "01_chapter.html").write_text(CHAPTER_OK)
+    (tmp_path / "book" / "glossary.html").write_text('<dl><dt id="term-LASSO">LASSO</dt></dl>')
+    return tmp_path
+
+
+def test_list_pages_skips_asset_folders_and_sorts(site):
+    assert list_pages(site) == ["book/01_chapter.html", "book/glossary.html", "book/intro.html",
+                                "genindex.html", "index.html"]
+
+
+def test_list_pages_rejects_missing_folder(tmp_path):
+    with pytest.raises(ValueError, match="does not exist.*make book"):
+        list_pages(tmp_path / "nope")
+
+
+def test_clean_site_has_no_problems(site):
+    assert check_links(site) == []
+    assert static_problems(site) == []
+
+
+def test_broken_link_image_anchor_and_resource_are_each_reported(site):
+    (site / "book" / "glossary.html").write_text(
+        '<a href="missing.html">x</a>'
+        '<img src="../_images/gone.png">'
+        '<a href="intro.html#nowhere">y</a>'
+        '<script src="../_static/none.js"></script>'
+        '<dt id="term-LASSO">LASSO</dt>')
+    problems = check_links(site)
+    got = {(p.page, p.kind) for p in problems}
+    assert got == {("book/glossary.html", "broken-link"), ("book/glossary.html", "broken-image"),
+                   ("book/glossary.html", "missing-anchor"), ("book/glossary.html", "broken-resource")}
+    anchor = next(p for p in problems if p.kind == "missing-anchor")
+    assert 'no id="nowhere" in book/intro.html' in anchor.detail
+    # the intro still links to the glossary term, which still exists
+    assert not any(p.page == "book/intro.html" for p in problems)
+
+
+def test_remote_resources_fail_but_remote_links_do_not(site):
+    (site / "book" / "intro.html").write_text(
+        '<script src="https://cdn.jsdelivr.net/npm/x.js"></script>'
+        '<link rel="stylesheet" href="//fonts.example.com/a.css">'
+        '<link rel="canonical" href="https://example.org/intro.html">'
+        '<img src="http://example.org/logo.png">'
+        '<a href="https://doi.org/10.1/abc">doi</a>')
+    problems = check_links(site, ["book/intro.html"])
+    assert [p.kind for p in problems] == ["remote-resource"] * 3
+    assert "cdn.jsdelivr.net" in problems[0].detail
+
+
+def test_url_escaping_above_the_root_is_a_bad_url(site):
+    (site / "index.html").write_text('<a href="../../outside.html">out</a><a href="/abs.html">abs</a>')
+    kinds = [p.kind for p in check_links(site, ["index.html"])]
+    assert kinds == ["bad-url", "bad-url"]
+
+
+def test_check_links_rejects_a_page_not_in_the_site(site):
+    with pytest.raises(ValueError, match="not a file"):
+        check_links(site, ["book/ghost.html"])
+
+
+@pytest.mark.parametrize("page, url, expected", [
+    ("book/intro.html", "01_chapter.html", ("book/01_chapter.html", "")),
+    ("book/intro.html", "../_static/style.css?v=1", ("_static/style.css", "")),
+    ("book/intro.html", "glossary.html#term-Young%27s-modulus", ("book/glossary.html", "term-Young's-modulus")),
+    ("book/intro.html", "#who", ("book/intro.html", "who")),
+    ("index.html", "book/", ("book", "")),
+    ("book/intro.html", "..", ("", "")),
+    ("book/intro.html", "https://example.org/x", None),
+    ("book/intro.html", "//example.org/x", None),
+])
+def test_resolve_url(page, url, expected):
+    assert resolve_url(page, url) == expected
+
+
+def test_resolve_url_refuses_leaving_the_site():
+    with pytest.raises(ValueError, match="climbs above the site root"):
+        resolve_url("book/intro.html", "../../x.html")
+
+
+def test_parse_page_collects_refs_ids_headings_and_skips_script_text():
+    doc = parse_page('<h2 id="a">Sum<em>mary</em></h2><a name="old"></a>'
+                     '<script>var x = "Exercises";</script><img src="f.png"><p>Body</p>')
+    assert doc.ids == {"a", "old"}
+    assert doc.headings == ["Summary"]
+    assert doc.refs == [("img", "src", "f.png", "")]
+    assert "Exercises" not in doc.text and "Body" in doc.text
+
+
+def test_parse_page_rejects_bytes():
+    with pytest.raises(TypeError, match="must be a str"):
+        parse_page(b"<p>bytes</p>")
+
+
+def test_chapter_parts_complete_and_missing():
+    assert check_chapter_parts(CHAPTER_OK) == []
+    placeholder = "<h1>1. Data collection</h1><p>This chapter is being written.</p>"
+    assert check_chapter_parts(placeholder) == [
+        "learning objectives", "summary", "exercises", "hidden solutions", "references"]
+    dropdown = CHAPTER_OK.replace("cell tag_hide-input", "cell").replace(
+        "<h2 id=\"references\">", '<details class="sd-sphinx-override sd-dropdown dropdown"></details><h2 id="references">')
+    assert check_chapter_parts(dropdown) == []
+
+
+def test_chapter_parts_fails_the_static_check(site):
+    (site / "book" / "02_placeholder.html").write_text("<h1>2. Soon</h1>")
+    problems = static_problems(site)
+    assert problems == [Problem("book/02_placeholder.html", "chapter-parts",
+                                "missing: learning objectives, summary, exercises, hidden solutions, references")]
+
+
+def test_static_problems_refuses_an_empty_site(tmp_path):
+    with pytest.raises(ValueError, match="no .html pages"):
+        static_problems(tmp_path)
+
+
+def test_is_chapter_has_widgets_and_screenshot_name():
+    assert is_chapter("book/06_replaying_the_73x_claim.html")
+    assert not is_chapter("book/intro.html") and not is_chapter("book/2026_notes/intro.html")
+    assert has_widgets('<script type="application/vnd.jupyter.widget-view+json">{"model_id": "1"}</script>')
+    assert not has_widgets("<p>no widgets</p>")
+    assert screenshot_name("index.html") == "index.png"
+    with pytest.raises(ValueError, match=r"expected an \.html page"):
+        screenshot_name("book/intro.md")
+
+
+def test_split_known_keeps_unknown_errors():
+    known_msg = next(iter(sitecheck.KNOWN_UPSTREAM_ERRORS))
+    problems = [Problem("a.html", "page-error", f"SyntaxError: {known_msg}"),
+                Problem("a.html", "failed-request", known_msg),  # only console/page errors are forgiven
+                Problem("b.html", "console-error", "Uncaught ReferenceError: x is not defined")]
+    real, known = split_known(problems)
+    assert [p.kind for p in real] == ["failed-request", "console-error"]
+    assert [p.page for p, _ in known] == ["a.html"]
+
+
+def test_serve_binds_localhost_and_serves_files(site):
+    server, url = serve(site)
+    try:
+        assert server.server_address[0] == "127.0.0.1"
+        with urllib.request.urlopen(url + "book/glossary.html", timeout=10) as resp:
+            assert b"term-LASSO" in resp.read()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_main_reports_and_sets_exit_code(site, capsys):
+    assert sitecheck.main([str(site), "--no-browser"]) == 0
+    (site / "book" / "intro.html").write_text('<h1 id="who">Who</h1><a href="nope.html">x</a>')
+    assert sitecheck.main([str(site), "--no-browser"]) == 1
+    out = capsys.readouterr().out
+    assert "book/intro.html: [broken-link]" in out and "FAILED, 1 problem(s)" in out
+    assert sitecheck.main([str(site / "missing"), "--no-browser"]) == 2
+
+
+def test_main_skips_browser_checks_without_chromium(site, capsys):
+    assert sitecheck.main([str(site), "--chromium", str(site / "no-chromium")]) == 0
+    assert "SKIPPED the browser checks" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(not Path(sitecheck.CHROMIUM).is_file(), reason="Debian chromium not installed")
+def test_browser_finds_figures_blocks_remote_requests_and_screenshots(site, tmp_path):
+    shots = tmp_path / "shots"
+    assert sitecheck.browser_problems(site, shots) == []
+    assert (shots / "book__01_chapter.png").stat().st_size > 0
+    # a remote script is blocked and reported; a chapter without figures fails
+    (site / "book" / "01_chapter.html").write_text(
+        CHAPTER_OK.replace('<img src="../_images/fig.png" alt="a figure">',
+                           '<script src="https://cdn.example.org/lib.js"></script>'))
+    kinds = {p.kind for p in sitecheck.browser_problems(site, shots) if p.page == "book/01_chapter.html"}
+    assert {"external-request", "figures"} <= kinds
