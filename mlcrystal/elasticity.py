@@ -649,6 +649,74 @@ def anisotropy_ratio(C, n_points: int = 4000, refine: bool = True) -> float:
     return ext["E_max"] / ext["E_min"]
 
 
+def plane_basis(normal) -> tuple[np.ndarray, np.ndarray]:
+    """Two orthonormal vectors spanning the plane perpendicular to ``normal``.
+
+    Parameters
+    ----------
+    normal : array-like, shape (3,)
+        Plane normal (normalised here).
+
+    Returns
+    -------
+    (u, v) : tuple of numpy.ndarray
+        ``u``, ``v`` and ``normal / |normal|`` form a right-handed orthonormal basis.
+
+    Examples
+    --------
+    >>> u, v = plane_basis([0, 0, 2])
+    >>> bool(np.allclose(np.cross(u, v), [0, 0, 1]))
+    True
+    """
+    d, single = _as_directions(normal)
+    if not single:
+        raise ValueError(f"normal must be one 3-vector; got shape {np.shape(normal)}.")
+    n = d[0]
+    u = np.cross(n, [1.0, 0.0, 0.0] if abs(n[0]) < 0.9 else [0.0, 1.0, 0.0])
+    u /= np.linalg.norm(u)
+    return u, np.cross(n, u)
+
+
+def plate_moduli(C, thickness_direction=None, n_angles: int = 361) -> dict:
+    """Young's moduli of a plate: through its thickness and along its plane.
+
+    A plate crystal bent along its length is loaded along a direction in the
+    plate's plane; an indenter pressed on its face loads it through the
+    thickness.  This function gives E through the thickness and the range of
+    E over all in-plane (possible length) directions.
+
+    Parameters
+    ----------
+    C : array-like, shape (6, 6)
+        Voigt stiffness matrix (validated).
+    thickness_direction : array-like, shape (3,), optional
+        Plate normal.  Default: the crystal's stiffest direction (from
+        :func:`extreme_youngs_moduli`), i.e. a plate that is as stiff as it
+        can be through its thickness.
+    n_angles : int, default 361
+        In-plane directions sampled.
+
+    Returns
+    -------
+    dict
+        ``E_thickness``, ``E_length_min``, ``E_length_max`` (unit of ``C``)
+        and ``thickness_direction`` (unit vector).
+
+    Examples
+    --------
+    >>> m = plate_moduli(np.diag([10.0, 20.0, 30.0, 4.0, 5.0, 6.0]))
+    >>> round(m["E_thickness"], 3), round(m["E_length_min"], 3), round(m["E_length_max"], 3)
+    (30.0, 10.0, 20.0)
+    """
+    if thickness_direction is None:
+        thickness_direction = extreme_youngs_moduli(C)["direction_max"]
+    u, v = plane_basis(thickness_direction)  # validates: one non-zero 3-vector
+    n = np.cross(u, v)
+    _, E = youngs_modulus_in_plane(C, (u, v), n_angles)
+    return {"E_thickness": directional_youngs_modulus(C, n), "E_length_min": float(E.min()),
+            "E_length_max": float(E.max()), "thickness_direction": n}
+
+
 def voigt_reuss_moduli(C) -> dict:
     """Voigt and Reuss bounds of the bulk and shear moduli, and Hill averages.
 

@@ -313,3 +313,28 @@ def test_study_compounds_table():
     means = t.groupby("halogenated").E_bending_GPa.mean()
     assert means[True] == pytest.approx((3.55 + 2.29 + 0.664 + 1.83) / 4)
     assert means[True] > means[False]
+
+
+def test_plane_basis_is_orthonormal_and_right_handed():
+    for n in ([0, 0, 1], [1, 0, 0], [0.3, -2.0, 0.5]):
+        u, v = el.plane_basis(n)
+        m = np.asarray(n, float) / np.linalg.norm(n)
+        np.testing.assert_allclose([u @ u, v @ v, u @ v, u @ m, v @ m], [1, 1, 0, 0, 0], atol=1e-12)
+        np.testing.assert_allclose(np.cross(u, v), m, atol=1e-12)
+    with pytest.raises(ValueError, match="one 3-vector"):
+        el.plane_basis(np.eye(3))
+
+
+def test_plate_moduli():
+    C = np.diag([10.0, 20.0, 30.0, 4.0, 5.0, 6.0])
+    m = el.plate_moduli(C)  # thickness along the stiffest axis, z
+    assert m["E_thickness"] == pytest.approx(30.0)
+    assert m["E_length_max"] == pytest.approx(20.0)
+    assert m["E_length_min"] == pytest.approx(10.0, rel=1e-6)
+    m = el.plate_moduli(C, thickness_direction=[1, 0, 0])
+    assert m["E_thickness"] == pytest.approx(10.0)
+    assert m["E_length_max"] == pytest.approx(30.0)
+    # an isotropic plate is equally stiff every way
+    m = el.plate_moduli(el.isotropic_stiffness(4.0, 0.3), thickness_direction=[1, 1, 1])
+    assert m["E_thickness"] == pytest.approx(4.0)
+    assert m["E_length_min"] == pytest.approx(m["E_length_max"])
