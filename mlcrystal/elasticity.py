@@ -842,6 +842,50 @@ def anisotropy_table(tensors: pd.DataFrame, n_points: int = 4000, refine: bool =
     return pd.concat([tensors.drop(columns="C_GPa"), res], axis=1)
 
 
+def agreement_by_compound(table: pd.DataFrame, min_rows: int = 2) -> pd.DataFrame:
+    """How well repeated tensors of the same compound agree.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`anisotropy_table` (columns ``compound``, ``valid``,
+        ``E_hill``, ``anisotropy_ratio``); refused rows are ignored.
+    min_rows : int, default 2
+        Only compounds with at least this many valid rows are listed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by compound: ``n``, ``E_hill_min``, ``E_hill_max``,
+        ``E_hill_spread`` (max/min), ``anisotropy_ratio_min``,
+        ``anisotropy_ratio_max`` and ``anisotropy_ratio_spread`` (max/min),
+        sorted by ``E_hill_spread``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"compound": ["a", "a", "b"], "valid": [True, True, True],
+    ...                   "E_hill": [4.0, 5.0, 3.0], "anisotropy_ratio": [2.0, 3.0, 1.5]})
+    >>> agreement_by_compound(t)[["n", "E_hill_spread", "anisotropy_ratio_spread"]]
+              n  E_hill_spread  anisotropy_ratio_spread
+    compound                                           
+    a         2           1.25                      1.5
+    """
+    needed = {"compound", "valid", "E_hill", "anisotropy_ratio"}
+    if not isinstance(table, pd.DataFrame) or not needed <= set(table.columns):
+        raise ValueError(f"table must be the output of anisotropy_table() with columns {sorted(needed)}; got "
+                         + (f"columns {list(table.columns)}." if isinstance(table, pd.DataFrame)
+                            else f"{type(table).__name__}."))
+    if not isinstance(min_rows, (int, np.integer)) or min_rows < 1:
+        raise ValueError(f"min_rows must be a positive integer; got {min_rows!r}.")
+    g = table[table["valid"]].groupby("compound").agg(
+        n=("E_hill", "size"), E_hill_min=("E_hill", "min"), E_hill_max=("E_hill", "max"),
+        anisotropy_ratio_min=("anisotropy_ratio", "min"), anisotropy_ratio_max=("anisotropy_ratio", "max"))
+    g = g[g.n >= min_rows].copy()
+    g.insert(3, "E_hill_spread", g.E_hill_max / g.E_hill_min)
+    g["anisotropy_ratio_spread"] = g.anisotropy_ratio_max / g.anisotropy_ratio_min
+    return g.sort_values("E_hill_spread", kind="stable")
+
+
 # --------------------------------------------------------------------------
 # figures
 # --------------------------------------------------------------------------

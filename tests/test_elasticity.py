@@ -338,3 +338,20 @@ def test_plate_moduli():
     m = el.plate_moduli(el.isotropic_stiffness(4.0, 0.3), thickness_direction=[1, 1, 1])
     assert m["E_thickness"] == pytest.approx(4.0)
     assert m["E_length_min"] == pytest.approx(m["E_length_max"])
+
+
+def test_agreement_by_compound():
+    t = pd.DataFrame({"compound": ["a", "a", "a", "b", "c", "c"],
+                      "valid": [True, True, False, True, True, True],
+                      "E_hill": [4.0, 6.0, np.nan, 3.0, 2.0, 2.2],
+                      "anisotropy_ratio": [2.0, 5.0, np.nan, 1.5, 3.0, 3.3]})
+    out = el.agreement_by_compound(t)
+    assert out.index.tolist() == ["c", "a"]  # sorted by Hill spread; "b" has one row
+    assert out.loc["a", "n"] == 2  # the refused row is ignored
+    assert out.loc["a", "E_hill_spread"] == pytest.approx(1.5)
+    assert out.loc["a", "anisotropy_ratio_spread"] == pytest.approx(2.5)
+    assert el.agreement_by_compound(t, min_rows=1).shape[0] == 3
+    with pytest.raises(ValueError, match="anisotropy_table"):
+        el.agreement_by_compound(t.drop(columns="E_hill"))
+    with pytest.raises(ValueError, match="positive integer"):
+        el.agreement_by_compound(t, min_rows=0)
