@@ -75,9 +75,10 @@ $(ASSETS_STAMP): book/_static/npm.sha256
 book: site-assets
 
 # --- open every page of the built site in headless Chromium ---
-# Needs Debian's chromium (apt-get install -y chromium); installed here when
-# missing and apt-get is usable, otherwise the check skips with a message.
+# Uses Debian's chromium (or $MLCRYSTAL_CHROMIUM); installs it with apt-get
+# when missing and running as root. Without a browser the check says so,
+# runs only its static link checks, and exits 0.
 site-check: $(STAMP)
-	@test -x /usr/bin/chromium || { command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] \
-	  && { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || true; }; } || true
+	@test -x "$${MLCRYSTAL_CHROMIUM:-/usr/bin/chromium}" || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	  && { echo "installing chromium with apt-get"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }; } || true
 	$(BIN)/python -m mlcrystal.sitecheck _build/html

@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import os
 import posixpath
 import re
 import sys
@@ -39,7 +40,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 #: Debian's Chromium; Playwright drives it instead of downloading a browser.
-CHROMIUM = "/usr/bin/chromium"
+#: Set MLCRYSTAL_CHROMIUM to use another Chromium-based browser (e.g. Chrome on CI).
+CHROMIUM = os.environ.get("MLCRYSTAL_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -66,7 +68,9 @@ CHAPTER_PARTS = {
 }
 #: HTML of a hidden solution: a hide-input/hide-cell/hide-output cell or a dropdown.
 HIDDEN_SOLUTION_RE = re.compile(
-    r'class="[^"]*(tag_hide-input|tag_hide-cell|tag_hide-output|dropdown|toggle)[^"]*"')
+    r'class="(?:[^"]*\s)?(tag_hide-input|tag_hide-cell|tag_hide-output|sd-dropdown|dropdown|toggle)(?:\s[^"]*)?"')
+#: The page's own content; theme navigation outside it does not count.
+ARTICLE_RE = re.compile(r"<article\b.*</article>", re.S)
 #: Browser errors that come from the pinned toolchain itself, are harmless to a
 #: reader, and cannot be fixed from the book's files. Each is reported as
 #: "ignored" with its reason rather than failing the check.
@@ -366,8 +370,9 @@ def check_chapter_parts(html: str) -> list[str]:
 
     A chapter needs learning objectives (a heading or bold paragraph saying
     "Learning objectives" or "you will learn"), a Summary, Exercises, a
-    hidden solution (a ``hide-input``/``hide-cell`` cell or a dropdown) and
-    References, as the book's conventions ask.
+    hidden solution (a ``hide-input``/``hide-cell`` cell or a dropdown, inside
+    the page's ``<article>`` when it has one) and References, as the book's
+    conventions ask.
 
     Parameters
     ----------
@@ -392,7 +397,8 @@ def check_chapter_parts(html: str) -> list[str]:
         haystack = doc.text if name == "learning objectives" else headings
         if not pattern.search(haystack):
             missing.append(name)
-    if not HIDDEN_SOLUTION_RE.search(html):
+    article = ARTICLE_RE.search(html)
+    if not HIDDEN_SOLUTION_RE.search(article.group(0) if article else html):
         missing.insert(len(missing) - ("references" in missing), "hidden solutions")
     return missing
 

@@ -167,6 +167,14 @@ def test_chapter_parts_complete_and_missing():
     assert check_chapter_parts(dropdown) == []
 
 
+def test_chapter_parts_ignores_theme_toggles_outside_the_article():
+    page = ('<nav><button class="sidebar-toggle primary-toggle">menu</button></nav><article>'
+            + CHAPTER_OK.replace("cell tag_hide-input", "cell") + "</article>")
+    assert check_chapter_parts(page) == ["hidden solutions"]
+    # a class that merely contains the word is not a hidden solution
+    assert check_chapter_parts(page.replace('class="cell"', 'class="cell not-a-dropdownish"')) == ["hidden solutions"]
+
+
 def test_chapter_parts_fails_the_static_check(site):
     (site / "book" / "02_placeholder.html").write_text("<h1>2. Soon</h1>")
     problems = static_problems(site)
