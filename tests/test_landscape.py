@@ -1,0 +1,349 @@
+"""Tests of mlcrystal.landscape: the simulated blocking-force experiment."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mlcrystal import landscape as ls
+from mlcrystal.elasticity import STUDY_BENDING_MODULI_GPA
+from mlcrystal.landscape import SEARCH_BOUNDS, BlockingForceLandscape, GaussianLandscape
+
+pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
+
+CRYSTAL = dict(L_um=1500.0, W_um=800.0, T_um=200.0)
+
+
+@pytest.fixture(scope="module")
+def land():
+    return BlockingForceLandscape()
+
+
+@pytest.fixture(scope="module")
+def rigid():
+    return BlockingForceLandscape(sensor_stiffness_N_m=np.inf)
+
+
+# --- interface ---------------------------------------------------------------
+
+def test_search_bounds_are_the_studys():
+    assert dict(SEARCH_BOUNDS) == {"E_GPa": (0.5, 4.0), "L_um": (0.0, 3000.0), "W_um": (200.0, 2000.0),
+                                   "T_um": (50.0, 500.0), "P_mW_cm2": (21.0, 2080.0)}
+
+
+def test_libraries_and_moduli():
+    pub = BlockingForceLandscape()
+    art = BlockingForceLandscape(library="article")
+    assert pub.compounds == (1, 2, 3, 4, 5, 7, 8, 9, 10)
+    assert art.compounds == (1, 2, 3, 4, 5, 8, 9, 10)
+    assert pub.moduli[3] == 0.677 and pub.moduli[9] == 0.664 and pub.moduli[7] == 3.55
+    assert pub.moduli == dict(STUDY_BENDING_MODULI_GPA)
+    assert 7 not in art.moduli
+    with pytest.raises(ValueError, match="compound 7 is only in library='published'"):
+        art.force(7, **CRYSTAL, P_mW_cm2=1000.0)
+    with pytest.raises(ValueError, match="library must be one of"):
+        BlockingForceLandscape(library="all")
+
+
+def test_sources_of_the_photoresponses(land):
+    assert {c for c, r in land.responses.items() if r.source == "calibrated"} == {5, 9}
+    assert all(r.source == "invented" for c, r in land.responses.items() if c not in (5, 9))
+
+
+def test_scalar_in_float_out_array_in_array_out(land):
+    f = land.force(compound=3, **CRYSTAL, P_mW_cm2=1000.0)
+    assert isinstance(f, float) and f > 0
+    arr = land.force(compound=np.array([3, 5, 9]), L_um=1500.0, W_um=800.0, T_um=200.0,
+                     P_mW_cm2=np.array([1000.0, 1000.0, 1000.0]))
+    assert isinstance(arr, np.ndarray) and arr.shape == (3,)
+    assert arr[0] == pytest.approx(f)
+    assert arr[1] == pytest.approx(land.force(5, **CRYSTAL, P_mW_cm2=1000.0))
+    grid = land.force(3, 1500.0, 800.0, np.array([[100.0], [200.0]]), np.array([500.0, 1000.0, 2000.0]))
+    assert grid.shape == (2, 3)
+    assert grid[1, 1] == pytest.approx(f)
+
+
+def test_initial_design_is_the_studys(land):
+    d = land.initial_design()
+    assert list(d.columns) == ["compound", "E_GPa", "L_um", "W_um", "T_um", "P_mW_cm2"]
+    assert d.shape == (10, 6)
+    assert d["compound"].tolist() == [5] * 5 + [9] * 5
+    assert sorted(d["P_mW_cm2"].unique()) == [208.0, 520.0, 1040.0, 1560.0, 2080.0]
+    assert d.loc[0, ["L_um", "W_um", "T_um"]].tolist() == [626.0, 708.0, 241.0]
+    # every initial crystal is testable: the beam-theory limit does not refuse the study's own crystals
+    assert (d["L_um"] / d["T_um"] >= land.min_aspect_ratio).all()
+
+
+# --- physics -----------------------------------------------------------------
+
+def test_no_light_gives_exactly_zero_force(land):
+    assert land.force(3, **CRYSTAL, P_mW_cm2=0.0) == 0.0
+    zeros = land.force(np.array(land.compounds), **CRYSTAL, P_mW_cm2=0.0)
+    assert np.all(zeros == 0.0)
+
+
+def test_rigid_sensor_gives_euler_bernoulli_force(rigid):
+    # F = 3 E I kappa / (2 L) with I = W T^3 / 12 when shear is negligible (slender crystal)
+    kappa = ls.photo_curvature(60.0, 1000.0, rigid.responses[3])
+    E = rigid.moduli[3]
+    L, W, T = 3000.0, 1000.0, 60.0
+    expected = 3 * E * (W * T**3 / 12) * kappa / (2 * L)
+    assert rigid.force(3, L, W, T, 1000.0) == pytest.approx(expected, rel=2e-3)
+
+
+def test_force_proportional_to_width_with_a_rigid_sensor(rigid):
+    f1 = rigid.force(3, **{**CRYSTAL, "W_um": 500.0}, P_mW_cm2=800.0)
+    f2 = rigid.force(3, **{**CRYSTAL, "W_um": 1000.0}, P_mW_cm2=800.0)
+    f4 = rigid.force(3, **{**CRYSTAL, "W_um": 2000.0}, P_mW_cm2=800.0)
+    assert f2 / f1 == pytest.approx(2.0, rel=1e-12)
+    assert f4 / f1 == pytest.approx(4.0, rel=1e-12)
+
+
+def test_force_proportional_to_width_where_the_crystal_is_compliant(land):
+    # a long thin crystal is far softer than the sensor: F ~ W
+    f1 = land.force(3, 3000.0, 400.0, 60.0, 800.0)
+    f2 = land.force(3, 3000.0, 800.0, 60.0, 800.0)
+    assert f2 / f1 == pytest.approx(2.0, rel=0.01)
+
+
+def test_force_inversely_proportional_to_length_for_slender_crystals(rigid, land):
+    # beam theory: F = 3 E I kappa / (2 L) for L >> T
+    ratio = rigid.force(3, 1500.0, 800.0, 50.0, 800.0) / rigid.force(3, 3000.0, 800.0, 50.0, 800.0)
+    assert ratio == pytest.approx(2.0, rel=0.005)
+    # with the real sensor, still 1/L for long thin crystals, but not for short stiff ones
+    ratio_soft = land.force(3, 1500.0, 400.0, 50.0, 800.0) / land.force(3, 3000.0, 400.0, 50.0, 800.0)
+    assert ratio_soft == pytest.approx(2.0, rel=0.05)
+    # a short thick crystal is stiffer than the sensor: lengthening it gains force
+    assert land.force(3, 1500.0, 2000.0, 300.0, 800.0) > land.force(3, 750.0, 2000.0, 300.0, 800.0)
+
+
+def test_force_vanishes_as_the_crystal_gets_short(rigid):
+    # the shear term keeps F finite as L -> 0 (the API refuses such crystals; the physics does not diverge)
+    kappa = ls.photo_curvature(200.0, 1000.0, rigid.responses[3])
+    forces = [ls.blocking_force_mN(0.677, L, 800.0, 200.0, kappa, np.inf) for L in (1.0, 10.0, 100.0)]
+    assert forces[0] < forces[1] < forces[2]
+    assert forces[0] < 0.05 * forces[2]  # F ~ L in the shear-dominated limit
+
+
+def test_layer_curvature_limits():
+    # thick beam: 6 eps delta / T^2; thin beam: eps / delta
+    assert ls.layer_curvature(1e-3, 10.0, 5000.0) == pytest.approx(6e-3 * 10.0 / 5000.0**2, rel=0.01)
+    assert ls.layer_curvature(1e-3, 1e5, 10.0) == pytest.approx(1e-3 / 1e5, rel=1e-3)
+    # continuous across the series / closed-form switch at T / delta = 1e-3
+    a = ls.layer_curvature(1.0, 1.0, 0.999e-3)
+    b = ls.layer_curvature(1.0, 1.0, 1.001e-3)
+    assert a == pytest.approx(b, rel=1e-2)
+
+
+def test_thin_crystals_photo_thick_crystals_thermal(land):
+    r = land.responses[3]
+    photo = ls.layer_curvature(r.strain * 2080 / (2080 + r.p_sat), ls.PENETRATION_DEPTH_UM, np.array([50.0, 500.0]))
+    heat = ls.layer_curvature(r.thermal * 2080, ls.THERMAL_LENGTH_UM, np.array([50.0, 500.0]))
+    share = heat / photo
+    assert share[0] < 0.1 < 0.5 < share[1]
+
+
+def test_saturation_with_intensity(land):
+    P = np.array([100.0, 200.0, 400.0, 800.0, 1600.0])
+    f = land.force(5, **CRYSTAL, P_mW_cm2=P)
+    assert np.all(np.diff(f) > 0)
+    gains = f[1:] / f[:-1]
+    assert np.all(np.diff(gains) < 0)  # each doubling of P gains less
+
+
+@settings(max_examples=60, deadline=None)
+@given(compound=st.sampled_from([1, 2, 3, 4, 5, 7, 8, 9, 10]),
+       W=st.floats(200.0, 2000.0), T=st.floats(50.0, 500.0), aspect=st.floats(2.5, 20.0),
+       P=st.floats(0.0, 2080.0), k=st.floats(1.05, 4.0))
+def test_width_monotone_and_at_most_proportional(compound, W, T, aspect, P, k):
+    land = BlockingForceLandscape()
+    f1 = land.force(compound, aspect * T, W, T, P)
+    f2 = land.force(compound, aspect * T, k * W, T, P)
+    assert f1 >= 0
+    assert f1 <= f2 * (1 + 1e-9) <= k * f1 * (1 + 1e-9) + 1e-300
+
+
+@settings(max_examples=40, deadline=None)
+@given(W=st.floats(200.0, 2000.0), T=st.floats(50.0, 500.0), aspect=st.floats(2.5, 20.0),
+       E=st.floats(0.1, 50.0), scale=st.floats(0.1, 10.0))
+def test_units_force_scales_with_curvature(W, T, aspect, E, scale):
+    # linear in curvature, sign-free (both faces are tried and the larger force kept)
+    kappa = 1e-5
+    f = ls.blocking_force_mN(E, aspect * T, W, T, kappa)
+    assert ls.blocking_force_mN(E, aspect * T, W, T, scale * kappa) == pytest.approx(scale * f, rel=1e-12)
+    assert ls.blocking_force_mN(E, aspect * T, W, T, -kappa) == pytest.approx(f, rel=1e-12)
+
+
+# --- noise -------------------------------------------------------------------
+
+def test_noise_reproducible_by_seed_and_different_across_seeds(land):
+    kw = dict(compound=3, L_um=1500.0, W_um=800.0, T_um=np.full(50, 200.0), P_mW_cm2=1000.0)
+    exact = land.force(**kw)
+    a = land.force(**kw, noise=0.05, random_state=1)
+    b = land.force(**kw, noise=0.05, random_state=1)
+    c = land.force(**kw, noise=0.05, random_state=2)
+    np.testing.assert_array_equal(a, b)
+    assert not np.allclose(a, c)
+    rel = a / exact - 1
+    assert 0.03 < rel.std() < 0.07 and abs(rel.mean()) < 0.03
+    assert land.force(**kw, noise=0.0, random_state=1) == pytest.approx(exact)
+    with pytest.raises(ValueError, match="relative standard deviation"):
+        land.force(**kw, noise=-0.1)
+
+
+# --- bad input -----------------------------------------------------------------
+
+@pytest.mark.parametrize("change, message", [
+    (dict(compound=6), "unknown compound 6.*no published bending modulus"),
+    (dict(compound=11), "unknown compound 11"),
+    (dict(compound="3"), "compound must be one of"),
+    (dict(compound=3.5), "compound must be one of"),
+    (dict(L_um=np.nan), "L_um must be a finite positive length"),
+    (dict(W_um=0.0), "W_um must be a finite positive length"),
+    (dict(T_um=-10.0), "T_um must be a finite positive length"),
+    (dict(T_um=np.inf), "T_um must be a finite positive length"),
+    (dict(W_um="wide"), "W_um must be a number"),
+    (dict(P_mW_cm2=-1.0), "P_mW_cm2 must be a finite light intensity >= 0"),
+    (dict(P_mW_cm2=np.nan), "P_mW_cm2 must be a finite light intensity >= 0"),
+    (dict(L_um=300.0, T_um=200.0), r"too short or too thick for beam theory.*>= 2.5"),
+    (dict(L_um=np.array([1.0, 2.0]), P_mW_cm2=np.array([1.0, 2.0, 3.0])), "cannot be broadcast"),
+])
+def test_invalid_input_raises_a_clear_error(land, change, message):
+    kw = dict(compound=3, L_um=1500.0, W_um=800.0, T_um=200.0, P_mW_cm2=500.0)
+    kw.update(change)
+    with pytest.raises(ValueError, match=message):
+        land.force(**kw)
+
+
+def test_bad_sensor_and_params():
+    with pytest.raises(ValueError, match="sensor_stiffness_N_m must be a number > 0"):
+        BlockingForceLandscape(sensor_stiffness_N_m=0.0)
+    with pytest.raises(ValueError, match="params is missing"):
+        BlockingForceLandscape(params={"strain_5": 1e-3})
+
+
+def test_snap_raises_length_to_the_beam_theory_limit(land):
+    assert land.snap(100.0, 200.0) == (500.0, 200.0)
+    assert land.snap(1000.0, 200.0) == (1000.0, 200.0)
+    L, T = land.snap(np.array([0.0, 3000.0]), np.array([400.0, 400.0]))
+    np.testing.assert_array_equal(L, [1000.0, 3000.0])
+    np.testing.assert_array_equal(T, [400.0, 400.0])
+    # a snapped crystal is always accepted
+    assert land.force(3, *land.snap(0.0, 500.0)[:1], 800.0, 500.0, 1000.0) > 0
+
+
+# --- calibration -----------------------------------------------------------------
+
+def test_stored_constants_reproduce_every_measurement_within_15_percent():
+    res = ls.fit_table()
+    assert len(res.table) == 10
+    assert res.max_abs_residual < 0.15
+    assert res.rms == pytest.approx(np.sqrt(np.mean(res.table["rel_residual"] ** 2)))
+    assert res.rms < 0.05
+
+
+def test_refitting_reproduces_the_stored_constants():
+    res = ls.calibrate()
+    for key, value in ls.CALIBRATED_PARAMS.items():
+        assert res.params[key] == pytest.approx(value, rel=1e-3), key
+    assert res.max_abs_residual < 0.15
+
+
+def test_calibrate_refuses_bad_data():
+    from mlcrystal.datasets import load_initial_blocking_force
+
+    data = load_initial_blocking_force()
+    with pytest.raises(ValueError, match="data needs columns"):
+        ls.calibrate(data.drop(columns="force_mN"))
+    bad = data.copy()
+    bad.loc[3, "force_mN"] = 0.0
+    with pytest.raises(ValueError, match="must be > 0"):
+        ls.calibrate(bad)
+
+
+# --- optimum -------------------------------------------------------------------
+
+def test_optimum_near_37_mN_with_compound_3_at_interior_thickness(land):
+    best = land.optimum()
+    assert set(best) == {"compound", "L_um", "W_um", "T_um", "P_mW_cm2", "force_mN"}
+    assert best["compound"] == 3
+    assert best["force_mN"] == pytest.approx(37.0, abs=1.5)
+    assert 50.0 + 20 < best["T_um"] < 500.0 - 20
+    for name in ("L_um", "W_um", "T_um", "P_mW_cm2"):
+        lo, hi = SEARCH_BOUNDS[name]
+        assert lo <= best[name] <= hi
+    assert best["L_um"] >= land.min_aspect_ratio * best["T_um"]
+    # it is the true value at that point, and better than every other compound
+    assert land.force(3, best["L_um"], best["W_um"], best["T_um"], best["P_mW_cm2"]) == pytest.approx(best["force_mN"])
+    table = land.optimum_per_compound()
+    assert (table.loc[table.compound != 3, "force_mN"] < best["force_mN"] - 5).all()
+
+
+def test_the_largest_crystal_is_not_the_best(land):
+    best = land.optimum()
+    largest = land.force(3, 3000.0, 2000.0, 500.0, best["P_mW_cm2"])
+    assert largest < 0.8 * best["force_mN"]
+
+
+def test_optimum_is_a_local_maximum(land):
+    best = land.optimum()
+    x = {k: best[k] for k in ("L_um", "T_um", "P_mW_cm2")}
+    for k, step in (("L_um", 50.0), ("T_um", 10.0)):
+        for sign in (-1, 1):
+            y = dict(x, **{k: x[k] + sign * step})
+            L, T = land.snap(y["L_um"], y["T_um"])
+            assert land.force(3, L, best["W_um"], T, y["P_mW_cm2"]) <= best["force_mN"] * (1 + 1e-6)
+
+
+def test_optimum_is_cached(land):
+    a = land.optimum_per_compound()
+    b = BlockingForceLandscape().optimum_per_compound()
+    pd.testing.assert_frame_equal(a, b)
+    assert ls._OPTIMUM_CACHE  # computed once per landscape definition
+
+
+def test_article_library_optimum(land):
+    art = BlockingForceLandscape(library="article").optimum()
+    assert art["compound"] == 3
+    assert art["force_mN"] == pytest.approx(land.optimum()["force_mN"])
+
+
+# --- the study's Gaussian test function -------------------------------------------
+
+def test_gaussian_peak_is_15():
+    g = GaussianLandscape()
+    assert g.value(2.0, 2000.0, 1200.0, 120.0, 1040.0) == 15.0
+    # one standard deviation away in each input: 15 exp(-1/2)
+    for name, sd in [("E_GPa", 1.5), ("L_um", 1000.0), ("W_um", 350.0), ("T_um", 70.0), ("P_mW_cm2", 832.0)]:
+        x = dict(g.CENTRE)
+        x[name] += sd
+        assert g.value(**x) == pytest.approx(15 * np.exp(-0.5))
+
+
+def test_gaussian_optimum_is_15_at_its_peak():
+    g = GaussianLandscape()
+    best = g.optimum()
+    # compound 1 (1.92 GPa) is the library's modulus closest to the peak's 2 GPa
+    assert best["compound"] == 1
+    assert best["force_mN"] == pytest.approx(15.0 * np.exp(-0.5 * (0.08 / 1.5) ** 2), rel=1e-6)
+    assert best["force_mN"] == pytest.approx(15.0, abs=0.03)
+    for name in ("L_um", "W_um", "T_um", "P_mW_cm2"):
+        assert best[name] == pytest.approx(g.CENTRE[name], rel=1e-3)
+
+
+def test_gaussian_has_the_same_interface():
+    g = GaussianLandscape(library="article")
+    assert g.compounds == (1, 2, 3, 4, 5, 8, 9, 10)
+    assert g.min_aspect_ratio == 0.0
+    assert g.snap(10.0, 400.0) == (10.0, 400.0)
+    assert g.initial_design().shape == (10, 6)
+    f = g.force(compound=1, L_um=2000.0, W_um=1200.0, T_um=120.0, P_mW_cm2=1040.0)
+    assert f == pytest.approx(g.value(1.92, 2000.0, 1200.0, 120.0, 1040.0))
+    assert g.force(np.array([1, 5]), 2000.0, 1200.0, 120.0, 1040.0).shape == (2,)
+    with pytest.raises(ValueError, match="unknown compound 7"):
+        g.force(7, 2000.0, 1200.0, 120.0, 1040.0)
+    with pytest.raises(ValueError, match="T_um must be a finite number >= 0"):
+        g.force(1, 2000.0, 1200.0, np.nan, 1040.0)
+    a = g.force(1, 2000.0, 1200.0, 120.0, 1040.0, noise=0.1, random_state=3)
+    assert a == g.force(1, 2000.0, 1200.0, 120.0, 1040.0, noise=0.1, random_state=3) != f
