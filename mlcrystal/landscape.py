@@ -832,3 +832,172 @@ def calibrate(data: pd.DataFrame | None = None) -> CalibrationResult:
                                  bounds=(np.log([1e-5, 1.0, 1e-5, 1.0]), np.log([1.0, 1e6, 1.0, 1e6])))
     params = {k: float(v) for k, v in zip(_FIT_KEYS, np.exp(res.x))}
     return fit_table(params, data)
+
+
+# ---------------------------------------------------------------------------
+# views of the landscape used by chapter 5
+# ---------------------------------------------------------------------------
+
+def parameter_table(land: BlockingForceLandscape | None = None) -> pd.DataFrame:
+    """Every constant of the simulator, with its value and where it comes from.
+
+    Parameters
+    ----------
+    land : BlockingForceLandscape, optional
+        Defaults to ``BlockingForceLandscape()`` (the published library).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``quantity, compound, value, unit, status``; ``status`` is one
+        of ``"published"`` (the study's numbers), ``"assumed"`` (a typical
+        physical value, not from the study), ``"calibrated"`` (fitted to the
+        study's 10 measurements) or ``"invented"`` (chosen to reproduce the
+        study's headline facts).
+
+    Examples
+    --------
+    >>> t = parameter_table()
+    >>> sorted(t.status.unique())
+    ['assumed', 'calibrated', 'invented', 'published']
+    >>> int((t.status == "calibrated").sum())
+    4
+    """
+    land = BlockingForceLandscape() if land is None else land
+    rows = [
+        ("optical penetration depth d", "all", PENETRATION_DEPTH_UM, "um", "assumed"),
+        ("thermal length l", "all", THERMAL_LENGTH_UM, "um", "assumed"),
+        ("Poisson's ratio nu", "all", POISSON_RATIO, "-", "assumed"),
+        ("shear coefficient k_s", "all", SHEAR_COEFFICIENT, "-", "assumed"),
+        ("load-sensor stiffness", "all", land.sensor_stiffness_N_m, "N/m", "assumed"),
+        ("shortest crystal L/T", "all", land.min_aspect_ratio, "-", "assumed"),
+    ]
+    for c in land.compounds:
+        r = land.responses[c]
+        rows.append(("bending modulus E", c, land.moduli[c], "GPa", "published"))
+        rows.append(("photostrain at saturation eps_c", c, r.strain, "-", r.source))
+        rows.append(("saturation intensity P_sat", c, r.p_sat, "mW/cm^2", r.source))
+        rows.append(("photothermal strain per intensity gamma_c", c, r.thermal, "1/(mW/cm^2)", "invented"))
+    return pd.DataFrame(rows, columns=["quantity", "compound", "value", "unit", "status"])
+
+
+def _check_land_compound(land, compound):
+    if not isinstance(land, _Landscape):
+        raise ValueError(f"land must be a BlockingForceLandscape or GaussianLandscape; got {type(land).__name__}.")
+    land._compound_array(compound)
+    return int(compound)
+
+
+def force_grid(land, compound, L_um, T_um, W_um, P_mW_cm2) -> np.ndarray:
+    """Force on a grid of lengths and thicknesses (NaN where the crystal is untestable).
+
+    Parameters
+    ----------
+    land : BlockingForceLandscape or GaussianLandscape
+    compound : int
+    L_um, T_um : array_like, 1-D
+        Grid axes, micrometres.
+    W_um, P_mW_cm2 : float
+        Fixed width (um) and intensity (mW/cm^2).
+
+    Returns
+    -------
+    numpy.ndarray, shape (len(T_um), len(L_um))
+        Force in mN; NaN where ``L_um / T_um`` is below ``land.min_aspect_ratio``.
+
+    Examples
+    --------
+    >>> g = force_grid(BlockingForceLandscape(), 3, [200.0, 1000.0], [100.0, 200.0], 2000.0, 1000.0)
+    >>> g.shape, bool(np.isnan(g[1, 0])), bool(np.isfinite(g[0, 1]))
+    ((2, 2), True, True)
+    """
+    compound = _check_land_compound(land, compound)
+    L = np.asarray(L_um, float)
+    T = np.asarray(T_um, float)
+    if L.ndim != 1 or T.ndim != 1 or L.size == 0 or T.size == 0:
+        raise ValueError(f"L_um and T_um must be non-empty 1-D grids; got shapes {L.shape} and {T.shape}.")
+    LL, TT = np.meshgrid(L, T)
+    ok = LL >= land.min_aspect_ratio * TT
+    out = np.full(LL.shape, np.nan)
+    if ok.any():
+        out[ok] = land.force(compound, LL[ok], W_um, TT[ok], P_mW_cm2)
+    return out
+
+
+def best_length_profile(land, compound, T_um, W_um, P_mW_cm2) -> pd.DataFrame:
+    """For each thickness, the best length (within the search bounds) and its force.
+
+    Parameters
+    ----------
+    land : BlockingForceLandscape or GaussianLandscape
+    compound : int
+    T_um : array_like, 1-D
+        Thicknesses, micrometres.
+    W_um, P_mW_cm2 : float
+        Fixed width (um) and intensity (mW/cm^2).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``T_um, L_um, force_mN``: the length between the beam-theory
+        limit and the largest length of :data:`SEARCH_BOUNDS` that gives the
+        most force (bounded scalar search), and that force.
+
+    Examples
+    --------
+    >>> p = best_length_profile(BlockingForceLandscape(), 3, [100.0, 175.0, 500.0], 2000.0, 1464.0)
+    >>> bool(p.force_mN.iloc[1] > p.force_mN.iloc[2])
+    True
+    """
+    compound = _check_land_compound(land, compound)
+    T = np.atleast_1d(np.asarray(T_um, float))
+    L_max = SEARCH_BOUNDS["L_um"][1]
+    rows = []
+    for t in T:
+        lo = max(land.min_aspect_ratio * t, 1.0)
+        if lo >= L_max:
+            rows.append((t, np.nan, np.nan))
+            continue
+        res = optimize.minimize_scalar(lambda L: -land.force(compound, L, W_um, t, P_mW_cm2), bounds=(lo, L_max),
+                                       method="bounded", options={"xatol": 1e-3})
+        ends = [(lo, -land.force(compound, lo, W_um, t, P_mW_cm2)), (L_max, -land.force(compound, L_max, W_um, t, P_mW_cm2))]
+        L_best, f_best = min([(res.x, res.fun), *ends], key=lambda p: p[1])
+        rows.append((t, float(L_best), -float(f_best)))
+    return pd.DataFrame(rows, columns=["T_um", "L_um", "force_mN"])
+
+
+def curvature_parts(land: BlockingForceLandscape, compound, T_um, P_mW_cm2) -> pd.DataFrame:
+    """The photoisomerisation and photothermal curvatures of a compound, and their difference.
+
+    Parameters
+    ----------
+    land : BlockingForceLandscape
+    compound : int
+    T_um : array_like
+        Thicknesses, micrometres.
+    P_mW_cm2 : float
+        Intensity, mW/cm^2.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``T_um, photo_per_m, thermal_per_m, net_per_m``: curvatures
+        in 1/m; ``thermal`` is the curvature the heat removes.
+
+    Examples
+    --------
+    >>> c = curvature_parts(BlockingForceLandscape(), 3, [50.0, 500.0], 2080.0)
+    >>> bool(c.thermal_per_m.iloc[1] > 0.9 * c.photo_per_m.iloc[1])  # heat cancels photo in thick crystals
+    True
+    """
+    compound = _check_land_compound(land, compound)
+    if not isinstance(land, BlockingForceLandscape):
+        raise ValueError("curvature_parts needs a BlockingForceLandscape (the Gaussian has no curvature).")
+    T = np.atleast_1d(np.asarray(T_um, float))
+    _check_positive("T_um", T, "um")
+    P = float(P_mW_cm2)
+    _check_intensity(np.asarray(P))
+    r = land.responses[compound]
+    photo = layer_curvature(r.strain * P / (P + r.p_sat), PENETRATION_DEPTH_UM, T) * 1e6
+    heat = layer_curvature(r.thermal * P, THERMAL_LENGTH_UM, T) * 1e6
+    return pd.DataFrame({"T_um": T, "photo_per_m": photo, "thermal_per_m": heat, "net_per_m": photo - heat})
