@@ -76,8 +76,10 @@ ARTICLE_RE = re.compile(r"<article\b.*</article>", re.S)
 #: "ignored" with its reason rather than failing the check.
 KNOWN_UPSTREAM_ERRORS = {
     "Identifier 'THEBE_JS_URL' has already been declared": (
-        "sphinx-thebe 0.3.1 with Sphinx 7.4 writes its inline config script twice; the "
-        "first copy defines the constants, the second fails; thebe is off in this book"),
+        "Sphinx 7.4 writes inline scripts registered after Builder.init() twice (None and '' "
+        "filenames compare unequal; fixed upstream in sphinx-doc/sphinx#13402), so the second "
+        "copy of sphinx-thebe's 'const' settings fails; the first defines them, and thebe is off "
+        "in this book"),
 }
 #: Embedded ipywidgets views, as myst-nb writes them.
 WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
