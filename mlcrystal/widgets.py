@@ -8,6 +8,8 @@ Sections
 --------
 - Crystal anisotropy explorer (chapter 4): choose a crystal, rotate the
   direction with two angles, read the Young's modulus.
+- Blocking-force landscape explorer (chapter 5): choose a compound, set the
+  crystal's size and the light intensity, read the simulated force.
 """
 
 from __future__ import annotations
@@ -246,3 +248,163 @@ def anisotropy_explorer(tensors: pd.DataFrame, crystal=None, theta_deg: float = 
         w.observe(redraw, names="value")
     redraw()
     return widgets.VBox([pick, theta, phi, readout, out])
+
+
+# --------------------------------------------------------------------------
+# blocking-force landscape explorer (chapter 5)
+# --------------------------------------------------------------------------
+
+
+def landscape_readout(land, compound: int, L_um: float, W_um: float, T_um: float, P_mW_cm2: float) -> dict:
+    """What the landscape explorer shows for one crystal and one intensity.
+
+    A length below the beam-theory limit is snapped up to the nearest
+    testable crystal (:meth:`~mlcrystal.landscape.BlockingForceLandscape.snap`),
+    as the experimenter would do.
+
+    Parameters
+    ----------
+    land : mlcrystal.landscape.BlockingForceLandscape
+    compound : int
+        The study's compound number.
+    L_um, W_um, T_um : float
+        Length, width, thickness (micrometres).
+    P_mW_cm2 : float
+        Light intensity (mW/cm^2).
+
+    Returns
+    -------
+    dict
+        ``L_um`` (after snapping), ``snapped`` (bool), ``force_mN``,
+        ``fraction`` (of the landscape's optimum) and ``text``, a one-line
+        HTML summary.
+
+    Examples
+    --------
+    >>> from mlcrystal.landscape import BlockingForceLandscape
+    >>> r = landscape_readout(BlockingForceLandscape(), 3, 100.0, 2000.0, 175.0, 0.0)
+    >>> r["L_um"], r["snapped"], r["force_mN"]
+    (437.5, True, 0.0)
+    """
+    L_snap, _ = land.snap(float(L_um), float(T_um))
+    force = land.force(compound, L_snap, W_um, T_um, P_mW_cm2)
+    best = land.optimum()["force_mN"]
+    snapped = L_snap > float(L_um)
+    text = (f"compound {compound} (E = {land.moduli[compound]:.3g} GPa): <b>F = {force:.2f} mN</b>, "
+            f"{100 * force / best:.0f} % of the landscape's best ({best:.1f} mN)")
+    if snapped:
+        text += f"; length raised to {L_snap:.0f} um (L/T >= {land.min_aspect_ratio:g})"
+    return {"L_um": float(L_snap), "snapped": bool(snapped), "force_mN": float(force),
+            "fraction": float(force / best), "text": text}
+
+
+def landscape_explorer_figure(land, compound: int, L_um: float, W_um: float, T_um: float, P_mW_cm2: float, ax=None):
+    """Static figure of the explorer: force against thickness for the chosen crystal.
+
+    Each thickness uses the chosen length, raised to the beam-theory limit
+    where needed; the chosen crystal is marked.
+
+    Parameters
+    ----------
+    land : mlcrystal.landscape.BlockingForceLandscape
+    compound : int
+    L_um, W_um, T_um, P_mW_cm2 : float
+        The chosen crystal and intensity.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from mlcrystal.landscape import BlockingForceLandscape
+    >>> ax = landscape_explorer_figure(BlockingForceLandscape(), 3, 1000.0, 2000.0, 175.0, 1464.0)
+    >>> ax.get_xlabel()
+    'thickness T (um)'
+    """
+    import matplotlib.pyplot as plt
+
+    from mlcrystal.landscape import SEARCH_BOUNDS
+
+    r = landscape_readout(land, compound, L_um, W_um, T_um, P_mW_cm2)
+    T = np.linspace(*SEARCH_BOUNDS["T_um"], 181)
+    L, T = land.snap(np.full_like(T, float(L_um)), T)
+    F = land.force(compound, L, W_um, T, P_mW_cm2)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.6, 3.6))
+    ax.plot(T, F, lw=2, label=f"compound {compound}, L = {L_um:.0f} um (or L/T limit)")
+    ax.plot([T_um], [r["force_mN"]], "o", ms=9, color="black", label=f"this crystal: {r['force_mN']:.1f} mN")
+    ax.axhline(land.optimum()["force_mN"], color="grey", ls="--", lw=1, label="landscape's best")
+    ax.set_xlabel("thickness T (um)")
+    ax.set_ylabel("blocking force F (mN)")
+    ax.set_ylim(0, 1.1 * max(land.optimum()["force_mN"], np.nanmax(F)))
+    ax.set_title(f"W = {W_um:.0f} um, P = {P_mW_cm2:.0f} mW/cm$^2$", fontsize="medium")
+    ax.legend(loc="upper right", fontsize="small")
+    return ax
+
+
+def landscape_explorer(land=None, compound: int = 3, L_um: float = 1000.0, W_um: float = 1000.0,
+                       T_um: float = 200.0, P_mW_cm2: float = 1040.0):
+    """An ipywidgets explorer of the blocking-force landscape: pick a crystal, read the force.
+
+    Parameters
+    ----------
+    land : mlcrystal.landscape.BlockingForceLandscape, optional
+        Defaults to ``BlockingForceLandscape()``.
+    compound : int, default 3
+        Compound shown first.
+    L_um, W_um, T_um, P_mW_cm2 : float
+        Initial slider values (within :data:`mlcrystal.landscape.SEARCH_BOUNDS`).
+
+    Returns
+    -------
+    ipywidgets.VBox
+        Compound dropdown, four sliders (L, W, T, P), an HTML readout and the
+        figure of :func:`landscape_explorer_figure`.
+
+    Examples
+    --------
+    >>> w = landscape_explorer()
+    >>> len(w.children)
+    7
+    """
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+
+    from mlcrystal.landscape import SEARCH_BOUNDS, BlockingForceLandscape
+
+    land = BlockingForceLandscape() if land is None else land
+    if compound not in land.compounds:
+        raise ValueError(f"compound must be one of {list(land.compounds)}; got {compound!r}.")
+    start = {"L_um": L_um, "W_um": W_um, "T_um": T_um, "P_mW_cm2": P_mW_cm2}
+    for name, value in start.items():
+        lo, hi = SEARCH_BOUNDS[name]
+        if not (isinstance(value, (int, float, np.integer, np.floating)) and lo <= value <= hi):
+            raise ValueError(f"{name} must be a number in the search bounds [{lo:g}, {hi:g}]; got {value!r}.")
+    pick = widgets.Dropdown(options=[(f"{c} (E = {land.moduli[c]:.3g} GPa)", c) for c in land.compounds],
+                            value=compound, description="compound")
+    labels = {"L_um": "L (um)", "W_um": "W (um)", "T_um": "T (um)", "P_mW_cm2": "P (mW/cm2)"}
+    steps = {"L_um": 25.0, "W_um": 25.0, "T_um": 5.0, "P_mW_cm2": 13.0}
+    sliders = {name: widgets.FloatSlider(value=float(value), min=max(SEARCH_BOUNDS[name][0], 25.0) if name == "L_um"
+                                         else SEARCH_BOUNDS[name][0], max=SEARCH_BOUNDS[name][1], step=steps[name],
+                                         description=labels[name], continuous_update=False)
+               for name, value in start.items()}
+    readout = widgets.HTML()
+    out = widgets.Output()
+
+    def redraw(*_):
+        args = (pick.value, *(sliders[n].value for n in ("L_um", "W_um", "T_um", "P_mW_cm2")))
+        readout.value = landscape_readout(land, *args)["text"]
+        fig, ax = plt.subplots(figsize=(5.6, 3.6))
+        landscape_explorer_figure(land, *args, ax=ax)
+        out.outputs = ()  # replace the previous figure (works with and without a live kernel)
+        out.append_display_data(fig)
+        plt.close(fig)
+
+    for w in (pick, *sliders.values()):
+        w.observe(redraw, names="value")
+    redraw()
+    return widgets.VBox([pick, *sliders.values(), readout, out])

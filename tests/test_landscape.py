@@ -347,3 +347,87 @@ def test_gaussian_has_the_same_interface():
         g.force(1, 2000.0, 1200.0, np.nan, 1040.0)
     a = g.force(1, 2000.0, 1200.0, 120.0, 1040.0, noise=0.1, random_state=3)
     assert a == g.force(1, 2000.0, 1200.0, 120.0, 1040.0, noise=0.1, random_state=3) != f
+
+
+# --- views used by chapter 5 ------------------------------------------------------
+
+def test_parameter_table_labels_every_constant(land):
+    t = ls.parameter_table(land)
+    assert set(t.status) == {"published", "assumed", "calibrated", "invented"}
+    cal = t[t.status == "calibrated"]
+    assert set(cal.compound) == {5, 9} and len(cal) == 4
+    assert set(t.loc[(t.status == "invented") & t.quantity.str.startswith("photostrain"), "compound"]) == \
+        {1, 2, 3, 4, 7, 8, 10}
+    e = t[t.quantity == "bending modulus E"].set_index("compound")["value"]
+    assert e.to_dict() == dict(STUDY_BENDING_MODULI_GPA)
+
+
+def test_force_grid_marks_untestable_crystals(land):
+    L = np.array([100.0, 500.0, 2000.0])
+    T = np.array([100.0, 300.0])
+    g = ls.force_grid(land, 3, L, T, 2000.0, 1000.0)
+    assert g.shape == (2, 3)
+    assert np.isnan(g[0, 0]) and np.isnan(g[1, 0]) and np.isnan(g[1, 1])
+    assert g[0, 2] == pytest.approx(land.force(3, 2000.0, 2000.0, 100.0, 1000.0))
+    with pytest.raises(ValueError, match="non-empty 1-D grids"):
+        ls.force_grid(land, 3, [], T, 2000.0, 1000.0)
+    with pytest.raises(ValueError, match="unknown compound 6"):
+        ls.force_grid(land, 6, L, T, 2000.0, 1000.0)
+    with pytest.raises(ValueError, match="land must be"):
+        ls.force_grid("lab", 3, L, T, 2000.0, 1000.0)
+
+
+def test_best_length_profile_finds_the_optimum(land):
+    best = land.optimum()
+    p = ls.best_length_profile(land, 3, [100.0, best["T_um"], 500.0], best["W_um"], best["P_mW_cm2"])
+    assert p.loc[1, "L_um"] == pytest.approx(best["L_um"], rel=1e-3)
+    assert p.loc[1, "force_mN"] == pytest.approx(best["force_mN"], rel=1e-6)
+    assert p.force_mN.idxmax() == 1
+    assert (p.L_um >= land.min_aspect_ratio * p.T_um - 1e-9).all()
+
+
+def test_curvature_parts_add_up(land):
+    c = ls.curvature_parts(land, 5, [100.0, 241.0], 2080.0)
+    np.testing.assert_allclose(c.net_per_m, c.photo_per_m - c.thermal_per_m)
+    assert (c.photo_per_m > 0).all() and (c.thermal_per_m > 0).all()
+    with pytest.raises(ValueError, match="Gaussian has no curvature"):
+        ls.curvature_parts(GaussianLandscape(), 3, [100.0], 1000.0)
+    with pytest.raises(ValueError, match="P_mW_cm2 must be"):
+        ls.curvature_parts(land, 3, [100.0], -5.0)
+
+
+# --- the explorer (mlcrystal.widgets, chapter-5 section) -----------------------------
+
+def test_landscape_readout_snaps_and_reports(land):
+    from mlcrystal import widgets
+
+    best = land.optimum()
+    r = widgets.landscape_readout(land, 3, best["L_um"], best["W_um"], best["T_um"], best["P_mW_cm2"])
+    assert r["fraction"] == pytest.approx(1.0) and not r["snapped"]
+    assert "F = 37.01 mN" in r["text"]
+    r = widgets.landscape_readout(land, 9, 100.0, 800.0, 200.0, 1000.0)
+    assert r["snapped"] and r["L_um"] == 500.0
+    assert r["force_mN"] == pytest.approx(land.force(9, 500.0, 800.0, 200.0, 1000.0))
+    assert "length raised to 500 um" in r["text"]
+
+
+def test_landscape_explorer_widget_and_figure(land):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from mlcrystal import widgets
+
+    w = widgets.landscape_explorer(land, compound=5, T_um=241.0)
+    pick, L, W, T, P, readout, out = w.children
+    assert pick.value == 5 and T.value == 241.0
+    assert "compound 5" in readout.value
+    P.value = 2080.0
+    assert f"F = {land.force(5, 1000.0, 1000.0, 241.0, 2080.0):.2f} mN" in readout.value
+    assert len(out.outputs) == 1
+    ax = widgets.landscape_explorer_figure(land, 3, 1000.0, 2000.0, 175.0, 1464.0)
+    assert ax.get_ylabel() == "blocking force F (mN)"
+    assert ax.lines[1].get_ydata()[0] == pytest.approx(land.force(3, 1000.0, 2000.0, 175.0, 1464.0))
+    with pytest.raises(ValueError, match="compound must be one of"):
+        widgets.landscape_explorer(land, compound=6)
+    with pytest.raises(ValueError, match="T_um must be a number in the search bounds"):
+        widgets.landscape_explorer(land, T_um=900.0)
