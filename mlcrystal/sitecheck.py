@@ -16,7 +16,8 @@ kinds of checks on the static site that ``make book`` builds:
    4xx/5xx request, or any request to a host other than the local server
    (such requests are blocked and reported). Chapter pages must show at least
    one rendered figure (an ``<img>`` with ``naturalWidth > 0``) and no broken
-   image; pages that embed ipywidgets must render visible widgets. One
+   image; every embedded ipywidgets view must render visibly; every formula
+   must be typeset by MathJax. One
    screenshot per page goes to ``_build/screenshots/`` (plus one of the first
    widget on widget pages).
 
@@ -488,11 +489,15 @@ _FIGURES_JS = """() => {
   };
 }"""
 _WIDGETS_JS = """() => {
-  const ws = Array.from(document.querySelectorAll('.jupyter-widgets, .widget-slider'));
-  const visible = ws.filter(w => { const r = w.getBoundingClientRect(); return r.width > 0 && r.height > 0; });
-  return {found: ws.length, visible: visible.length,
-          views: document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length};
+  const views = Array.from(document.querySelectorAll(
+      'script[type="application/vnd.jupyter.widget-view+json"]'));
+  const shown = views.filter(v => Array.from(v.parentElement.querySelectorAll('.widget-subarea'))
+      .some(w => { const r = w.getBoundingClientRect(); return r.width > 0 && r.height > 0; }));
+  return {views: views.length, rendered: shown.length};
 }"""
+#: Math that MathJax has not typeset: a .math element without an mjx-container.
+_RAW_MATH_JS = """() => Array.from(document.querySelectorAll('span.math, div.math'))
+  .filter(m => !m.querySelector('mjx-container')).length"""
 
 
 def browser_problems(site_dir: str | Path, screenshots: str | Path,
@@ -572,17 +577,26 @@ def _check_one_page(context, base, host, root, page_path, shots, timeout_ms, Pla
         html = (root / page_path).read_text(encoding="utf-8")
         if has_widgets(html):
             try:
-                page.wait_for_selector(".jupyter-widgets", state="visible", timeout=timeout_ms)
+                page.wait_for_function(
+                    "() => document.querySelectorAll('.widget-subarea').length >= "
+                    "document.querySelectorAll('script[type=\"application/vnd.jupyter.widget-view+json\"]').length",
+                    timeout=timeout_ms)
             except PlaywrightError:
-                pass
+                pass  # reported below with the counts
             w = page.evaluate(_WIDGETS_JS)
-            if w["visible"] == 0:
-                add("widgets", f"{w['views']} widget view(s) embedded but none rendered visibly")
-            else:
-                el = page.locator(".jupyter-widgets").first
+            if w["rendered"] < w["views"]:
+                add("widgets", f"{w['views'] - w['rendered']} of {w['views']} embedded widget view(s) "
+                               "did not render visibly")
+            if w["rendered"]:
+                el = page.locator(".widget-subarea").first
                 el.scroll_into_view_if_needed()
                 el.screenshot(path=str(shots / screenshot_name(page_path).replace(".png", "--widget.png")))
                 page.evaluate("() => window.scrollTo(0, 0)")
+        if 'class="math' in html:
+            try:
+                page.wait_for_function(f"() => ({_RAW_MATH_JS})() === 0", timeout=timeout_ms)
+            except PlaywrightError:
+                add("math", f"{page.evaluate(_RAW_MATH_JS)} formula(s) not typeset by MathJax")
         if is_chapter(page_path):
             figs = page.evaluate(_FIGURES_JS)
             if figs["rendered"] == 0:

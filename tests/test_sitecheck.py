@@ -243,3 +243,14 @@ def test_browser_finds_figures_blocks_remote_requests_and_screenshots(site, tmp_
                            '<script src="https://cdn.example.org/lib.js"></script>'))
     kinds = {p.kind for p in sitecheck.browser_problems(site, shots) if p.page == "book/01_chapter.html"}
     assert {"external-request", "figures"} <= kinds
+
+
+@pytest.mark.skipif(not Path(sitecheck.CHROMIUM).is_file(), reason="Debian chromium not installed")
+def test_browser_reports_unrendered_widgets_and_math(site, tmp_path):
+    (site / "book" / "glossary.html").write_text(
+        '<dl><dt id="term-LASSO">LASSO</dt></dl><p><span class="math">$E$</span></p>'
+        '<div><script type="application/vnd.jupyter.widget-view+json">{"model_id": "1"}</script></div>')
+    found = [p for p in sitecheck.browser_problems(site, tmp_path / "shots", timeout_ms=2000)
+             if p.page == "book/glossary.html"]
+    assert sorted(p.kind for p in found) == ["math", "widgets"]
+    assert "1 of 1 embedded widget view(s)" in next(p.detail for p in found if p.kind == "widgets")
