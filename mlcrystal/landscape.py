@@ -620,7 +620,8 @@ class BlockingForceLandscape(_Landscape):
         return f"BlockingForceLandscape(library={self.library!r})"
 
     def _cache_key(self):
-        return ("physical", self.compounds, tuple(sorted(self.params.items())), self.sensor_stiffness_N_m)
+        # the responses are part of the key, so a reader who edits land.responses gets a fresh optimum
+        return ("physical", self.compounds, tuple(sorted(self.responses.items())), self.sensor_stiffness_N_m)
 
     def _force(self, comp, L, W, T, P):
         comp = np.asarray(comp)
