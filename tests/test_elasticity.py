@@ -355,3 +355,29 @@ def test_agreement_by_compound():
         el.agreement_by_compound(t.drop(columns="E_hill"))
     with pytest.raises(ValueError, match="positive integer"):
         el.agreement_by_compound(t, min_rows=0)
+
+
+def test_plot_plane_sections_draws_each_plane():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    C = np.diag([10.0, 20.0, 30.0, 4.0, 5.0, 6.0])
+    ax = el.plot_plane_sections(C, planes=("xy", "yz"), n_angles=9)
+    assert len(ax.lines) == 2
+    np.testing.assert_allclose(ax.lines[0].get_ydata()[[0, 2]], [10.0, 20.0])  # x, then y
+    np.testing.assert_allclose(ax.lines[1].get_ydata()[[0, 2]], [20.0, 30.0])  # y, then z
+    plt.close("all")
+
+
+def test_plot_modulus_surface_scales_axes_to_E_max():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ax = el.plot_modulus_surface(np.diag([10.0, 20.0, 30.0, 4.0, 5.0, 6.0]), n_theta=7, n_phi=9)
+    assert ax.get_zlim() == pytest.approx((-30.0, 30.0))
+    assert ax.get_zlabel() == "z (GPa)"
+    plt.close("all")
