@@ -431,7 +431,34 @@ def screenshot_name(page: str) -> str:
 
 
 def static_problems(site_dir: str | Path) -> list[Problem]:
-    """All static checks: :func:`check_links` plus :func:`check_chapter_parts` per chapter."""
+    """Run every check that needs no browser on a built site.
+
+    :func:`check_links` on all pages, plus :func:`check_chapter_parts` on each
+    chapter page (reported with kind ``"chapter-parts"``).
+
+    Parameters
+    ----------
+    site_dir : str or Path
+        The built site, e.g. ``_build/html``.
+
+    Returns
+    -------
+    list of Problem
+
+    Raises
+    ------
+    ValueError
+        If the folder does not exist or holds no HTML page.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "01_intro.html").write_text("<h1>1. Intro</h1><a href='#'>top</a>")
+    >>> [str(p) for p in static_problems(d)]  # doctest: +NORMALIZE_WHITESPACE
+    ['01_intro.html: [chapter-parts] missing: learning objectives, summary,
+      exercises, hidden solutions, references']
+    """
     root = _site_root(site_dir)
     pages = list_pages(root)
     if not pages:
@@ -523,7 +550,17 @@ def browser_problems(site_dir: str | Path, screenshots: str | Path,
     ------
     FileNotFoundError
         If ``chromium`` does not exist (the caller decides whether to skip).
+    ValueError
+        If ``timeout_ms`` is not a positive number of milliseconds.
+
+    Examples
+    --------
+    >>> problems = browser_problems("_build/html", "_build/screenshots")  # doctest: +SKIP
+    >>> [str(p) for p in problems]  # doctest: +SKIP
+    []
     """
+    if not isinstance(timeout_ms, int) or timeout_ms <= 0:
+        raise ValueError(f"timeout_ms must be a positive integer (milliseconds), got {timeout_ms!r}")
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
@@ -640,7 +677,17 @@ def split_known(problems: list[Problem]) -> tuple[list[Problem], list[tuple[Prob
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: ``python -m mlcrystal.sitecheck SITE_DIR``; returns the exit code."""
+    """Command line: ``python -m mlcrystal.sitecheck SITE_DIR [--no-browser]``.
+
+    Prints one line per problem and returns the exit code: 0 when the site
+    passes (or only the browser is missing), 1 when problems were found, 2
+    when the site folder is missing or empty.
+
+    Examples
+    --------
+    >>> main(["no/such/folder"])
+    2
+    """
     ap = argparse.ArgumentParser(prog="python -m mlcrystal.sitecheck", description=__doc__.split("\n\n")[0])
     ap.add_argument("site_dir", help="the built site, e.g. _build/html")
     ap.add_argument("--screenshots", help="screenshot folder (default: SITE_DIR/../screenshots)")

@@ -227,6 +227,11 @@ def test_main_reports_and_sets_exit_code(site, capsys):
     assert sitecheck.main([str(site / "missing"), "--no-browser"]) == 2
 
 
+def test_browser_problems_validates_timeout(site, tmp_path):
+    with pytest.raises(ValueError, match="positive integer"):
+        sitecheck.browser_problems(site, tmp_path, timeout_ms=0)
+
+
 def test_main_skips_browser_checks_without_chromium(site, capsys):
     assert sitecheck.main([str(site), "--chromium", str(site / "no-chromium")]) == 0
     assert "SKIPPED the browser checks" in capsys.readouterr().out
