@@ -342,7 +342,7 @@ def landscape_explorer_figure(land, compound: int, L_um: float, W_um: float, T_u
     ax.set_ylabel("blocking force F (mN)")
     ax.set_ylim(0, 1.1 * max(land.optimum()["force_mN"], np.nanmax(F)))
     ax.set_title(f"W = {W_um:.0f} um, P = {P_mW_cm2:.0f} mW/cm$^2$", fontsize="medium")
-    ax.legend(loc="upper right", fontsize="small")
+    ax.legend(loc="lower center", fontsize="small")
     return ax
 
 
