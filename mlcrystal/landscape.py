@@ -11,20 +11,22 @@ Model
 -----
 A cantilever of length :math:`L`, width :math:`W` and thickness :math:`T`
 carries an eigen-curvature :math:`\kappa` (the bending it would adopt if free).
-The free tip deflection is :math:`\delta_0 = \kappa L^2 / 2`; the tip force that
-cancels it (the *blocking force*) is that deflection divided by the tip
-compliance, bending plus shear (Timoshenko):
+The free tip deflection is :math:`\delta_0 = |\kappa| L^2 / 2`; the crystal
+pushing on the load sensor delivers the force that undoes it, that deflection
+divided by the compliances in series: bending (Euler-Bernoulli), shear
+(Timoshenko) and the sensor itself:
 
 .. math::
 
-    F = \frac{3 E I |\kappa|}{2 L} \, \frac{1}{1 + \phi}, \qquad
-    I = \frac{W T^3}{12}, \qquad
-    \phi = \frac{3 E I}{k_s G W T L^2} = \frac{(1 + \nu)}{2 k_s} \left(\frac{T}{L}\right)^2 ,
+    F = \frac{|\kappa| L^2 / 2}{\dfrac{L^3}{3 E I} + \dfrac{L}{k_s G W T}
+        + \dfrac{1}{k_\mathrm{sensor}}}, \qquad I = \frac{W T^3}{12},
 
-with :math:`G = E / (2 (1 + \nu))` and :math:`k_s = 5/6`. For slender crystals
-(:math:`L \gg T`) :math:`\phi \to 0` and :math:`F = 3 E I \kappa / (2 L)`, the
-Euler-Bernoulli result. The absolute value reflects the study's protocol:
-both faces were lit and the larger force was kept.
+with :math:`G = E / (2 (1 + \nu))` and :math:`k_s = 5/6`. For a slender crystal
+on a rigid sensor only the first term counts and :math:`F = 3 E I \kappa / (2 L)`,
+the Euler-Bernoulli blocking force. A short, thick crystal is stiffer than the
+sensor and delivers only about :math:`k_\mathrm{sensor} \kappa L^2 / 2`: this is
+why the best length lies inside the search space. The absolute value reflects
+the study's protocol: both faces were lit and the larger force was kept.
 
 The curvature of a beam whose longitudinal eigenstrain decays from the lit
 face as :math:`\varepsilon(z) = \varepsilon_0 e^{-z/\delta}` is
@@ -51,8 +53,8 @@ which tends to :math:`\varepsilon_0 / \delta` for :math:`T \ll \delta` and to
 So :math:`\kappa = \kappa(\varepsilon_c P/(P+P_{\mathrm{sat},c}), d, T) -
 \kappa(\gamma_c P, \ell, T)`. Photoisomerisation wins in thin crystals, heat
 catches up in thick ones: the force first grows with thickness (stiffness
-:math:`\propto T^3`), then falls as the two curvatures cancel. The thickest
-crystal is not the best.
+:math:`\propto T^3`), then falls as the two curvatures cancel and as the
+crystal outgrows the sensor. The largest crystal is not the best.
 
 Units: E in GPa, lengths in micrometres, P in mW/cm^2, force in mN.
 """
