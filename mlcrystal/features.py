@@ -11,7 +11,6 @@ alternative to the hand-made list.
 from __future__ import annotations
 
 import csv
-import os
 from collections.abc import Iterable, Sequence
 
 import numpy as np
