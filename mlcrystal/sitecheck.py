@@ -719,6 +719,9 @@ def main(argv: list[str] | None = None) -> int:
     for reason in dict.fromkeys(r for _, r in known):
         pages = sorted({p.page for p, r in known if r == reason})
         print(f"site-check: ignored a known upstream error on {len(pages)} page(s): {reason}")
+    per_page = {page: sum(p.page == page for p in problems) for page in pages}
+    for page, n in per_page.items():
+        print(f"  {'ok  ' if n == 0 else 'FAIL'} {page}" + (f" ({n} problem(s))" if n else ""))
     for p in problems:
         print(f"  {p}")
     print(f"site-check: {'FAILED, ' + str(len(problems)) + ' problem(s)' if problems else 'OK'}")
