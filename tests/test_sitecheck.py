@@ -259,3 +259,41 @@ def test_browser_reports_unrendered_widgets_and_math(site, tmp_path):
              if p.page == "book/glossary.html"]
     assert sorted(p.kind for p in found) == ["math", "widgets"]
     assert "1 of 1 embedded widget view(s)" in next(p.detail for p in found if p.kind == "widgets")
+
+
+STATIC = Path(__file__).resolve().parent.parent / "book" / "_static"
+
+
+@pytest.mark.skipif(not Path(sitecheck.CHROMIUM).is_file(), reason="Debian chromium not installed")
+@pytest.mark.skipif(not (STATIC / "npm" / ".complete").is_file(),
+                    reason="browser libraries not fetched: run `make site-assets`")
+def test_saved_widgets_render_offline_with_mathjax_and_icons(site, tmp_path):
+    """The site's own widget stack (require.js, widgets-offline.js, embed-amd.js) renders
+    saved ipywidgets state with MathJax 3 on the page, fetching fonts locally and nothing remote."""
+    import json
+    import shutil
+
+    import ipywidgets
+    from ipywidgets.embed import embed_data
+
+    shutil.copytree(STATIC, site / "_static", dirs_exist_ok=True)
+    slider = ipywidgets.FloatSlider(value=1.25, min=0.5, max=4.0, description="$E$ (GPa)")
+    button = ipywidgets.Button(description="run", icon="check")
+    data = embed_data(views=[ipywidgets.VBox([slider, button])])
+    state = json.dumps(data["manager_state"])
+    view = json.dumps(data["view_specs"][0])
+    (site / "book" / "05_widgets.html").write_text(f"""<html><head>
+<script>window.MathJax = {{"options": {{"processHtmlClass": "math"}}}}</script>
+<script defer src="../_static/npm/mathjax/es5/tex-mml-chtml.js"></script>
+<script type="application/vnd.jupyter.widget-state+json">{state}</script>
+<script src="../_static/npm/requirejs/require.js"></script>
+<script src="../_static/widgets-offline.js"></script>
+<script src="../_static/npm/html-manager/embed-amd.js"></script>
+</head><body><article><h1>Widgets</h1><p><span class="math">\\(E = \\sigma/\\varepsilon\\)</span></p>
+<img src="../_images/fig.png" alt="static figure beside the widget">
+<div><script type="application/vnd.jupyter.widget-view+json">{view}</script></div>
+</article></body></html>""")
+    shots = tmp_path / "shots"
+    problems = [p for p in sitecheck.browser_problems(site, shots) if p.page == "book/05_widgets.html"]
+    assert problems == []
+    assert (shots / "book__05_widgets--widget.png").is_file()

@@ -8,10 +8,16 @@
   var here = document.currentScript.src.split("?")[0];
   var staticBase = here.slice(0, here.lastIndexOf("/") + 1);
 
-  // 1. embed-amd.js finds its fonts (Font Awesome, for widget icons) relative
-  //    to its RequireJS module name; map that name to where the files are.
+  // 1. Each module bundled in embed-amd.js (@jupyter-widgets/base, controls,
+  //    html-manager, ...) finds its fonts (Font Awesome, for widget icons)
+  //    beside the URL that RequireJS gives its module name. Map those names
+  //    so that the URLs fall in the folder that holds the fonts.
+  var fonts = staticBase + "npm/html-manager";
   window.require.config({
-    paths: { "@jupyter-widgets/html-manager/dist": staticBase + "npm/html-manager" },
+    paths: {
+      "@jupyter-widgets": fonts,                    // @jupyter-widgets/controls -> fonts/controls
+      "@jupyter-widgets/html-manager/dist": fonts,  // .../dist/libembed-amd -> fonts/libembed-amd
+    },
   });
 
   // 2. A widget module that is not built into embed-amd.js would be fetched
