@@ -1,0 +1,392 @@
+"""How efficient is an optimisation campaign? Experiments-to-target, grid ratios, Top%, EF, AF.
+
+Definitions used throughout the book (state them before comparing):
+
+experiments to target
+    The experiment number (1-based, initial experiments included) at which a
+    campaign first measures a force >= the target. ``inf`` when the campaign
+    never reaches it within its budget (a right-censored run).
+grid baseline
+    A full factorial grid of ``N`` points of which ``k`` reach the target.
+    Visited exhaustively it costs ``N`` experiments; visited in a uniformly
+    random order, the expected position of the first hit is
+    ``(N + 1) / (k + 1)`` (``inf`` when ``k = 0``: that grid never reaches
+    the target).
+efficiency ratio
+    ``grid experiments / BO experiments`` for a stated grid baseline.
+Top%(i), EF(i), AF(a)
+    As in Liang et al. (2021) with random search as the baseline. Their pool is
+    finite; our landscape is continuous, so the *top candidates* are the top
+    ``fraction`` (5 %) of a reference pool of points drawn once, uniformly,
+    with a fixed seed (:func:`reference_pool`), and a top candidate counts as
+    *found* once the campaign has measured a force at least as large as it.
+    Top%(i) is then the share of top candidates whose force the best-so-far
+    after ``i`` experiments has matched.
+"""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+
+from mlcrystal.campaign import SIZE_POWER, grid_points, random_design
+
+
+def _check_history(history, columns):
+    if not isinstance(history, pd.DataFrame):
+        raise ValueError(f"history must be a pandas DataFrame from run_campaign(s); got {type(history).__name__}.")
+    missing = [c for c in columns if c not in history.columns]
+    if missing:
+        raise ValueError(f"history lacks columns {missing}; it has {list(history.columns)}. "
+                         "Pass the output of mlcrystal.campaign.run_campaign or run_campaigns.")
+
+
+def _check_target(target):
+    if not isinstance(target, Real) or not np.isfinite(target):
+        raise ValueError(f"target must be a finite force in mN; got {target!r}.")
+    return float(target)
+
+
+def experiments_to_target(history, target, by="seed", column="force_mN"):
+    """Experiments a campaign needed to first measure a force >= ``target``.
+
+    Parameters
+    ----------
+    history : pandas.DataFrame
+        Columns ``experiment`` and ``force_mN`` (and ``by`` for many campaigns).
+    target : float
+        Target blocking force (mN), e.g. ``0.95 * landscape.optimum()["force_mN"]``.
+    by : str or None, default "seed"
+        Group column; ``None`` (or a history without that column) treats the
+        table as one campaign.
+    column : str, default "force_mN"
+        The force judged: the measured one, or ``"true_mN"`` (noise-free) to
+        ask when a noisy campaign really measured a crystal that good.
+
+    Returns
+    -------
+    float or pandas.Series
+        The experiment number of the first hit, ``inf`` when never reached.
+
+    Examples
+    --------
+    >>> h = pd.DataFrame({"experiment": [1, 2, 3], "force_mN": [5.0, 9.0, 12.0]})
+    >>> experiments_to_target(h, 8.0)
+    2.0
+    >>> experiments_to_target(h, 20.0)
+    inf
+    """
+    _check_history(history, ["experiment", column])
+    target = _check_target(target)
+
+    def first(h):
+        hit = h["experiment"].to_numpy()[h[column].to_numpy() >= target]
+        return float(hit.min()) if hit.size else np.inf
+
+    if by is None or by not in history.columns:
+        return first(history)
+    return history.groupby(by, sort=True).apply(first, include_groups=False).rename("experiments")
+
+
+def expected_first_hit(n_points, n_hits):
+    """Expected number of grid points visited, in random order, until the first hit.
+
+    For ``k`` hits among ``N`` points visited without replacement in a
+    uniformly random order, the first hit comes at ``(N + 1) / (k + 1)`` on
+    average; ``inf`` when ``k = 0``.
+
+    Examples
+    --------
+    >>> expected_first_hit(9, 1)
+    5.0
+    >>> expected_first_hit(10, 0)
+    inf
+    """
+    for name, v in (("n_points", n_points), ("n_hits", n_hits)):
+        if not isinstance(v, Integral) or v < 0:
+            raise ValueError(f"{name} must be a non-negative integer; got {v!r}.")
+    if n_hits > n_points or n_points == 0:
+        raise ValueError(f"need 0 <= n_hits <= n_points and n_points >= 1; got n_hits={n_hits}, "
+                         f"n_points={n_points}.")
+    return np.inf if n_hits == 0 else (n_points + 1) / (n_hits + 1)
+
+
+def grid_baseline(landscape, levels, target, bounds=None) -> dict:
+    """The grid-search baseline for a target: grid size, hits and expected first hit.
+
+    Every point of :func:`mlcrystal.campaign.grid_points` is snapped to a
+    testable crystal (``landscape.snap``) and measured without noise.
+
+    Parameters
+    ----------
+    landscape : object
+        The laboratory (see :mod:`mlcrystal.campaign`).
+    levels : int or dict
+        Levels per continuous variable (all compounds of the library are used).
+    target : float
+        Target force (mN).
+    bounds : dict, optional
+
+    Returns
+    -------
+    dict
+        ``levels`` (as given), ``n_grid`` (N, the full grid), ``n_hits`` (k),
+        ``expected_first_hit`` ((N+1)/(k+1) or inf), ``grid_best_mN``.
+
+    Examples
+    --------
+    >>> class Lab:
+    ...     compounds, moduli = (3, 5), {3: 0.677, 5: 1.25}
+    ...     def snap(self, L, T):
+    ...         return np.maximum(L, 2.0 * np.asarray(T)), T
+    ...     def force(self, compound, L_um, W_um, T_um, P_mW_cm2, noise=0.0, random_state=None):
+    ...         return (compound == 3) * 10.0 + P_mW_cm2 / 2080
+    >>> box = {"L_um": (0, 3000), "W_um": (200, 2000), "T_um": (50, 500), "P_mW_cm2": (21, 2080)}
+    >>> b = grid_baseline(Lab(), 2, target=10.5, bounds=box)
+    >>> b["n_grid"], b["n_hits"], round(b["expected_first_hit"], 2)
+    (32, 8, 3.67)
+    """
+    target = _check_target(target)
+    grid = grid_points(landscape, levels=levels, bounds=bounds)
+    force = _noise_free_force(landscape, grid)
+    n, k = len(grid), int(np.sum(force >= target))
+    return {"levels": levels, "n_grid": n, "n_hits": k, "expected_first_hit": expected_first_hit(n, k),
+            "grid_best_mN": float(force.max())}
+
+
+def _noise_free_force(landscape, conditions):
+    L, T = landscape.snap(conditions["L_um"].to_numpy(float), conditions["T_um"].to_numpy(float))
+    return np.asarray(landscape.force(compound=conditions["compound"].to_numpy(int), L_um=np.asarray(L),
+                                      W_um=conditions["W_um"].to_numpy(float), T_um=np.asarray(T),
+                                      P_mW_cm2=conditions["P_mW_cm2"].to_numpy(float)), dtype=float)
+
+
+def efficiency_ratio(grid_experiments, bo_experiments):
+    """Grid experiments divided by BO experiments (how many times fewer BO needed).
+
+    Parameters
+    ----------
+    grid_experiments : float
+        The stated grid baseline (full grid size, or expected first hit).
+    bo_experiments : float or array-like
+        Experiments to target of one or many BO campaigns (``inf`` allowed).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``inf`` where the grid never reaches the target, ``0`` where BO never did.
+
+    Examples
+    --------
+    >>> efficiency_ratio(730.0, [10.0, 20.0, np.inf])
+    array([73. , 36.5,  0. ])
+    """
+    g = float(grid_experiments)
+    b = np.asarray(bo_experiments, dtype=float)
+    if np.isnan(g) or g <= 0 or np.any(np.isnan(b)) or np.any(b <= 0):
+        raise ValueError(f"experiment counts must be positive (inf allowed, not NaN); got grid={grid_experiments!r}, "
+                         f"bo={bo_experiments!r}.")
+    with np.errstate(invalid="ignore"):
+        r = np.where(np.isinf(b), 0.0, g / b)
+    r = np.where(np.isinf(g) & ~np.isinf(b), np.inf, r)
+    return float(r) if r.ndim == 0 else r
+
+
+def reference_pool(landscape, n=10000, random_state=0, bounds=None) -> pd.DataFrame:
+    """A fixed pool of random conditions with their (noise-free) forces.
+
+    Used to define the *top candidates* of the continuous landscape (see the
+    module docstring): draw ``n`` conditions once with a fixed seed
+    (:func:`mlcrystal.campaign.random_design`), snap them to testable
+    crystals, and measure them without noise.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``compound, E_GPa, L_um, W_um, T_um, P_mW_cm2, force_mN``.
+
+    Examples
+    --------
+    >>> class Lab:
+    ...     compounds, moduli = (3, 5), {3: 0.677, 5: 1.25}
+    ...     def snap(self, L, T):
+    ...         return np.maximum(L, 2.0 * np.asarray(T)), T
+    ...     def force(self, compound, L_um, W_um, T_um, P_mW_cm2, noise=0.0, random_state=None):
+    ...         return (compound == 3) * 10.0 + P_mW_cm2 / 2080
+    >>> box = {"L_um": (0, 3000), "W_um": (200, 2000), "T_um": (50, 500), "P_mW_cm2": (21, 2080)}
+    >>> reference_pool(Lab(), n=100, bounds=box).shape
+    (100, 7)
+    """
+    pool = random_design(landscape, n, random_state=random_state, bounds=bounds)
+    L, T = landscape.snap(pool["L_um"].to_numpy(float), pool["T_um"].to_numpy(float))
+    pool["L_um"], pool["T_um"] = np.asarray(L, float), np.asarray(T, float)
+    pool["force_mN"] = _noise_free_force(landscape, pool)
+    return pool
+
+
+def top_candidates(pool, fraction=0.05) -> np.ndarray:
+    """Forces of the top ``fraction`` of a reference pool, in increasing order.
+
+    Examples
+    --------
+    >>> top_candidates(pd.DataFrame({"force_mN": np.arange(100.0)}), 0.05)
+    array([95., 96., 97., 98., 99.])
+    """
+    _check_history(pool, ["force_mN"])
+    if not isinstance(fraction, Real) or not 0 < fraction <= 1:
+        raise ValueError(f"fraction must be in (0, 1], e.g. 0.05 for the top 5 %; got {fraction!r}.")
+    n_top = max(1, int(round(fraction * len(pool))))
+    return np.sort(pool["force_mN"].to_numpy(float))[-n_top:]
+
+
+def top_percent(histories, top_forces, by="seed") -> pd.DataFrame:
+    """Top%(i): share of the top candidates matched by the best force after ``i`` experiments.
+
+    Parameters
+    ----------
+    histories : pandas.DataFrame
+        Columns ``experiment, force_mN`` (and ``by``).
+    top_forces : array-like
+        Forces of the top candidates (:func:`top_candidates`).
+    by : str or None
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``by`` (if present), ``experiment``, ``top_pct`` (0 to 1).
+
+    Examples
+    --------
+    >>> h = pd.DataFrame({"experiment": [1, 2, 3], "force_mN": [1.0, 3.5, 2.0]})
+    >>> top_percent(h, [2.0, 3.0, 4.0, 5.0])["top_pct"].tolist()
+    [0.0, 0.5, 0.5]
+    """
+    _check_history(histories, ["experiment", "force_mN"])
+    top = np.sort(np.asarray(top_forces, dtype=float))
+    if top.size == 0 or not np.all(np.isfinite(top)):
+        raise ValueError("top_forces must be a non-empty array of finite forces (mN); "
+                         "build it with top_candidates(reference_pool(landscape)).")
+    keys = [by] if by is not None and by in histories.columns else []
+    h = histories.sort_values(keys + ["experiment"], kind="stable")
+    best = h.groupby(keys, sort=False)["force_mN"].cummax() if keys else h["force_mN"].cummax()
+    out = h[keys + ["experiment"]].copy()
+    out["top_pct"] = np.searchsorted(top, best.to_numpy(float), side="right") / top.size
+    return out.reset_index(drop=True)
+
+
+def _aggregate(top, agg):
+    if agg not in ("median", "mean"):
+        raise ValueError(f"agg must be 'median' or 'mean'; got {agg!r}.")
+    _check_history(top, ["experiment", "top_pct"])
+    return top.groupby("experiment")["top_pct"].agg(agg)
+
+
+def enhancement_factor(top_bo, top_random, agg="mean") -> pd.DataFrame:
+    """EF(i) = Top%_BO(i) / Top%_random(i) on the aggregated (mean or median) curves.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``experiment, top_bo, top_random, ef``; ``ef`` is NaN where
+        random search has found no top candidate yet.
+
+    Examples
+    --------
+    >>> bo = pd.DataFrame({"experiment": [1, 2], "top_pct": [0.25, 0.75]})
+    >>> rnd = pd.DataFrame({"experiment": [1, 2], "top_pct": [0.0, 0.25]})
+    >>> enhancement_factor(bo, rnd)["ef"].tolist()
+    [nan, 3.0]
+    """
+    a, b = _aggregate(top_bo, agg), _aggregate(top_random, agg)
+    df = pd.concat({"top_bo": a, "top_random": b}, axis=1, join="inner").reset_index()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        df["ef"] = np.where(df["top_random"] > 0, df["top_bo"] / df["top_random"].where(df["top_random"] > 0), np.nan)
+    return df
+
+
+def acceleration_factor(top_bo, top_random, levels=(0.2, 0.4, 0.6, 0.8, 0.9, 1.0), agg="mean") -> pd.DataFrame:
+    """AF(a) = n_random(a) / n_BO(a), the experiments each needs to first reach Top% >= a.
+
+    Counts come from the aggregated (mean or median) Top% curves; a level a
+    strategy never reaches within its budget gives NaN counts and AF.
+
+    Examples
+    --------
+    >>> bo = pd.DataFrame({"experiment": [1, 2, 3, 4], "top_pct": [0.0, 0.5, 1.0, 1.0]})
+    >>> rnd = pd.DataFrame({"experiment": [1, 2, 3, 4], "top_pct": [0.0, 0.0, 0.5, 0.5]})
+    >>> acceleration_factor(bo, rnd, levels=[0.5, 1.0])["af"].tolist()
+    [1.5, nan]
+    """
+    levels = np.asarray(levels, dtype=float)
+    if levels.ndim != 1 or levels.size == 0 or np.any((levels <= 0) | (levels > 1)):
+        raise ValueError(f"levels must be Top% values in (0, 1]; got {levels!r}.")
+    a, b = _aggregate(top_bo, agg), _aggregate(top_random, agg)
+
+    def first(curve, lv):
+        hit = curve.index[curve.to_numpy() >= lv]
+        return float(hit.min()) if len(hit) else np.nan
+
+    rows = [{"level": lv, "n_bo": first(a, lv), "n_random": first(b, lv)} for lv in levels]
+    df = pd.DataFrame(rows)
+    df["af"] = df["n_random"] / df["n_bo"]
+    return df
+
+
+def best_so_far_bands(histories, q=(0.05, 0.5, 0.95), group=()) -> pd.DataFrame:
+    """Quantiles of the best force so far across campaigns, per experiment number.
+
+    Parameters
+    ----------
+    histories : pandas.DataFrame
+        Columns ``experiment, best_mN`` plus any ``group`` columns.
+    q : tuple of 3 floats
+        Lower, middle and upper quantiles (default the 5-95 % band and median).
+    group : sequence of str
+        Extra columns to keep separate (e.g. ``("strategy",)``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``*group, experiment, lo, median, hi``.
+
+    Examples
+    --------
+    >>> h = pd.DataFrame({"seed": [0, 0, 1, 1], "experiment": [1, 2, 1, 2], "best_mN": [1.0, 2.0, 3.0, 3.0]})
+    >>> best_so_far_bands(h)["median"].tolist()
+    [2.0, 2.5]
+    """
+    group = list(group)
+    _check_history(histories, ["experiment", "best_mN", *group])
+    if len(q) != 3 or not all(0 <= v <= 1 for v in q):
+        raise ValueError(f"q must be three quantiles in [0, 1] (low, middle, high); got {q!r}.")
+    g = histories.groupby(group + ["experiment"])["best_mN"]
+    out = pd.concat({"lo": g.quantile(q[0]), "median": g.quantile(q[1]), "hi": g.quantile(q[2])}, axis=1)
+    return out.reset_index()
+
+
+def quantile_band(values, q=(0.05, 0.5, 0.95)) -> dict:
+    """Median and 5-95 % band of a sample (``inf`` values are kept, so censored runs count).
+
+    A quantile that falls on or interpolates into an ``inf`` value is ``inf``.
+
+    Examples
+    --------
+    >>> quantile_band([1.0, 2.0, 3.0, np.inf])["median"]
+    2.5
+    """
+    v = np.asarray(values, dtype=float)
+    if v.size == 0 or np.any(np.isnan(v)):
+        raise ValueError("values must be a non-empty array without NaN (inf allowed).")
+    # censored runs (inf) sort last; a quantile that would interpolate into one is inf
+    finite_max = v[np.isfinite(v)].max() if np.isfinite(v).any() else -np.inf
+    big = np.where(np.isinf(v), np.finfo(float).max, v)
+    lo, med, hi = (np.inf if x > finite_max else float(x) for x in np.quantile(big, q))
+    return {"lo": float(lo), "median": float(med), "hi": float(hi), "n": int(v.size),
+            "n_inf": int(np.isinf(v).sum())}
+
+
+__all__ = ["experiments_to_target", "expected_first_hit", "grid_baseline", "efficiency_ratio",
+           "reference_pool", "top_candidates", "top_percent", "enhancement_factor",
+           "acceleration_factor", "best_so_far_bands", "quantile_band", "SIZE_POWER"]

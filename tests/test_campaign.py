@@ -1,0 +1,248 @@
+"""Tests of mlcrystal.campaign on a small hand-made landscape (and the real one when its data is at hand)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mlcrystal import campaign as cp
+from mlcrystal.campaign import (HISTORY_COLUMNS, extra_intensities, grid_points, make_bo_optimizer,
+                                paper_suggest, random_design, run_campaign, run_campaigns, snap_modulus)
+
+
+@pytest.fixture(autouse=True)
+def _single_blas_thread():
+    """One BLAS thread: GP fits on tiny matrices are slower, not faster, with more (shared CPU)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        yield
+
+BOX = {"E_GPa": (0.5, 4.0), "L_um": (0.0, 3000.0), "W_um": (200.0, 2000.0),
+       "T_um": (50.0, 500.0), "P_mW_cm2": (21.0, 2080.0)}
+
+
+class ToyLab:
+    """A smooth 5-D bump: compound 3 best, peak at L=2000, W=1200, T=150, force grows with P."""
+
+    compounds = (2, 3, 5, 9)
+    moduli = {2: 0.602, 3: 0.677, 5: 1.25, 9: 0.664}
+    min_aspect_ratio = 2.0
+
+    def snap(self, L_um, T_um):
+        T = np.asarray(T_um, dtype=float)
+        return np.maximum(np.asarray(L_um, dtype=float), self.min_aspect_ratio * T), T
+
+    def force(self, compound, L_um, W_um, T_um, P_mW_cm2, noise=0.0, random_state=None):
+        c = np.asarray(compound)
+        if not np.all(np.isin(c, self.compounds)):
+            raise ValueError("unknown compound")
+        if np.any(np.asarray(L_um) < self.min_aspect_ratio * np.asarray(T_um) - 1e-9):
+            raise ValueError("L/T below the beam-theory limit")
+        amp = np.select([c == 3, c == 5], [30.0, 15.0], 8.0)
+        f = amp * np.exp(-((np.asarray(L_um) - 2000) / 800) ** 2 - ((np.asarray(W_um) - 1200) / 600) ** 2
+                         - ((np.asarray(T_um) - 150) / 150) ** 2) * np.asarray(P_mW_cm2) / 2080
+        if noise:
+            f = f * (1 + noise * np.random.default_rng(random_state).standard_normal(np.shape(f)))
+        return f
+
+    def initial_design(self):
+        return pd.DataFrame({"compound": [5] * 5 + [9] * 5, "E_GPa": [1.25] * 5 + [0.664] * 5,
+                             "L_um": [626.0] * 5 + [625.0] * 5, "W_um": [708.0] * 5 + [631.0] * 5,
+                             "T_um": [241.0] * 5 + [113.0] * 5,
+                             "P_mW_cm2": [208.0, 520.0, 1040.0, 1560.0, 2080.0] * 2})
+
+
+LAB = ToyLab()
+STRATEGY_CASES = [("bo", {"acq": "EI", "n_points": 200}), ("bo", {"acq": "gp_hedge", "n_points": 200}),
+                  ("paper", {"n_candidates": 500, "gp_restarts": 1}), ("grid", {"levels": 2}), ("random", {})]
+
+
+@pytest.mark.parametrize("strategy,options", STRATEGY_CASES)
+def test_campaign_is_deterministic_for_a_seed(strategy, options):
+    a = run_campaign(LAB, strategy, budget=18, random_state=3, bounds=BOX, **options)
+    b = run_campaign(LAB, strategy, budget=18, random_state=3, bounds=BOX, **options)
+    c = run_campaign(LAB, strategy, budget=18, random_state=4, bounds=BOX, **options)
+    pd.testing.assert_frame_equal(a, b)
+    assert not a[["L_um", "W_um", "T_um", "P_mW_cm2"]].equals(c[["L_um", "W_um", "T_um", "P_mW_cm2"]])
+
+
+@pytest.mark.parametrize("strategy,options", STRATEGY_CASES)
+def test_history_is_tidy(strategy, options):
+    h = run_campaign(LAB, strategy, budget=17, random_state=0, bounds=BOX, **options)
+    assert list(h.columns) == HISTORY_COLUMNS
+    assert h["experiment"].tolist() == list(range(1, 18))
+    assert (h["phase"] == "initial").sum() == 10 and (h["phase"] == "search").sum() == 7
+    # initial phase is the study's design, measured on the landscape
+    first = h[h.phase == "initial"]
+    np.testing.assert_allclose(first["force_mN"], LAB.force(first.compound, first.L_um, first.W_um,
+                                                            first.T_um, first.P_mW_cm2))
+    np.testing.assert_allclose(h["best_mN"], np.maximum.accumulate(h["force_mN"]))
+    assert (h["L_um"] >= LAB.min_aspect_ratio * h["T_um"] - 1e-9).all()  # snapped before measuring
+    assert h["compound"].isin(LAB.compounds).all()
+    assert (h["E_GPa"] == h["compound"].map(LAB.moduli)).all()
+    for k in ("W_um", "T_um", "P_mW_cm2"):
+        assert h[k].between(*BOX[k]).all()
+
+
+def test_paper_strategy_measures_each_crystal_at_five_intensities():
+    h = run_campaign(LAB, "paper", budget=20, random_state=1, bounds=BOX, n_candidates=300, gp_restarts=0)
+    search = h[h.phase == "search"]
+    assert len(search) == 10
+    for _, block in search.groupby(np.arange(len(search)) // 5):
+        assert block[["compound", "L_um", "W_um", "T_um"]].nunique().max() == 1
+        assert block["P_mW_cm2"].nunique() == 5
+        # the four extra intensities are four of the study's levels
+        assert set(block["P_mW_cm2"].iloc[1:]) <= set(cp.STUDY_INTENSITIES)
+
+
+def test_paper_strategy_truncates_last_block_to_budget():
+    h = run_campaign(LAB, "paper", budget=13, random_state=1, bounds=BOX, n_candidates=300, gp_restarts=0)
+    assert len(h) == 13
+
+
+def test_grid_orders():
+    lex = run_campaign(LAB, "grid", budget=26, random_state=0, bounds=BOX, levels=2, order="lexicographic",
+                       initial="none")
+    g = grid_points(LAB, 2, bounds=BOX)
+    assert lex["compound"].tolist() == g["compound"].iloc[:26].tolist()
+    np.testing.assert_allclose(lex["P_mW_cm2"], g["P_mW_cm2"].iloc[:26])
+    rnd = run_campaign(LAB, "grid", budget=64, random_state=0, bounds=BOX, levels=2, initial="none")
+    # a full visit in random order is a permutation of the grid
+    key = ["compound", "W_um", "P_mW_cm2"]
+    assert len(rnd) == 64 and not rnd[key].duplicated().all()
+    assert sorted(map(tuple, rnd[key].to_numpy())) == sorted(map(tuple, g[key].to_numpy()))
+
+
+def test_grid_points_levels_and_centres():
+    g = grid_points(LAB, {"L_um": 3, "T_um": 2}, bounds=BOX)
+    assert len(g) == 4 * 3 * 2
+    assert sorted(g["L_um"].unique()) == [500.0, 1500.0, 2500.0]
+    assert sorted(g["T_um"].unique()) == [162.5, 387.5]
+    assert g["W_um"].unique().tolist() == [1100.0]  # 1 level: centre of the range
+    assert len(grid_points(LAB, 3, bounds=BOX)) == 4 * 3 ** 4
+    with pytest.raises(ValueError, match="levels"):
+        grid_points(LAB, {"X": 2}, bounds=BOX)
+    with pytest.raises(ValueError, match="positive integer"):
+        grid_points(LAB, 0, bounds=BOX)
+
+
+def test_random_initial_design_and_none():
+    h = run_campaign(LAB, "random", budget=12, random_state=0, bounds=BOX, initial="random", n_initial=6)
+    assert (h.phase == "initial").sum() == 6
+    d = random_design(LAB, 500, random_state=1, bounds=BOX)
+    assert set(d.compound) == set(LAB.compounds)
+    assert d["L_um"].between(0, 3000).all() and d["P_mW_cm2"].between(21, 2080).all()
+    h = run_campaign(LAB, "random", budget=5, random_state=0, bounds=BOX, initial="none")
+    assert (h.phase == "search").all() and len(h) == 5
+
+
+def test_noise_is_reproducible_and_true_force_is_kept():
+    a = run_campaign(LAB, "random", budget=15, random_state=2, bounds=BOX, noise=0.1)
+    b = run_campaign(LAB, "random", budget=15, random_state=2, bounds=BOX, noise=0.1)
+    pd.testing.assert_frame_equal(a, b)
+    assert not np.allclose(a["force_mN"], a["true_mN"])
+    np.testing.assert_allclose(a["true_mN"], LAB.force(a.compound, a.L_um, a.W_um, a.T_um, a.P_mW_cm2))
+
+
+def test_extra_intensities():
+    assert extra_intensities(1000.0) == [208.0, 520.0, 1560.0, 2080.0]
+    assert extra_intensities(2079.0) == [208.0, 520.0, 1040.0, 1560.0]
+    assert extra_intensities(50.0, n_extra=2) == [1560.0, 2080.0]
+    with pytest.raises(ValueError, match="n_extra"):
+        extra_intensities(100.0, n_extra=5)
+    with pytest.raises(ValueError, match="finite"):
+        extra_intensities(float("nan"))
+
+
+def test_snap_modulus_nearest_and_ties():
+    moduli = {1: 1.92, 4: 1.83, 10: 1.83, 3: 0.677}
+    assert snap_modulus(0.1, moduli) == 3
+    assert snap_modulus(2.5, moduli) == 1
+    picks = {snap_modulus(1.8, moduli, random_state=s) for s in range(20)}
+    assert picks == {4, 10}
+    with pytest.raises(ValueError, match="finite"):
+        snap_modulus(np.nan, moduli)
+
+
+def test_paper_suggest_stays_in_bounds_and_explores_with_kappa():
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.uniform(*BOX[k], 12) for k in BOX])
+    y = X[:, 1] / 100.0
+    x = paper_suggest(X, y, BOX, kappa=0.0, n_candidates=2000, random_state=0)
+    lo = np.array([v[0] for v in BOX.values()])
+    hi = np.array([v[1] for v in BOX.values()])
+    assert np.all((x >= lo) & (x <= hi))
+    assert x[1] > 2000  # pure exploitation follows the trend in L
+    with pytest.raises(ValueError, match=r"\(n, 5\)"):
+        paper_suggest(X[:, :4], y, BOX)
+    with pytest.raises(ValueError, match="finite"):
+        paper_suggest(np.where(X > 2500, np.nan, X), y, BOX)
+
+
+def test_make_bo_optimizer_space_and_fast_gp_matches_skopt():
+    from skopt.learning import GaussianProcessRegressor
+    from skopt.learning.gaussian_process.kernels import ConstantKernel, Matern
+
+    opt = make_bo_optimizer(LAB, acq="LCB", random_state=0, bounds=BOX)
+    assert opt.space.dimensions[0].categories == LAB.compounds
+    assert opt.acq_optimizer == "sampling"
+    rng = np.random.default_rng(0)
+    X, Z = rng.uniform(size=(40, 3)), rng.uniform(size=(300, 3))
+    y = np.sin(4 * X.sum(axis=1))
+    kernel = ConstantKernel() * Matern(length_scale=np.ones(3), nu=2.5)
+    ref = GaussianProcessRegressor(kernel=kernel, normalize_y=True, noise="gaussian", random_state=0).fit(X, y)
+    fast = cp._fast_gp_class()(kernel=kernel, normalize_y=True, noise="gaussian", random_state=0).fit(X, y)
+    for a, b in zip(ref.predict(Z, return_std=True), fast.predict(Z, return_std=True)):
+        np.testing.assert_allclose(a, b, rtol=1e-8, atol=1e-10)
+    with pytest.raises(ValueError, match="acq"):
+        make_bo_optimizer(LAB, acq="UCB", bounds=BOX)
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    ({"strategy": "simplex"}, "strategy must be one of"),
+    ({"budget": 0}, "budget"),
+    ({"budget": 5}, "smaller than the initial design"),
+    ({"noise": -0.1}, "noise"),
+    ({"random_state": "seed"}, "random_state"),
+    ({"initial": "lhs"}, "initial"),
+    ({"strategy": "grid", "acq": "EI"}, "unknown options"),
+    ({"strategy": "bo", "initial": "none"}, "at least 2"),
+    ({"strategy": "grid", "order": "spiral"}, "order"),
+    ({"strategy": "bo", "refit_every": 0}, "refit_every"),
+])
+def test_run_campaign_rejects_bad_input(kwargs, match):
+    args = {"strategy": "random", "budget": 12, "random_state": 0, "bounds": BOX, **kwargs}
+    with pytest.raises(ValueError, match=match):
+        run_campaign(LAB, **args)
+
+
+def test_bounds_are_checked():
+    with pytest.raises(ValueError, match="missing"):
+        run_campaign(LAB, "random", budget=12, bounds={"L_um": (0, 1)})
+    with pytest.raises(ValueError, match="low < high"):
+        run_campaign(LAB, "random", budget=12, bounds={**BOX, "W_um": (5, 1)})
+
+
+def test_run_campaigns_stacks_seeds_and_matches_single_runs():
+    many = run_campaigns(LAB, "random", seeds=[4, 2], n_jobs=1, budget=12, bounds=BOX)
+    assert many["seed"].unique().tolist() == [2, 4]
+    one = run_campaign(LAB, "random", budget=12, random_state=4, bounds=BOX)
+    pd.testing.assert_frame_equal(many[many.seed == 4].drop(columns="seed").reset_index(drop=True), one)
+    par = run_campaigns(LAB, "random", seeds=[4, 2], n_jobs=2, budget=12, bounds=BOX)
+    pd.testing.assert_frame_equal(many, par)
+    with pytest.raises(ValueError, match="seeds"):
+        run_campaigns(LAB, "random", seeds=0, budget=12, bounds=BOX)
+
+
+def test_real_landscape_campaign_when_data_available():
+    landscape = pytest.importorskip("mlcrystal.landscape")
+    from mlcrystal.datasets import DataUnavailableError
+
+    land = landscape.BlockingForceLandscape()
+    try:
+        land.initial_design()
+    except DataUnavailableError:
+        pytest.skip("the study's initial data is not available offline")
+    h = run_campaign(land, "bo", budget=14, random_state=0, acq="EI", n_points=200)
+    assert len(h) == 14 and h["best_mN"].iloc[-1] >= h["force_mN"].iloc[:10].max()
+    assert (h["L_um"] >= land.min_aspect_ratio * h["T_um"] - 1e-6).all()
