@@ -1,6 +1,6 @@
 # mlcrystal: two commands on a fresh clone.
 #   make book   build the executed book into _build/html
-#   make test   unit tests + nbval on every notebook
+#   make test   unit tests + docstring examples + nbval on every notebook
 SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
@@ -29,13 +29,13 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests mlcrystal --doctest-modules
 
 nbval: $(STAMP)
 	$(BIN)/python -m pytest --nbval --nbval-current-env book/
 
 test: $(STAMP)
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests mlcrystal --doctest-modules
 	$(BIN)/python -m pytest --nbval --nbval-current-env book/
 
 notebooks: $(STAMP)

@@ -233,7 +233,7 @@ def load_youngs_modulus(clean: bool = True, path: str | os.PathLike | None = Non
     >>> df = load_youngs_modulus()
     >>> df.shape
     (393, 8)
-    >>> round(df.E_GPa.median(), 2)
+    >>> float(round(df.E_GPa.median(), 2))
     9.36
     """
     path = Path(path) if path is not None else fetch("Youngs_modulus_dataset.xlsx")
