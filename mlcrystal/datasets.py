@@ -78,6 +78,22 @@ def _check_hash(name: str, path: Path) -> None:
         )
 
 
+def _downloader():
+    """The pooch registry of the pinned files, cached in the user's cache folder.
+
+    Built on each call (cheap) so that it always reflects :data:`REGISTRY`
+    and the current cache location.
+    """
+    import pooch
+
+    return pooch.create(
+        path=pooch.os_cache("mlcrystal"),
+        base_url="",
+        registry={f.name: f"sha256:{f.sha256}" for f in REGISTRY.values()},
+        urls={f.name: f.url for f in REGISTRY.values()},
+    )
+
+
 def fetch(name: str) -> Path:
     """Return the local path of an upstream file, downloading it if needed.
 
@@ -113,12 +129,8 @@ def fetch(name: str) -> Path:
         _check_hash(name, path)
         return path
 
-    import pooch
-
-    f = REGISTRY[name]
-    cache = pooch.os_cache("mlcrystal")
     try:
-        out = pooch.retrieve(url=f.url, known_hash=f"sha256:{f.sha256}", fname=name, path=cache, progressbar=False)
+        out = _downloader().fetch(name)
     except ValueError as err:  # pooch's hash mismatch after download
         raise ValueError(f"{name}: downloaded file refused, hash mismatch. {err}") from err
     except Exception as err:  # network errors come in many types (requests, OSError)

@@ -69,6 +69,20 @@ def test_offline_download_gives_clear_error(tmp_path, monkeypatch):
     assert "MLCRYSTAL_DATA_DIR" in str(err.value)
 
 
+def test_cached_file_is_used_without_network(tmp_path, monkeypatch):
+    """A verified file in the user's cache folder is returned without a download."""
+    name = "stiffness_tensors_rev.csv"
+    src = fetch(name)
+    monkeypatch.delenv("MLCRYSTAL_DATA_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    (tmp_path / "mlcrystal").mkdir()
+    shutil.copy(src, tmp_path / "mlcrystal" / name)
+    entry = datasets.REGISTRY[name]
+    monkeypatch.setitem(datasets.REGISTRY, name, datasets.UpstreamFile(name, entry.sha256, "http://127.0.0.1:9/x.csv", entry.licence))
+    assert fetch(name) == tmp_path / "mlcrystal" / name
+    assert len(load_stiffness_tensors()) == 237
+
+
 def test_corrupted_file_is_refused(tmp_path, monkeypatch):
     for name in datasets.REGISTRY:
         shutil.copy(fetch(name), tmp_path / name)
