@@ -31,7 +31,7 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 
-from mlcrystal.campaign import SIZE_POWER, grid_points, random_design
+from mlcrystal.campaign import grid_points, random_design
 
 
 def _check_history(history, columns):
@@ -387,6 +387,103 @@ def quantile_band(values, q=(0.05, 0.5, 0.95)) -> dict:
             "n_inf": int(np.isinf(v).sum())}
 
 
+def target_summary(histories, target, group=("strategy",), column="force_mN", q=(0.05, 0.5, 0.95),
+                   grid_experiments=None) -> pd.DataFrame:
+    """Experiments to target per group: campaigns, share reaching it, median and band.
+
+    Parameters
+    ----------
+    histories : pandas.DataFrame
+        Stacked campaigns with a ``seed`` column (e.g. a replay table).
+    target : float
+        Target force (mN).
+    group : sequence of str
+        Columns identifying a setting (strategy, acq, kappa, noise...).
+    column : str
+        ``"force_mN"`` (measured) or ``"true_mN"`` (noise-free).
+    q : tuple of 3 floats
+        Quantiles for the band; ``inf`` marks a quantile that falls on runs
+        that never reached the target.
+    grid_experiments : float, optional
+        A grid baseline; adds the efficiency ratio's ``ratio_lo, ratio_median,
+        ratio_hi`` (grid / experiments, so ``ratio_lo = grid / hi``; 0 where
+        the campaigns never reached the target).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group: ``campaigns, reached`` (share), ``lo, median, hi``
+        (experiments to target) and the ratio columns when asked.
+
+    Examples
+    --------
+    >>> h = pd.DataFrame({"strategy": "bo", "seed": [0, 0, 1, 1], "experiment": [1, 2, 1, 2],
+    ...                   "force_mN": [1.0, 5.0, 6.0, 2.0]})
+    >>> target_summary(h, 4.0)[["campaigns", "reached", "median"]].to_dict("records")
+    [{'campaigns': 2, 'reached': 1.0, 'median': 1.5}]
+    """
+    group = list(group)
+    _check_history(histories, ["seed", "experiment", column, *group])
+    rows = []
+    for key, h in histories.groupby(group, sort=True, dropna=False):
+        n = experiments_to_target(h, target, by="seed", column=column)
+        band = quantile_band(n.to_numpy(), q=q)
+        rows.append({**dict(zip(group, key)), "campaigns": band["n"],
+                     "reached": float(np.isfinite(n).mean()), "lo": band["lo"], "median": band["median"],
+                     "hi": band["hi"]})
+    out = pd.DataFrame(rows)
+    if grid_experiments is not None:
+        for r, e in (("ratio_lo", "hi"), ("ratio_median", "median"), ("ratio_hi", "lo")):
+            out[r] = efficiency_ratio(grid_experiments, out[e].to_numpy(float))
+    return out
+
+
+def grid_ratio_table(landscape, levels, target, bo_experiments, bounds=None) -> pd.DataFrame:
+    """Efficiency ratio of BO over grid search for several grid resolutions.
+
+    For each resolution: the grid size N, its hits k, the expected first hit
+    in random order (N+1)/(k+1), and the ratio of each of these two grid
+    baselines to the median BO experiments-to-target.
+
+    Parameters
+    ----------
+    landscape : object
+    levels : iterable of int
+        Levels per continuous variable (all library compounds each time).
+    target : float
+    bo_experiments : array-like
+        Experiments to target of the BO campaigns (``inf`` for censored runs).
+    bounds : dict, optional
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``levels, n_grid, n_hits, expected_first_hit, grid_best_mN,
+        ratio_full_grid, ratio_expected``.
+
+    Examples
+    --------
+    >>> class Lab:
+    ...     compounds, moduli = (3, 5), {3: 0.677, 5: 1.25}
+    ...     def snap(self, L, T):
+    ...         return np.maximum(L, 2.0 * np.asarray(T)), T
+    ...     def force(self, compound, L_um, W_um, T_um, P_mW_cm2, noise=0.0, random_state=None):
+    ...         return (compound == 3) * 10.0 + P_mW_cm2 / 2080
+    >>> box = {"L_um": (0, 3000), "W_um": (200, 2000), "T_um": (50, 500), "P_mW_cm2": (21, 2080)}
+    >>> t = grid_ratio_table(Lab(), [2], 10.5, [2.0, 4.0], bounds=box)
+    >>> t[["n_grid", "n_hits", "ratio_full_grid"]].round(2).to_dict("records")
+    [{'n_grid': 32, 'n_hits': 8, 'ratio_full_grid': 10.67}]
+    """
+    med = quantile_band(bo_experiments)["median"]
+    rows = []
+    for lv in levels:
+        b = grid_baseline(landscape, int(lv), target, bounds=bounds)
+        b["ratio_full_grid"] = efficiency_ratio(b["n_grid"], med)
+        b["ratio_expected"] = efficiency_ratio(b["expected_first_hit"], med)
+        rows.append(b)
+    return pd.DataFrame(rows)
+
+
 __all__ = ["experiments_to_target", "expected_first_hit", "grid_baseline", "efficiency_ratio",
            "reference_pool", "top_candidates", "top_percent", "enhancement_factor",
-           "acceleration_factor", "best_so_far_bands", "quantile_band", "SIZE_POWER"]
+           "acceleration_factor", "best_so_far_bands", "quantile_band", "target_summary", "grid_ratio_table"]

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from mlcrystal.metrics import (acceleration_factor, best_so_far_bands, efficiency_ratio, enhancement_factor,
+                               grid_ratio_table, target_summary,
                                expected_first_hit, experiments_to_target, grid_baseline, quantile_band,
                                reference_pool, top_candidates, top_percent)
 from test_campaign import BOX, LAB
@@ -136,3 +137,21 @@ def test_best_so_far_bands_and_quantile_band():
     assert quantile_band([1.0, 2.0, 3.0])["lo"] == pytest.approx(1.1)
     with pytest.raises(ValueError, match="NaN"):
         quantile_band([1.0, np.nan])
+
+
+def test_target_summary_and_ratio_columns():
+    h = HISTS.assign(strategy=np.where(HISTS.seed == 2, "random", "bo"))
+    t = target_summary(h, 8.0, grid_experiments=30.0)
+    bo = t[t.strategy == "bo"].iloc[0]
+    assert bo["campaigns"] == 2 and bo["reached"] == 1.0 and bo["median"] == 3.5
+    assert bo["ratio_median"] == pytest.approx(30.0 / 3.5)
+    assert bo["ratio_lo"] == pytest.approx(30.0 / bo["hi"])
+    rnd = t[t.strategy == "random"].iloc[0]
+    assert rnd["reached"] == 0.0 and rnd["median"] == np.inf and rnd["ratio_median"] == 0.0
+
+
+def test_grid_ratio_table_uses_the_median_bo_experiments():
+    t = grid_ratio_table(LAB, [2, 3], 10.0, [10.0, 20.0, 30.0], bounds=BOX)
+    assert t["levels"].tolist() == [2, 3]
+    np.testing.assert_allclose(t["ratio_full_grid"], t["n_grid"] / 20.0)
+    np.testing.assert_allclose(t["ratio_expected"], t["expected_first_hit"] / 20.0)

@@ -1,0 +1,103 @@
+"""Time BO campaigns: mlcrystal's configuration against a plain default skopt.Optimizer loop.
+
+Usage (from the repository root, with the study's data reachable)::
+
+    MLCRYSTAL_DATA_DIR=/path/to/data python benchmarks/bench_campaign.py \
+        --campaigns 100 --budget 100 --reference-seeds 4 --jobs 2
+
+Prints the wall time of ``--campaigns`` seeded BO campaigns run with
+``mlcrystal.campaign.run_campaigns`` (goal: 100 x 100 within 10 minutes on a
+2-core machine), the CPU time per campaign of both loops on the same seeds,
+their ratio, and both loops' final best force, so the speed-up is shown at
+equal quality. The machine load (1-minute load average) is printed too: on a
+shared machine repeat the run when it is quiet.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+import warnings
+
+import numpy as np
+
+
+def default_skopt_campaign(land, budget, seed):
+    """The reference: skopt.Optimizer with every default (GP, gp_hedge, lbfgs, 10 000 points)."""
+    import pandas as pd
+    from skopt import Optimizer
+    from skopt.space import Categorical, Real
+
+    from mlcrystal.campaign import SIZE_POWER
+    from mlcrystal.landscape import SEARCH_BOUNDS
+
+    space = [Categorical(list(land.compounds))] + [Real(*SEARCH_BOUNDS[k]) for k in SIZE_POWER]
+    opt = Optimizer(space, base_estimator="GP", n_initial_points=0, random_state=seed)
+    init = land.initial_design()
+    forces = list(land.force(compound=init.compound.to_numpy(), L_um=init.L_um.to_numpy(),
+                             W_um=init.W_um.to_numpy(), T_um=init.T_um.to_numpy(),
+                             P_mW_cm2=init.P_mW_cm2.to_numpy()))
+    opt.tell([[int(c), *map(float, r)] for c, r in zip(init.compound, init[list(SIZE_POWER)].to_numpy())],
+             [-f for f in forces])
+    for _ in range(budget - len(init)):
+        c, L, W, T, P = opt.ask()
+        L, T = land.snap(L, T)
+        L = min(L, SEARCH_BOUNDS["L_um"][1])
+        f = float(land.force(compound=c, L_um=L, W_um=W, T_um=T, P_mW_cm2=P))
+        forces.append(f)
+        opt.tell([c, L, W, T, P], -f)
+    return pd.Series(forces).cummax()
+
+
+def _cpu_timed(fn, *args):
+    t = time.process_time()
+    out = fn(*args)
+    return out, time.process_time() - t
+
+
+def main(argv=None):
+    from threadpoolctl import threadpool_limits
+
+    from mlcrystal.campaign import run_campaign, run_campaigns
+    from mlcrystal.landscape import BlockingForceLandscape
+
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--campaigns", type=int, default=100)
+    p.add_argument("--budget", type=int, default=100)
+    p.add_argument("--reference-seeds", type=int, default=4,
+                   help="seeds on which both loops are timed one after the other (1 core)")
+    p.add_argument("--jobs", type=int, default=2)
+    args = p.parse_args(argv)
+    warnings.simplefilter("ignore")
+    land = BlockingForceLandscape()
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} (1 min) at start")
+
+    # 1. the goal: many campaigns on both cores
+    t = time.perf_counter()
+    hist = run_campaigns(land, "bo", seeds=args.campaigns, n_jobs=args.jobs, budget=args.budget)
+    wall = time.perf_counter() - t
+    final = hist.groupby("seed").best_mN.last()
+    print(f"mlcrystal bo: {args.campaigns} campaigns x {args.budget} experiments in {wall:.0f} s wall "
+          f"({wall / args.campaigns:.2f} s per campaign with {args.jobs} workers; goal 600 s for 100 x 100); "
+          f"median final best {final.median():.2f} mN")
+
+    # 2. same seeds, one core each, CPU time: mlcrystal vs a default skopt.Optimizer loop
+    rows = []
+    with threadpool_limits(limits=1):
+        for seed in range(args.reference_seeds):
+            ours, t_ours = _cpu_timed(lambda s: run_campaign(land, "bo", budget=args.budget, random_state=s), seed)
+            ref, t_ref = _cpu_timed(default_skopt_campaign, land, args.budget, seed)
+            rows.append((seed, t_ours, t_ref, ours.best_mN.iloc[-1], ref.iloc[-1]))
+            print(f"seed {seed}: mlcrystal {t_ours:.2f} s CPU, best {rows[-1][3]:.2f} mN | "
+                  f"default skopt {t_ref:.2f} s CPU, best {rows[-1][4]:.2f} mN", flush=True)
+    r = np.array(rows)
+    print(f"per campaign (CPU, median of {len(r)} seeds): mlcrystal {np.median(r[:, 1]):.2f} s, "
+          f"default skopt.Optimizer {np.median(r[:, 2]):.2f} s, speed-up x{np.median(r[:, 2] / r[:, 1]):.1f}; "
+          f"final best (median) {np.median(r[:, 3]):.2f} vs {np.median(r[:, 4]):.2f} mN; "
+          f"optimum {land.optimum()['force_mN']:.2f} mN")
+    print(f"load average {os.getloadavg()[0]:.2f} (1 min) at the end")
+
+
+if __name__ == "__main__":
+    main()
