@@ -58,6 +58,8 @@ ASSETS_STAMP := $(ASSETS)/.complete
 site-assets: $(ASSETS_STAMP)
 
 $(ASSETS_STAMP): book/_static/npm.sha256
+	@command -v npm >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	  && { echo "npm not found: installing it with apt-get"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }; } || true
 	@command -v npm >/dev/null 2>&1 || { echo "npm not found: install Node.js and npm (Debian: apt-get install -y npm) to fetch the site's JavaScript"; exit 1; }
 	rm -rf $(ASSETS) _build/npm-pack && mkdir -p $(ASSETS) _build/npm-pack
 	cd _build/npm-pack && npm pack --silent $(NPM_ASSETS) >/dev/null
