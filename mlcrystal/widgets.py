@@ -342,7 +342,7 @@ def landscape_explorer_figure(land, compound: int, L_um: float, W_um: float, T_u
     ax.set_ylabel("blocking force F (mN)")
     ax.set_ylim(0, 1.1 * max(land.optimum()["force_mN"], np.nanmax(F)))
     ax.set_title(f"W = {W_um:.0f} um, P = {P_mW_cm2:.0f} mW/cm$^2$", fontsize="medium")
-    ax.legend(loc="lower center", fontsize="small")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize="small", borderaxespad=0)
     return ax
 
 
@@ -390,7 +390,8 @@ def landscape_explorer(land=None, compound: int = 3, L_um: float = 1000.0, W_um:
     steps = {"L_um": 25.0, "W_um": 25.0, "T_um": 5.0, "P_mW_cm2": 13.0}
     sliders = {name: widgets.FloatSlider(value=float(value), min=max(SEARCH_BOUNDS[name][0], 25.0) if name == "L_um"
                                          else SEARCH_BOUNDS[name][0], max=SEARCH_BOUNDS[name][1], step=steps[name],
-                                         description=labels[name], continuous_update=False)
+                                         description=labels[name], continuous_update=False,
+                                         style={"description_width": "initial"})
                for name, value in start.items()}
     readout = widgets.HTML()
     out = widgets.Output()
