@@ -252,7 +252,7 @@ def extra_intensities(p_suggested, n_extra=4, levels=STUDY_INTENSITIES) -> list[
 # the laboratory
 # ---------------------------------------------------------------------------
 
-def _measure(landscape, conditions: pd.DataFrame, noise, rng, bounds) -> pd.DataFrame:
+def _measure(landscape, conditions: pd.DataFrame, noise, rng) -> pd.DataFrame:
     """Snap sizes to testable crystals, then measure the blocking force."""
     df = conditions[["compound", "L_um", "W_um", "T_um", "P_mW_cm2"]].copy()
     df["compound"] = df["compound"].astype(int)
@@ -431,7 +431,7 @@ def _run_bo(landscape, first, n_search, rng, noise, bounds, acq="gp_hedge", kapp
         for i in range(n_search):
             x = opt.ask()
             cond = pd.DataFrame([dict(zip(("compound",) + SIZE_POWER, x))])
-            m = _measure(landscape, cond, noise, rng, bounds)
+            m = _measure(landscape, cond, noise, rng)
             out.append(m)
             # hyperparameters are re-optimised every `refit_every` tells and kept otherwise
             _reuse_hyperparameters(opt, optimise=(i + 1) % refit_every == 0)
@@ -556,7 +556,7 @@ def _run_paper(landscape, first, budget_left, rng, noise, bounds, kappa=5.0, n_c
         powers = [x[4]] + extra_intensities(x[4], n_extra=n_extra)
         cond = pd.DataFrame({"compound": compound, "L_um": x[1], "W_um": x[2], "T_um": x[3],
                              "P_mW_cm2": powers[:budget_left]})
-        m = _measure(landscape, cond, noise, rng, bounds)
+        m = _measure(landscape, cond, noise, rng)
         data.append(m)
         out.append(m)
         budget_left -= len(m)
@@ -570,14 +570,14 @@ def _run_grid(landscape, n_search, rng, noise, bounds, levels=3, order="random")
     elif order != "lexicographic":
         raise ValueError(f"order must be 'random' or 'lexicographic'; got {order!r}.")
     grid = grid.iloc[:n_search]
-    return [_measure(landscape, grid, noise, rng, bounds)] if len(grid) else []
+    return [_measure(landscape, grid, noise, rng)] if len(grid) else []
 
 
 def _run_random(landscape, n_search, rng, noise, bounds):
     if n_search == 0:
         return []
     return [_measure(landscape, random_design(landscape, n_search, random_state=rng, bounds=bounds),
-                     noise, rng, bounds)]
+                     noise, rng)]
 
 
 _OPTIONS = {"bo": {"acq", "kappa", "xi", "n_points", "gp_restarts", "refit_every"},
@@ -661,7 +661,7 @@ def run_campaign(landscape, strategy="bo", budget=100, random_state=None, initia
     if len(init) > budget:
         raise ValueError(f"budget ({budget}) is smaller than the initial design ({len(init)} experiments); "
                          "raise the budget.")
-    first = _measure(landscape, init, noise, rng, bounds) if len(init) else init.assign(force_mN=[], true_mN=[])
+    first = _measure(landscape, init, noise, rng) if len(init) else init.assign(force_mN=[], true_mN=[])
     n_search = budget - len(first)
     if strategy == "bo":
         search = _run_bo(landscape, first, n_search, rng, noise, bounds, **options)

@@ -246,3 +246,14 @@ def test_real_landscape_campaign_when_data_available():
     h = run_campaign(land, "bo", budget=14, random_state=0, acq="EI", n_points=200)
     assert len(h) == 14 and h["best_mN"].iloc[-1] >= h["force_mN"].iloc[:10].max()
     assert (h["L_um"] >= land.min_aspect_ratio * h["T_um"] - 1e-6).all()
+
+
+def test_load_replay_reads_tables_and_explains_a_missing_one(tmp_path):
+    h = run_campaigns(LAB, "random", seeds=2, n_jobs=1, budget=11, bounds=BOX)
+    table = h.assign(strategy="random", acq=np.nan, kappa=np.nan, noise=0.0, grid_levels=pd.NA)
+    table.to_csv(tmp_path / "replay_tiny.csv.gz", index=False)
+    back = cp.load_replay("tiny", directory=tmp_path)
+    assert len(back) == 22 and str(back["grid_levels"].dtype) == "Int64"
+    np.testing.assert_allclose(back["force_mN"], h["force_mN"])
+    with pytest.raises(FileNotFoundError, match="regenerate"):
+        cp.load_replay("absent", directory=tmp_path)
