@@ -179,6 +179,7 @@ def test_paper_suggest_stays_in_bounds_and_explores_with_kappa():
         paper_suggest(np.where(X > 2500, np.nan, X), y, BOX)
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_make_bo_optimizer_space_and_fast_gp_matches_skopt():
     from skopt.learning import GaussianProcessRegressor
     from skopt.learning.gaussian_process.kernels import ConstantKernel, Matern
