@@ -64,7 +64,9 @@ def test_gp_minimize_one_dimensional_quadratic():
 
 def test_plot_convergence_draws_the_running_minimum():
     res = gp_minimize(quadratic, [(-1.0, 1.0)], n_calls=8, n_initial_points=4, random_state=0)
-    ax = plot_convergence(res)
+    _, fresh = matplotlib.pyplot.subplots()  # not plt.gca(): other tests leave figures open
+    ax = plot_convergence(res, ax=fresh)
+    assert ax is fresh and len(ax.lines) >= 1
     y = ax.lines[0].get_ydata()
     np.testing.assert_allclose(y, np.minimum.accumulate(res.func_vals))
     matplotlib.pyplot.close("all")
