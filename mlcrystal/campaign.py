@@ -737,15 +737,9 @@ def run_campaigns(landscape, strategy="bo", seeds=10, n_jobs=2, progress=False, 
 
     Examples
     --------
-    >>> class Lab:
-    ...     compounds, moduli = (3, 5), {3: 0.677, 5: 1.25}
-    ...     def snap(self, L, T):
-    ...         return np.maximum(L, 2.0 * np.asarray(T)), T
-    ...     def force(self, compound, L_um, W_um, T_um, P_mW_cm2, noise=0.0, random_state=None):
-    ...         return (compound == 3) * 10.0 + P_mW_cm2 / 2080
-    >>> box = {"L_um": (0, 3000), "W_um": (200, 2000), "T_um": (50, 500), "P_mW_cm2": (21, 2080)}
-    >>> h = run_campaigns(Lab(), "random", seeds=3, n_jobs=1, budget=5, initial="random",
-    ...                   n_initial=2, bounds=box)
+    >>> from mlcrystal.landscape import GaussianLandscape
+    >>> lab = GaussianLandscape()  # the study's 5-D Gaussian test function
+    >>> h = run_campaigns(lab, "random", seeds=3, n_jobs=1, budget=5, initial="random", n_initial=2)
     >>> sorted(h.seed.unique().tolist())
     [0, 1, 2]
     """

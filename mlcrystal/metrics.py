@@ -137,16 +137,11 @@ def grid_baseline(landscape, levels, target, bounds=None) -> dict:
 
     Examples
     --------
-    >>> class Lab:
-    ...     compounds, moduli = (3, 5), {3: 0.677, 5: 1.25}
-    ...     def snap(self, L, T):
-    ...         return np.maximum(L, 2.0 * np.asarray(T)), T
-    ...     def force(self, compound, L_um, W_um, T_um, P_mW_cm2, noise=0.0, random_state=None):
-    ...         return (compound == 3) * 10.0 + P_mW_cm2 / 2080
-    >>> box = {"L_um": (0, 3000), "W_um": (200, 2000), "T_um": (50, 500), "P_mW_cm2": (21, 2080)}
-    >>> b = grid_baseline(Lab(), 2, target=10.5, bounds=box)
+    >>> from mlcrystal.landscape import GaussianLandscape
+    >>> lab = GaussianLandscape()  # the study's 5-D Gaussian test function
+    >>> b = grid_baseline(lab, 2, target=1.0)
     >>> b["n_grid"], b["n_hits"], round(b["expected_first_hit"], 2)
-    (32, 8, 3.67)
+    (144, 64, 2.23)
     """
     target = _check_target(target)
     grid = grid_points(landscape, levels=levels, bounds=bounds)
@@ -209,14 +204,9 @@ def reference_pool(landscape, n=10000, random_state=0, bounds=None) -> pd.DataFr
 
     Examples
     --------
-    >>> class Lab:
-    ...     compounds, moduli = (3, 5), {3: 0.677, 5: 1.25}
-    ...     def snap(self, L, T):
-    ...         return np.maximum(L, 2.0 * np.asarray(T)), T
-    ...     def force(self, compound, L_um, W_um, T_um, P_mW_cm2, noise=0.0, random_state=None):
-    ...         return (compound == 3) * 10.0 + P_mW_cm2 / 2080
-    >>> box = {"L_um": (0, 3000), "W_um": (200, 2000), "T_um": (50, 500), "P_mW_cm2": (21, 2080)}
-    >>> reference_pool(Lab(), n=100, bounds=box).shape
+    >>> from mlcrystal.landscape import GaussianLandscape
+    >>> lab = GaussianLandscape()  # the study's 5-D Gaussian test function
+    >>> reference_pool(lab, n=100).shape
     (100, 7)
     """
     pool = random_design(landscape, n, random_state=random_state, bounds=bounds)
@@ -463,16 +453,11 @@ def grid_ratio_table(landscape, levels, target, bo_experiments, bounds=None) -> 
 
     Examples
     --------
-    >>> class Lab:
-    ...     compounds, moduli = (3, 5), {3: 0.677, 5: 1.25}
-    ...     def snap(self, L, T):
-    ...         return np.maximum(L, 2.0 * np.asarray(T)), T
-    ...     def force(self, compound, L_um, W_um, T_um, P_mW_cm2, noise=0.0, random_state=None):
-    ...         return (compound == 3) * 10.0 + P_mW_cm2 / 2080
-    >>> box = {"L_um": (0, 3000), "W_um": (200, 2000), "T_um": (50, 500), "P_mW_cm2": (21, 2080)}
-    >>> t = grid_ratio_table(Lab(), [2], 10.5, [2.0, 4.0], bounds=box)
+    >>> from mlcrystal.landscape import GaussianLandscape
+    >>> lab = GaussianLandscape()  # the study's 5-D Gaussian test function
+    >>> t = grid_ratio_table(lab, [2], 1.0, [2.0, 4.0])
     >>> t[["n_grid", "n_hits", "ratio_full_grid"]].round(2).to_dict("records")
-    [{'n_grid': 32, 'n_hits': 8, 'ratio_full_grid': 10.67}]
+    [{'n_grid': 144, 'n_hits': 64, 'ratio_full_grid': 48.0}]
     """
     med = quantile_band(bo_experiments)["median"]
     rows = []
