@@ -334,7 +334,7 @@ def landscape_explorer_figure(land, compound: int, L_um: float, W_um: float, T_u
     L, T = land.snap(np.full_like(T, float(L_um)), T)
     F = land.force(compound, L, W_um, T, P_mW_cm2)
     if ax is None:
-        _, ax = plt.subplots(figsize=(5.6, 3.6))
+        _, ax = plt.subplots(figsize=(8.0, 3.6))  # room for the legend beside the axes
     ax.plot(T, F, lw=2, label=f"compound {compound}, L = {L_um:.0f} um (or L/T limit)")
     ax.plot([T_um], [r["force_mN"]], "o", ms=9, color="black", label=f"this crystal: {r['force_mN']:.1f} mN")
     ax.axhline(land.optimum()["force_mN"], color="grey", ls="--", lw=1, label="landscape's best")
@@ -399,7 +399,7 @@ def landscape_explorer(land=None, compound: int = 3, L_um: float = 1000.0, W_um:
     def redraw(*_):
         args = (pick.value, *(sliders[n].value for n in ("L_um", "W_um", "T_um", "P_mW_cm2")))
         readout.value = landscape_readout(land, *args)["text"]
-        fig, ax = plt.subplots(figsize=(5.6, 3.6))
+        fig, ax = plt.subplots(figsize=(8.0, 3.6))
         landscape_explorer_figure(land, *args, ax=ax)
         out.outputs = ()  # replace the previous figure (works with and without a live kernel)
         out.append_display_data(fig)
