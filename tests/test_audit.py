@@ -4,8 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mlcrystal.datasets import (AUDIT_FLAGS, audit, audit_summary, drop_flagged, load_youngs_modulus,
-                                smiles_findings)
+from mlcrystal import audit as audit_module
+from mlcrystal.audit import AUDIT_FLAGS, FIRED_ONLY_FLAGS, audit, audit_summary, drop_flagged, smiles_findings
+from mlcrystal.datasets import load_youngs_modulus, spread_by_compound
 
 BENZOIC = "OC(=O)c1ccccc1"
 
@@ -26,7 +27,7 @@ def test_clean_row_raises_no_flag():
     assert flags_of(table()) == []
     s = audit_summary(audit(table()))
     assert s.findings.sum() == 0
-    assert s.flag.tolist() == list(AUDIT_FLAGS)
+    assert s.flag.tolist() == [f for f in AUDIT_FLAGS if f not in FIRED_ONLY_FLAGS]
 
 
 def test_stray_whitespace():
@@ -150,8 +151,6 @@ def test_audit_of_the_study_data():
 
 
 def test_spread_by_compound():
-    from mlcrystal.datasets import spread_by_compound
-
     t = pd.DataFrame({"compound": ["A", "A ", "A", "B", "C", "C"], "smiles": ["C", "C", "C ", "CC", "O", "O"],
                       "E_GPa": [1.0, 2.0, 8.0, 5.0, 3.0, 3.0]})
     s = spread_by_compound(t)
@@ -163,3 +162,51 @@ def test_spread_by_compound():
         spread_by_compound(t, min_rows=0)
     study = spread_by_compound(load_youngs_modulus())
     assert study.ratio.iloc[0] == pytest.approx(41.26, abs=0.01)
+
+
+def test_unreadable_smiles_is_flagged_with_its_row_and_the_audit_goes_on():
+    t = table(compound=["Benzoic acid", "broken ring", "no structure", "blank", "Chlorobenzene", "broken ring"],
+              smiles=[BENZOIC, "C1CC", np.nan, "  ", "c1ccccc1", "C1CC"],
+              E_GPa=[5.0, 5.0, 5.0, 5.0, 0.001, 5.0])
+    f = audit(t)
+    bad = f[f.flag == "unreadable SMILES"]
+    assert bad.row.tolist() == [1, 2, 3, 5]
+    assert bad.source_row.tolist() == [3, 4, 5, 7]
+    assert "'C1CC'" in bad.detail.iloc[0] and "correct it" in bad.detail.iloc[0]
+    assert bad.detail.iloc[1] == bad.detail.iloc[2] == "no SMILES; add the structure"
+    # the checks after the broken rows still ran on the readable ones
+    assert f[f.flag == "implausible modulus"].row.tolist() == [4]
+    assert f[f.flag == "name/SMILES mismatch"].row.tolist() == [4]
+    # unreadable rows get no structure findings; the text checks still see them (a repeated row is a duplicate)
+    others = f[f.flag != "unreadable SMILES"]
+    assert sorted(zip(others.row, others.flag, strict=True)) == [
+        (3, "stray whitespace"), (4, "implausible modulus"), (4, "name/SMILES mismatch"), (5, "duplicate row")]
+    s = audit_summary(f).set_index("flag")
+    assert s.loc["unreadable SMILES", "rows"] == 4
+    removed = drop_flagged(t, f, ["unreadable SMILES"])
+    assert removed.data.compound.tolist() == ["Benzoic acid", "Chlorobenzene"]
+
+
+def test_audit_is_the_union_of_its_checks():
+    t = table(compound=["A ", "A", "Resorcinol", "B", "X"], smiles=["CCO", "CCO", "Oc1ccccc1O", "CC[O]", "C1CC"],
+              E_GPa=[2.0, 2.0, 150.0, 3.0, 1.0], method=["Bending test", "Nanoindentation", "Nanoindentation",
+                                                         "Nanoindentation", "Nanoindentation"],
+              density_g_cm3=[1.2, 1.2, 1500.0, np.nan, 1.0])
+    checks = [audit_module.check_whitespace, audit_module.check_label_variants, audit_module.check_duplicates,
+              audit_module.check_modulus_range, audit_module.check_density, audit_module.check_same_name,
+              audit_module.check_name_vs_smiles, audit_module.check_suspicious_chemistry,
+              audit_module.check_multicomponent, audit_module.check_unreadable_smiles]
+    each = {check.__name__: check(t) for check in checks}
+    assert each["check_whitespace"].row.tolist() == [0]
+    assert each["check_label_variants"].row.tolist() == [0]
+    assert each["check_duplicates"].row.tolist() == [1]
+    assert each["check_modulus_range"].row.tolist() == [2]
+    assert each["check_density"].row.tolist() == [2]
+    assert each["check_name_vs_smiles"].row.tolist() == [2]
+    assert each["check_suspicious_chemistry"].row.tolist() == [3]
+    assert each["check_unreadable_smiles"].row.tolist() == [4]
+    assert each["check_same_name"].empty and each["check_multicomponent"].empty
+    f = audit(t)
+    assert len(f) == sum(len(x) for x in each.values())
+    assert sorted(map(tuple, f[["row", "flag", "detail"]].values.tolist())) == sorted(
+        tuple(r) for x in each.values() for r in x[["row", "flag", "detail"]].values.tolist())
