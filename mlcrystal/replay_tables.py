@@ -68,6 +68,8 @@ def _read_replay_bytes(path: Path) -> bytes:
         data = gzip.decompress(data) if path.name.endswith(".gz") else data
     except (EOFError, OSError, zlib.error) as err:
         raise ValueError(f"{path}: not a complete gzip file ({type(err).__name__}: {err}). {_REWRITE}") from err
+    if not data:
+        raise ValueError(f"{path}: the file is empty. {_REWRITE}")
     if not data.endswith(b"\n"):
         raise ValueError(f"{path}: the table is cut in the middle of its last row (no final line break). {_REWRITE}")
     return data
@@ -91,12 +93,16 @@ def _check_replay(table: pd.DataFrame, source: str) -> pd.DataFrame:
     _first_bad(~table["phase"].isin(["initial", "search"]), table, "phase", source, 1, "initial or search", _REWRITE)
     config = REPLAY_CONFIG_COLUMNS[:-1]
     campaigns = table.groupby([*config, "seed"], dropna=False, sort=False)["experiment"]
-    n = int(campaigns.size().max())
+    n = int(table["experiment"].max())
     for key, exp in campaigns:
         if sorted(exp) != list(range(1, n + 1)):
+            counts = exp.value_counts()
+            missing = sorted(set(range(1, n + 1)) - set(exp))
+            outside = sorted(set(exp) - set(range(1, n + 1)))
             raise ValueError(f"{source}: the campaign {dict(zip([*config, 'seed'], key, strict=True))} has "
-                             f"experiments {sorted(exp)[:3]}...{sorted(exp)[-3:]} ({len(exp)} rows), expected "
-                             f"1..{n} once each, as the table's longest campaign. {_REWRITE}")
+                             f"{len(exp)} rows; experiments missing {missing[:10]}, repeated "
+                             f"{sorted(counts[counts > 1].index)[:10]}, out of range {outside}"
+                             f"; expected 1..{n} once each (n is the table's highest experiment). {_REWRITE}")
     seeds = table.groupby(config, dropna=False, sort=False)["seed"].agg(frozenset)
     for key, got in seeds.items():
         if missing := sorted(frozenset().union(*seeds) - got):
