@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
+from chembl_structure_pipeline import standardize_mol
 from rdkit import Chem, rdBase
 from rdkit.Chem import Descriptors
 
@@ -43,6 +44,14 @@ AUDIT_FLAGS = {
     "suspicious chemistry": "radicals, unbalanced charge or a metal drawn as a separate neutral atom",
     "multi-component": "several molecules in one SMILES (co-crystal, salt, solvate); kept, counted as one",
     "unreadable SMILES": "the SMILES is missing or RDKit cannot parse it; the structure checks skip the row",
+}
+
+#: Flags of the curation checks that :func:`audit` does not run (yet): findings
+#: keyed on standardised structures (:func:`check_structure_duplicates`).
+CURATION_FLAGS = {
+    "duplicate structure": "same standardised structure and same E as an earlier row (however the SMILES is drawn)",
+    "duplicate structure, stereo ignored": ("same E and the same standardised structure once stereochemistry is "
+                                            "ignored, as an earlier row whose stereochemistry differs or is omitted"),
 }
 
 #: Flags that :func:`audit_summary` lists only when they fire: they say that a
@@ -574,7 +583,7 @@ def drop_flagged(df: pd.DataFrame, flags: pd.DataFrame, remove: list[str]) -> Cl
     flags : pandas.DataFrame
         The output of ``audit(df)``.
     remove : list of str
-        Flags whose rows are removed (keys of :data:`AUDIT_FLAGS`).
+        Flags whose rows are removed (keys of :data:`AUDIT_FLAGS` or :data:`CURATION_FLAGS`).
 
     Returns
     -------
@@ -589,9 +598,10 @@ def drop_flagged(df: pd.DataFrame, flags: pd.DataFrame, remove: list[str]) -> Cl
     >>> len(res.data), res.report.compound.tolist()
     (1, ['A'])
     """
-    unknown = [f for f in remove if f not in AUDIT_FLAGS]
+    unknown = [f for f in remove if f not in AUDIT_FLAGS and f not in CURATION_FLAGS]
     if unknown:
-        raise ValueError(f"unknown audit flag(s) {unknown}; expected some of {list(AUDIT_FLAGS)}.")
+        known = list(AUDIT_FLAGS) + list(CURATION_FLAGS)
+        raise ValueError(f"unknown audit flag(s) {unknown}; expected some of {known}.")
     _require_columns(flags, ["row", "flag"], "drop_flagged")
     if len(flags) and flags.row.max() >= len(df):
         raise ValueError(f"flags refer to row {flags.row.max()} but the table has {len(df)} rows; "
@@ -603,3 +613,160 @@ def drop_flagged(df: pd.DataFrame, flags: pd.DataFrame, remove: list[str]) -> Cl
     keep = np.ones(len(df), dtype=bool)
     keep[report.row.to_numpy(dtype=int)] = False
     return CleaningResult(df.iloc[keep], report)
+
+
+# --------------------------------------------------------------------------
+# curation keys: standardised structures and papers
+# --------------------------------------------------------------------------
+
+#: The German edition of Angewandte Chemie (``10.1002/ange.*``) publishes each
+#: article of the International Edition (``10.1002/anie.*``) under the same
+#: manuscript number: two DOIs, one paper.
+_ANGEWANDTE_GERMAN = re.compile(r"^10\.1002/ange\.(\d+)$")
+
+
+def standardise_smiles(smiles: object, *, stereo: bool = True) -> str | None:
+    """Canonical SMILES of the standardised structure; ``None`` when unreadable.
+
+    The structure goes through the ChEMBL structure pipeline's
+    ``standardize_mol`` (normalised functional groups such as nitro and
+    N-oxides, charges neutralised where a neutral form exists, so that a
+    zwitterion and its neutral drawing agree, explicit hydrogens and
+    sgroups removed).  Every component is kept: a co-crystal or salt is a
+    different material from its parent molecule.
+
+    Parameters
+    ----------
+    smiles : str
+        A SMILES string (a missing value gives ``None``).
+    stereo : bool, default True
+        Keep stereochemistry.  With False, structures that differ only in
+        stereochemistry (or omit it) share one key: use it to find possible
+        duplicates, not to identify compounds (D-xylose and L-arabinose
+        share it).
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> standardise_smiles("[NH3+]CC([O-])=O") == standardise_smiles("C(C(=O)O)N")
+    True
+    >>> standardise_smiles("C1=CC=CC=C1"), standardise_smiles("C1CC")
+    ('c1ccccc1', None)
+    >>> xylose, arabinose = "C1[C@@H]([C@@H]([C@H](C(O1)O)O)O)O", "C1[C@H]([C@@H]([C@H](C(O1)O)O)O)O"
+    >>> [standardise_smiles(xylose, stereo=k) == standardise_smiles(arabinose, stereo=k) for k in (True, False)]
+    [False, True]
+    """
+    mol = parse_smiles(smiles)
+    if mol is None:
+        return None
+    with rdBase.BlockLogs():
+        std = standardize_mol(Chem.Mol(mol))
+    return Chem.MolToSmiles(std, isomericSmiles=stereo)
+
+
+def paper_of(doi: object) -> str:
+    """The key of the paper a DOI belongs to: the DOI, lower case, one per paper.
+
+    DOIs are case-insensitive; the German edition of Angewandte Chemie
+    (``10.1002/ange.N``) is the same paper as the International Edition
+    (``10.1002/anie.N``), keyed by the latter.
+
+    Examples
+    --------
+    >>> paper_of(" 10.1002/ANGE.201406898"), paper_of("10.1039/C4CE00123A")
+    ('10.1002/anie.201406898', '10.1039/c4ce00123a')
+    """
+    key = str(doi).strip().lower()
+    return _ANGEWANDTE_GERMAN.sub(r"10.1002/anie.\1", key)
+
+
+def curation_keys(df: pd.DataFrame) -> pd.DataFrame:
+    """Standardised-structure and paper keys of every row, to group and deduplicate by.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A table with ``smiles`` (and ``doi``, for the ``paper`` column).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index as ``df``: ``structure`` (:func:`standardise_smiles`),
+        ``structure_no_stereo`` (the same without stereochemistry), both
+        ``None`` for an unreadable SMILES, and ``paper`` (:func:`paper_of`)
+        when ``df`` has a ``doi`` column.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"smiles": ["NCC(=O)O", "[NH3+]CC([O-])=O"],
+    ...                   "doi": ["10.1002/anie.201810514", "10.1002/ange.201810514"]})
+    >>> k = curation_keys(t)
+    >>> k.structure.nunique(), k.paper.nunique()
+    (1, 1)
+    """
+    _require_columns(df, ["smiles"], "curation_keys")
+    unique = df["smiles"].drop_duplicates()
+    stereo = {s: standardise_smiles(s) for s in unique}
+    flat = {s: standardise_smiles(s, stereo=False) for s in unique}
+    out = pd.DataFrame({"structure": df["smiles"].map(stereo).astype(object),
+                        "structure_no_stereo": df["smiles"].map(flat).astype(object)}, index=df.index)
+    if "doi" in df:
+        out["paper"] = df["doi"].map(paper_of)
+    return out
+
+
+def check_structure_duplicates(d: pd.DataFrame, keys: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Rows with the same standardised structure and the same E as an earlier row.
+
+    Unlike :func:`check_duplicates` (same SMILES string), two drawings of
+    one structure match here (a zwitterion and its neutral form, Kekulé and
+    aromatic forms, another atom order).  A row that matches an earlier one
+    only once stereochemistry is ignored is flagged
+    ``"duplicate structure, stereo ignored"``.  Rows without a readable
+    SMILES are skipped.  Not run by :func:`audit` (whose flags the book shows).
+
+    Parameters
+    ----------
+    d : pandas.DataFrame
+        A table with ``compound, smiles, E_GPa`` (``doi``, ``source_row`` used when present).
+    keys : pandas.DataFrame, optional
+        ``curation_keys(d)``, if already computed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Findings as from :func:`audit`, with the flags of :data:`CURATION_FLAGS`.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"compound": ["Glycine", "α-Glycine"], "smiles": ["NCC(=O)O", "[NH3+]CC([O-])=O"],
+    ...                   "E_GPa": [25.1, 25.1]})
+    >>> check_structure_duplicates(t).detail.tolist()
+    ["same structure and E = 25.1 GPa as line 2 ('Glycine'), drawn as another SMILES, under the same paper"]
+    """
+    _require_columns(d, ["compound", "smiles", "E_GPa"], "check_structure_duplicates")
+    d = d.reset_index(drop=True)
+    keys = curation_keys(d) if keys is None else keys.reset_index(drop=True)
+    paper = keys["paper"] if "paper" in keys else pd.Series([""] * len(d))
+    e = d["E_GPa"].round(6)
+    first: dict[tuple[str, str, float], int] = {}
+    found = []
+    for i in range(len(d)):
+        if keys["structure"].iloc[i] is None:
+            continue
+        exact, flat = ("s", keys["structure"].iloc[i], e.iloc[i]), ("f", keys["structure_no_stereo"].iloc[i], e.iloc[i])
+        j = first.get(exact, first.get(flat))
+        if j is not None:
+            same_string = str(d["smiles"].iloc[i]).strip() == str(d["smiles"].iloc[j]).strip()
+            flag = "duplicate structure" if exact in first else "duplicate structure, stereo ignored"
+            found.append((i, flag, f"same structure{' once stereo is ignored' if exact not in first else ''} and "
+                                   f"E = {d['E_GPa'].iloc[i]:g} GPa as line {_line(d, j)} "
+                                   f"({str(d['compound'].iloc[j]).strip()!r}), "
+                                   f"{'same SMILES string' if same_string else 'drawn as another SMILES'}, "
+                                   f"under {'the same' if paper.iloc[i] == paper.iloc[j] else 'another'} paper"))
+        first.setdefault(exact, i)
+        first.setdefault(flat, i)
+    return _findings(d, found)

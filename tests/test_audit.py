@@ -210,3 +210,64 @@ def test_audit_is_the_union_of_its_checks():
     assert len(f) == sum(len(x) for x in each.values())
     assert sorted(map(tuple, f[["row", "flag", "detail"]].values.tolist())) == sorted(
         tuple(r) for x in each.values() for r in x[["row", "flag", "detail"]].values.tolist())
+
+
+# ---------------------------------------------------------------- curation keys (standardised structures, papers)
+
+def test_standardised_structures_merge_drawings_not_compounds():
+    std = audit_module.standardise_smiles
+    # zwitterion and neutral glycine; Kekulé and aromatic benzoic acid; another atom order
+    assert std("[NH3+]CC([O-])=O") == std("C(C(=O)O)N") == std("NCC(=O)O")
+    assert std("OC(=O)C1=CC=CC=C1") == std(BENZOIC)
+    assert std("CC1=CC=C(C=C1)C2=CC(=NN2C3=CC=C(C=C3)S(=O)(=O)N)C(F)(F)F") == \
+        std("CC1=CC=C(C2=CC(C(F)(F)F)=NN2C3=CC=C(S(=O)(N)=O)C=C3)C=C1")
+    # a co-crystal keeps both components; a different molecule stays different
+    assert std("OC(=O)c1ccccc1.c1cnccn1") != std(BENZOIC)
+    assert std("OC(=O)c1ccccc1C") != std(BENZOIC)
+    # stereochemistry: kept by default, dropped on request
+    ascorbic = "C([C@@H]([C@@H]1C(=C(C(=O)O1)O)O)O)O"
+    assert std(ascorbic) != std("C(C(C1C(=C(C(=O)O1)O)O)O)O")
+    assert std(ascorbic, stereo=False) == std("C(C(C1C(=C(C(=O)O1)O)O)O)O", stereo=False)
+    assert std("C1CC") is None and std(np.nan) is None and std("") is None
+
+
+def test_papers_merge_the_two_angewandte_editions():
+    paper = audit_module.paper_of
+    assert paper("10.1002/ange.201406898") == paper("10.1002/anie.201406898") == "10.1002/anie.201406898"
+    assert paper(" 10.1039/C4CE00123A ") == "10.1039/c4ce00123a"
+    assert paper("10.1002/anie.201505813") != paper("10.1002/ange.201406898")
+    assert paper("10.1002/angew.123") == "10.1002/angew.123"  # only the ange.<number> pattern is merged
+
+
+def test_structure_duplicates_find_what_string_keys_miss():
+    t = table(compound=["Glycine", "α-Glycine", "Glycine", "Ascorbic acid", "L-Ascorbic acid", "Benzoic acid"],
+              smiles=["NCC(=O)O", "[NH3+]CC([O-])=O", "NCC(=O)O", "C([C@@H]([C@@H]1C(=C(C(=O)O1)O)O)O)O",
+                      "C(C(C1C(=C(C(=O)O1)O)O)O)O", BENZOIC],
+              E_GPa=[25.1, 25.1, 30.0, 8.0, 8.0, 25.1],
+              doi=["10.1002/anie.201406898", "10.1002/ange.201406898", "10.1/x", "10.1/y", "10.1/z", "10.1/x"])
+    assert audit(t)[lambda f: f.flag == "duplicate row"].empty  # no two rows share a SMILES string and a value
+    f = audit_module.check_structure_duplicates(t)
+    assert f.row.tolist() == [1, 4]
+    assert f.flag.tolist() == ["duplicate structure", "duplicate structure, stereo ignored"]
+    assert f.detail.iloc[0] == ("same structure and E = 25.1 GPa as line 2 ('Glycine'), drawn as another SMILES, "
+                                "under the same paper")
+    assert "once stereo is ignored" in f.detail.iloc[1] and "under another paper" in f.detail.iloc[1]
+    # the curation flags can be acted on like the audit's
+    assert drop_flagged(t, f, ["duplicate structure"]).data.compound.tolist() == [
+        "Glycine", "Glycine", "Ascorbic acid", "L-Ascorbic acid", "Benzoic acid"]
+
+
+def test_curation_keys_of_the_study_data():
+    raw = load_youngs_modulus(clean=False)
+    keys = audit_module.curation_keys(raw)
+    assert keys.index.equals(raw.index)
+    assert raw.smiles.str.strip().nunique() == 221
+    assert keys.structure.nunique() == 214 and keys.structure_no_stereo.nunique() == 210
+    assert raw.doi.str.strip().str.lower().nunique() == 113 and keys.paper.nunique() == 110
+    f = audit_module.check_structure_duplicates(raw, keys)
+    assert len(f) == 25 and set(f.flag) == {"duplicate structure"}
+    strings = audit(raw)[lambda a: a.flag == "duplicate row"]
+    assert set(strings.row) < set(f.row)  # every string duplicate is a structure duplicate
+    missed = f[~f.row.isin(strings.row)]
+    assert sorted(missed.compound) == ["Celecoxib Form III", "DPH-Cit", "DPH-HCl",
+                                       "Dithieno[3,2-a:2’,3’-c]phenazine", "α-Glycine"]
