@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from chembl_structure_pipeline import standardize_mol
 from rdkit import Chem, rdBase
-from rdkit.Chem import Descriptors
+from rdkit.Chem import Descriptors, rdMolDescriptors
 
 from mlcrystal.datasets import METHOD_LABELS, CleaningResult, _require_columns
 
@@ -52,6 +52,9 @@ CURATION_FLAGS = {
     "duplicate structure": "same standardised structure and same E as an earlier row (however the SMILES is drawn)",
     "duplicate structure, stereo ignored": ("same E and the same standardised structure once stereochemistry is "
                                             "ignored, as an earlier row whose stereochemistry differs or is omitted"),
+    "name/structure formula mismatch": "the structure OPSIN reads from the name has another molecular formula",
+    "name/structure isomer mismatch": ("the name's structure has the SMILES' formula and rings but another "
+                                       "connectivity (an isomer, e.g. para named, meta drawn)"),
 }
 
 #: Flags that :func:`audit_summary` lists only when they fire: they say that a
@@ -770,3 +773,157 @@ def check_structure_duplicates(d: pd.DataFrame, keys: pd.DataFrame | None = None
         first.setdefault(exact, i)
         first.setdefault(flat, i)
     return _findings(d, found)
+
+
+# --------------------------------------------------------------------------
+# names against structures (OPSIN)
+# --------------------------------------------------------------------------
+
+#: Parts of a compound name that describe the sample, not the chemical: polymorph
+#: and form labels, sample states, indenter shapes; removed before OPSIN reads it.
+NAME_QUALIFIERS = (
+    r"\s*\((?:form|polymorph|rac|before|after|macro|nano|berkovich|spherical|freshly|atmosphere?)[^)]*\)",
+    r"\s+(?:form|from|polymorph)\s*(?:[IVX]+|\d+|alpha|beta|gamma)\b.*$",
+    r"^[αβγδε]-",
+)
+#: Separators between the components of a co-crystal or salt name, each read on its own.
+NAME_COMPONENT_SEPARATORS = r"\s*[–/·]\s*|\s+with\s+"
+
+
+def chemical_name(compound: object) -> str:
+    """The compound name without sample qualifiers, with plain spaces and hyphens.
+
+    Examples
+    --------
+    >>> chemical_name("Sulfathiazole\xa0Form II"), chemical_name("α-Glycine"), chemical_name("N‑methyl (Form I)")
+    ('Sulfathiazole', 'Glycine', 'N-methyl')
+    """
+    name = str(compound).replace("\xa0", " ").replace("\u2011", "-").strip()
+    for pattern in NAME_QUALIFIERS:
+        name = re.sub(pattern, "", name, flags=re.IGNORECASE)
+    return name.strip()
+
+
+def resolve_names(names: Iterable[str]) -> dict[str, str | None]:
+    """Structures of compound names read by OPSIN (one Java call for all names).
+
+    Each name goes through :func:`chemical_name`; co-crystal and salt names
+    are split at :data:`NAME_COMPONENT_SEPARATORS` and their components read
+    one by one.  Trivial names OPSIN does not know, abbreviations and names it
+    cannot parse give ``None``.
+
+    Raises
+    ------
+    RuntimeError
+        No Java runtime (OPSIN runs on Java); the message says what to install.
+
+    Examples
+    --------
+    >>> resolve_names(["p-Toluic acid", "Form X of nothing"])  # doctest: +SKIP
+    {'p-Toluic acid': 'C1(=CC=C(C=C1)C(=O)O)C', 'Form X of nothing': None}
+    """
+    import shutil
+    import tempfile
+
+    if shutil.which("java") is None:
+        raise RuntimeError("OPSIN needs a Java runtime (java on the PATH), which is missing: install one "
+                           "(e.g. apt-get install default-jre-headless) to compare names with structures.")
+    import warnings
+
+    with warnings.catch_warnings():  # py2opsin warns at import and relays OPSIN's parse errors as warnings
+        warnings.simplefilter("ignore")
+        from py2opsin import py2opsin
+
+    names = list(dict.fromkeys(str(n) for n in names))
+    parts = {n: [p for p in re.split(NAME_COMPONENT_SEPARATORS, chemical_name(n)) if p] for n in names}
+    unique = sorted({p for ps in parts.values() for p in ps})
+    if not unique:
+        return dict.fromkeys(names)
+    with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # an unreadable name is an expected outcome: it gives None
+        out = py2opsin(unique, tmp_fpath=f"{tmp}/names.txt")
+    read = {p: (o or None) for p, o in zip(unique, out, strict=True)}
+    return {n: ".".join(read[p] for p in ps) if ps and all(read[p] for p in ps) else None  # type: ignore[misc]
+            for n, ps in parts.items()}
+
+
+def _formula_and_skeleton(smiles: str) -> tuple[str, str, int, int] | None:
+    """Heavy-atom formula, heavy-atom connectivity, ring and component counts of a standardised structure.
+
+    Hydrogens are left out of both: a name read as a neutral salt ("sodium
+    saccharin") and its ionic drawing, or two tautomers, differ only in them.
+    The connectivity is the connection layer of the standard InChI.
+    """
+    mol = parse_smiles(smiles)
+    if mol is None:
+        return None
+    with rdBase.BlockLogs():
+        mol = standardize_mol(Chem.Mol(mol))
+        formula = re.sub(r"H\d*(?=[A-Z]|$)", "", rdMolDescriptors.CalcMolFormula(mol))
+        inchi = Chem.MolToInchi(mol) or ""
+    layers = {part[0]: part[1:] for part in inchi.split("/")[2:] if part}
+    skeleton = layers.get("c", Chem.MolToSmiles(mol, isomericSmiles=False))
+    return formula, skeleton, mol.GetRingInfo().NumRings(), len(Chem.GetMolFrags(mol))
+
+
+def check_name_structure(d: pd.DataFrame, resolved: dict[str, str | None] | None = None) -> pd.DataFrame:
+    """Compare each compound name that OPSIN can read with the row's SMILES.
+
+    A name is compared only when its structure names at least as many
+    components as the SMILES holds (otherwise OPSIN read only part of the
+    name, or read a co-crystal name as one substituted molecule).  Heavy-atom
+    formulas are compared after standardisation (hydrogens, and so protonation
+    states, are not compared: :func:`chemistry_findings` sees unbalanced charges);
+    with equal formulas, the heavy-atom connectivities (InChI connection
+    layers) are compared when both have the same number of rings (an open-chain and a ring form
+    of a sugar are not a contradiction).  Not run by :func:`audit`.
+
+    Parameters
+    ----------
+    d : pandas.DataFrame
+        A table with ``compound, smiles`` (``source_row`` used when present).
+    resolved : dict, optional
+        ``resolve_names(d.compound)``, if already computed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Findings (``"name/structure formula mismatch"`` or ``"... isomer
+        mismatch"``).  ``.attrs["compared"]`` is the number of rows compared;
+        ``.attrs["skipped"]`` says why nothing was compared when Java is missing.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"compound": ["4-Aminobenzoic acid"], "smiles": ["Nc1cccc(C(=O)O)c1"], "E_GPa": [5.0]})
+    >>> check_name_structure(t, {"4-Aminobenzoic acid": "NC1=CC=C(C(=O)O)C=C1"}).detail.tolist()
+    ['the name reads as NC1=CC=C(C(=O)O)C=C1: same formula C7NO2 (without H), another connectivity']
+    """
+    _require_columns(d, ["compound", "smiles"], "check_name_structure")
+    d = d.reset_index(drop=True)
+    if resolved is None:
+        try:
+            resolved = resolve_names(d["compound"].astype(str))
+        except RuntimeError as err:
+            out = _findings(d, [])
+            out.attrs.update(compared=0, skipped=str(err))
+            return out
+    found, compared = [], 0
+    for i in range(len(d)):
+        name_smiles = resolved.get(str(d["compound"].iloc[i]))
+        drawn = parse_smiles(d["smiles"].iloc[i])
+        if not name_smiles or drawn is None:
+            continue
+        named = _formula_and_skeleton(name_smiles)
+        have = _formula_and_skeleton(str(d["smiles"].iloc[i]))
+        if named is None or have is None or named[3] < have[3]:
+            continue
+        compared += 1
+        if named[0] != have[0]:
+            found.append((i, "name/structure formula mismatch",
+                          f"the name reads as {name_smiles} ({named[0]} without H) but the SMILES is {have[0]}"))
+        elif named[1] != have[1] and named[2] == have[2]:
+            found.append((i, "name/structure isomer mismatch",
+                          f"the name reads as {name_smiles}: same formula {have[0]} (without H), another connectivity"))
+    out = _findings(d, found)
+    out.attrs.update(compared=compared, skipped="")
+    return out

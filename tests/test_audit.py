@@ -271,3 +271,78 @@ def test_curation_keys_of_the_study_data():
     missed = f[~f.row.isin(strings.row)]
     assert sorted(missed.compound) == ["Celecoxib Form III", "DPH-Cit", "DPH-HCl",
                                        "Dithieno[3,2-a:2’,3’-c]phenazine", "α-Glycine"]
+
+
+# ---------------------------------------------------------------- names against structures (OPSIN)
+
+needs_java = pytest.mark.skipif(__import__("shutil").which("java") is None, reason="OPSIN needs a Java runtime")
+
+
+def test_chemical_name_drops_sample_qualifiers():
+    name = audit_module.chemical_name
+    assert name("Sulfathiazole\xa0Form II") == "Sulfathiazole"
+    assert name("3,4-Dimethoxycinnamic acid FormI") == "3,4-Dimethoxycinnamic acid"
+    assert name("Felodipine From III") == "Felodipine"
+    assert name("Chlorpropamide Form alpha") == "Chlorpropamide"
+    assert name("γ-Glycine") == "Glycine"
+    assert name("5-Cyanoresorcinol (after photo-reaction)") == "5-Cyanoresorcinol"
+    assert name("N\u2011(3-Ethynylphenyl)-3-fluorobenzamide") == "N-(3-Ethynylphenyl)-3-fluorobenzamide"
+    assert name("Formic acid") == "Formic acid"  # 'Form' inside a word is not a qualifier
+
+
+def test_name_structure_checks_with_given_name_structures():
+    t = table(compound=["4-Aminobenzoic acid", "A with B", "Sodium saccharin", "L-Arabinose", "X salt", "Benzoic acid"],
+              smiles=["Nc1cccc(C(=O)O)c1", "c1ccccc1C#N.c1ccc2ccccc2c1", "O=C1[N-]S(=O)(=O)c2ccccc12.[Na+]",
+                      "O[C@@H]1CO[C@@H](O)[C@@H](O)[C@@H]1O", "CC(=O)O.c1ccncc1", BENZOIC],
+              E_GPa=[5.0] * 6)
+    resolved = {"4-Aminobenzoic acid": "NC1=CC=C(C(=O)O)C=C1",           # para named, meta drawn
+                "A with B": "c1ccccc1C#N.c1ccc2cc3ccccc3cc2c1",           # anthracene named, naphthalene drawn
+                "Sodium saccharin": "S1(=O)(=O)NC(=O)C2=CC=CC=C12.[Na]",  # neutral reading of an ionic drawing
+                "L-Arabinose": "O=C[C@H](O)[C@@H](O)[C@@H](O)CO",          # open chain against the ring form
+                "X salt": "CC(=O)O",                                       # the name names fewer components
+                "Benzoic acid": "C(C1=CC=CC=C1)(=O)O"}
+    f = audit_module.check_name_structure(t, resolved)
+    assert f[["row", "flag"]].values.tolist() == [[0, "name/structure isomer mismatch"],
+                                                  [1, "name/structure formula mismatch"]]
+    assert "(C21N without H) but the SMILES is C17N" in f.detail.iloc[1]
+    assert f.attrs["compared"] == 5  # every row but the one whose name names too few components
+    # the findings can be acted on
+    assert drop_flagged(t, f, ["name/structure isomer mismatch"]).report.compound.tolist() == ["4-Aminobenzoic acid"]
+
+
+def test_name_structure_check_says_what_it_skipped_without_java(monkeypatch):
+    import shutil
+
+    monkeypatch.setattr(shutil, "which", lambda _: None)
+    f = audit_module.check_name_structure(table(compound=["p-Toluic acid"], smiles=["Cc1ccc(C(=O)O)cc1"]))
+    assert f.empty and f.attrs["compared"] == 0 and "Java runtime" in f.attrs["skipped"]
+    with pytest.raises(RuntimeError, match="install one"):
+        audit_module.resolve_names(["p-Toluic acid"])
+
+
+@needs_java
+def test_opsin_reads_names_and_cocrystal_components():
+    got = audit_module.resolve_names(["p-Toluic acid", "Resorcinol/trans-1,2-bis(4-pyridyl)ethylene", "ACM",
+                                      "Glycine Form II"])
+    assert audit_module.standardise_smiles(got["p-Toluic acid"]) == audit_module.standardise_smiles("Cc1ccc(cc1)C(=O)O")
+    assert got["Resorcinol/trans-1,2-bis(4-pyridyl)ethylene"].count(".") == 1
+    assert got["ACM"] is None
+    assert audit_module.standardise_smiles(got["Glycine Form II"]) == audit_module.standardise_smiles("NCC(=O)O")
+
+
+@needs_java
+def test_name_structure_check_of_the_study_data():
+    """What it finds in the study's table; each flagged name was read against its row."""
+    raw = load_youngs_modulus()
+    f = audit_module.check_name_structure(raw)
+    assert f.attrs["compared"] > 130
+    flagged = set(f.compound)
+    real = {"1,2,4,5-tetracyanobenzene with phenanthrene",      # pyrene drawn
+            "3,4-Di\xadmethoxycinnamic acid FormI",            # the photodimer drawn for the monomer
+            "Resorcinol/trans-1,2-bis(4-pyridyl)ethylene",      # catechol drawn
+            "L-Prolinium tartrate"}                             # one cation drawn for a dianion
+    opsin_misreadings = {"N,N'-Dimethyl-1,4,5,8-naphthalenetetracarboxylic diimide",
+                         "N,N′-Diethyl-1,4,5,8-naphthalenetetracarboxylic diimide",
+                         "N,N'-Din-propyl-1,4,5,8-naphthalenetetracarboxylic diimide",
+                         "Naphthalene-2,3-diyl-bis(4-fluorobenzoate)"}
+    assert real <= flagged and flagged <= real | opsin_misreadings
