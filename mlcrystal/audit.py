@@ -52,6 +52,7 @@ CURATION_FLAGS = {
     "duplicate structure": "same standardised structure and same E as an earlier row (however the SMILES is drawn)",
     "duplicate structure, stereo ignored": ("same E and the same standardised structure once stereochemistry is "
                                             "ignored, as an earlier row whose stereochemistry differs or is omitted"),
+    "check the source": "E above HIGH_MODULUS_GPa, stiffer than any molecular crystal below it in the table",
     "name/structure formula mismatch": "the structure OPSIN reads from the name has another molecular formula",
     "name/structure isomer mismatch": ("the name's structure has the SMILES' formula and rings but another "
                                        "connectivity (an isomer, e.g. para named, meta drawn)"),
@@ -73,6 +74,12 @@ QUESTIONABLE_FLAGS = ["duplicate row", "implausible modulus", "name/SMILES misma
 #: density from 0.8 to 3.5 g/cm3 (heavily brominated aromatics reach about 3).
 E_RANGE_GPa = (0.01, 100.0)
 DENSITY_RANGE_G_CM3 = (0.8, 3.5)
+
+#: The kit's bound above which a modulus is worth checking against its source
+#: (not an error by itself): the stiffest rows of the study's table below it are
+#: alpha-glycine (44 GPa) and tartaric acid (43 GPa); the three rows above it
+#: (64-77 GPa) stand far from every other.
+HIGH_MODULUS_GPa = 50.0
 
 #: Name patterns (regular expressions, case-insensitive) and the substructure
 #: (SMARTS) a SMILES must contain when its compound name matches.
@@ -684,6 +691,24 @@ def paper_of(doi: object) -> str:
     """
     key = str(doi).strip().lower()
     return _ANGEWANDTE_GERMAN.sub(r"10.1002/anie.\1", key)
+
+
+def check_high_modulus(d: pd.DataFrame, bound: float = HIGH_MODULUS_GPa) -> pd.DataFrame:
+    """Moduli above ``bound`` (GPa): flagged "check the source", not removed.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"compound": ["A", "B"], "smiles": ["C", "CC"], "E_GPa": [76.86, 44.0]})
+    >>> check_high_modulus(t).detail.tolist()
+    ['E = 76.86 GPa is above 50 GPa, stiffer than any molecular crystal below the bound: read the source']
+    """
+    _require_columns(d, ["compound", "smiles", "E_GPa"], "check_high_modulus")
+    if not np.isfinite(bound) or bound <= 0:
+        raise ValueError(f"bound must be a positive number of GPa, got {bound!r}.")
+    found = [(i, "check the source", f"E = {e:g} GPa is above {bound:g} GPa, stiffer than any molecular crystal "
+                                     "below the bound: read the source")
+             for i, e in enumerate(d["E_GPa"]) if e > bound]
+    return _findings(d.reset_index(drop=True), found)
 
 
 def curation_keys(df: pd.DataFrame) -> pd.DataFrame:

@@ -346,3 +346,15 @@ def test_name_structure_check_of_the_study_data():
                          "N,N'-Din-propyl-1,4,5,8-naphthalenetetracarboxylic diimide",
                          "Naphthalene-2,3-diyl-bis(4-fluorobenzoate)"}
     assert real <= flagged and flagged <= real | opsin_misreadings
+
+
+def test_high_moduli_are_flagged_check_the_source():
+    t = table(compound=["A", "B", "C"], smiles=["C", "CC", "CCC"], E_GPa=[76.86, 50.0, 44.0])
+    f = audit_module.check_high_modulus(t)
+    assert f.row.tolist() == [0] and f.flag.tolist() == ["check the source"]
+    assert audit_module.check_high_modulus(t, bound=40.0).row.tolist() == [0, 1, 2]
+    with pytest.raises(ValueError, match="positive number of GPa"):
+        audit_module.check_high_modulus(t, bound=-1.0)
+    study = audit_module.check_high_modulus(load_youngs_modulus())
+    assert study.source_row.tolist() == [213, 214, 252]
+    assert sorted(set(study.compound)) == ["Caffeine 4-chloro-3-nitrobenzoic acid, methanol", "L-Threoninium picrate"]
