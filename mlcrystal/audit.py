@@ -746,6 +746,23 @@ def curation_keys(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def add_curation_keys(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` with the columns of :func:`curation_keys` added, to group by.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"compound": ["Glycine", "α-Glycine"], "smiles": ["NCC(=O)O", "[NH3+]CC([O-])=O"],
+    ...                   "E_GPa": [25.1, 44.0], "doi": ["10.1002/anie.201810514", "10.1002/ange.201810514"]})
+    >>> add_curation_keys(t).groupby(["structure", "paper"]).size().tolist()
+    [2]
+    """
+    keys = curation_keys(df)
+    clash = [c for c in keys if c in df]
+    if clash:
+        raise ValueError(f"the table already has column(s) {clash}; drop them before adding the curation keys.")
+    return df.join(keys)
+
+
 def check_structure_duplicates(d: pd.DataFrame, keys: pd.DataFrame | None = None) -> pd.DataFrame:
     """Rows with the same standardised structure and the same E as an earlier row.
 

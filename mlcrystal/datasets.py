@@ -340,21 +340,25 @@ def clean_youngs_modulus(df: pd.DataFrame) -> CleaningResult:
     return CleaningResult(out, report)
 
 
-def spread_by_compound(df: pd.DataFrame, min_rows: int = 2) -> pd.DataFrame:
-    """Spread of Young's moduli among rows of the same structure (SMILES).
+def spread_by_compound(df: pd.DataFrame, min_rows: int = 2, key: str = "smiles") -> pd.DataFrame:
+    """Spread of Young's moduli among rows of the same structure.
 
     Parameters
     ----------
     df : pandas.DataFrame
-        A table with ``smiles``, ``E_GPa`` and ``compound``.
+        A table with ``compound``, ``E_GPa`` and the ``key`` column.
     min_rows : int, default 2
         Only structures with at least this many rows are listed.
+    key : str, default "smiles"
+        The column that names a structure: the SMILES string as published,
+        or a standardised structure (``structure`` or ``structure_no_stereo``
+        of :func:`mlcrystal.audit.curation_keys`).
 
     Returns
     -------
     pandas.DataFrame
-        One row per SMILES: ``compound`` (first name), ``n``, ``E_min``,
-        ``E_max`` (GPa) and ``ratio = E_max / E_min``, largest ratio first.
+        One row per structure (the index): ``compound`` (first name), ``n``,
+        ``E_min``, ``E_max`` (GPa) and ``ratio = E_max / E_min``, largest ratio first.
 
     Examples
     --------
@@ -363,11 +367,12 @@ def spread_by_compound(df: pd.DataFrame, min_rows: int = 2) -> pd.DataFrame:
     >>> spread_by_compound(t)[["n", "ratio"]].values.tolist()
     [[2.0, 4.0]]
     """
-    _require_columns(df, ["compound", "smiles", "E_GPa"], "spread_by_compound")
+    _require_columns(df, ["compound", key, "E_GPa"], "spread_by_compound")
     if not isinstance(min_rows, (int, np.integer)) or min_rows < 1:
         raise ValueError(f"min_rows must be a positive integer, got {min_rows!r}.")
-    smiles = df["smiles"].astype(str).str.strip()
-    g = df.assign(smiles=smiles).groupby("smiles", sort=False).agg(
+    _first_bad(df[key].isna(), df, key, "spread_by_compound", 1, "a structure",
+               f"Drop or fix the rows without a {key!r} (an unreadable SMILES has no standardised structure).")
+    g = df.assign(**{key: df[key].astype(str).str.strip()}).groupby(key, sort=False).agg(
         compound=("compound", lambda s: str(s.iloc[0]).strip()), n=("E_GPa", "size"),
         E_min=("E_GPa", "min"), E_max=("E_GPa", "max"))
     g = g[g.n >= min_rows].copy()

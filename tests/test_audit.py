@@ -358,3 +358,20 @@ def test_high_moduli_are_flagged_check_the_source():
     study = audit_module.check_high_modulus(load_youngs_modulus())
     assert study.source_row.tolist() == [213, 214, 252]
     assert sorted(set(study.compound)) == ["Caffeine 4-chloro-3-nitrobenzoic acid, methanol", "L-Threoninium picrate"]
+
+
+def test_spread_by_standardised_structure():
+    t = pd.DataFrame({"compound": ["Glycine", "α-Glycine", "γ-Glycine", "Urea"],
+                      "smiles": ["NCC(=O)O", "[NH3+]CC([O-])=O", "C(C(=O)[O-])[NH3+]", "NC(N)=O"],
+                      "E_GPa": [10.0, 30.0, 20.0, 5.0], "doi": ["10.1/a"] * 4})
+    keyed = audit_module.add_curation_keys(t)
+    assert spread_by_compound(keyed).empty  # three SMILES strings, one row each
+    s = spread_by_compound(keyed, key="structure")
+    assert s.index.tolist() == ["NCC(=O)O"] and s.n.iloc[0] == 3 and s.ratio.iloc[0] == 3.0
+    with pytest.raises(ValueError, match="already has column"):
+        audit_module.add_curation_keys(keyed)
+    broken = audit_module.add_curation_keys(t.assign(smiles=["C1CC", "NCC(=O)O", "NCC(=O)O", "NC(N)=O"]))
+    with pytest.raises(ValueError, match=r"column 'structure', row 0 .*unreadable SMILES"):
+        spread_by_compound(broken, key="structure")
+    study = spread_by_compound(audit_module.add_curation_keys(load_youngs_modulus()), key="structure")
+    assert len(study) >= len(spread_by_compound(load_youngs_modulus()))
