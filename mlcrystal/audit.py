@@ -26,11 +26,13 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
-from chembl_structure_pipeline import standardize_mol
 from rdkit import Chem, rdBase
 from rdkit.Chem import Descriptors, rdMolDescriptors
 
 from mlcrystal.datasets import METHOD_LABELS, CleaningResult, _require_columns
+
+with rdBase.BlockLogs():  # the ChEMBL pipeline logs "Initializing Normalizer" on import (shown in notebooks)
+    from chembl_structure_pipeline import standardize_mol
 
 #: What each audit flag means, in the order :func:`audit` reports them.
 AUDIT_FLAGS = {
