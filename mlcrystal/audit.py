@@ -11,6 +11,13 @@ Nothing here deletes or changes a value: what to do with a flagged row is the
 reader's decision, taken in the open (chapter 3 removes the rows with the
 :data:`QUESTIONABLE_FLAGS` to test the design rules' sensitivity).
 
+Curation beyond :func:`audit` (its flags are :data:`CURATION_FLAGS`):
+:func:`curation_keys` standardises structures with the ChEMBL structure
+pipeline (with and without stereochemistry) and merges the DOIs of one paper;
+:func:`check_structure_duplicates` keys duplicates on those structures;
+:func:`check_name_structure` compares names that OPSIN can read with the
+SMILES; :func:`check_high_modulus` marks values to check against their source.
+
 Examples
 --------
 >>> import pandas as pd
@@ -507,7 +514,8 @@ def audit(df: pd.DataFrame, *, e_range: tuple[float, float] = E_RANGE_GPa,
           density_range: tuple[float, float] = DENSITY_RANGE_G_CM3) -> pd.DataFrame:
     """Flag suspicious rows of the Young's modulus table; delete nothing.
 
-    Runs every ``check_*`` function of this module.
+    Runs the checks whose flags are :data:`AUDIT_FLAGS` (not the curation
+    checks of :data:`CURATION_FLAGS`).
 
     Parameters
     ----------

@@ -166,8 +166,9 @@ def _require_columns(df: pd.DataFrame, columns: list[str], source: str, path: Pa
         return
     hint = "Restore the published header row (columns are matched by exact name)."
     if path is not None and path.suffix.lower() == ".xlsx":
-        sheets = pd.ExcelFile(path).sheet_names
-        holders = [s for s in sheets[1:] if set(columns) <= set(pd.read_excel(path, sheet_name=s, nrows=0).columns)]
+        with pd.ExcelFile(path) as book:
+            sheets = [str(s) for s in book.sheet_names]
+            holders = [s for s in sheets[1:] if set(columns) <= set(book.parse(s, nrows=0).columns)]
         hint = (f"The workbook's sheets are {sheets}; the data must be on the first sheet"
                 + (f", but they are on {holders[0]!r}: move that sheet first." if holders else ". " + hint))
     raise ValueError(f"{source}: missing column(s) {missing}; found {list(df.columns)}. {hint}")
