@@ -168,7 +168,7 @@ def _require_columns(df: pd.DataFrame, columns: list[str], source: str, path: Pa
     if path is not None and path.suffix.lower() == ".xlsx":
         with pd.ExcelFile(path) as book:
             sheets = [str(s) for s in book.sheet_names]
-            holders = [s for s in sheets[1:] if set(columns) <= set(book.parse(s, nrows=0).columns)]
+            holders = [s for s in sheets[1:] if set(columns) <= set(pd.read_excel(book, sheet_name=s, nrows=0).columns)]
         hint = (f"The workbook's sheets are {sheets}; the data must be on the first sheet"
                 + (f", but they are on {holders[0]!r}: move that sheet first." if holders else ". " + hint))
     raise ValueError(f"{source}: missing column(s) {missing}; found {list(df.columns)}. {hint}")
