@@ -674,41 +674,6 @@ def run_campaign(landscape, strategy="bo", budget=100, random_state=None, initia
     return _finish([first] + search, ["initial"] + ["search"] * len(search))
 
 
-#: Where the project keeps its replay tables (``data/replay_*.csv.gz``).
-REPLAY_DIR = Path(__file__).resolve().parent.parent / "data"
-
-
-def load_replay(name, directory=None) -> pd.DataFrame:
-    """Read a replay table written by ``python -m mlcrystal replay``.
-
-    Parameters
-    ----------
-    name : str
-        File name (``"replay_main.csv.gz"``) or stem (``"main"``).
-    directory : path-like, optional
-        Folder to read from; defaults to the repository's ``data/``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The table, ``grid_levels`` as a nullable integer.
-
-    Examples
-    --------
-    >>> load_replay("main").columns[:3].tolist()
-    ['strategy', 'acq', 'kappa']
-    """
-    directory = Path(directory) if directory is not None else REPLAY_DIR
-    fname = name if name.endswith((".csv", ".csv.gz")) else f"replay_{name}.csv.gz"
-    path = directory / fname
-    if not path.exists():
-        raise FileNotFoundError(f"no replay table at {path}; regenerate it with the command in data/README.md "
-                                "(python -m mlcrystal replay ... --out data/...).")
-    table = pd.read_csv(path, low_memory=False)
-    table["grid_levels"] = table["grid_levels"].astype("Int64")
-    return table
-
-
 def _one(landscape, strategy, seed, kwargs):
     return run_campaign(landscape, strategy, random_state=seed, **kwargs).assign(seed=seed)
 

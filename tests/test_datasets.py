@@ -2,7 +2,6 @@
 
 import os
 import shutil
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -27,11 +26,24 @@ def raw():
 # ---------------------------------------------------------------- registry / fetch
 
 def test_registry_lists_the_three_pinned_files():
-    assert set(datasets.REGISTRY) == {"Youngs_modulus_dataset.xlsx", "initial_dataset.xlsx", "stiffness_tensors_rev.csv"}
+    names = {"Youngs_modulus_dataset.xlsx", "initial_dataset.xlsx", "stiffness_tensors_rev.csv"}
+    assert set(datasets.REGISTRY) == names
     for f in datasets.REGISTRY.values():
         assert len(f.sha256) == 64
-        assert "/5027fdb9887852a7faa535807a3c92ae89407add/" in f.url or "/a62e51a628e67ebfa228f787966ae6ca88f0372c/" in f.url
+        pins = ("/5027fdb9887852a7faa535807a3c92ae89407add/", "/a62e51a628e67ebfa228f787966ae6ca88f0372c/")
+        assert any(pin in f.url for pin in pins)
         assert f.licence.startswith("MIT")
+
+
+def test_registry_is_package_data_in_pooch_format():
+    """The pins ship inside the package, one ``name sha256:<hash> <url>`` line per file."""
+    from importlib import resources
+
+    text = (resources.files("mlcrystal") / "data" / "registry.txt").read_text()
+    lines = [line.split() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    assert [len(parts) for parts in lines] == [3, 3, 3]
+    for name, digest, url in lines:
+        assert digest == "sha256:" + datasets.REGISTRY[name].sha256 and url == datasets.REGISTRY[name].url
 
 
 def test_fetch_returns_verified_files():
@@ -62,7 +74,8 @@ def test_offline_download_gives_clear_error(tmp_path, monkeypatch):
     name = "initial_dataset.xlsx"
     entry = datasets.REGISTRY[name]
     # port 9 on loopback: refused at once, never leaves the machine
-    monkeypatch.setitem(datasets.REGISTRY, name, datasets.UpstreamFile(name, entry.sha256, "http://127.0.0.1:9/initial_dataset.xlsx", entry.licence))
+    unreachable = datasets.UpstreamFile(name, entry.sha256, "http://127.0.0.1:9/initial_dataset.xlsx", entry.licence)
+    monkeypatch.setitem(datasets.REGISTRY, name, unreachable)
     with pytest.raises(DataUnavailableError) as err:
         fetch(name)
     assert "download failed" in str(err.value)
@@ -78,7 +91,8 @@ def test_cached_file_is_used_without_network(tmp_path, monkeypatch):
     (tmp_path / "mlcrystal").mkdir()
     shutil.copy(src, tmp_path / "mlcrystal" / name)
     entry = datasets.REGISTRY[name]
-    monkeypatch.setitem(datasets.REGISTRY, name, datasets.UpstreamFile(name, entry.sha256, "http://127.0.0.1:9/x.csv", entry.licence))
+    unreachable = datasets.UpstreamFile(name, entry.sha256, "http://127.0.0.1:9/x.csv", entry.licence)
+    monkeypatch.setitem(datasets.REGISTRY, name, unreachable)
     assert fetch(name) == tmp_path / "mlcrystal" / name
     assert len(load_stiffness_tensors()) == 237
 
@@ -99,7 +113,8 @@ def test_corrupted_file_is_refused(tmp_path, monkeypatch):
 def test_youngs_modulus_shape_columns_units():
     df = load_youngs_modulus()
     assert df.shape == (393, 8)
-    assert list(df.columns) == ["compound", "smiles", "method", "density_g_cm3", "E_GPa", "E_se_GPa", "doi", "source_row"]
+    assert list(df.columns) == ["compound", "smiles", "method", "density_g_cm3", "E_GPa", "E_se_GPa", "doi",
+                                "source_row"]
     assert df.E_GPa.dtype == float
     assert df.E_GPa.min() == pytest.approx(0.00118)
     assert df.E_GPa.max() == pytest.approx(76.86)
@@ -137,7 +152,8 @@ def test_cleaning_keeps_rows_and_reports_changes(raw):
         assert raw.loc[r.row, r.field] != clean.loc[r.row, r.field]
         assert r.source_row == r.row + 2
     changed_cells = {(r.row, r.field) for r in res.report.itertuples()}
-    diff = {(i, c) for c in ["compound", "smiles", "method", "doi"] for i in np.flatnonzero((raw[c] != clean[c]).to_numpy())}
+    diff = {(i, c) for c in ["compound", "smiles", "method", "doi"]
+            for i in np.flatnonzero((raw[c] != clean[c]).to_numpy())}
     assert changed_cells == diff  # nothing changed without a report line
     summary = res.summary()
     assert summary.cells.sum() == len(res.report)
@@ -193,7 +209,8 @@ def test_empty_smiles_is_refused(tmp_path):
 
 def test_initial_blocking_force_shape_columns_units():
     df = load_initial_blocking_force()
-    assert list(df.columns) == ["compound", "compound_id", "E_GPa", "P_mW_cm2", "L_um", "W_um", "T_um", "face", "force_mN"]
+    assert list(df.columns) == ["compound", "compound_id", "E_GPa", "P_mW_cm2", "L_um", "W_um", "T_um", "face",
+                                "force_mN"]
     assert df.shape == (10, 9)
     assert df.groupby("compound_id").size().to_dict() == {5: 5, 9: 5}
     naph = df[df.compound == "2-naph"]
@@ -251,3 +268,137 @@ def test_import_does_no_network_or_heavy_work():
     env = dict(os.environ, MLCRYSTAL_DATA_DIR="/nonexistent")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert out.stdout.strip() == ""
+
+
+# ---------------------------------------------------------------- no silent coercion (one bad file per case)
+
+def _initial_table():
+    return pd.read_excel(fetch("initial_dataset.xlsx"))
+
+
+def _write_initial(tmp_path, table, name="init.xlsx"):
+    path = tmp_path / name
+    table.to_excel(path, index=False)
+    return path
+
+
+def test_initial_face_must_be_0_or_1(tmp_path):
+    bad = _initial_table()
+    bad["upper_or_down"] = bad["upper_or_down"].astype(float)
+    bad.loc[3, "upper_or_down"] = 0.5
+    with pytest.raises(ValueError) as err:
+        load_initial_blocking_force(path=_write_initial(tmp_path, bad))
+    msg = str(err.value)
+    assert "init.xlsx, column 'upper_or_down', row 3 (line 5" in msg and "0 or 1" in msg and "got 0.5" in msg
+
+
+def test_initial_unknown_compound_label(tmp_path):
+    bad = _initial_table()
+    bad.loc[7, "Compound"] = "p-Br"
+    with pytest.raises(ValueError) as err:
+        load_initial_blocking_force(path=_write_initial(tmp_path, bad))
+    msg = str(err.value)
+    assert "column 'Compound', row 7 (line 9" in msg and "'p-Br'" in msg and "'2-naph', 'p-Cl'" in msg
+    assert "COMPOUND_LABELS" in msg
+
+
+@pytest.mark.parametrize("column", ["L", "W", "T", "P"])
+def test_initial_negative_size_or_intensity(tmp_path, column):
+    bad = _initial_table()
+    bad[column] = bad[column].astype(float)
+    bad.loc[1, column] = -bad.loc[1, column]
+    with pytest.raises(ValueError, match=rf"init\.xlsx, column '{column}', row 1 \(line 3.*positive number"):
+        load_initial_blocking_force(path=_write_initial(tmp_path, bad))
+
+
+def test_initial_zero_thickness(tmp_path):
+    bad = _initial_table()
+    bad.loc[0, "T"] = 0
+    with pytest.raises(ValueError, match=r"column 'T', row 0 .*expected a positive number, got 0"):
+        load_initial_blocking_force(path=_write_initial(tmp_path, bad))
+
+
+@pytest.mark.parametrize("text", ["inf", "-inf", "Infinity"])
+def test_text_inf_is_not_a_modulus(tmp_path, text):
+    bad = _published_table()
+    bad["E (Gpa)"] = bad["E (Gpa)"].astype(object)
+    bad.loc[12, "E (Gpa)"] = text
+    path = tmp_path / "inf.csv"
+    bad.to_csv(path, index=False)
+    with pytest.raises(ValueError, match=r"inf\.csv, column 'E \(Gpa\)', row 12 \(line 14.*finite number"):
+        load_youngs_modulus(path=path)
+
+
+def test_inf_in_initial_modulus(tmp_path):
+    bad = _initial_table()
+    bad["E"] = bad["E"].astype(object)
+    bad.loc[2, "E"] = "inf"
+    with pytest.raises(ValueError, match=r"column 'E', row 2 .*finite number, got '?inf'?\. "):
+        load_initial_blocking_force(path=_write_initial(tmp_path, bad))
+
+
+def test_negative_youngs_modulus(tmp_path):
+    bad = _published_table()
+    bad.loc[4, "E (Gpa)"] = -3.0
+    path = tmp_path / "neg.csv"
+    bad.to_csv(path, index=False)
+    with pytest.raises(ValueError, match=r"neg\.csv, column 'E \(Gpa\)', row 4 .*positive number, got -3.0"):
+        load_youngs_modulus(path=path)
+
+
+def test_header_only_sheet_is_refused(tmp_path):
+    path = _write_initial(tmp_path, _initial_table().iloc[:0], "empty.xlsx")
+    with pytest.raises(ValueError, match=r"empty\.xlsx: the first sheet has no data rows \(columns found: \['Comp"):
+        load_initial_blocking_force(path=path)
+    csv = tmp_path / "empty.csv"
+    _published_table().iloc[:0].to_csv(csv, index=False)
+    with pytest.raises(ValueError, match=r"empty\.csv: the table has no data rows"):
+        load_youngs_modulus(path=csv)
+
+
+def test_truncated_xlsx_is_refused_with_its_name(tmp_path):
+    data = fetch("initial_dataset.xlsx").read_bytes()
+    path = tmp_path / "cut.xlsx"
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ValueError) as err:
+        load_initial_blocking_force(path=path)
+    msg = str(err.value)
+    assert str(path) in msg and "cannot be read as an Excel workbook" in msg and "truncated" in msg
+
+
+def test_csv_named_xlsx_is_refused_with_its_name(tmp_path):
+    path = tmp_path / "really_a.xlsx"
+    _initial_table().to_csv(path, index=False)
+    with pytest.raises(ValueError, match=r"really_a\.xlsx: cannot be read as an Excel workbook.*not CSV renamed"):
+        load_initial_blocking_force(path=path)
+
+
+def test_garbled_csv_is_refused_with_its_name(tmp_path):
+    path = tmp_path / "tensors.csv"
+    text = fetch("stiffness_tensors_rev.csv").read_text()
+    lines = text.splitlines()
+    lines[5] = lines[5] + ",1,2,3,4"  # a row with more fields than the header
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(ValueError, match=r"tensors\.csv: cannot be read as a CSV table \(ParserError"):
+        load_stiffness_tensors(path=path)
+
+
+def test_data_on_the_wrong_sheet_names_the_sheet(tmp_path):
+    path = tmp_path / "moved.xlsx"
+    with pd.ExcelWriter(path) as xl:
+        pd.DataFrame({"note": ["measured in 2024"]}).to_excel(xl, sheet_name="Notes", index=False)
+        _initial_table().to_excel(xl, sheet_name="Sheet1", index=False)
+    with pytest.raises(ValueError) as err:
+        load_initial_blocking_force(path=path)
+    msg = str(err.value)
+    assert "moved.xlsx: missing column(s)" in msg and "['Notes', 'Sheet1']" in msg
+    assert "they are on 'Sheet1': move that sheet first" in msg
+
+
+def test_wrong_columns_on_the_only_sheet(tmp_path):
+    path = _write_initial(tmp_path, _initial_table().rename(columns={"target": "force"}), "renamed.xlsx")
+    with pytest.raises(ValueError) as err:
+        load_initial_blocking_force(path=path)
+    msg = str(err.value)
+    assert "renamed.xlsx: missing column(s) ['target']" in msg and "sheets are ['Sheet1']" in msg
+    assert "Restore the published header row" in msg

@@ -1,0 +1,210 @@
+"""Replay tables: the stored ones load; damaged ones are refused, naming the file (one small table per case)."""
+
+import gzip
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mlcrystal.replay_tables import (
+    REPLAY_CONFIG_COLUMNS,
+    REPLAY_DIR,
+    REPLAY_HISTORY_COLUMNS,
+    REPLAY_SCHEMA,
+    load_replay,
+)
+
+
+def tiny(seeds=(0, 1, 2), budget=4):
+    """Two configurations x ``seeds`` x ``budget`` experiments, as the writer lays them out."""
+    rows = []
+    for strategy, acq, kappa, levels in [("bo", "EI", np.nan, pd.NA), ("grid", np.nan, np.nan, 4)]:
+        for seed in seeds:
+            best = 0.0
+            for k in range(1, budget + 1):
+                force = round(1.0 + 0.5 * k + 0.1 * seed, 4)
+                best = max(best, force)
+                rows.append({"strategy": strategy, "acq": acq, "kappa": kappa, "noise": 0.0, "grid_levels": levels,
+                             "seed": seed, "experiment": k, "phase": "initial" if k <= 2 else "search",
+                             "compound": 5, "E_GPa": 1.25, "L_um": 626.0, "W_um": 708.0, "T_um": 241.0,
+                             "P_mW_cm2": 208.0 * k, "force_mN": force, "best_mN": best, "true_mN": force})
+    table = pd.DataFrame(rows)
+    table["grid_levels"] = table["grid_levels"].astype("Int64")
+    return table
+
+
+def write(table, path):
+    table.to_csv(path, index=False, compression="gzip" if path.name.endswith(".gz") else None)
+    return path
+
+
+def lines_of(table, tmp_path):
+    return write(table, tmp_path / "t.csv").read_text().splitlines()
+
+
+# ---------------------------------------------------------------- what loads
+
+def test_schema_is_one_ordered_definition():
+    assert list(REPLAY_SCHEMA) == REPLAY_CONFIG_COLUMNS + REPLAY_HISTORY_COLUMNS
+    assert REPLAY_CONFIG_COLUMNS == ["strategy", "acq", "kappa", "noise", "grid_levels", "seed"]
+    assert REPLAY_HISTORY_COLUMNS == ["experiment", "phase", "compound", "E_GPa", "L_um", "W_um", "T_um",
+                                      "P_mW_cm2", "force_mN", "best_mN", "true_mN"]
+    assert [c for c, (_, blank) in REPLAY_SCHEMA.items() if blank] == ["acq", "kappa", "grid_levels"]
+
+
+@pytest.mark.parametrize("fname", ["replay_tiny.csv.gz", "replay_tiny.csv"])
+def test_a_sound_table_round_trips(tmp_path, fname):
+    table = tiny()
+    write(table, tmp_path / fname)
+    back = load_replay(fname, directory=tmp_path)
+    pd.testing.assert_frame_equal(back[list(REPLAY_SCHEMA)], table, check_dtype=False)
+    assert str(back["grid_levels"].dtype) == "Int64" and back["seed"].dtype == np.int64
+    assert back["grid_levels"].isna().sum() == 12
+    # the same table by stem and by path
+    if fname.endswith(".gz"):
+        pd.testing.assert_frame_equal(load_replay("tiny", directory=tmp_path), back)
+        pd.testing.assert_frame_equal(load_replay(tmp_path / fname), back)
+        pd.testing.assert_frame_equal(load_replay(str(tmp_path / fname)), back)
+
+
+def test_the_stored_tables_are_package_data_and_complete():
+    names = sorted(p.name for p in REPLAY_DIR.iterdir() if p.name.startswith("replay_"))
+    assert names == ["replay_acq.csv.gz", "replay_kappa.csv.gz", "replay_main.csv.gz", "replay_noise.csv.gz"]
+    main = load_replay("main")
+    assert main.shape == (48000, 17)
+    assert main.groupby("strategy").seed.nunique().to_dict() == {"bo": 100, "grid": 100, "paper": 100, "random": 100}
+    assert main.groupby(["strategy", "seed"]).experiment.max().eq(120).all()
+    for name, settings in [("kappa", 4), ("acq", 3), ("noise", 3)]:
+        t = load_replay(name)
+        assert len(t) == settings * 20 * 100
+
+
+def test_a_missing_table_says_how_to_regenerate(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"replay_absent\.csv\.gz .*replay_main\.csv\.gz.*regenerate"):
+        load_replay("absent", directory=tmp_path)
+    with pytest.raises(FileNotFoundError, match="regenerate"):
+        load_replay("absent")
+
+
+# ---------------------------------------------------------------- damaged files
+
+def test_truncated_gzip(tmp_path):
+    path = write(tiny(), tmp_path / "replay_cut.csv.gz")
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ValueError, match=r"replay_cut\.csv\.gz: not a complete gzip file \(EOFError"):
+        load_replay(path)
+
+
+def test_corrupt_gzip(tmp_path):
+    path = write(tiny(), tmp_path / "replay_bad.csv.gz")
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match=r"replay_bad\.csv\.gz: not a complete gzip file"):
+        load_replay(path)
+
+
+def test_empty_file(tmp_path):
+    path = tmp_path / "replay_empty.csv.gz"
+    path.write_bytes(gzip.compress(b""))
+    with pytest.raises(ValueError, match=r"replay_empty\.csv\.gz: the file is empty"):
+        load_replay(path)
+
+
+def test_csv_cut_mid_row(tmp_path):
+    path = tmp_path / "cut.csv"
+    text = write(tiny(), path).read_text()
+    path.write_text(text[: text.rindex("\n", 0, len(text) - 1) + 30])  # 30 characters into the last row
+    with pytest.raises(ValueError, match=r"cut\.csv: the table is cut in the middle of its last row"):
+        load_replay(path)
+
+
+def test_row_with_too_few_fields(tmp_path):
+    lines = lines_of(tiny(), tmp_path)
+    lines[7] = ",".join(lines[7].split(",")[:12])
+    path = tmp_path / "short.csv"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(ValueError, match=r"short\.csv, column 'T_um', row 6 \(line 8 of the file\): expected a "
+                                         r"finite number, got a blank cell"):
+        load_replay(path)
+
+
+def test_row_with_too_many_fields(tmp_path):
+    lines = lines_of(tiny(), tmp_path)
+    lines[9] += ",1.0,2.0"
+    path = tmp_path / "long.csv"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(ValueError, match=r"long\.csv: garbled table \(ParserError"):
+        load_replay(path)
+
+
+def test_text_in_a_number_column(tmp_path):
+    table = tiny().astype({"force_mN": object})
+    table.loc[5, "force_mN"] = "3.1x"
+    with pytest.raises(ValueError) as err:
+        load_replay(write(table, tmp_path / "texty.csv"))
+    msg = str(err.value)
+    assert "texty.csv, column 'force_mN', row 5 (line 7 of the file)" in msg and "got '3.1x'" in msg
+
+
+def test_fraction_in_an_integer_column(tmp_path):
+    table = tiny().astype({"seed": float})
+    table.loc[3, "seed"] = 1.5
+    with pytest.raises(ValueError, match=r"column 'seed', row 3 .*expected an integer, got 1\.5"):
+        load_replay(write(table, tmp_path / "mixed.csv"))
+
+
+def test_blank_in_a_required_column(tmp_path):
+    table = tiny()
+    table.loc[10, "strategy"] = np.nan
+    with pytest.raises(ValueError, match=r"column 'strategy', row 10 .*expected a value, got a blank cell"):
+        load_replay(write(table, tmp_path / "blank.csv"))
+
+
+def test_unknown_phase(tmp_path):
+    table = tiny()
+    table.loc[2, "phase"] = "serach"
+    with pytest.raises(ValueError, match=r"column 'phase', row 2 .*initial or search, got 'serach'"):
+        load_replay(write(table, tmp_path / "phase.csv"))
+
+
+def test_missing_column(tmp_path):
+    with pytest.raises(ValueError, match=r"nokappa\.csv: missing column\(s\) \['kappa'\]"):
+        load_replay(write(tiny().drop(columns="kappa"), tmp_path / "nokappa.csv"))
+
+
+# ---------------------------------------------------------------- incomplete or mixed tables
+
+def test_a_configuration_lacking_a_seed(tmp_path):
+    table = tiny()
+    table = table[~((table.strategy == "grid") & (table.seed == 1))]
+    with pytest.raises(ValueError) as err:
+        load_replay(write(table, tmp_path / "seeds.csv"))
+    msg = str(err.value)
+    assert "seeds.csv" in msg and "'strategy': 'grid'" in msg and "lacks seed(s) [1]" in msg
+
+
+def test_a_campaign_with_a_gap(tmp_path):
+    table = tiny()
+    table = table[~((table.strategy == "bo") & (table.seed == 2) & (table.experiment == 3))]
+    with pytest.raises(ValueError) as err:
+        load_replay(write(table, tmp_path / "gap.csv"))
+    msg = str(err.value)
+    assert "gap.csv: the campaign" in msg and "'seed': 2} has 3 rows; experiments missing [3]" in msg
+    assert "expected 1..4 once each" in msg
+
+
+def test_a_table_cut_at_a_row_boundary(tmp_path):
+    """Cut after the 5th row of the last campaign: the last campaign is short."""
+    table = tiny(budget=8).iloc[:-3]
+    with pytest.raises(ValueError, match=r"boundary\.csv: the campaign .*'seed': 2\} has 5 rows; experiments "
+                                         r"missing \[6, 7, 8\].*expected 1\.\.8"):
+        load_replay(write(table, tmp_path / "boundary.csv"))
+
+
+def test_two_runs_interleaved(tmp_path):
+    table = pd.concat([tiny(), tiny().iloc[:5]], ignore_index=True)
+    with pytest.raises(ValueError, match=r"mixed\.csv: the campaign .*'seed': 0\} has 8 rows; experiments missing "
+                                         r"\[\], repeated \[1, 2, 3, 4\], out of range \[\]; expected 1\.\.4"):
+        load_replay(write(table, tmp_path / "mixed.csv"))
