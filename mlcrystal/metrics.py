@@ -196,8 +196,8 @@ def efficiency_ratio(grid_experiments: float, bo_experiments: ArrayLike) -> floa
 
     Examples
     --------
-    >>> efficiency_ratio(730.0, [10.0, 20.0, np.inf])
-    array([73. , 36.5,  0. ])
+    >>> efficiency_ratio(600.0, [10.0, 40.0, np.inf])
+    array([60., 15.,  0.])
     """
     g = float(grid_experiments)
     b = np.asarray(bo_experiments, dtype=float)

@@ -69,10 +69,10 @@ def format_table(table: pd.DataFrame | pd.Series, decimals: int | Mapping[str, i
     Examples
     --------
     >>> import numpy as np
-    >>> t = pd.DataFrame({"E (GPa)": [1.92, np.nan, 0.6024], "n": [3, 1, 2], "name": ["a", None, "c"]})
+    >>> t = pd.DataFrame({"E (GPa)": [2.5, np.nan, 0.6024], "n": [3, 1, 2], "name": ["a", None, "c"]})
     >>> format_table(t)
       E (GPa)  n name
-    0   1.920  3    a
+    0   2.500  3    a
     1       –  1    –
     2   0.602  2    c
     >>> format_table(pd.Series([0.1234], name="r"), decimals=2)["r"].tolist()
