@@ -43,22 +43,27 @@ def _sklearn_seeds(random_state: RandomState, n: int) -> list[int]:
     return [int_seed(child) for child in spawn(rng, n)]
 
 
+def _check_aligned(X: pd.DataFrame, values, name: str) -> None:
+    """Refuse a pandas ``values`` whose index differs from ``X.index`` (it would be paired by position)."""
+    if isinstance(values, pd.Series | pd.DataFrame) and not values.index.equals(X.index):
+        only_x, only_v = X.index.difference(values.index), values.index.difference(X.index)
+        detail = (f"{len(only_x)} labels only in X (e.g. {list(only_x[:3])}), "
+                  f"{len(only_v)} only in {name} (e.g. {list(only_v[:3])})" if len(only_x) or len(only_v)
+                  else "the same labels in another order")
+        raise ValueError(
+            f"the index of {name} does not match the index of X ({detail}); rows would be paired by position. "
+            f"Align them first, e.g. {name} = {name}.loc[X.index], or reset both indexes "
+            f"(X.reset_index(drop=True), {name}.reset_index(drop=True)) if they are in the same order."
+        )
+
+
 def _check_xy(X, y, min_rows: int = 10) -> tuple[pd.DataFrame, np.ndarray]:
     if not isinstance(X, pd.DataFrame):
         raise ValueError(
             f"X must be a pandas DataFrame with named fragment columns, got {type(X).__name__}; "
             "build it with mlcrystal.features.paper_design_matrix(df)."
         )
-    if isinstance(y, pd.Series | pd.DataFrame) and not y.index.equals(X.index):
-        only_x, only_y = X.index.difference(y.index), y.index.difference(X.index)
-        detail = (f"{len(only_x)} labels only in X (e.g. {list(only_x[:3])}), "
-                  f"{len(only_y)} only in y (e.g. {list(only_y[:3])})" if len(only_x) or len(only_y)
-                  else "the same labels in another order")
-        raise ValueError(
-            f"the index of y does not match the index of X ({detail}); rows would be paired by position. "
-            "Align them first, e.g. y = y.loc[X.index], or reset both indexes "
-            "(X.reset_index(drop=True), y.reset_index(drop=True)) if they are in the same order."
-        )
+    _check_aligned(X, y, "y")
     y = np.asarray(y, dtype=float)
     if y.ndim != 1 or len(y) != len(X):
         raise ValueError(
@@ -434,6 +439,7 @@ def paper_split_leakage(X: pd.DataFrame, groups: dict, *, test_size: float = stu
     tr, te = train_test_split(idx, test_size=test_size, random_state=split_seed)
     out = {}
     for name, g in groups.items():
+        _check_aligned(X, g, f"groups[{name!r}]")
         g = np.asarray(g)
         if len(g) != len(X):
             raise ValueError(f"groups[{name!r}] has {len(g)} labels, expected {len(X)} (one per row of X).")
@@ -638,6 +644,7 @@ def bootstrap_lasso(X: pd.DataFrame, y, *, alpha: float = study.LASSO_RESULT["al
     if groups is None:
         labels = np.arange(n)
     else:
+        _check_aligned(X, groups, "groups")
         labels = np.asarray(groups)
         if len(labels) != n:
             raise ValueError(f"groups has {len(labels)} labels, expected {n} (one per row of X).")

@@ -285,3 +285,15 @@ def test_paper_alphas_are_the_study_grid():
     a = paper_alphas()
     np.testing.assert_allclose(a, np.logspace(-4, 1, 50))
     assert float(np.log10(a[1] / a[0])) == pytest.approx(5 / 49)
+
+
+def test_group_labels_as_series_must_share_the_index_of_x():
+    X, y = _planted()
+    groups = pd.Series(np.arange(60) // 3, index=X.index)
+    assert bootstrap_lasso(X, y, alpha=0.1, n_boot=2, groups=groups).coefficients.shape == (2, 5)
+    with pytest.raises(ValueError, match=r"index of groups does not match.*groups = groups\.loc\[X\.index\]"):
+        bootstrap_lasso(X, y, alpha=0.1, n_boot=2, groups=groups.set_axis(groups.index + 1))
+    with pytest.raises(ValueError, match=r"index of groups\['paper'\] does not match"):
+        paper_split_leakage(X, {"paper": groups.iloc[::-1]})
+    # plain arrays are paired by position
+    assert 0 <= paper_split_leakage(X, {"paper": groups.to_numpy()[::-1]})["paper"] <= 1
