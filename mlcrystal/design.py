@@ -12,6 +12,7 @@ baseline and a non-linear model, and bootstrap stability selection.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
@@ -20,35 +21,49 @@ from sklearn.dummy import DummyRegressor
 from sklearn.ensemble import RandomForestRegressor
 from sklearn.linear_model import Lasso, LassoCV
 from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
-from sklearn.model_selection import (GroupKFold, KFold, LeaveOneOut, RepeatedKFold,
-                                     cross_val_predict, train_test_split)
-from sklearn.pipeline import make_pipeline
+from sklearn.model_selection import GroupKFold, KFold, LeaveOneOut, RepeatedKFold, cross_val_predict, train_test_split
+from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-#: The study's published LASSO result (PAPER.md section 3).
-PAPER_RESULT = {
-    "alpha": 0.7543,
-    "intercept": 13.54,
-    "test_r2": 0.302,
-    "mae_train": 6.03,
-    "mae_test": 5.54,
-    "coefficients": {
-        "fr_Al_OH": 1.365, "fr_nitro": 0.946, "fr_COO": 0.337, "fr_NH2": 0.336,
-        "fr_Ar_OH": -0.852, "fr_halogen": -1.050, "fr_benzene": -1.566,
-    },
-}
-
-#: The study's settings.
-PAPER_ALPHAS = np.logspace(-4, 1, 50)
-PAPER_TARGET_NONZERO = 8
+from mlcrystal import study
+from mlcrystal.seeding import RandomState, check_random_state, int_seed, spawn
 
 
-def _check_xy(X, y) -> tuple[pd.DataFrame, np.ndarray]:
+def _sklearn_seeds(random_state: RandomState, n: int) -> list[int]:
+    """``n`` int seeds for scikit-learn splitters and estimators.
+
+    An int is validated and used as it is for all ``n`` (the study passes its
+    42 to both the split and the folds); a generator or ``None`` gives ``n``
+    independent child streams, each turned into an int by
+    :func:`mlcrystal.seeding.int_seed`.
+    """
+    rng = check_random_state(random_state)  # refuses negative, bool, float... with a clear message
+    if isinstance(random_state, Integral):
+        return [int(random_state)] * n
+    return [int_seed(child) for child in spawn(rng, n)]
+
+
+def _check_aligned(X: pd.DataFrame, values, name: str) -> None:
+    """Refuse a pandas ``values`` whose index differs from ``X.index`` (it would be paired by position)."""
+    if isinstance(values, pd.Series | pd.DataFrame) and not values.index.equals(X.index):
+        only_x, only_v = X.index.difference(values.index), values.index.difference(X.index)
+        detail = (f"{len(only_x)} labels only in X (e.g. {list(only_x[:3])}), "
+                  f"{len(only_v)} only in {name} (e.g. {list(only_v[:3])})" if len(only_x) or len(only_v)
+                  else "the same labels in another order")
+        raise ValueError(
+            f"the index of {name} does not match the index of X ({detail}); rows would be paired by position. "
+            f"Align them first, e.g. {name} = {name}.loc[X.index], or reset both indexes "
+            f"(X.reset_index(drop=True), {name}.reset_index(drop=True)) if they are in the same order."
+        )
+
+
+def _check_xy(X, y, min_rows: int = 10) -> tuple[pd.DataFrame, np.ndarray]:
     if not isinstance(X, pd.DataFrame):
         raise ValueError(
             f"X must be a pandas DataFrame with named fragment columns, got {type(X).__name__}; "
             "build it with mlcrystal.features.paper_design_matrix(df)."
         )
+    _check_aligned(X, y, "y")
     y = np.asarray(y, dtype=float)
     if y.ndim != 1 or len(y) != len(X):
         raise ValueError(
@@ -59,9 +74,24 @@ def _check_xy(X, y) -> tuple[pd.DataFrame, np.ndarray]:
         raise ValueError("y contains NaN or infinite values; drop or fix those rows first.")
     if X.isna().any().any():
         raise ValueError("X contains missing values; fragment counts should never be missing.")
-    if len(X) < 10:
-        raise ValueError(f"need at least 10 rows for a train/test split and 5-fold CV, got {len(X)}.")
+    if len(X) < min_rows:
+        raise ValueError(f"need at least {min_rows} rows for a train/test split and cross-validation, "
+                         f"got {len(X)}.")
     return X, y
+
+
+def _check_alphas(alphas) -> np.ndarray:
+    out = np.asarray(alphas, dtype=float)
+    if out.ndim != 1 or len(out) == 0 or not np.all(np.isfinite(out)) or np.any(out <= 0):
+        raise ValueError(f"alphas must be a non-empty 1-D array of positive numbers, got {alphas!r}; "
+                         "e.g. paper_alphas().")
+    return out
+
+
+def _check_test_size(test_size: float) -> None:
+    if not (isinstance(test_size, float) and 0 < test_size < 1):
+        raise ValueError(f"test_size must be a fraction in (0, 1), got {test_size!r}; "
+                         f"the study used {study.LASSO_TEST_SIZE}.")
 
 
 @dataclass
@@ -114,15 +144,35 @@ class PaperLassoResult:
         return float(self.path.alpha.iloc[int(self.path.cv_mse.to_numpy().argmin())])
 
 
-def paper_lasso(X: pd.DataFrame, y, *, alphas=PAPER_ALPHAS, target_nonzero: float = PAPER_TARGET_NONZERO,
-                test_size: float = 0.2, random_state: int = 42, max_iter: int = 5000) -> PaperLassoResult:
+def paper_alphas() -> np.ndarray:
+    """The alphas the study searched: ``np.logspace(-4, 1, 50)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        :data:`mlcrystal.study.LASSO_ALPHA_GRID` as ``np.logspace(start, stop, num)``.
+
+    Examples
+    --------
+    >>> a = paper_alphas()
+    >>> len(a), float(a[0]), float(a[-1])
+    (50, 0.0001, 10.0)
+    """
+    start, stop, num = study.LASSO_ALPHA_GRID
+    return np.logspace(start, stop, int(num))
+
+
+def paper_lasso(X: pd.DataFrame, y, *, alphas=None, target_nonzero: float = study.LASSO_TARGET_NONZERO,
+                test_size: float = study.LASSO_TEST_SIZE, random_state: RandomState = study.LASSO_SPLIT_SEED,
+                max_iter: int = study.LASSO_MAX_ITER) -> PaperLassoResult:
     """Replay the study's LASSO protocol.
 
     ``train_test_split(test_size=0.2, random_state=42)``; on the training
     part, ``KFold(5, shuffle=True, random_state=42)`` for each alpha of
     ``np.logspace(-4, 1, 50)``; the selected alpha minimises
     ``mean CV MSE * |mean number of non-zero coefficients - 8|``; the final
-    ``Lasso(alpha, max_iter=5000)`` is refitted on the training part.
+    ``Lasso(alpha, max_iter=5000)`` is refitted on the training part. The
+    settings are those of :mod:`mlcrystal.study` (``LASSO_*``).
 
     Parameters
     ----------
@@ -130,13 +180,16 @@ def paper_lasso(X: pd.DataFrame, y, *, alphas=PAPER_ALPHAS, target_nonzero: floa
         Raw fragment counts (no scaling), e.g. from
         :func:`mlcrystal.features.paper_design_matrix`.
     y : array-like
-        Young's modulus in GPa.
-    alphas : array-like, default ``np.logspace(-4, 1, 50)``
+        Young's modulus in GPa. A pandas Series must have the index of ``X``
+        (rows are paired by label, never silently by position).
+    alphas : array-like, optional
+        Default :func:`paper_alphas` (``np.logspace(-4, 1, 50)``).
     target_nonzero : float, default 8
         Number of variables the selection score favours.
     test_size : float, default 0.2
-    random_state : int, default 42
-        Seed of both the split and the folds (the study's 42).
+    random_state : None, int or numpy.random.Generator, default 42
+        An int seeds both the split and the folds (the study's 42 for both);
+        a generator gives them independent child streams.
     max_iter : int, default 5000
 
     Returns
@@ -149,17 +202,18 @@ def paper_lasso(X: pd.DataFrame, y, *, alphas=PAPER_ALPHAS, target_nonzero: floa
     >>> from mlcrystal.features import paper_design_matrix
     >>> df = load_youngs_modulus(clean=False)
     >>> res = paper_lasso(paper_design_matrix(df), df.E_GPa)
-    >>> round(res.alpha, 4), round(res.test_r2, 3), len(res.coefficients)
-    (0.7543, 0.302, 7)
+    >>> published = study.LASSO_RESULT
+    >>> round(res.alpha, 4) == published["alpha"], round(res.test_r2, 3) == published["test_r2"]
+    (True, True)
+    >>> sorted(res.coefficients.index) == sorted(published["coefficients"])
+    True
     """
     X, y = _check_xy(X, y)
-    alphas = np.asarray(alphas, dtype=float)
-    if alphas.ndim != 1 or len(alphas) == 0 or np.any(alphas <= 0):
-        raise ValueError(f"alphas must be a non-empty 1-D array of positive numbers, got {alphas!r}.")
-    if not 0 < test_size < 1:
-        raise ValueError(f"test_size must be a fraction in (0, 1), got {test_size!r}; the study used 0.2.")
-    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=test_size, random_state=random_state)
-    kf = KFold(n_splits=5, shuffle=True, random_state=random_state)
+    alphas = _check_alphas(paper_alphas() if alphas is None else alphas)
+    _check_test_size(test_size)
+    split_seed, cv_seed = _sklearn_seeds(random_state, 2)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=test_size, random_state=split_seed)
+    kf = KFold(n_splits=study.LASSO_CV_FOLDS, shuffle=True, random_state=cv_seed)
     folds = list(kf.split(X_train))
     rows = []
     for a in alphas:
@@ -210,7 +264,7 @@ def compare_with_paper(result: PaperLassoResult) -> pd.DataFrame:
     """
     if not isinstance(result, PaperLassoResult):
         raise ValueError(f"expected a PaperLassoResult from paper_lasso(), got {type(result).__name__}.")
-    p = PAPER_RESULT
+    p = study.LASSO_RESULT
     rows = [("alpha", p["alpha"], result.alpha), ("intercept (GPa)", p["intercept"], result.intercept),
             ("test R^2", p["test_r2"], result.test_r2), ("MAE train (GPa)", p["mae_train"], result.mae_train),
             ("MAE test (GPa)", p["mae_test"], result.mae_test)]
@@ -222,8 +276,9 @@ def compare_with_paper(result: PaperLassoResult) -> pd.DataFrame:
     return out
 
 
-def coefficient_path(X: pd.DataFrame, y, alphas, *, test_size: float = 0.2, random_state: int = 42,
-                     max_iter: int = 5000) -> pd.DataFrame:
+def coefficient_path(X: pd.DataFrame, y, alphas, *, test_size: float = study.LASSO_TEST_SIZE,
+                     random_state: RandomState = study.LASSO_SPLIT_SEED,
+                     max_iter: int = study.LASSO_MAX_ITER) -> pd.DataFrame:
     """Coefficients of a Lasso refitted on the study's training part for several alphas.
 
     Parameters
@@ -253,26 +308,27 @@ def coefficient_path(X: pd.DataFrame, y, alphas, *, test_size: float = 0.2, rand
     True
     """
     X, y = _check_xy(X, y)
-    alphas = np.asarray(alphas, dtype=float)
-    if alphas.ndim != 1 or len(alphas) == 0 or np.any(alphas <= 0):
-        raise ValueError(f"alphas must be a non-empty 1-D array of positive numbers, got {alphas!r}.")
-    X_train, _, y_train, _ = train_test_split(X, y, test_size=test_size, random_state=random_state)
+    alphas = _check_alphas(alphas)
+    _check_test_size(test_size)
+    (split_seed,) = _sklearn_seeds(random_state, 1)
+    X_train, _, y_train, _ = train_test_split(X, y, test_size=test_size, random_state=split_seed)
     coefs = np.array([Lasso(alpha=a, max_iter=max_iter).fit(X_train, y_train).coef_ for a in alphas])
     out = pd.DataFrame(coefs, index=pd.Index(np.round(alphas, 6), name="alpha"), columns=X.columns)
     return out.loc[:, (out != 0).any(axis=0)]
 
 
-def standardised_lasso_cv(*, n_splits: int = 5, n_repeats: int = 5, random_state: int = 0, n_jobs: int | None = None):
+def standardised_lasso_cv(*, n_splits: int = 5, n_repeats: int = 5, random_state: RandomState = 0,
+                          n_jobs: int | None = None) -> Pipeline:
     """A LASSO that standardises its inputs and picks alpha by repeated K-fold CV.
 
     Parameters
     ----------
     n_splits, n_repeats : int
         The repeated K-fold used inside :class:`~sklearn.linear_model.LassoCV`.
-    random_state : int
+    random_state : None, int or numpy.random.Generator, default 0
         Seed of the folds.
     n_jobs : int, optional
-        Parallel jobs (at most 2 on this project's machines).
+        Parallel jobs; ``None`` (default) is one worker.
 
     Returns
     -------
@@ -285,7 +341,8 @@ def standardised_lasso_cv(*, n_splits: int = 5, n_repeats: int = 5, random_state
     >>> [name for name, _ in model.steps]
     ['standardscaler', 'lassocv']
     """
-    cv = RepeatedKFold(n_splits=n_splits, n_repeats=n_repeats, random_state=random_state)
+    (seed,) = _sklearn_seeds(random_state, 1)
+    cv = RepeatedKFold(n_splits=n_splits, n_repeats=n_repeats, random_state=seed)
     return make_pipeline(StandardScaler(), LassoCV(cv=cv, max_iter=50000, n_jobs=n_jobs))
 
 
@@ -352,7 +409,8 @@ def leakage(groups, train_index, test_index) -> float:
     return float(np.mean([g in seen for g in groups[test_index]]))
 
 
-def paper_split_leakage(X: pd.DataFrame, groups: dict, *, test_size: float = 0.2, random_state: int = 42) -> pd.Series:
+def paper_split_leakage(X: pd.DataFrame, groups: dict, *, test_size: float = study.LASSO_TEST_SIZE,
+                        random_state: RandomState = study.LASSO_SPLIT_SEED) -> pd.Series:
     """How many test rows of the study's split share a group with a training row.
 
     Parameters
@@ -375,10 +433,13 @@ def paper_split_leakage(X: pd.DataFrame, groups: dict, *, test_size: float = 0.2
     >>> float(paper_split_leakage(X, {"all one": ["x"] * 10})["all one"])
     1.0
     """
+    _check_test_size(test_size)
+    (split_seed,) = _sklearn_seeds(random_state, 1)
     idx = np.arange(len(X))
-    tr, te = train_test_split(idx, test_size=test_size, random_state=random_state)
+    tr, te = train_test_split(idx, test_size=test_size, random_state=split_seed)
     out = {}
     for name, g in groups.items():
+        _check_aligned(X, g, f"groups[{name!r}]")
         g = np.asarray(g)
         if len(g) != len(X):
             raise ValueError(f"groups[{name!r}] has {len(g)} labels, expected {len(X)} (one per row of X).")
@@ -386,17 +447,19 @@ def paper_split_leakage(X: pd.DataFrame, groups: dict, *, test_size: float = 0.2
     return pd.Series(out, name="share of test rows with a relative in training")
 
 
-def benchmark_models(alpha: float = PAPER_RESULT["alpha"], *, random_state: int = 0, n_jobs: int | None = None) -> dict:
+def benchmark_models(alpha: float = study.LASSO_RESULT["alpha"], *, random_state: RandomState = 0,
+                     n_jobs: int | None = None) -> dict:
     """The models compared in chapter 3, unfitted.
 
     Parameters
     ----------
     alpha : float
         Regularisation of the fixed-alpha LASSO (the study's, by default).
-    random_state : int
-        Seed of the random forest and of the inner CV of ``LassoCV``.
+    random_state : None, int or numpy.random.Generator, default 0
+        Seed of the random forest and of the inner CV of ``LassoCV`` (an int
+        seeds both; a generator gives them independent child streams).
     n_jobs : int, optional
-        Parallel jobs for the forest and ``LassoCV``.
+        Parallel jobs for the forest and ``LassoCV``; ``None`` (default) is one worker.
 
     Returns
     -------
@@ -409,16 +472,17 @@ def benchmark_models(alpha: float = PAPER_RESULT["alpha"], *, random_state: int 
     >>> sorted(benchmark_models())
     ['LASSO, standardised, alpha by CV', 'LASSO, study alpha', 'mean predictor', 'random forest']
     """
+    cv_seed, forest_seed = _sklearn_seeds(random_state, 2)
     return {
         "mean predictor": DummyRegressor(strategy="mean"),
-        "LASSO, study alpha": Lasso(alpha=alpha, max_iter=5000),
-        "LASSO, standardised, alpha by CV": standardised_lasso_cv(n_repeats=1, random_state=random_state, n_jobs=n_jobs),
-        "random forest": RandomForestRegressor(n_estimators=200, min_samples_leaf=2, random_state=random_state,
+        "LASSO, study alpha": Lasso(alpha=alpha, max_iter=study.LASSO_MAX_ITER),
+        "LASSO, standardised, alpha by CV": standardised_lasso_cv(n_repeats=1, random_state=cv_seed, n_jobs=n_jobs),
+        "random forest": RandomForestRegressor(n_estimators=200, min_samples_leaf=2, random_state=forest_seed,
                                                n_jobs=n_jobs),
     }
 
 
-def cv_splitters(groups: dict | None = None, *, n_splits: int = 5, random_state: int = 0) -> dict:
+def cv_splitters(groups: dict | None = None, *, n_splits: int = 5, random_state: RandomState = 0) -> dict:
     """The validation schemes compared in chapter 3.
 
     Parameters
@@ -426,8 +490,9 @@ def cv_splitters(groups: dict | None = None, *, n_splits: int = 5, random_state:
     groups : dict, optional
         Name -> group labels; each gives a :class:`~sklearn.model_selection.GroupKFold`.
     n_splits : int, default 5
-    random_state : int
-        Seed of the shuffled K-fold and of the grouped folds.
+    random_state : None, int or numpy.random.Generator, default 0
+        Seed of the shuffled K-fold and of the grouped folds (an int seeds
+        them all; a generator gives each an independent child stream).
 
     Returns
     -------
@@ -439,14 +504,17 @@ def cv_splitters(groups: dict | None = None, *, n_splits: int = 5, random_state:
     >>> sorted(cv_splitters({"by paper": ["a", "b"] * 5}))
     ['5-fold, grouped by paper', '5-fold, shuffled']
     """
-    out = {f"{n_splits}-fold, shuffled": (KFold(n_splits, shuffle=True, random_state=random_state), None)}
-    for name, g in (groups or {}).items():
-        out[f"{n_splits}-fold, grouped {name}"] = (GroupKFold(n_splits, shuffle=True, random_state=random_state),
+    groups = dict(groups or {})
+    seeds = _sklearn_seeds(random_state, 1 + len(groups))
+    out = {f"{n_splits}-fold, shuffled": (KFold(n_splits, shuffle=True, random_state=seeds[0]), None)}
+    for (name, g), seed in zip(groups.items(), seeds[1:], strict=True):
+        out[f"{n_splits}-fold, grouped {name}"] = (GroupKFold(n_splits, shuffle=True, random_state=seed),
                                                     np.asarray(g))
     return out
 
 
-def cross_validated_scores(models: dict, X: pd.DataFrame, y, splitters: dict, *, n_jobs: int | None = None) -> pd.DataFrame:
+def cross_validated_scores(models: dict, X: pd.DataFrame, y, splitters: dict, *,
+                           n_jobs: int | None = None) -> pd.DataFrame:
     """Pooled out-of-fold R^2 and MAE of every model under every scheme.
 
     Predictions of all folds are pooled before scoring, which also makes
@@ -461,7 +529,7 @@ def cross_validated_scores(models: dict, X: pd.DataFrame, y, splitters: dict, *,
     splitters : dict
         Name -> ``(splitter, groups or None)`` (e.g. :func:`cv_splitters`).
     n_jobs : int, optional
-        Parallel folds.
+        Parallel folds; ``None`` (default) is one worker.
 
     Returns
     -------
@@ -477,7 +545,7 @@ def cross_validated_scores(models: dict, X: pd.DataFrame, y, splitters: dict, *,
     >>> bool(s.r2.iloc[0] < 0)
     True
     """
-    X, y = _check_xy(X, y) if len(X) >= 10 else (X, np.asarray(y, dtype=float))
+    X, y = _check_xy(X, y, min_rows=2)
     rows = []
     for sname, (cv, groups) in splitters.items():
         for mname, model in models.items():
@@ -496,6 +564,7 @@ def leave_one_out_r2(model, X: pd.DataFrame, y, *, n_jobs: int | None = None) ->
     X : pandas.DataFrame
     y : array-like
     n_jobs : int, optional
+        Parallel folds; ``None`` (default) is one worker.
 
     Returns
     -------
@@ -532,8 +601,9 @@ class BootstrapResult:
         return (self.coefficients != 0).mean().sort_values(ascending=False, kind="stable")
 
 
-def bootstrap_lasso(X: pd.DataFrame, y, *, alpha: float = PAPER_RESULT["alpha"], n_boot: int = 200,
-                    groups=None, random_state: int = 0, max_iter: int = 5000) -> BootstrapResult:
+def bootstrap_lasso(X: pd.DataFrame, y, *, alpha: float = study.LASSO_RESULT["alpha"], n_boot: int = 200,
+                    groups=None, random_state: RandomState = 0,
+                    max_iter: int = study.LASSO_MAX_ITER) -> BootstrapResult:
     """Refit a fixed-alpha LASSO on bootstrap samples (stability selection).
 
     Parameters
@@ -549,7 +619,7 @@ def bootstrap_lasso(X: pd.DataFrame, y, *, alpha: float = PAPER_RESULT["alpha"],
     groups : array-like, optional
         If given, whole groups (e.g. compounds) are resampled, so that rows of
         one crystal are never split between the sample and the out-of-bag set.
-    random_state : int
+    random_state : None, int or numpy.random.Generator, default 0
         Seed of the resampling.
     max_iter : int
 
@@ -569,11 +639,12 @@ def bootstrap_lasso(X: pd.DataFrame, y, *, alpha: float = PAPER_RESULT["alpha"],
     X, y = _check_xy(X, y)
     if not isinstance(n_boot, (int, np.integer)) or n_boot < 1:
         raise ValueError(f"n_boot must be a positive integer, got {n_boot!r}; 200 is a sensible choice.")
-    rng = np.random.default_rng(random_state)
+    rng = check_random_state(random_state)
     n = len(X)
     if groups is None:
         labels = np.arange(n)
     else:
+        _check_aligned(X, groups, "groups")
         labels = np.asarray(groups)
         if len(labels) != n:
             raise ValueError(f"groups has {len(labels)} labels, expected {n} (one per row of X).")
@@ -591,7 +662,8 @@ def bootstrap_lasso(X: pd.DataFrame, y, *, alpha: float = PAPER_RESULT["alpha"],
     return BootstrapResult(pd.DataFrame(np.array(coefs), columns=X.columns), np.array(scores))
 
 
-def rank_design_rules(reference: pd.Series, boot: BootstrapResult, *, high: float = 0.8, low: float = 0.5) -> pd.DataFrame:
+def rank_design_rules(reference: pd.Series, boot: BootstrapResult, *, high: float = 0.8,
+                      low: float = 0.5) -> pd.DataFrame:
     """How robust each design rule is under the bootstrap.
 
     A rule is "fragment X raises (lowers) E".  Its support is the share of

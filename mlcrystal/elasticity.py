@@ -12,8 +12,9 @@ This module validates stiffness matrices, converts them to and from the
 fourth-rank form, rotates them, evaluates :math:`E(n)` for one or many
 directions, finds the stiffest and softest directions of a crystal, and
 computes the universal anisotropy index of Ranganathan and
-Ostoja-Starzewski (2008).  It also holds the bending moduli the study
-measured on its designed crystals (:data:`STUDY_BENDING_MODULI_GPA`).
+Ostoja-Starzewski (2008).  :func:`study_compounds` tabulates the bending
+moduli the study measured on its designed crystals (the values themselves
+live in :mod:`mlcrystal.study`).
 
 All moduli are in the unit of the input matrix (GPa for the data sets of
 this book).
@@ -21,38 +22,20 @@ this book).
 
 from __future__ import annotations
 
-from types import MappingProxyType
+from collections.abc import Sequence
+from numbers import Real
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from scipy import optimize
 
-#: Bending-test Young's moduli (GPa, length direction of the plate crystals)
-#: of the study's salicylideneamine compounds, keyed by compound number, as
-#: published by the study (authors' code and article).  Compound 6 has no
-#: published bending modulus.  The nanoindentation (thickness direction)
-#: values and the structures of compounds 1-10 are not public.
-STUDY_BENDING_MODULI_GPA = MappingProxyType({
-    1: 1.92,
-    2: 0.602,
-    3: 0.677,
-    4: 1.83,
-    5: 1.25,
-    7: 3.55,
-    8: 2.29,
-    9: 0.664,
-    10: 1.83,
-})
+from mlcrystal.study import BENDING_MODULI_GPA, NANOINDENTATION_GROUPS
 
-#: How the study grouped its ten designed compounds when comparing them with
-#: the LASSO rules (nanoindentation, thickness direction): compounds 1-3 were
-#: stiffer than 4-6, as the rules predicted; the halogenated compounds 7-10
-#: disagreed with the rules.  Only this ordering is public, not the values.
-STUDY_NANOINDENTATION_GROUPS = MappingProxyType({
-    **dict.fromkeys((1, 2, 3), "1-3: stiffer by nanoindentation"),
-    **dict.fromkeys((4, 5, 6), "4-6: softer by nanoindentation"),
-    **dict.fromkeys((7, 8, 9, 10), "7-10: halogenated"),
-})
+if TYPE_CHECKING:
+    from matplotlib.projections.polar import PolarAxes
+    from mpl_toolkits.mplot3d.axes3d import Axes3D
 
 
 def study_compounds() -> pd.DataFrame:
@@ -62,8 +45,8 @@ def study_compounds() -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per compound 1-10: ``compound``, ``group`` (see
-        :data:`STUDY_NANOINDENTATION_GROUPS`), ``halogenated`` (bool) and
-        ``E_bending_GPa`` (:data:`STUDY_BENDING_MODULI_GPA`; NaN for
+        :data:`mlcrystal.study.NANOINDENTATION_GROUPS`), ``halogenated`` (bool) and
+        ``E_bending_GPa`` (:data:`mlcrystal.study.BENDING_MODULI_GPA`; NaN for
         compound 6, which has no published value).
 
     Examples
@@ -74,12 +57,12 @@ def study_compounds() -> pd.DataFrame:
     >>> t.groupby("group").E_bending_GPa.count().tolist()
     [3, 2, 4]
     """
-    numbers = sorted(STUDY_NANOINDENTATION_GROUPS)
+    numbers = sorted(NANOINDENTATION_GROUPS)
     return pd.DataFrame({
         "compound": numbers,
-        "group": [STUDY_NANOINDENTATION_GROUPS[k] for k in numbers],
+        "group": [NANOINDENTATION_GROUPS[k] for k in numbers],
         "halogenated": [k >= 7 for k in numbers],
-        "E_bending_GPa": [STUDY_BENDING_MODULI_GPA.get(k, np.nan) for k in numbers],
+        "E_bending_GPa": [BENDING_MODULI_GPA.get(k, np.nan) for k in numbers],
     })
 
 
@@ -102,7 +85,7 @@ PLANES = {
 # validation and conversions
 # --------------------------------------------------------------------------
 
-def validate_stiffness(C, *, rtol: float = 1e-4) -> np.ndarray:
+def validate_stiffness(C: ArrayLike, *, rtol: float = 1e-4) -> np.ndarray:
     """Check that a 6x6 Voigt stiffness matrix is physically admissible.
 
     A stiffness matrix must be symmetric (elastic energy exists) and
@@ -170,7 +153,7 @@ def validate_stiffness(C, *, rtol: float = 1e-4) -> np.ndarray:
     return M
 
 
-def stiffness_problem(C, *, rtol: float = 1e-4) -> str:
+def stiffness_problem(C: ArrayLike, *, rtol: float = 1e-4) -> str:
     """Return why a stiffness matrix is refused, or ``""`` if it is valid.
 
     Parameters
@@ -222,17 +205,25 @@ def isotropic_stiffness(E: float, nu: float) -> np.ndarray:
     >>> float(C[0, 0]), float(C[0, 1]), float(C[3, 3])
     (240.0, 80.0, 80.0)
     """
-    if not (np.isscalar(E) and np.isfinite(E) and E > 0):
+    e, v = _real(E), _real(nu)
+    if not (np.isfinite(e) and e > 0):
         raise ValueError(f"E must be a positive finite number; got {E!r}.")
-    if not (np.isscalar(nu) and -1 < nu < 0.5):
+    if not -1 < v < 0.5:
         raise ValueError(f"nu must lie in (-1, 0.5) for a stable isotropic solid; got {nu!r}.")
-    lam = E * nu / ((1 + nu) * (1 - 2 * nu))
-    mu = E / (2 * (1 + nu))
+    lam = e * v / ((1 + v) * (1 - 2 * v))
+    mu = e / (2 * (1 + v))
     C = np.zeros((6, 6))
     C[:3, :3] = lam
     C[np.arange(3), np.arange(3)] = lam + 2 * mu
     C[np.arange(3, 6), np.arange(3, 6)] = mu
     return C
+
+
+def _real(x: object) -> float:
+    """``float(x)`` for a real number (not a bool), else NaN (refused by the callers' checks)."""
+    if isinstance(x, Real) and not isinstance(x, bool | np.bool_):
+        return float(x)
+    return float("nan")
 
 
 def _voigt_factors(kind: str) -> np.ndarray:
@@ -245,7 +236,7 @@ def _voigt_factors(kind: str) -> np.ndarray:
     raise ValueError(f"kind must be 'stiffness' or 'compliance'; got {kind!r}.")
 
 
-def voigt_to_tensor(M, kind: str = "stiffness") -> np.ndarray:
+def voigt_to_tensor(M: ArrayLike, kind: str = "stiffness") -> np.ndarray:
     """Expand a 6x6 Voigt matrix into the 3x3x3x3 tensor.
 
     For a stiffness matrix ``C_ijkl = C_IJ``.  For a compliance matrix the
@@ -277,7 +268,7 @@ def voigt_to_tensor(M, kind: str = "stiffness") -> np.ndarray:
     return W[VOIGT_INDEX[:, :, None, None], VOIGT_INDEX[None, None, :, :]]
 
 
-def tensor_to_voigt(T, kind: str = "stiffness") -> np.ndarray:
+def tensor_to_voigt(T: ArrayLike, kind: str = "stiffness") -> np.ndarray:
     """Contract a 3x3x3x3 tensor with minor symmetries into its 6x6 Voigt matrix.
 
     The inverse of :func:`voigt_to_tensor`.
@@ -301,11 +292,11 @@ def tensor_to_voigt(T, kind: str = "stiffness") -> np.ndarray:
     if T.shape != (3, 3, 3, 3):
         raise ValueError(f"tensor must have shape (3, 3, 3, 3); got {T.shape}.")
     pairs = [(0, 0), (1, 1), (2, 2), (1, 2), (0, 2), (0, 1)]
-    M = np.array([[T[i, j, k, l] for (k, l) in pairs] for (i, j) in pairs])
+    M = np.array([[T[i, j, k, m] for (k, m) in pairs] for (i, j) in pairs])
     return M * _voigt_factors(kind)
 
 
-def compliance_tensor(C) -> np.ndarray:
+def compliance_tensor(C: ArrayLike) -> np.ndarray:
     """The fourth-rank compliance tensor S_ijkl of a Voigt stiffness matrix.
 
     Parameters
@@ -328,7 +319,7 @@ def compliance_tensor(C) -> np.ndarray:
     return voigt_to_tensor(np.linalg.inv(C), kind="compliance")
 
 
-def _as_directions(direction) -> tuple[np.ndarray, bool]:
+def _as_directions(direction: ArrayLike) -> tuple[np.ndarray, bool]:
     try:
         d = np.asarray(direction, dtype=float)
     except (TypeError, ValueError) as err:
@@ -347,7 +338,7 @@ def _as_directions(direction) -> tuple[np.ndarray, bool]:
     return d / norms[:, None], single
 
 
-def directional_youngs_modulus(C, direction):
+def directional_youngs_modulus(C: ArrayLike, direction: ArrayLike) -> float | np.ndarray:
     """Young's modulus along one or many directions.
 
     .. math:: 1 / E(n) = n_i n_j n_k n_l S_{ijkl},\\qquad S = C^{-1}
@@ -373,13 +364,17 @@ def directional_youngs_modulus(C, direction):
     >>> directional_youngs_modulus(C, [[1, 0, 0], [0, 0, 2]]).round(6)
     array([10., 10.])
     """
-    S = compliance_tensor(C).reshape(9, 9)
     n, single = _as_directions(direction)
-    E = _youngs_from_compliance(S, n)
+    E = _youngs_along(C, n)
     return float(E[0]) if single else E
 
 
-def direction_from_angles(theta_deg, phi_deg) -> np.ndarray:
+def _youngs_along(C: ArrayLike, n: np.ndarray) -> np.ndarray:
+    """E along the unit vectors n (rows), always as an array."""
+    return _youngs_from_compliance(compliance_tensor(C).reshape(9, 9), n)
+
+
+def direction_from_angles(theta_deg: ArrayLike, phi_deg: ArrayLike) -> np.ndarray:
     """Unit vector(s) from a polar angle (from +z) and an azimuth (from +x, towards +y).
 
     Parameters
@@ -433,7 +428,7 @@ def fibonacci_sphere(n_points: int) -> np.ndarray:
     return np.column_stack([r * np.cos(phi), r * np.sin(phi), z])
 
 
-def rotate_stiffness(C, R) -> np.ndarray:
+def rotate_stiffness(C: ArrayLike, R: ArrayLike) -> np.ndarray:
     """Express a stiffness matrix in a rotated frame.
 
     ``C'_ijkl = R_ia R_jb R_kc R_ld C_abcd``: if a direction ``n`` becomes
@@ -474,7 +469,7 @@ def rotate_stiffness(C, R) -> np.ndarray:
 # summaries of one crystal
 # --------------------------------------------------------------------------
 
-def principal_moduli(C) -> np.ndarray:
+def principal_moduli(C: ArrayLike) -> np.ndarray:
     """Young's moduli along the x, y and z axes of the tensor's frame.
 
     Parameters
@@ -493,10 +488,11 @@ def principal_moduli(C) -> np.ndarray:
     >>> principal_moduli(C).round(6)
     array([10., 20., 30.])
     """
-    return directional_youngs_modulus(C, np.eye(3))
+    return np.asarray(directional_youngs_modulus(C, np.eye(3)))
 
 
-def youngs_modulus_in_plane(C, plane="xy", n_angles: int = 361):
+def youngs_modulus_in_plane(C: ArrayLike, plane: str | ArrayLike = "xy",
+                            n_angles: int = 361) -> tuple[np.ndarray, np.ndarray]:
     """Young's modulus for directions sweeping a plane through the origin.
 
     Parameters
@@ -526,17 +522,22 @@ def youngs_modulus_in_plane(C, plane="xy", n_angles: int = 361):
             raise ValueError(f"plane must be one of {sorted(PLANES)} or a pair of vectors; got {plane!r}.")
         u, v = PLANES[plane]
     else:
-        (u, v), _ = _as_directions(plane)
+        pair, _ = _as_directions(plane)
+        if len(pair) != 2:
+            raise ValueError(f"plane must be one of {sorted(PLANES)} or a pair of in-plane vectors (u, v); "
+                             f"got {len(pair)} vectors.")
+        u, v = pair
         if abs(u @ v) > 1e-8:
             raise ValueError(f"the two in-plane vectors must be orthogonal; their cosine is {u @ v:.3g}.")
     if not (isinstance(n_angles, (int, np.integer)) and n_angles >= 2):
         raise ValueError(f"n_angles must be an integer >= 2; got {n_angles!r}.")
     a = np.linspace(0, 2 * np.pi, n_angles)
     dirs = np.cos(a)[:, None] * u + np.sin(a)[:, None] * v
-    return a, directional_youngs_modulus(C, dirs)
+    return a, np.asarray(directional_youngs_modulus(C, dirs))
 
 
-def extreme_youngs_moduli(C, n_points: int = 4000, refine: bool = True, n_starts: int = 6) -> dict:
+def extreme_youngs_moduli(C: ArrayLike, n_points: int = 4000, refine: bool = True,
+                          n_starts: int = 6) -> dict[str, Any]:
     """Softest and stiffest directions of a crystal.
 
     The sphere is sampled with a Fibonacci lattice; optionally the best
@@ -606,7 +607,7 @@ def _distinct_starts(P: np.ndarray, f: np.ndarray, n_starts: int, min_angle_deg:
     return picked
 
 
-def _polish(S99: np.ndarray, d: np.ndarray, sign: float, step: float):
+def _polish(S99: np.ndarray, d: np.ndarray, sign: float, step: float) -> tuple[np.ndarray, float]:
     """Nelder-Mead on a local chart d(u, v) = normalise(d + u e1 + v e2) (no pole singularity)."""
     e1 = np.cross(d, [1.0, 0.0, 0.0] if abs(d[0]) < 0.9 else [0.0, 1.0, 0.0])
     e1 /= np.linalg.norm(e1)
@@ -623,7 +624,7 @@ def _polish(S99: np.ndarray, d: np.ndarray, sign: float, step: float):
     return unit(res.x), float(res.fun)
 
 
-def anisotropy_ratio(C, n_points: int = 4000, refine: bool = True) -> float:
+def anisotropy_ratio(C: ArrayLike, n_points: int = 4000, refine: bool = True) -> float:
     """Ratio of the largest to the smallest Young's modulus over all directions.
 
     Parameters
@@ -649,7 +650,7 @@ def anisotropy_ratio(C, n_points: int = 4000, refine: bool = True) -> float:
     return ext["E_max"] / ext["E_min"]
 
 
-def plane_basis(normal) -> tuple[np.ndarray, np.ndarray]:
+def plane_basis(normal: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """Two orthonormal vectors spanning the plane perpendicular to ``normal``.
 
     Parameters
@@ -677,7 +678,8 @@ def plane_basis(normal) -> tuple[np.ndarray, np.ndarray]:
     return u, np.cross(n, u)
 
 
-def plate_moduli(C, thickness_direction=None, n_angles: int = 361) -> dict:
+def plate_moduli(C: ArrayLike, thickness_direction: ArrayLike | None = None,
+                 n_angles: int = 361) -> dict[str, Any]:
     """Young's moduli of a plate: through its thickness and along its plane.
 
     A plate crystal bent along its length is loaded along a direction in the
@@ -717,7 +719,7 @@ def plate_moduli(C, thickness_direction=None, n_angles: int = 361) -> dict:
             "E_length_max": float(E.max()), "thickness_direction": n}
 
 
-def voigt_reuss_moduli(C) -> dict:
+def voigt_reuss_moduli(C: ArrayLike) -> dict[str, float]:
     """Voigt and Reuss bounds of the bulk and shear moduli, and Hill averages.
 
     Parameters
@@ -756,7 +758,7 @@ def voigt_reuss_moduli(C) -> dict:
             "K_H": float(KH), "G_H": float(GH), "E_H": float(9 * KH * GH / (3 * KH + GH))}
 
 
-def universal_anisotropy_index(C) -> float:
+def universal_anisotropy_index(C: ArrayLike) -> float:
     """Universal elastic anisotropy index of Ranganathan and Ostoja-Starzewski (2008).
 
     .. math:: A^U = 5 G_V / G_R + K_V / K_R - 6 \\ge 0
@@ -865,10 +867,9 @@ def agreement_by_compound(table: pd.DataFrame, min_rows: int = 2) -> pd.DataFram
     --------
     >>> t = pd.DataFrame({"compound": ["a", "a", "b"], "valid": [True, True, True],
     ...                   "E_hill": [4.0, 5.0, 3.0], "anisotropy_ratio": [2.0, 3.0, 1.5]})
-    >>> agreement_by_compound(t)[["n", "E_hill_spread", "anisotropy_ratio_spread"]]
-              n  E_hill_spread  anisotropy_ratio_spread
-    compound                                           
-    a         2           1.25                      1.5
+    >>> agreement_by_compound(t)[["n", "E_hill_spread", "anisotropy_ratio_spread"]].reset_index()
+      compound  n  E_hill_spread  anisotropy_ratio_spread
+    0        a  2           1.25                      1.5
     """
     needed = {"compound", "valid", "E_hill", "anisotropy_ratio"}
     if not isinstance(table, pd.DataFrame) or not needed <= set(table.columns):
@@ -890,7 +891,8 @@ def agreement_by_compound(table: pd.DataFrame, min_rows: int = 2) -> pd.DataFram
 # figures
 # --------------------------------------------------------------------------
 
-def plot_plane_sections(C, ax=None, planes=("xy", "xz", "yz"), n_angles: int = 361):
+def plot_plane_sections(C: ArrayLike, ax: PolarAxes | None = None, planes: Sequence[str] = ("xy", "xz", "yz"),
+                        n_angles: int = 361) -> PolarAxes:
     """Polar plot of E(direction) in the coordinate planes of one crystal.
 
     Parameters
@@ -918,7 +920,7 @@ def plot_plane_sections(C, ax=None, planes=("xy", "xz", "yz"), n_angles: int = 3
     import matplotlib.pyplot as plt
 
     if ax is None:
-        _, ax = plt.subplots(subplot_kw={"projection": "polar"})
+        ax = cast("PolarAxes", plt.subplots(subplot_kw={"projection": "polar"})[1])
     for plane in planes:
         a, E = youngs_modulus_in_plane(C, plane, n_angles)
         ax.plot(a, E, label=f"{plane} plane (angle from {plane[0]})")
@@ -927,7 +929,8 @@ def plot_plane_sections(C, ax=None, planes=("xy", "xz", "yz"), n_angles: int = 3
     return ax
 
 
-def plot_modulus_surface(C, ax=None, n_theta: int = 60, n_phi: int = 120, cmap: str = "viridis"):
+def plot_modulus_surface(C: ArrayLike, ax: Axes3D | None = None, n_theta: int = 60, n_phi: int = 120,
+                         cmap: str = "viridis") -> Axes3D:
     """3-D surface whose distance from the origin along n is E(n).
 
     Parameters
@@ -961,7 +964,7 @@ def plot_modulus_surface(C, ax=None, n_theta: int = 60, n_phi: int = 120, cmap: 
         ax = fig.add_subplot(projection="3d")
     t, p = np.meshgrid(np.linspace(0, 180, n_theta), np.linspace(0, 360, n_phi), indexing="ij")
     d = direction_from_angles(t, p)
-    E = directional_youngs_modulus(C, d.reshape(-1, 3)).reshape(t.shape)
+    E = np.asarray(directional_youngs_modulus(C, d.reshape(-1, 3))).reshape(t.shape)
     xyz = d * E[..., None]
     norm = colors.Normalize(E.min(), E.max() if E.max() > E.min() else E.min() + 1)
     ax.plot_surface(xyz[..., 0], xyz[..., 1], xyz[..., 2], facecolors=colormaps[cmap](norm(E)),

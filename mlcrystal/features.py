@@ -2,7 +2,7 @@
 
 The study turned every SMILES into the 85 RDKit fragment counts (the
 ``fr_*`` descriptors of :data:`rdkit.Chem.Descriptors.descList`), removed 14
-highly inter-correlated columns by hand (:data:`PAPER_DROPPED_FRAGMENTS`) and
+highly inter-correlated columns by hand (:data:`mlcrystal.study.DROPPED_FRAGMENTS`) and
 then every column that is zero for all molecules.  :func:`paper_design_matrix`
 does exactly that; :func:`prune_correlated` is a reproducible, rule-based
 alternative to the hand-made list.
@@ -16,23 +16,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-#: The 14 columns the study removed by hand as highly inter-correlated.
-PAPER_DROPPED_FRAGMENTS: tuple[str, ...] = (
-    "fr_Al_COO", "fr_COO2", "fr_Al_OH_noTert", "fr_phenol", "fr_phenol_noOrthoHbond",
-    "fr_Nhpyrrole", "fr_ArN", "fr_NH1", "fr_hdrzine", "fr_nitro_arom_nonortho",
-    "fr_C_O_noCOO", "fr_dihydropyridine", "fr_ether", "fr_ketone_Topliss",
-)
-
-#: Readable names of the fragments that appear in the study's design rules.
-READABLE_NAMES: dict[str, str] = {
-    "fr_Al_OH": "aliphatic hydroxyl groups",
-    "fr_nitro": "nitro groups",
-    "fr_COO": "carboxylic acids",
-    "fr_NH2": "amino groups (primary amines)",
-    "fr_Ar_OH": "aromatic hydroxyl groups",
-    "fr_halogen": "halogens",
-    "fr_benzene": "benzene rings",
-}
+from mlcrystal.study import DROPPED_FRAGMENTS
 
 
 def _fragment_functions() -> list[tuple[str, object]]:
@@ -228,7 +212,7 @@ def paper_design_matrix(data: pd.DataFrame | Sequence[str], columns: Sequence[st
                 "e.g. 'fr_benzene'."
             )
         return counts[columns]
-    return drop_constant(counts.drop(columns=list(PAPER_DROPPED_FRAGMENTS)))
+    return drop_constant(counts.drop(columns=list(DROPPED_FRAGMENTS)))
 
 
 def _require_frame(X) -> None:
@@ -460,7 +444,7 @@ def draw_fragments(smiles: Sequence[str], fragments: Sequence[str], legends: Seq
     if len(smiles) != len(fragments) or not smiles:
         raise ValueError(f"need one fragment per molecule, got {len(smiles)} SMILES and {len(fragments)} fragments.")
     mols, atoms, labels = [], [], []
-    for smi, frag in zip(smiles, fragments):
+    for smi, frag in zip(smiles, fragments, strict=True):
         matches = fragment_matches(smi, frag)
         mols.append(Chem.MolFromSmiles(smi))
         atoms.append(sorted({a for m in matches for a in m}))

@@ -26,15 +26,33 @@ Top%(i), EF(i), AF(a)
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from numbers import Integral, Real
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from mlcrystal.campaign import grid_points, random_design
+from mlcrystal.seeding import RandomState, check_random_state
+
+#: A search box: ``{name: (low, high)}`` for L_um, W_um, T_um, P_mW_cm2.
+Bounds = Mapping[str, tuple[float, float]]
 
 
-def _check_history(history, columns):
+class _Laboratory(Protocol):
+    """What the metrics need of a landscape (see :mod:`mlcrystal.campaign`)."""
+
+    compounds: Any
+    moduli: Any
+
+    def snap(self, L_um: Any, T_um: Any) -> tuple[Any, Any]: ...
+
+    def force(self, compound: Any, L_um: Any, W_um: Any, T_um: Any, P_mW_cm2: Any) -> Any: ...
+
+
+def _check_history(history: object, columns: Iterable[str]) -> None:
     if not isinstance(history, pd.DataFrame):
         raise ValueError(f"history must be a pandas DataFrame from run_campaign(s); got {type(history).__name__}.")
     missing = [c for c in columns if c not in history.columns]
@@ -43,13 +61,15 @@ def _check_history(history, columns):
                          "Pass the output of mlcrystal.campaign.run_campaign or run_campaigns.")
 
 
-def _check_target(target):
-    if not isinstance(target, Real) or not np.isfinite(target):
+def _check_target(target: object) -> float:
+    value = float(target) if isinstance(target, Real) and not isinstance(target, bool) else float("nan")
+    if not np.isfinite(value):
         raise ValueError(f"target must be a finite force in mN; got {target!r}.")
-    return float(target)
+    return value
 
 
-def experiments_to_target(history, target, by="seed", column="force_mN"):
+def experiments_to_target(history: pd.DataFrame, target: float, by: str | None = "seed",
+                          column: str = "force_mN") -> float | pd.Series:
     """Experiments a campaign needed to first measure a force >= ``target``.
 
     Parameters
@@ -81,7 +101,7 @@ def experiments_to_target(history, target, by="seed", column="force_mN"):
     _check_history(history, ["experiment", column])
     target = _check_target(target)
 
-    def first(h):
+    def first(h: pd.DataFrame) -> float:
         hit = h["experiment"].to_numpy()[h[column].to_numpy() >= target]
         return float(hit.min()) if hit.size else np.inf
 
@@ -90,7 +110,7 @@ def experiments_to_target(history, target, by="seed", column="force_mN"):
     return history.groupby(by, sort=True).apply(first, include_groups=False).rename("experiments")
 
 
-def expected_first_hit(n_points, n_hits):
+def expected_first_hit(n_points: int, n_hits: int) -> float:
     """Expected number of grid points visited, in random order, until the first hit.
 
     For ``k`` hits among ``N`` points visited without replacement in a
@@ -113,7 +133,8 @@ def expected_first_hit(n_points, n_hits):
     return np.inf if n_hits == 0 else (n_points + 1) / (n_hits + 1)
 
 
-def grid_baseline(landscape, levels, target, bounds=None) -> dict:
+def grid_baseline(landscape: _Laboratory, levels: int | Mapping[str, int], target: float,
+                  bounds: Bounds | None = None) -> dict[str, Any]:
     """The grid-search baseline for a target: grid size, hits and expected first hit.
 
     Every point of :func:`mlcrystal.campaign.grid_points` is snapped to a
@@ -151,14 +172,14 @@ def grid_baseline(landscape, levels, target, bounds=None) -> dict:
             "grid_best_mN": float(force.max())}
 
 
-def _noise_free_force(landscape, conditions):
+def _noise_free_force(landscape: _Laboratory, conditions: pd.DataFrame) -> np.ndarray:
     L, T = landscape.snap(conditions["L_um"].to_numpy(float), conditions["T_um"].to_numpy(float))
     return np.asarray(landscape.force(compound=conditions["compound"].to_numpy(int), L_um=np.asarray(L),
                                       W_um=conditions["W_um"].to_numpy(float), T_um=np.asarray(T),
                                       P_mW_cm2=conditions["P_mW_cm2"].to_numpy(float)), dtype=float)
 
 
-def efficiency_ratio(grid_experiments, bo_experiments):
+def efficiency_ratio(grid_experiments: float, bo_experiments: ArrayLike) -> float | np.ndarray:
     """Grid experiments divided by BO experiments (how many times fewer BO needed).
 
     Parameters
@@ -175,8 +196,8 @@ def efficiency_ratio(grid_experiments, bo_experiments):
 
     Examples
     --------
-    >>> efficiency_ratio(730.0, [10.0, 20.0, np.inf])
-    array([73. , 36.5,  0. ])
+    >>> efficiency_ratio(600.0, [10.0, 40.0, np.inf])
+    array([60., 15.,  0.])
     """
     g = float(grid_experiments)
     b = np.asarray(bo_experiments, dtype=float)
@@ -189,7 +210,8 @@ def efficiency_ratio(grid_experiments, bo_experiments):
     return float(r) if r.ndim == 0 else r
 
 
-def reference_pool(landscape, n=10000, random_state=0, bounds=None) -> pd.DataFrame:
+def reference_pool(landscape: _Laboratory, n: int = 10000, random_state: RandomState = 0,
+                   bounds: Bounds | None = None) -> pd.DataFrame:
     """A fixed pool of random conditions with their (noise-free) forces.
 
     Used to define the *top candidates* of the continuous landscape (see the
@@ -209,14 +231,14 @@ def reference_pool(landscape, n=10000, random_state=0, bounds=None) -> pd.DataFr
     >>> reference_pool(lab, n=100).shape
     (100, 7)
     """
-    pool = random_design(landscape, n, random_state=random_state, bounds=bounds)
+    pool = random_design(landscape, n, random_state=check_random_state(random_state), bounds=bounds)
     L, T = landscape.snap(pool["L_um"].to_numpy(float), pool["T_um"].to_numpy(float))
     pool["L_um"], pool["T_um"] = np.asarray(L, float), np.asarray(T, float)
     pool["force_mN"] = _noise_free_force(landscape, pool)
     return pool
 
 
-def top_candidates(pool, fraction=0.05) -> np.ndarray:
+def top_candidates(pool: pd.DataFrame, fraction: float = 0.05) -> np.ndarray:
     """Forces of the top ``fraction`` of a reference pool, in increasing order.
 
     Examples
@@ -225,13 +247,14 @@ def top_candidates(pool, fraction=0.05) -> np.ndarray:
     array([95., 96., 97., 98., 99.])
     """
     _check_history(pool, ["force_mN"])
-    if not isinstance(fraction, Real) or not 0 < fraction <= 1:
+    share = float(fraction) if isinstance(fraction, Real) and not isinstance(fraction, bool) else float("nan")
+    if not 0 < share <= 1:
         raise ValueError(f"fraction must be in (0, 1], e.g. 0.05 for the top 5 %; got {fraction!r}.")
-    n_top = max(1, int(round(fraction * len(pool))))
+    n_top = max(1, int(round(share * len(pool))))
     return np.sort(pool["force_mN"].to_numpy(float))[-n_top:]
 
 
-def top_percent(histories, top_forces, by="seed") -> pd.DataFrame:
+def top_percent(histories: pd.DataFrame, top_forces: ArrayLike, by: str | None = "seed") -> pd.DataFrame:
     """Top%(i): share of the top candidates matched by the best force after ``i`` experiments.
 
     Parameters
@@ -266,14 +289,14 @@ def top_percent(histories, top_forces, by="seed") -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _aggregate(top, agg):
+def _aggregate(top: pd.DataFrame, agg: str) -> pd.Series:
     if agg not in ("median", "mean"):
         raise ValueError(f"agg must be 'median' or 'mean'; got {agg!r}.")
     _check_history(top, ["experiment", "top_pct"])
     return top.groupby("experiment")["top_pct"].agg(agg)
 
 
-def enhancement_factor(top_bo, top_random, agg="mean") -> pd.DataFrame:
+def enhancement_factor(top_bo: pd.DataFrame, top_random: pd.DataFrame, agg: str = "mean") -> pd.DataFrame:
     """EF(i) = Top%_BO(i) / Top%_random(i) on the aggregated (mean or median) curves.
 
     Returns
@@ -296,7 +319,8 @@ def enhancement_factor(top_bo, top_random, agg="mean") -> pd.DataFrame:
     return df
 
 
-def acceleration_factor(top_bo, top_random, levels=(0.2, 0.4, 0.6, 0.8, 0.9, 1.0), agg="mean") -> pd.DataFrame:
+def acceleration_factor(top_bo: pd.DataFrame, top_random: pd.DataFrame,
+                        levels: ArrayLike = (0.2, 0.4, 0.6, 0.8, 0.9, 1.0), agg: str = "mean") -> pd.DataFrame:
     """AF(a) = n_random(a) / n_BO(a), the experiments each needs to first reach Top% >= a.
 
     Counts come from the aggregated (mean or median) Top% curves; a level a
@@ -309,22 +333,23 @@ def acceleration_factor(top_bo, top_random, levels=(0.2, 0.4, 0.6, 0.8, 0.9, 1.0
     >>> acceleration_factor(bo, rnd, levels=[0.5, 1.0])["af"].tolist()
     [1.5, nan]
     """
-    levels = np.asarray(levels, dtype=float)
-    if levels.ndim != 1 or levels.size == 0 or np.any((levels <= 0) | (levels > 1)):
+    lv_arr = np.asarray(levels, dtype=float)
+    if lv_arr.ndim != 1 or lv_arr.size == 0 or np.any((lv_arr <= 0) | (lv_arr > 1)):
         raise ValueError(f"levels must be Top% values in (0, 1]; got {levels!r}.")
     a, b = _aggregate(top_bo, agg), _aggregate(top_random, agg)
 
-    def first(curve, lv):
+    def first(curve: pd.Series, lv: float) -> float:
         hit = curve.index[curve.to_numpy() >= lv]
         return float(hit.min()) if len(hit) else np.nan
 
-    rows = [{"level": lv, "n_bo": first(a, lv), "n_random": first(b, lv)} for lv in levels]
+    rows = [{"level": lv, "n_bo": first(a, lv), "n_random": first(b, lv)} for lv in lv_arr]
     df = pd.DataFrame(rows)
     df["af"] = df["n_random"] / df["n_bo"]
     return df
 
 
-def best_so_far_bands(histories, q=(0.05, 0.5, 0.95), group=()) -> pd.DataFrame:
+def best_so_far_bands(histories: pd.DataFrame, q: Sequence[float] = (0.05, 0.5, 0.95),
+                      group: Sequence[str] = ()) -> pd.DataFrame:
     """Quantiles of the best force so far across campaigns, per experiment number.
 
     Parameters
@@ -347,16 +372,16 @@ def best_so_far_bands(histories, q=(0.05, 0.5, 0.95), group=()) -> pd.DataFrame:
     >>> best_so_far_bands(h)["median"].tolist()
     [2.0, 2.5]
     """
-    group = list(group)
-    _check_history(histories, ["experiment", "best_mN", *group])
+    keys = list(group)
+    _check_history(histories, ["experiment", "best_mN", *keys])
     if len(q) != 3 or not all(0 <= v <= 1 for v in q):
         raise ValueError(f"q must be three quantiles in [0, 1] (low, middle, high); got {q!r}.")
-    g = histories.groupby(group + ["experiment"])["best_mN"]
+    g = histories.groupby(keys + ["experiment"])["best_mN"]
     out = pd.concat({"lo": g.quantile(q[0]), "median": g.quantile(q[1]), "hi": g.quantile(q[2])}, axis=1)
     return out.reset_index()
 
 
-def quantile_band(values, q=(0.05, 0.5, 0.95)) -> dict:
+def quantile_band(values: ArrayLike, q: Sequence[float] = (0.05, 0.5, 0.95)) -> dict[str, float]:
     """Median and 5-95 % band of a sample (``inf`` values are kept, so censored runs count).
 
     A quantile that falls on or interpolates into an ``inf`` value is ``inf``.
@@ -377,8 +402,9 @@ def quantile_band(values, q=(0.05, 0.5, 0.95)) -> dict:
             "n_inf": int(np.isinf(v).sum())}
 
 
-def target_summary(histories, target, group=("strategy",), column="force_mN", q=(0.05, 0.5, 0.95),
-                   grid_experiments=None) -> pd.DataFrame:
+def target_summary(histories: pd.DataFrame, target: float, group: Sequence[str] = ("strategy",),
+                   column: str = "force_mN", q: Sequence[float] = (0.05, 0.5, 0.95),
+                   grid_experiments: float | None = None) -> pd.DataFrame:
     """Experiments to target per group: campaigns, share reaching it, median and band.
 
     Parameters
@@ -412,13 +438,13 @@ def target_summary(histories, target, group=("strategy",), column="force_mN", q=
     >>> target_summary(h, 4.0)[["campaigns", "reached", "median"]].to_dict("records")
     [{'campaigns': 2, 'reached': 1.0, 'median': 1.5}]
     """
-    group = list(group)
-    _check_history(histories, ["seed", "experiment", column, *group])
+    keys = list(group)
+    _check_history(histories, ["seed", "experiment", column, *keys])
     rows = []
-    for key, h in histories.groupby(group, sort=True, dropna=False):
-        n = experiments_to_target(h, target, by="seed", column=column)
-        band = quantile_band(n.to_numpy(), q=q)
-        rows.append({**dict(zip(group, key)), "campaigns": band["n"],
+    for key, h in histories.groupby(keys, sort=True, dropna=False):
+        n = np.atleast_1d(np.asarray(experiments_to_target(h, target, by="seed", column=column), dtype=float))
+        band = quantile_band(n, q=q)
+        rows.append({**dict(zip(keys, key, strict=True)), "campaigns": band["n"],
                      "reached": float(np.isfinite(n).mean()), "lo": band["lo"], "median": band["median"],
                      "hi": band["hi"]})
     out = pd.DataFrame(rows)
@@ -428,7 +454,8 @@ def target_summary(histories, target, group=("strategy",), column="force_mN", q=
     return out
 
 
-def grid_ratio_table(landscape, levels, target, bo_experiments, bounds=None) -> pd.DataFrame:
+def grid_ratio_table(landscape: _Laboratory, levels: Iterable[int], target: float, bo_experiments: ArrayLike,
+                     bounds: Bounds | None = None) -> pd.DataFrame:
     """Efficiency ratio of BO over grid search for several grid resolutions.
 
     For each resolution: the grid size N, its hits k, the expected first hit

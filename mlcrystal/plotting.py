@@ -1,12 +1,18 @@
-"""The book's figure style and shared small plotting helpers."""
+"""The book's figure style and shared small helpers for what the chapters show."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import matplotlib as mpl
+import pandas as pd
 import seaborn as sns
 
 #: Colour for the study's published values; model and simulation use the palette.
 PAPER_COLOR = "#b2182b"
+
+#: What a table shows where it has no value.
+DASH = "–"
 
 
 def set_style(context: str = "notebook") -> None:
@@ -34,3 +40,62 @@ def set_style(context: str = "notebook") -> None:
         # deterministic SVG/PNG metadata, so re-executed notebooks match
         "svg.hashsalt": "mlcrystal",
     })
+
+
+def format_table(table: pd.DataFrame | pd.Series, decimals: int | Mapping[str, int] = 3,
+                 na_rep: str = DASH) -> pd.DataFrame:
+    """A table's numbers as text at the precision the book shows, missing cells as a dash.
+
+    Stored notebook outputs then hold exactly what the reader sees (no full
+    float reprs whose last digits depend on the CPU), and a cell without a
+    value reads as a dash instead of ``NaN``.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame or pandas.Series
+        A Series is shown as a one-column table.
+    decimals : int or dict, default 3
+        Decimals of every float column, or ``{column: decimals}`` (columns
+        not named keep 3).
+    na_rep : str, default "–"
+        Text of a missing cell (NaN, None, NA), in every column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index and columns; float columns as fixed-point text, integer
+        and boolean columns unchanged, text columns with ``na_rep`` for gaps.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = pd.DataFrame({"E (GPa)": [2.5, np.nan, 0.6024], "n": [3, 1, 2], "name": ["a", None, "c"]})
+    >>> format_table(t)
+      E (GPa)  n name
+    0   2.500  3    a
+    1       –  1    –
+    2   0.602  2    c
+    >>> format_table(pd.Series([0.1234], name="r"), decimals=2)["r"].tolist()
+    ['0.12']
+    """
+    frame = table.to_frame() if isinstance(table, pd.Series) else table
+    if not isinstance(frame, pd.DataFrame):
+        raise ValueError(f"table must be a pandas DataFrame or Series; got {type(table).__name__}.")
+    if isinstance(decimals, Mapping):
+        unknown = [c for c in decimals if c not in frame.columns]
+        if unknown:
+            raise ValueError(f"decimals names columns {unknown} that the table does not have; "
+                             f"its columns are {list(frame.columns)}.")
+    out = {}
+    for col in frame.columns:
+        values = frame[col]
+        d = decimals.get(col, 3) if isinstance(decimals, Mapping) else decimals
+        if not (isinstance(d, int) and d >= 0):
+            raise ValueError(f"decimals must be a non-negative int (or a dict of them); got {d!r} for {col!r}.")
+        if pd.api.types.is_float_dtype(values):
+            out[col] = [na_rep if pd.isna(v) else f"{v:.{d}f}" for v in values]
+        elif values.isna().any():
+            out[col] = [na_rep if pd.isna(v) else v for v in values]
+        else:
+            out[col] = values.tolist()
+    return pd.DataFrame(out, index=frame.index, columns=frame.columns)

@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 
 from mlcrystal import elasticity
+from mlcrystal.landscape import BlockingForceLandscape
+from mlcrystal.study import SEARCH_BOUNDS
 
 # --------------------------------------------------------------------------
 # crystal anisotropy explorer (chapter 4)
@@ -180,7 +182,7 @@ def anisotropy_explorer_figure(C, theta_deg: float = 90.0, phi_deg: float = 0.0,
     ax.set_theta_direction(-1)  # angle grows towards the azimuth phi (to the right)
     ax.set_ylim(0, 1.08 * E.max())
     ax.set_rlabel_position(200)
-    ax.set_xlabel(f"angle from +z towards azimuth {phi_deg:.0f} deg (deg); radius: E (GPa)")
+    ax.set_xlabel(f"angle from +z (deg), in the plane of azimuth phi = {phi_deg:.0f} deg; radius: E (GPa)")
     ax.set_title(title, fontsize="medium")
     ax.legend(loc="lower right", bbox_to_anchor=(1.15, -0.12), fontsize="small")
     return ax
@@ -327,8 +329,6 @@ def landscape_explorer_figure(land, compound: int, L_um: float, W_um: float, T_u
     """
     import matplotlib.pyplot as plt
 
-    from mlcrystal.landscape import SEARCH_BOUNDS
-
     r = landscape_readout(land, compound, L_um, W_um, T_um, P_mW_cm2)
     T = np.linspace(*SEARCH_BOUNDS["T_um"], 181)
     L, T = land.snap(np.full_like(T, float(L_um)), T)
@@ -357,7 +357,7 @@ def landscape_explorer(land=None, compound: int = 3, L_um: float = 1000.0, W_um:
     compound : int, default 3
         Compound shown first.
     L_um, W_um, T_um, P_mW_cm2 : float
-        Initial slider values (within :data:`mlcrystal.landscape.SEARCH_BOUNDS`).
+        Initial slider values (within :data:`mlcrystal.study.SEARCH_BOUNDS`).
 
     Returns
     -------
@@ -373,8 +373,6 @@ def landscape_explorer(land=None, compound: int = 3, L_um: float = 1000.0, W_um:
     """
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
-
-    from mlcrystal.landscape import SEARCH_BOUNDS, BlockingForceLandscape
 
     land = BlockingForceLandscape() if land is None else land
     if compound not in land.compounds:

@@ -3,12 +3,26 @@ import pandas as pd
 import pytest
 from sklearn.dummy import DummyRegressor
 from sklearn.linear_model import Lasso
-from sklearn.model_selection import KFold
+from sklearn.model_selection import train_test_split
 
-from mlcrystal.design import (PAPER_RESULT, BootstrapResult, benchmark_models, bootstrap_lasso,
-                              coefficient_path, compare_with_paper, cross_validated_scores, cv_splitters,
-                              leakage, leave_one_out_r2, paper_lasso, paper_split_leakage, rank_design_rules,
-                              standardised_coefficients, standardised_lasso_cv)
+from mlcrystal.design import (
+    BootstrapResult,
+    benchmark_models,
+    bootstrap_lasso,
+    coefficient_path,
+    compare_with_paper,
+    cross_validated_scores,
+    cv_splitters,
+    leakage,
+    leave_one_out_r2,
+    paper_alphas,
+    paper_lasso,
+    paper_split_leakage,
+    rank_design_rules,
+    standardised_coefficients,
+    standardised_lasso_cv,
+)
+from mlcrystal.study import LASSO_RESULT
 
 
 @pytest.fixture(scope="module")
@@ -27,13 +41,13 @@ def result(study):
 
 
 def test_paper_lasso_replicates_the_study(result):
-    assert result.alpha == pytest.approx(PAPER_RESULT["alpha"], abs=1e-4)
-    assert result.test_r2 == pytest.approx(PAPER_RESULT["test_r2"], abs=1e-3)
-    assert result.intercept == pytest.approx(PAPER_RESULT["intercept"], abs=5e-3)
-    assert result.mae_train == pytest.approx(PAPER_RESULT["mae_train"], abs=5e-3)
-    assert result.mae_test == pytest.approx(PAPER_RESULT["mae_test"], abs=5e-3)
-    assert set(result.coefficients.index) == set(PAPER_RESULT["coefficients"])
-    for name, value in PAPER_RESULT["coefficients"].items():
+    assert result.alpha == pytest.approx(LASSO_RESULT["alpha"], abs=1e-4)
+    assert result.test_r2 == pytest.approx(LASSO_RESULT["test_r2"], abs=1e-3)
+    assert result.intercept == pytest.approx(LASSO_RESULT["intercept"], abs=5e-3)
+    assert result.mae_train == pytest.approx(LASSO_RESULT["mae_train"], abs=5e-3)
+    assert result.mae_test == pytest.approx(LASSO_RESULT["mae_test"], abs=5e-3)
+    assert set(result.coefficients.index) == set(LASSO_RESULT["coefficients"])
+    for name, value in LASSO_RESULT["coefficients"].items():
         assert result.coefficients[name] == pytest.approx(value, abs=1e-3)
     # sorted from most positive to most negative
     assert result.coefficients.index[0] == "fr_Al_OH"
@@ -65,7 +79,7 @@ def test_coefficient_path(study):
     assert path.shape[0] == 21
     # at alpha = 0.75, next to the study's 0.7543, exactly the study's 7 fragments are selected
     at_075 = path.loc[0.75]
-    assert set(at_075[at_075 != 0].index) == set(PAPER_RESULT["coefficients"])
+    assert set(at_075[at_075 != 0].index) == set(LASSO_RESULT["coefficients"])
     nnz = (path != 0).sum(axis=1).to_numpy()
     assert nnz[0] >= nnz[-1]
     # fr_benzene is selected and negative over the whole range; fr_Ar_OH vanishes at 1.0
@@ -148,7 +162,7 @@ def test_leave_one_out_r2_mean_predictor_is_negative():
 
 def test_benchmark_models_names():
     models = benchmark_models()
-    assert models["LASSO, study alpha"].alpha == PAPER_RESULT["alpha"]
+    assert models["LASSO, study alpha"].alpha == LASSO_RESULT["alpha"]
     assert len(models) == 4
 
 
@@ -191,3 +205,95 @@ def test_rank_design_rules_bad_input():
         rank_design_rules(pd.Series({"z": 1.0}), boot)
     with pytest.raises(ValueError, match="low <= high"):
         rank_design_rules(pd.Series({"a": 1.0}), boot, high=0.2, low=0.5)
+
+
+# --------------------------------------------------------------------------
+# pairing of X and y, seeds
+# --------------------------------------------------------------------------
+
+
+FEW = [0.05, 0.5]  # a short alpha grid keeps the synthetic checks fast
+
+
+def _planted(n=60, seed=2):
+    rng = np.random.default_rng(seed)
+    X = pd.DataFrame(rng.integers(0, 4, size=(n, 5)), columns=[f"f{i}" for i in range(5)])
+    y = pd.Series(5 + 2.0 * X.f0 - 1.0 * X.f1 + rng.normal(0, 0.3, n), index=X.index)
+    return X, y
+
+
+def test_functions_refuse_x_and_y_whose_indexes_disagree():
+    X, y = _planted()
+    shifted = y.set_axis(y.index + 100)
+    for call in (lambda yy: paper_lasso(X, yy, alphas=FEW), lambda yy: coefficient_path(X, yy, [0.1]),
+                 lambda yy: leave_one_out_r2(Lasso(alpha=0.1), X, yy),
+                 lambda yy: bootstrap_lasso(X, yy, n_boot=2),
+                 lambda yy: cross_validated_scores({"m": DummyRegressor()}, X, yy, cv_splitters(n_splits=3))):
+        with pytest.raises(ValueError, match=r"y = y\.loc\[X\.index\]") as err:
+            call(shifted)
+        assert "60 labels only in X" in str(err.value) and "reset both indexes" in str(err.value)
+    with pytest.raises(ValueError, match="same labels in another order"):
+        paper_lasso(X, y.iloc[::-1], alphas=FEW)
+    # aligned by label, the result is that of the positional pairing
+    a = paper_lasso(X, y.iloc[::-1].loc[X.index], alphas=FEW)
+    b = paper_lasso(X, y.to_numpy(), alphas=FEW)
+    assert a.alpha == b.alpha and a.test_r2 == b.test_r2
+    # a plain array is paired by position, as documented
+    assert paper_lasso(X.set_axis(X.index + 7), y.to_numpy(), alphas=FEW).test_r2 == b.test_r2
+
+
+def test_int_seed_is_passed_to_scikit_learn_unchanged():
+    X, y = _planted()
+    res = paper_lasso(X, y, alphas=FEW, random_state=7)
+    X_train, _, _, _ = train_test_split(X, y, test_size=0.2, random_state=7)
+    assert res.X_train.index.tolist() == X_train.index.tolist()
+    assert benchmark_models(random_state=5)["random forest"].random_state == 5
+    assert all(cv.random_state == 3 for cv, _ in cv_splitters({"g": np.arange(60) % 6}, random_state=3).values())
+
+
+def test_generator_seeds_give_reproducible_independent_streams():
+    X, y = _planted()
+    a = paper_lasso(X, y, alphas=FEW, random_state=np.random.default_rng(11))
+    b = paper_lasso(X, y, alphas=FEW, random_state=np.random.default_rng(11))
+    assert a.X_test.index.tolist() == b.X_test.index.tolist() and a.alpha == b.alpha
+    models = benchmark_models(random_state=np.random.default_rng(0))
+    forest_seed = models["random forest"].random_state
+    cv_seed = models["LASSO, standardised, alpha by CV"].steps[-1][1].cv.random_state
+    assert isinstance(forest_seed, int) and isinstance(cv_seed, int) and forest_seed != cv_seed
+    splitters = cv_splitters({"g": np.arange(60) % 6}, random_state=np.random.default_rng(0))
+    assert len({cv.random_state for cv, _ in splitters.values()}) == 2
+    boot_a = bootstrap_lasso(X, y, alpha=0.1, n_boot=5, random_state=np.random.default_rng(4))
+    boot_b = bootstrap_lasso(X, y, alpha=0.1, n_boot=5, random_state=4)
+    pd.testing.assert_frame_equal(boot_a.coefficients, boot_b.coefficients)  # int 4 == default_rng(4)
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, "42", True, np.random.RandomState(0)])
+def test_bad_seeds_are_refused_with_a_clear_message(bad):
+    X, y = _planted()
+    for call in (lambda: paper_lasso(X, y, alphas=FEW, random_state=bad),
+                 lambda: coefficient_path(X, y, [0.1], random_state=bad),
+                 lambda: standardised_lasso_cv(random_state=bad),
+                 lambda: paper_split_leakage(X, {"g": np.arange(60)}, random_state=bad),
+                 lambda: benchmark_models(random_state=bad),
+                 lambda: cv_splitters(random_state=bad),
+                 lambda: bootstrap_lasso(X, y, n_boot=2, random_state=bad)):
+        with pytest.raises(ValueError, match="random_state must be None, a non-negative int"):
+            call()
+
+
+def test_paper_alphas_are_the_study_grid():
+    a = paper_alphas()
+    np.testing.assert_allclose(a, np.logspace(-4, 1, 50))
+    assert float(np.log10(a[1] / a[0])) == pytest.approx(5 / 49)
+
+
+def test_group_labels_as_series_must_share_the_index_of_x():
+    X, y = _planted()
+    groups = pd.Series(np.arange(60) // 3, index=X.index)
+    assert bootstrap_lasso(X, y, alpha=0.1, n_boot=2, groups=groups).coefficients.shape == (2, 5)
+    with pytest.raises(ValueError, match=r"index of groups does not match.*groups = groups\.loc\[X\.index\]"):
+        bootstrap_lasso(X, y, alpha=0.1, n_boot=2, groups=groups.set_axis(groups.index + 1))
+    with pytest.raises(ValueError, match=r"index of groups\['paper'\] does not match"):
+        paper_split_leakage(X, {"paper": groups.iloc[::-1]})
+    # plain arrays are paired by position
+    assert 0 <= paper_split_leakage(X, {"paper": groups.to_numpy()[::-1]})["paper"] <= 1

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from scipy.spatial.transform import Rotation
 
 from mlcrystal import elasticity as el
+from mlcrystal.study import BENDING_MODULI_GPA
 
 
 def cubic_stiffness(c11, c12, c44):
@@ -32,12 +33,17 @@ LOW_SYMMETRY = np.array([
 ])
 
 
-def test_study_bending_moduli_are_the_published_values():
-    assert dict(el.STUDY_BENDING_MODULI_GPA) == {1: 1.92, 2: 0.602, 3: 0.677, 4: 1.83, 5: 1.25,
-                                                 7: 3.55, 8: 2.29, 9: 0.664, 10: 1.83}
-    assert 6 not in el.STUDY_BENDING_MODULI_GPA
-    with pytest.raises(TypeError):
-        el.STUDY_BENDING_MODULI_GPA[6] = 1.0  # read-only
+def test_study_compounds_tabulates_the_published_values():
+    t = el.study_compounds().set_index("compound")
+    assert t.index.tolist() == list(range(1, 11))
+    published = t.E_bending_GPa.dropna()
+    assert published.to_dict() == dict(BENDING_MODULI_GPA)
+    assert published[3] == 0.677 and published[7] == 3.55
+    assert np.isnan(t.loc[6, "E_bending_GPa"])  # compound 6 has no published bending modulus
+    assert t.halogenated.tolist() == [False] * 6 + [True] * 4
+    assert t.group.value_counts().to_dict() == {"1-3: stiffer by nanoindentation": 3,
+                                                "4-6: softer by nanoindentation": 3, "7-10: halogenated": 4}
+    assert not hasattr(el, "STUDY_BENDING_MODULI_GPA")  # the facts live in mlcrystal.study only
 
 
 # --------------------------------------------------------------------------

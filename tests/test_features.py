@@ -2,9 +2,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mlcrystal.features import (PAPER_DROPPED_FRAGMENTS, correlation_with_target, drop_constant,
-                                fragment_counts, fragment_names, fragment_smarts, max_correlation_with,
-                                max_pairwise_correlation, paper_design_matrix, prune_correlated)
+from mlcrystal.features import (
+    correlation_with_target,
+    drop_constant,
+    fragment_counts,
+    fragment_names,
+    fragment_smarts,
+    max_correlation_with,
+    max_pairwise_correlation,
+    paper_design_matrix,
+    prune_correlated,
+)
+from mlcrystal.study import DROPPED_FRAGMENTS
 
 ASPIRIN = "CC(=O)Oc1ccccc1C(=O)O"
 
@@ -20,8 +29,8 @@ def test_fragment_names_are_rdkit_fr_descriptors():
     names = fragment_names()
     assert len(names) == 85
     assert all(n.startswith("fr_") for n in names)
-    assert set(PAPER_DROPPED_FRAGMENTS) <= set(names)
-    assert len(PAPER_DROPPED_FRAGMENTS) == 14
+    assert set(DROPPED_FRAGMENTS) <= set(names)
+    assert len(DROPPED_FRAGMENTS) == 14
 
 
 def test_fragment_smarts_cover_every_fragment():
@@ -79,7 +88,7 @@ def test_drop_constant():
 
 def test_paper_design_matrix_columns_and_reuse():
     X = paper_design_matrix(pd.DataFrame({"smiles": [ASPIRIN, "c1ccccc1Cl"]}))
-    assert not set(PAPER_DROPPED_FRAGMENTS) & set(X.columns)
+    assert not set(DROPPED_FRAGMENTS) & set(X.columns)
     assert (X != 0).any().all()
     assert {"fr_benzene", "fr_COO", "fr_ester", "fr_halogen"} <= set(X.columns)
     new = paper_design_matrix(["OCCO"], columns=X.columns)
@@ -104,7 +113,7 @@ def test_paper_design_matrix_on_study_data(youngs_raw):
     a, b, rmax = max_pairwise_correlation(X)
     assert rmax == pytest.approx(0.681, abs=1e-3)
     full = drop_constant(fragment_counts(youngs_raw.smiles))
-    dropped = [c for c in PAPER_DROPPED_FRAGMENTS if c in full.columns]
+    dropped = [c for c in DROPPED_FRAGMENTS if c in full.columns]
     table = max_correlation_with(full, dropped, X.columns)
     assert table.abs_r.min() == pytest.approx(0.7097, abs=1e-3)
 

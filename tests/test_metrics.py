@@ -3,12 +3,23 @@
 import numpy as np
 import pandas as pd
 import pytest
-
-from mlcrystal.metrics import (acceleration_factor, best_so_far_bands, efficiency_ratio, enhancement_factor,
-                               grid_ratio_table, target_summary,
-                               expected_first_hit, experiments_to_target, grid_baseline, quantile_band,
-                               reference_pool, top_candidates, top_percent)
 from test_campaign import BOX, LAB
+
+from mlcrystal.metrics import (
+    acceleration_factor,
+    best_so_far_bands,
+    efficiency_ratio,
+    enhancement_factor,
+    expected_first_hit,
+    experiments_to_target,
+    grid_baseline,
+    grid_ratio_table,
+    quantile_band,
+    reference_pool,
+    target_summary,
+    top_candidates,
+    top_percent,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -155,3 +166,13 @@ def test_grid_ratio_table_uses_the_median_bo_experiments():
     assert t["levels"].tolist() == [2, 3]
     np.testing.assert_allclose(t["ratio_full_grid"], t["n_grid"] / 20.0)
     np.testing.assert_allclose(t["ratio_expected"], t["expected_first_hit"] / 20.0)
+
+
+def test_reference_pool_takes_a_generator_and_refuses_bad_seeds():
+    a = reference_pool(LAB, n=50, random_state=np.random.default_rng(3), bounds=BOX)
+    b = reference_pool(LAB, n=50, random_state=3, bounds=BOX)
+    pd.testing.assert_frame_equal(a, b)
+    assert not reference_pool(LAB, n=50, random_state=4, bounds=BOX).equals(b)
+    for bad in (-1, 2.5, "0"):
+        with pytest.raises(ValueError, match="random_state must be None, a non-negative int"):
+            reference_pool(LAB, n=10, random_state=bad, bounds=BOX)

@@ -96,6 +96,7 @@ def test_static_figure_marks_the_chosen_direction():
     assert marker.get_xdata()[0] == pytest.approx(np.pi / 2)
     assert marker.get_ydata()[0] == pytest.approx(20.0)
     assert "E (GPa)" in ax.get_xlabel()
+    assert "phi = 90 deg" in ax.get_xlabel() and "deg (deg)" not in ax.get_xlabel()
 
 
 def test_explorer_updates_readout_when_sliders_move(table):
