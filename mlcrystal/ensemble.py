@@ -569,7 +569,8 @@ def sensitivity_summary(table: pd.DataFrame) -> pd.DataFrame:
         Indexed by constant: ``force_low, force_high`` (mN, at the prior's
         low and high end), ``force_min, force_max``, ``compounds`` (best
         compounds seen, e.g. "3" or "3, 5"), ``T_min, T_max`` (um) and
-        ``P_min, P_max`` (mW/cm^2), sorted by ``force_max - force_min``.
+        ``P_min, P_max`` (mW/cm^2), sorted by ``force_max - force_min``
+        (to 0.01 mN; ties in the order of :data:`PRIORS`).
 
     Examples
     --------
@@ -588,7 +589,9 @@ def sensitivity_summary(table: pd.DataFrame) -> pd.DataFrame:
             "P_min": g["P_mW_cm2"].min(), "P_max": g["P_mW_cm2"].max(),
         }
     out = pd.DataFrame.from_dict(rows, orient="index")
-    return out.loc[(out.force_max - out.force_min).sort_values(ascending=False).index]
+    # rounded to 0.01 mN so that ties (constants that do not move the optimum) keep the priors' order
+    spread = (out.force_max - out.force_min).round(2)
+    return out.loc[spread.sort_values(ascending=False, kind="stable").index]
 
 
 def heat_reversal_share(table: pd.DataFrame, P_mW_cm2: float = study.MAX_INTENSITY_MW_CM2) -> pd.DataFrame:
