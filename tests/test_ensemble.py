@@ -223,3 +223,23 @@ def test_sensitivity_of_an_unmeasured_compound_needs_no_refit():
         en.sensitivity(2, names=["depth"])
     with pytest.raises(ValueError, match="n_values must be an int >= 2"):
         en.sensitivity(1)
+
+
+def test_deeper_skin_raises_the_optimum_as_the_issue_measured():
+    deep = en.evaluate({**en.defaults(), "penetration_depth_um": 40.0})
+    assert deep["rms_pct"] < 3 and deep["best_compound"] == 3
+    assert deep["best_force_mN"] == pytest.approx(67.0, abs=1.5)
+
+
+def test_heat_reversal_across_kept_members(stored):
+    share = en.heat_reversal_share(stored)
+    kept = stored[stored.kept]
+    assert list(share.index) == [1, 2, 3, 4, 5, 7, 8, 9, 10]
+    np.testing.assert_allclose(share[["in_box", "beyond_box", "never"]].sum(axis=1), 1.0)
+    assert (share.members == len(kept)).all()
+    # recount compound 3 member by member
+    in_box = [ls.heat_crossover_table(en.member(row)).set_index("compound").loc[3, "heat"]
+              == "reverses the bending in the box" for _, row in kept.iterrows()]
+    assert share.loc[3, "in_box"] == pytest.approx(np.mean(in_box))
+    with pytest.raises(ValueError, match="no kept members"):
+        en.heat_reversal_share(stored[~stored.kept])
