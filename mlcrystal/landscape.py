@@ -56,33 +56,54 @@ catches up in thick ones: the force first grows with thickness (stiffness
 :math:`\propto T^3`), then falls as the two curvatures cancel and as the
 crystal outgrows the sensor. The largest crystal is not the best.
 
+Every constant the study's data leave open (penetration depth, thermal
+length, sensor stiffness, the photothermal strain of the measured compounds
+and the response of each unmeasured compound) is an option of
+:class:`BlockingForceLandscape`; the defaults are the reference landscape.
+:mod:`mlcrystal.ensemble` draws plausible alternatives.
+
+Region: :meth:`BlockingForceLandscape.force` answers for sizes within a
+factor :data:`VALIDITY_FACTOR` of the study's search box and intensities
+within the lamp's range (:data:`VALID_RANGE`) and refuses the rest with a
+``ValueError``: beyond it nothing the model was calibrated or invented on
+says anything.
+
 Units: E in GPa, lengths in micrometres, P in mW/cm^2, force in mN.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 from scipy import optimize
 
-from mlcrystal.elasticity import STUDY_BENDING_MODULI_GPA
+from mlcrystal import study
+from mlcrystal.seeding import RandomState, check_random_state
 
-#: The study's search space (PAPER.md section 5): bending modulus, length,
-#: width, thickness (micrometres) and light intensity (mW/cm^2). The bounds
-#: belong to the campaigns; the physics accepts any meaningful input.
-SEARCH_BOUNDS = MappingProxyType({
-    "E_GPa": (0.5, 4.0),
-    "L_um": (0.0, 3000.0),
-    "W_um": (200.0, 2000.0),
-    "T_um": (50.0, 500.0),
-    "P_mW_cm2": (21.0, 2080.0),
+ArrayLike = Any  # float or array_like of floats
+
+#: How far beyond the study's search box :meth:`BlockingForceLandscape.force`
+#: answers: every size may be up to this factor larger (and smaller) than the
+#: box allows. Beyond it the invented and calibrated constants describe
+#: nothing the study measured or searched, and the model refuses to extrapolate.
+VALIDITY_FACTOR = 2.0
+
+#: The region where :meth:`BlockingForceLandscape.force` answers: sizes within
+#: :data:`VALIDITY_FACTOR` of :data:`mlcrystal.study.SEARCH_BOUNDS` (the length
+#: has no lower bound beyond the beam-theory limit), intensity within the lamp's
+#: range (0 to :data:`mlcrystal.study.MAX_INTENSITY_MW_CM2`: saturation was
+#: calibrated up to the lamp's maximum and no further).
+VALID_RANGE = MappingProxyType({
+    "L_um": (0.0, VALIDITY_FACTOR * study.SEARCH_BOUNDS["L_um"][1]),
+    "W_um": (study.SEARCH_BOUNDS["W_um"][0] / VALIDITY_FACTOR, VALIDITY_FACTOR * study.SEARCH_BOUNDS["W_um"][1]),
+    "T_um": (study.SEARCH_BOUNDS["T_um"][0] / VALIDITY_FACTOR, VALIDITY_FACTOR * study.SEARCH_BOUNDS["T_um"][1]),
+    "P_mW_cm2": (0.0, study.MAX_INTENSITY_MW_CM2),
 })
-
-#: Highest intensity of the study's lamp (mW/cm^2); the initial design used 10/25/50/75/100 % of it.
-P_MAX_MW_CM2 = 2080.0
 
 # ---------------------------------------------------------------------------
 # Assumed physical constants (physics, not fitted; typical values, see chapter 5)
@@ -147,8 +168,12 @@ class PhotoResponse:
     source: str
 
 
-def _calibrated_response(compound: int, params) -> PhotoResponse:
-    return PhotoResponse(params[f"strain_{compound}"], params[f"p_sat_{compound}"], THERMAL_STRAIN_PER_INTENSITY,
+#: The compounds with public force measurements (the study's initial design).
+MEASURED_COMPOUNDS = (5, 9)
+
+
+def _calibrated_response(compound: int, params: Mapping[str, float], thermal: float) -> PhotoResponse:
+    return PhotoResponse(float(params[f"strain_{compound}"]), float(params[f"p_sat_{compound}"]), float(thermal),
                          "calibrated")
 
 
@@ -168,18 +193,11 @@ INVENTED_RESPONSES = MappingProxyType({
     10: PhotoResponse(4.2e-3, 600.0, 3.0e-7, "invented"),
 })
 
-#: The study's published code lists these 9 compounds; the article's force library omits 7.
-LIBRARIES = MappingProxyType({
-    "published": (1, 2, 3, 4, 5, 7, 8, 9, 10),
-    "article": (1, 2, 3, 4, 5, 8, 9, 10),
-})
-
-
 # ---------------------------------------------------------------------------
 # physics
 # ---------------------------------------------------------------------------
 
-def layer_curvature(strain, depth_um, T_um):
+def layer_curvature(strain: ArrayLike, depth_um: ArrayLike, T_um: ArrayLike) -> Any:
     r"""Curvature of a beam with an exponentially decaying eigenstrain layer.
 
     Parameters
@@ -218,7 +236,8 @@ def layer_curvature(strain, depth_um, T_um):
     return out[()] if out.ndim == 0 else out
 
 
-def blocking_force_mN(E_GPa, L_um, W_um, T_um, curvature_per_um, sensor_stiffness_N_m=None):
+def blocking_force_mN(E_GPa: ArrayLike, L_um: ArrayLike, W_um: ArrayLike, T_um: ArrayLike,
+                      curvature_per_um: ArrayLike, sensor_stiffness_N_m: float | None = None) -> Any:
     r"""Blocking force of a cantilever with eigen-curvature pushing on a load sensor.
 
     The free tip deflection :math:`\delta_0 = |\kappa| L^2 / 2` is divided by the
@@ -265,7 +284,9 @@ def blocking_force_mN(E_GPa, L_um, W_um, T_um, curvature_per_um, sensor_stiffnes
     return out[()] if np.ndim(out) == 0 else out
 
 
-def photo_curvature(T_um, P_mW_cm2, response: PhotoResponse):
+def photo_curvature(T_um: ArrayLike, P_mW_cm2: ArrayLike, response: PhotoResponse,
+                    penetration_depth_um: float = PENETRATION_DEPTH_UM,
+                    thermal_length_um: float = THERMAL_LENGTH_UM) -> Any:
     r"""Net eigen-curvature (1/um) from photoisomerisation minus photothermal strain.
 
     Parameters
@@ -276,6 +297,10 @@ def photo_curvature(T_um, P_mW_cm2, response: PhotoResponse):
         Light intensity, mW/cm^2 (>= 0).
     response : PhotoResponse
         The compound's photostrain, saturation intensity and thermal coefficient.
+    penetration_depth_um : float, default :data:`PENETRATION_DEPTH_UM`
+        Decay length :math:`d` of the photostrain, micrometres.
+    thermal_length_um : float, default :data:`THERMAL_LENGTH_UM`
+        Decay length :math:`\ell` of the photothermal strain, micrometres.
 
     Returns
     -------
@@ -289,8 +314,8 @@ def photo_curvature(T_um, P_mW_cm2, response: PhotoResponse):
     0.0
     """
     P = np.asarray(P_mW_cm2, float)
-    photo = layer_curvature(response.strain * P / (P + response.p_sat), PENETRATION_DEPTH_UM, T_um)
-    heat = layer_curvature(response.thermal * P, THERMAL_LENGTH_UM, T_um)
+    photo = layer_curvature(response.strain * P / (P + response.p_sat), penetration_depth_um, T_um)
+    heat = layer_curvature(response.thermal * P, thermal_length_um, T_um)
     return photo - heat
 
 
@@ -298,15 +323,16 @@ def photo_curvature(T_um, P_mW_cm2, response: PhotoResponse):
 # input validation
 # ---------------------------------------------------------------------------
 
-def _as_float_array(name, value):
+def _as_float_array(name: str, value: Any) -> np.ndarray:
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError) as err:
-        raise ValueError(f"{name} must be a number or an array of numbers (in the study's units); got {value!r}.") from err
+        raise ValueError(f"{name} must be a number or an array of numbers (in the study's units); "
+                         f"got {value!r}.") from err
     return arr
 
 
-def _check_positive(name, arr, unit):
+def _check_positive(name: str, arr: np.ndarray, unit: str) -> None:
     bad = ~np.isfinite(arr) | (arr <= 0)
     if bad.any():
         first = float(arr.flat[int(np.flatnonzero(bad.ravel())[0])])
@@ -317,17 +343,17 @@ def _check_positive(name, arr, unit):
         )
 
 
-def _check_intensity(arr):
+def _check_intensity(arr: np.ndarray) -> None:
     bad = ~np.isfinite(arr) | (arr < 0)
     if bad.any():
         first = float(arr.flat[int(np.flatnonzero(bad.ravel())[0])])
         raise ValueError(
             f"P_mW_cm2 must be a finite light intensity >= 0 mW/cm^2 (0 means no light); got {first!r}. "
-            f"The study used 21-{P_MAX_MW_CM2:g} mW/cm^2."
+            f"The study used {study.SEARCH_BOUNDS['P_mW_cm2'][0]:g}-{study.MAX_INTENSITY_MW_CM2:g} mW/cm^2."
         )
 
 
-def _check_aspect(L, T, min_ratio):
+def _check_aspect(L: np.ndarray, T: np.ndarray, min_ratio: float) -> None:
     if min_ratio <= 0:
         return
     ratio = L / T
@@ -342,29 +368,51 @@ def _check_aspect(L, T, min_ratio):
         )
 
 
-def _noisy(force, noise, random_state):
+def _noisy(force: Any, noise: float | None, random_state: RandomState) -> Any:
     if noise is None or noise == 0:
         return force
     if not np.isfinite(noise) or noise < 0:
         raise ValueError(f"noise is a relative standard deviation and must be >= 0 (e.g. 0.05 for 5 %); got {noise!r}.")
-    rng = np.random.default_rng(random_state)
+    rng = check_random_state(random_state)
     f = np.asarray(force, float)
     out = np.clip(f * (1.0 + noise * rng.standard_normal(f.shape)), 0.0, None)
     return out[()] if out.ndim == 0 else out
 
 
-#: Optima already computed, keyed by landscape definition (shared by all instances).
-_OPTIMUM_CACHE: dict = {}
+#: Optima already computed, one entry per compound and landscape definition (shared by all instances).
+_OPTIMUM_CACHE: dict[tuple, dict[str, float]] = {}
+
+#: Levels per input of the lattice the optimum search starts from (11**4 points per compound).
+OPTIMUM_LATTICE_LEVELS = 11
+
+
+def _check_range(name: str, arr: np.ndarray, unit: str) -> None:
+    """Refuse values outside :data:`VALID_RANGE` (the region the model covers)."""
+    lo, hi = VALID_RANGE[name]
+    bad = (arr < lo) | (arr > hi)
+    if bad.any():
+        first = float(arr.flat[int(np.flatnonzero(bad.ravel())[0])])
+        box = study.SEARCH_BOUNDS[name]
+        why = ("the lamp's range: saturation is calibrated up to the lamp's maximum and not beyond"
+               if name == "P_mW_cm2" else
+               f"within a factor {VALIDITY_FACTOR:g} of the study's search box {box[0]:g}-{box[1]:g} {unit}")
+        raise ValueError(
+            f"{name} = {first:g} {unit} is outside the range the landscape covers, {lo:g}-{hi:g} {unit} ({why})"
+            + (f"; {int(bad.sum())} values are outside" if bad.sum() > 1 else "")
+            + f". Pass {name} within {lo:g}-{hi:g} {unit}: the model does not extrapolate its calibrated and "
+            "invented constants."
+        )
 
 
 class _Landscape:
     """Methods shared by the physical and the Gaussian landscape."""
 
     min_aspect_ratio: float
-    compounds: tuple
-    moduli: dict
+    compounds: tuple[int, ...]
+    moduli: dict[int, float]
+    library: str
 
-    def _compound_array(self, compound):
+    def _compound_array(self, compound: Any) -> np.ndarray:
         arr = np.asarray(compound)
         if arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
             arr = arr.astype(int)
@@ -382,7 +430,7 @@ class _Landscape:
             )
         return arr
 
-    def snap(self, L_um, T_um):
+    def snap(self, L_um: ArrayLike, T_um: ArrayLike) -> tuple[Any, Any]:
         """Nearest testable crystal: raise the length to ``min_aspect_ratio * T_um`` where needed.
 
         Parameters
@@ -427,17 +475,18 @@ class _Landscape:
         from mlcrystal.datasets import load_initial_blocking_force
 
         df = load_initial_blocking_force()
-        out = df[["compound_id", "E_GPa", "L_um", "W_um", "T_um", "P_mW_cm2"]].rename(columns={"compound_id": "compound"})
+        out = df[["compound_id", "E_GPa", "L_um", "W_um", "T_um", "P_mW_cm2"]].rename(
+            columns={"compound_id": "compound"})
         out["compound"] = out["compound"].astype(int)
         return out.reset_index(drop=True)
 
-    # subclasses implement _force(compound_array, L, W, T, P) without validation
-    def optimum(self) -> dict:
-        """The true best point within :data:`SEARCH_BOUNDS` (computed once, then cached).
+    def optimum(self) -> dict[str, Any]:
+        """The true best point within :data:`mlcrystal.study.SEARCH_BOUNDS` (computed once, then cached).
 
         For each compound, L-BFGS-B maximises the log force over (L, W, T, P)
-        from a fixed lattice of starting points; lengths below the beam-theory
-        limit are snapped up as a campaign would. Deterministic.
+        from the best points of a fixed lattice (:data:`OPTIMUM_LATTICE_LEVELS`
+        levels per input); lengths below the beam-theory limit are snapped up
+        as a campaign would. Deterministic.
 
         Returns
         -------
@@ -456,7 +505,7 @@ class _Landscape:
                 **{k: float(row[k]) for k in ["L_um", "W_um", "T_um", "P_mW_cm2", "force_mN"]}}
 
     def optimum_per_compound(self) -> pd.DataFrame:
-        """Best force of every compound within :data:`SEARCH_BOUNDS` (cached).
+        """Best force of every compound within :data:`mlcrystal.study.SEARCH_BOUNDS` (cached per compound).
 
         Returns
         -------
@@ -470,28 +519,37 @@ class _Landscape:
         >>> len(table)
         8
         """
-        key = self._cache_key()
-        if key not in _OPTIMUM_CACHE:
-            _OPTIMUM_CACHE[key] = pd.DataFrame([self._optimise_compound(c) for c in self.compounds])
-        return _OPTIMUM_CACHE[key].copy()
+        rows = []
+        for c in self.compounds:
+            key = self._cache_key(c)
+            if key not in _OPTIMUM_CACHE:
+                _OPTIMUM_CACHE[key] = self._optimise_compound(c)
+            rows.append(dict(_OPTIMUM_CACHE[key]))
+        return pd.DataFrame(rows)
 
-    def _optimise_compound(self, compound):
+    def _cache_key(self, compound: int) -> tuple:
+        raise NotImplementedError
+
+    def _force(self, comp: np.ndarray, L: Any, W: Any, T: Any, P: Any) -> Any:
+        raise NotImplementedError
+
+    def _optimise_compound(self, compound: int) -> dict[str, float]:
         names = ["L_um", "W_um", "T_um", "P_mW_cm2"]
-        lo = np.array([max(SEARCH_BOUNDS[n][0], 1.0) for n in names])
-        hi = np.array([SEARCH_BOUNDS[n][1] for n in names])
+        lo = np.array([max(study.SEARCH_BOUNDS[n][0], 1.0) for n in names])
+        hi = np.array([study.SEARCH_BOUNDS[n][1] for n in names])
         span = hi - lo
         comp = np.asarray(compound)
 
-        def point(u):
+        def point(u: np.ndarray) -> tuple[Any, Any, Any, Any]:
             x = lo[:, None] + np.clip(np.atleast_2d(u).T, 0, 1) * span[:, None]
             L, T = self.snap(x[0], x[2])
             return L, x[1], T, x[3]
 
-        def negative_log_force(u):
+        def negative_log_force(u: np.ndarray) -> float:
             return -float(np.log(self._force(comp, *point(u))[0] + 1e-12))
 
         # a coarse lattice evaluated at once, then L-BFGS-B from its best points
-        axis = np.linspace(0.0, 1.0, 11)
+        axis = np.linspace(0.0, 1.0, OPTIMUM_LATTICE_LEVELS)
         lattice = np.array(np.meshgrid(axis, axis, axis, axis, indexing="ij")).reshape(4, -1).T
         values = self._force(comp, *point(lattice))
         starts = lattice[np.argsort(-values, kind="stable")[:4]]
@@ -500,11 +558,13 @@ class _Landscape:
             res = optimize.minimize(negative_log_force, u0, method="L-BFGS-B", bounds=[(0, 1)] * 4)
             if best is None or res.fun < best.fun - 1e-12:
                 best = res
+        assert best is not None
         L, W, T, P = (float(v[0]) for v in point(best.x))
         return {"compound": int(compound), "E_GPa": self.moduli[int(compound)], "L_um": L, "W_um": W,
                 "T_um": T, "P_mW_cm2": P, "force_mN": float(np.asarray(self._force(comp, L, W, T, P)))}
 
-    def force(self, compound, L_um, W_um, T_um, P_mW_cm2, noise=0.0, random_state=None):
+    def force(self, compound: Any, L_um: ArrayLike, W_um: ArrayLike, T_um: ArrayLike, P_mW_cm2: ArrayLike,
+              noise: float = 0.0, random_state: RandomState = None) -> Any:
         """Blocking force (mN) of a crystal, as a measurement would give it.
 
         Parameters
@@ -513,14 +573,17 @@ class _Landscape:
             The study's compound number (see :attr:`compounds`).
         L_um, W_um, T_um : float or array_like
             Free length, width and thickness in micrometres (finite, > 0;
-            ``L_um / T_um >= min_aspect_ratio``).
+            ``L_um / T_um >= min_aspect_ratio``; the physical landscape also
+            needs them within :data:`VALID_RANGE`).
         P_mW_cm2 : float or array_like
-            UV light intensity in mW/cm^2 (>= 0; 0 gives exactly 0 force).
+            UV light intensity in mW/cm^2 (>= 0; 0 gives exactly 0 force; the
+            physical landscape needs it within the lamp's range, see
+            :data:`VALID_RANGE`).
         noise : float, default 0.0
             Relative standard deviation of multiplicative Gaussian measurement
             noise (0.05 = 5 %); noisy forces are clipped at 0.
-        random_state : int, numpy.random.Generator or None
-            Seed of the noise.
+        random_state : None, int or numpy.random.Generator
+            Seed of the noise (see :func:`mlcrystal.seeding.check_random_state`).
 
         Returns
         -------
@@ -530,8 +593,9 @@ class _Landscape:
         Raises
         ------
         ValueError
-            Unknown compound, non-positive or NaN sizes, negative intensity, or
-            a crystal too short for beam theory.
+            Unknown compound, non-positive or NaN sizes, negative intensity, a
+            crystal too short for beam theory, or (physical landscape) an
+            input outside :data:`VALID_RANGE`.
 
         Examples
         --------
@@ -546,6 +610,7 @@ class _Landscape:
         P = _as_float_array("P_mW_cm2", P_mW_cm2)
         self._check_dims(L, W, T)
         _check_intensity(P)
+        self._check_region(L, W, T, P)
         try:
             shape = np.broadcast_shapes(comp.shape, L.shape, W.shape, T.shape, P.shape)
         except ValueError as err:
@@ -558,14 +623,52 @@ class _Landscape:
         out = _noisy(out, noise, random_state)
         return float(out) if np.ndim(out) == 0 else np.asarray(out)
 
-    def _check_dims(self, L, W, T):
+    def _check_dims(self, L: np.ndarray, W: np.ndarray, T: np.ndarray) -> None:
         _check_positive("L_um", L, "um")
         _check_positive("W_um", W, "um")
         _check_positive("T_um", T, "um")
 
+    def _check_region(self, L: np.ndarray, W: np.ndarray, T: np.ndarray, P: np.ndarray) -> None:
+        _check_range("L_um", L, "um")
+        _check_range("W_um", W, "um")
+        _check_range("T_um", T, "um")
+        _check_range("P_mW_cm2", P, "mW/cm^2")
+
+
+def _check_library(library: str) -> tuple[int, ...]:
+    if library not in study.LIBRARIES:
+        raise ValueError(f"library must be one of {sorted(study.LIBRARIES)}; got {library!r}.")
+    return tuple(study.LIBRARIES[library])
+
+
+def _positive_option(name: str, value: Any, default: float, unit: str, allow_inf: bool = False,
+                     allow_zero: bool = False) -> float:
+    v = default if value is None else value
+    ok = isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool)
+    ok = ok and (v >= 0 if allow_zero else v > 0) and (allow_inf or np.isfinite(v)) and not np.isnan(v)
+    if not ok:
+        raise ValueError(f"{name} must be a number {'>= 0' if allow_zero else '> 0'} in {unit}"
+                         + (" (numpy.inf for a rigid sensor)" if allow_inf else "") + f"; got {value!r}.")
+    return float(v)
+
+
+def _check_response(compound: int, r: Any) -> PhotoResponse:
+    if not isinstance(r, PhotoResponse):
+        raise ValueError(f"responses[{compound}] must be a PhotoResponse; got {type(r).__name__}.")
+    values = (r.strain, r.p_sat, r.thermal)
+    if not all(isinstance(v, int | float | np.integer | np.floating) and np.isfinite(v) for v in values) \
+            or r.strain < 0 or r.p_sat <= 0 or r.thermal < 0:
+        raise ValueError(f"responses[{compound}] needs finite strain >= 0, p_sat > 0 (mW/cm^2) and thermal >= 0 "
+                         f"(1/(mW/cm^2)); got {r!r}.")
+    return r
+
 
 class BlockingForceLandscape(_Landscape):
     """The simulated blocking-force experiment (see the module docstring for the equations).
+
+    Every constant the study's data leave open is an option; the defaults
+    are the kit's reference landscape (chapters 5 and 6 and every stored
+    table use it).
 
     Parameters
     ----------
@@ -574,10 +677,21 @@ class BlockingForceLandscape(_Landscape):
         7, 8, 9, 10); ``"article"``: the article's 8-crystal library, without 7.
     params : mapping, optional
         Calibrated constants (keys of :data:`CALIBRATED_PARAMS`); defaults to
-        the stored fit.
+        the stored fit (which belongs to the default options: after changing
+        an option, re-fit with ``calibrate(options=...)``).
     sensor_stiffness_N_m : float, optional
         Stiffness of the load sensor, N/m; default :data:`SENSOR_STIFFNESS_N_M`.
         ``numpy.inf`` gives the ideal blocking force of a rigid sensor.
+    penetration_depth_um : float, optional
+        Optical penetration depth :math:`d`, um; default :data:`PENETRATION_DEPTH_UM`.
+    thermal_length_um : float, optional
+        Thermal length :math:`\\ell`, um; default :data:`THERMAL_LENGTH_UM`.
+    measured_thermal : float, optional
+        Photothermal strain per intensity of the measured compounds 5 and 9,
+        1/(mW/cm^2) (>= 0); default :data:`THERMAL_STRAIN_PER_INTENSITY`.
+    responses : mapping of int to PhotoResponse, optional
+        Replacements for :data:`INVENTED_RESPONSES` (compounds 1, 2, 3, 4, 7,
+        8, 10); compounds not given keep the defaults.
 
     Attributes
     ----------
@@ -596,40 +710,73 @@ class BlockingForceLandscape(_Landscape):
     (1, 2, 3, 4, 5, 7, 8, 9, 10)
     >>> BlockingForceLandscape(library="article").compounds
     (1, 2, 3, 4, 5, 8, 9, 10)
+    >>> BlockingForceLandscape(penetration_depth_um=40.0).penetration_depth_um
+    40.0
     """
 
-    def __init__(self, library: str = "published", params=None, sensor_stiffness_N_m=None):
-        if library not in LIBRARIES:
-            raise ValueError(f"library must be one of {sorted(LIBRARIES)}; got {library!r}.")
+    def __init__(self, library: str = "published", params: Mapping[str, float] | None = None,
+                 sensor_stiffness_N_m: float | None = None, *, penetration_depth_um: float | None = None,
+                 thermal_length_um: float | None = None, measured_thermal: float | None = None,
+                 responses: Mapping[int, PhotoResponse] | None = None) -> None:
         self.library = library
-        self.compounds = LIBRARIES[library]
-        self.moduli = {c: float(STUDY_BENDING_MODULI_GPA[c]) for c in self.compounds}
+        self.compounds = _check_library(library)
+        self.moduli = {c: float(study.BENDING_MODULI_GPA[c]) for c in self.compounds}
         params = dict(CALIBRATED_PARAMS if params is None else params)
         missing = sorted(set(CALIBRATED_PARAMS) - set(params))
         if missing:
             raise ValueError(f"params is missing {missing}; expected the keys {sorted(CALIBRATED_PARAMS)}.")
-        self.params = params
-        self.responses = {c: (_calibrated_response(c, params) if c in (5, 9) else INVENTED_RESPONSES[c])
-                          for c in self.compounds}
-        k = SENSOR_STIFFNESS_N_M if sensor_stiffness_N_m is None else sensor_stiffness_N_m
-        if not (isinstance(k, (int, float, np.integer, np.floating)) and k > 0):
-            raise ValueError(f"sensor_stiffness_N_m must be a number > 0 in N/m (numpy.inf for a rigid sensor); "
-                             f"got {sensor_stiffness_N_m!r}.")
-        self.sensor_stiffness_N_m = float(k)
+        self.params = {k: float(params[k]) for k in CALIBRATED_PARAMS}
+        self.sensor_stiffness_N_m = _positive_option("sensor_stiffness_N_m", sensor_stiffness_N_m,
+                                                     SENSOR_STIFFNESS_N_M, "N/m", allow_inf=True)
+        self.penetration_depth_um = _positive_option("penetration_depth_um", penetration_depth_um,
+                                                     PENETRATION_DEPTH_UM, "um")
+        self.thermal_length_um = _positive_option("thermal_length_um", thermal_length_um, THERMAL_LENGTH_UM, "um")
+        self.measured_thermal = _positive_option("measured_thermal", measured_thermal, THERMAL_STRAIN_PER_INTENSITY,
+                                                 "1/(mW/cm^2)", allow_zero=True)
+        invented = dict(INVENTED_RESPONSES)
+        for c, r in (responses or {}).items():
+            if c not in INVENTED_RESPONSES:
+                raise ValueError("responses may replace the invented responses of compounds "
+                                 f"{sorted(INVENTED_RESPONSES)}; got compound {c!r} "
+                                 "(5 and 9 are calibrated: use params and measured_thermal).")
+            invented[c] = _check_response(c, r)
+        self.responses = {c: (_calibrated_response(c, self.params, self.measured_thermal) if c in MEASURED_COMPOUNDS
+                              else invented[c]) for c in self.compounds}
         self.min_aspect_ratio = MIN_ASPECT_RATIO
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"BlockingForceLandscape(library={self.library!r})"
 
-    def _cache_key(self):
-        # the responses are part of the key, so a reader who edits land.responses gets a fresh optimum
-        return ("physical", self.compounds, tuple(sorted(self.responses.items())), self.sensor_stiffness_N_m)
+    def _cache_key(self, compound: int) -> tuple:
+        # the response is part of the key, so a reader who edits land.responses gets a fresh optimum
+        return ("physical", int(compound), self.moduli[compound], self.responses[compound], self.sensor_stiffness_N_m,
+                self.penetration_depth_um, self.thermal_length_um, self.min_aspect_ratio, OPTIMUM_LATTICE_LEVELS)
 
-    def _force(self, comp, L, W, T, P):
+    def curvature(self, compound: int, T_um: ArrayLike, P_mW_cm2: ArrayLike) -> Any:
+        """Net eigen-curvature (1/um) of a compound with this landscape's constants (no validation).
+
+        Parameters
+        ----------
+        compound : int
+        T_um, P_mW_cm2 : float or array_like
+
+        Returns
+        -------
+        float or numpy.ndarray
+
+        Examples
+        --------
+        >>> float(BlockingForceLandscape().curvature(3, 200.0, 0.0))
+        0.0
+        """
+        return photo_curvature(T_um, P_mW_cm2, self.responses[int(compound)], self.penetration_depth_um,
+                               self.thermal_length_um)
+
+    def _force(self, comp: np.ndarray, L: Any, W: Any, T: Any, P: Any) -> Any:
         comp = np.asarray(comp)
         E = np.vectorize(self.moduli.__getitem__, otypes=[float])(comp) if comp.size else np.zeros(comp.shape)
         if comp.ndim == 0:
-            kappa = photo_curvature(T, P, self.responses[int(comp)])
+            kappa = self.curvature(int(comp), T, P)
         else:
             shape = np.broadcast_shapes(comp.shape, np.shape(T), np.shape(P))
             kappa = np.zeros(shape)
@@ -637,8 +784,13 @@ class BlockingForceLandscape(_Landscape):
             Tb, Pb = np.broadcast_to(T, shape), np.broadcast_to(P, shape)
             for c in np.unique(comp):
                 m = cb == c
-                kappa[m] = photo_curvature(Tb[m], Pb[m], self.responses[int(c)])
+                kappa[m] = self.curvature(int(c), Tb[m], Pb[m])
         return blocking_force_mN(E, L, W, T, kappa, self.sensor_stiffness_N_m)
+
+
+#: The readings of the Gaussian test function's intensity centre and spread.
+IntensityReading = Literal["percent", "mW_cm2"]
+INTENSITY_READINGS: tuple[str, ...] = ("percent", "mW_cm2")
 
 
 class GaussianLandscape(_Landscape):
@@ -648,45 +800,71 @@ class GaussianLandscape(_Landscape):
 
         f = 15 \exp\left(-\sum_i \frac{(x_i - \mu_i)^2}{2 \sigma_i^2}\right)
 
-    with :math:`\mu` = (E 2 GPa, L 2000 um, W 1200 um, T 120 um, P 1040 mW/cm^2)
-    and :math:`\sigma` = (1.5 GPa, 1000 um, 350 um, 70 um, 832 mW/cm^2). The
-    study gives the intensity's centre and spread as "50" and "40": read here
-    as 50 % and 40 % of the maximum intensity 2080 mW/cm^2 (an interpretation).
+    with :math:`\mu` = (E 2 GPa, L 2000 um, W 1200 um, T 120 um, P) and
+    :math:`\sigma` = (1.5 GPa, 1000 um, 350 um, 70 um, P spread), the
+    constants of :mod:`mlcrystal.study` (``GAUSSIAN_*``). The study's code
+    gives the intensity's centre and spread as 50 and 40, and evaluates them
+    in mW/cm^2 as written; its P-loop bounds 1-100 hint that percent of the
+    maximum was meant. Both readings are options:
+
+    * ``intensity_reading="percent"`` (default, the kit's reading since its
+      first release, so stored tables do not change): 50 % and 40 % of the
+      maximum intensity 2080 mW/cm^2, centre 1040 and spread 832 mW/cm^2;
+    * ``intensity_reading="mW_cm2"``: the code's literal values, centre
+      50 and spread 40 mW/cm^2 (near the lower edge of the search box).
+
     ``force(compound=...)`` uses the compound's bending modulus as E. There is
-    no beam-theory limit (``min_aspect_ratio = 0``), so :meth:`snap` changes nothing.
+    no beam-theory limit (``min_aspect_ratio = 0``), so :meth:`snap` changes
+    nothing, and no validity range: the test function is defined everywhere.
 
     Parameters
     ----------
     library : {"published", "article"}, default "published"
+    intensity_reading : {"percent", "mW_cm2"}, default "percent"
+
+    Attributes
+    ----------
+    CENTRE, SD : mapping
+        Centre and spread of each input (``E_GPa, L_um, W_um, T_um, P_mW_cm2``) for this reading.
 
     Examples
     --------
     >>> g = GaussianLandscape()
     >>> g.value(E_GPa=2.0, L_um=2000.0, W_um=1200.0, T_um=120.0, P_mW_cm2=1040.0)
     15.0
+    >>> GaussianLandscape(intensity_reading="mW_cm2").CENTRE["P_mW_cm2"]
+    50.0
     """
 
-    PEAK = 15.0
-    CENTRE = MappingProxyType({"E_GPa": 2.0, "L_um": 2000.0, "W_um": 1200.0, "T_um": 120.0,
-                               "P_mW_cm2": 0.5 * P_MAX_MW_CM2})
-    SD = MappingProxyType({"E_GPa": 1.5, "L_um": 1000.0, "W_um": 350.0, "T_um": 70.0,
-                           "P_mW_cm2": 0.4 * P_MAX_MW_CM2})
+    PEAK = study.GAUSSIAN_PEAK
 
-    def __init__(self, library: str = "published"):
-        if library not in LIBRARIES:
-            raise ValueError(f"library must be one of {sorted(LIBRARIES)}; got {library!r}.")
+    def __init__(self, library: str = "published", intensity_reading: IntensityReading = "percent") -> None:
         self.library = library
-        self.compounds = LIBRARIES[library]
-        self.moduli = {c: float(STUDY_BENDING_MODULI_GPA[c]) for c in self.compounds}
+        self.compounds = _check_library(library)
+        if intensity_reading not in INTENSITY_READINGS:
+            raise ValueError(f"intensity_reading must be one of {list(INTENSITY_READINGS)} ('percent': 50 % and 40 % "
+                             f"of the lamp's maximum; 'mW_cm2': the code's literal 50 and 40 mW/cm^2); "
+                             f"got {intensity_reading!r}.")
+        self.intensity_reading = intensity_reading
+        self.moduli = {c: float(study.BENDING_MODULI_GPA[c]) for c in self.compounds}
         self.min_aspect_ratio = 0.0
+        scale = study.MAX_INTENSITY_MW_CM2 / 100.0 if intensity_reading == "percent" else 1.0
+        sizes = ("E_GPa", "L_um", "W_um", "T_um")
+        self.CENTRE = MappingProxyType({**{k: float(study.GAUSSIAN_CENTRE[k]) for k in sizes},
+                                        "P_mW_cm2": float(study.GAUSSIAN_CENTRE["P"]) * scale})
+        self.SD = MappingProxyType({**{k: float(study.GAUSSIAN_SD[k]) for k in sizes},
+                                    "P_mW_cm2": float(study.GAUSSIAN_SD["P"]) * scale})
 
-    def __repr__(self):
-        return f"GaussianLandscape(library={self.library!r})"
+    def __repr__(self) -> str:
+        extra = "" if self.intensity_reading == "percent" else f", intensity_reading={self.intensity_reading!r}"
+        return f"GaussianLandscape(library={self.library!r}{extra})"
 
-    def _cache_key(self):
-        return ("gaussian", self.compounds)
+    def _cache_key(self, compound: int) -> tuple:
+        return ("gaussian", int(compound), self.moduli[compound], tuple(self.CENTRE.items()),
+                tuple(self.SD.items()), OPTIMUM_LATTICE_LEVELS)
 
-    def value(self, E_GPa, L_um, W_um, T_um, P_mW_cm2):
+    def value(self, E_GPa: ArrayLike, L_um: ArrayLike, W_um: ArrayLike, T_um: ArrayLike,
+              P_mW_cm2: ArrayLike) -> Any:
         """The Gaussian at any modulus (not only the library's), no validation of physics.
 
         Parameters
@@ -707,14 +885,17 @@ class GaussianLandscape(_Landscape):
         out = self.PEAK * np.exp(-0.5 * z2)
         return float(out) if np.ndim(out) == 0 else out
 
-    def _check_dims(self, L, W, T):
+    def _check_dims(self, L: np.ndarray, W: np.ndarray, T: np.ndarray) -> None:
         for name, arr in (("L_um", L), ("W_um", W), ("T_um", T)):
             bad = ~np.isfinite(arr) | (arr < 0)
             if bad.any():
                 first = float(arr.flat[int(np.flatnonzero(bad.ravel())[0])])
                 raise ValueError(f"{name} must be a finite number >= 0 (um); got {first!r}.")
 
-    def _force(self, comp, L, W, T, P):
+    def _check_region(self, L: np.ndarray, W: np.ndarray, T: np.ndarray, P: np.ndarray) -> None:
+        return None
+
+    def _force(self, comp: np.ndarray, L: Any, W: Any, T: Any, P: Any) -> Any:
         E = np.vectorize(self.moduli.__getitem__, otypes=[float])(np.asarray(comp))
         return self.value(E, L, W, T, P)
 
@@ -732,26 +913,65 @@ class CalibrationResult:
     params : dict
         Fitted values of the keys of :data:`CALIBRATED_PARAMS`.
     table : pandas.DataFrame
-        One row per measurement: ``compound, P_mW_cm2, measured_mN,
+        One row per measurement: ``compound, T_um, P_mW_cm2, measured_mN,
         model_mN, rel_residual`` (model / measured - 1).
     rms : float
         Root-mean-square relative residual.
+    options : dict
+        The landscape options (:class:`BlockingForceLandscape` keywords) the
+        fit belongs to; empty for the defaults.
     """
 
-    params: dict
+    params: dict[str, float]
     table: pd.DataFrame = field(repr=False)
     rms: float = 0.0
+    options: dict[str, Any] = field(default_factory=dict)
 
     @property
     def max_abs_residual(self) -> float:
         """Largest absolute relative residual."""
         return float(self.table["rel_residual"].abs().max())
 
+    def landscape(self, library: str = "published") -> BlockingForceLandscape:
+        """The landscape with these fitted constants and options.
+
+        Examples
+        --------
+        >>> calibrate().landscape().params == calibrate().params
+        True
+        """
+        return BlockingForceLandscape(library, params=self.params, **self.options)
+
 
 _FIT_KEYS = ("strain_5", "p_sat_5", "strain_9", "p_sat_9")
+#: The keywords of :class:`BlockingForceLandscape` a calibration can be made for.
+CALIBRATION_OPTIONS = ("sensor_stiffness_N_m", "penetration_depth_um", "thermal_length_um", "measured_thermal")
 
 
-def fit_table(params=None, data: pd.DataFrame | None = None) -> CalibrationResult:
+def _check_options(options: Mapping[str, Any] | None) -> dict[str, Any]:
+    options = dict(options or {})
+    unknown = sorted(set(options) - set(CALIBRATION_OPTIONS))
+    if unknown:
+        raise ValueError(f"options may hold {list(CALIBRATION_OPTIONS)} (the constants that change the fit); "
+                         f"got {unknown}.")
+    return options
+
+
+def _check_data(data: pd.DataFrame | None) -> pd.DataFrame:
+    from mlcrystal.datasets import load_initial_blocking_force
+
+    data = load_initial_blocking_force() if data is None else data
+    need = {"compound_id", "L_um", "W_um", "T_um", "P_mW_cm2", "force_mN"}
+    if not need <= set(data.columns):
+        raise ValueError(f"data needs columns {sorted(need)}; got {list(data.columns)}. "
+                         "Use mlcrystal.datasets.load_initial_blocking_force().")
+    if (data["force_mN"] <= 0).any():
+        raise ValueError("every measured force_mN must be > 0 to fit on log residuals.")
+    return data
+
+
+def fit_table(params: Mapping[str, float] | None = None, data: pd.DataFrame | None = None,
+              options: Mapping[str, Any] | None = None) -> CalibrationResult:
     """Compare the model with the study's 10 initial measurements.
 
     Parameters
@@ -760,6 +980,8 @@ def fit_table(params=None, data: pd.DataFrame | None = None) -> CalibrationResul
         Calibrated constants; defaults to :data:`CALIBRATED_PARAMS`.
     data : pandas.DataFrame, optional
         As returned by :func:`mlcrystal.datasets.load_initial_blocking_force`.
+    options : mapping, optional
+        Landscape options (keys of :data:`CALIBRATION_OPTIONS`); defaults to the reference landscape.
 
     Returns
     -------
@@ -771,10 +993,9 @@ def fit_table(params=None, data: pd.DataFrame | None = None) -> CalibrationResul
     >>> len(res.table), res.max_abs_residual < 0.15
     (10, True)
     """
-    from mlcrystal.datasets import load_initial_blocking_force
-
-    data = load_initial_blocking_force() if data is None else data
-    land = BlockingForceLandscape(params=params)
+    data = _check_data(data)
+    options = _check_options(options)
+    land = BlockingForceLandscape(params=params, **options)
     model = land.force(compound=data["compound_id"].astype(int).to_numpy(), L_um=data["L_um"].to_numpy(),
                        W_um=data["W_um"].to_numpy(), T_um=data["T_um"].to_numpy(),
                        P_mW_cm2=data["P_mW_cm2"].to_numpy())
@@ -787,10 +1008,10 @@ def fit_table(params=None, data: pd.DataFrame | None = None) -> CalibrationResul
     })
     table["rel_residual"] = table["model_mN"] / table["measured_mN"] - 1.0
     rms = float(np.sqrt(np.mean(table["rel_residual"] ** 2)))
-    return CalibrationResult(dict(land.params), table, rms)
+    return CalibrationResult(dict(land.params), table, rms, options)
 
 
-def calibrate(data: pd.DataFrame | None = None) -> CalibrationResult:
+def calibrate(data: pd.DataFrame | None = None, options: Mapping[str, Any] | None = None) -> CalibrationResult:
     """Re-fit the calibrated constants on the study's 10 initial measurements.
 
     Least squares on log residuals, log(model) - log(measured), over the log
@@ -802,39 +1023,40 @@ def calibrate(data: pd.DataFrame | None = None) -> CalibrationResult:
     ----------
     data : pandas.DataFrame, optional
         As returned by :func:`mlcrystal.datasets.load_initial_blocking_force`.
+    options : mapping, optional
+        The constants the fit is made for (keys of :data:`CALIBRATION_OPTIONS`:
+        sensor stiffness, penetration depth, thermal length, photothermal
+        strain of compounds 5 and 9); defaults to the reference landscape,
+        whose fit is stored in :data:`CALIBRATED_PARAMS`.
 
     Returns
     -------
     CalibrationResult
-        The fitted ``params`` (to be stored in :data:`CALIBRATED_PARAMS`) and
-        the per-measurement residuals.
+        The fitted ``params`` and the per-measurement residuals.
 
     Examples
     --------
     >>> res = calibrate()
     >>> res.rms < 0.1
     True
+    >>> calibrate(options={"penetration_depth_um": 40.0}).rms < 0.05
+    True
     """
-    from mlcrystal.datasets import load_initial_blocking_force
-
-    data = load_initial_blocking_force() if data is None else data
-    need = {"compound_id", "L_um", "W_um", "T_um", "P_mW_cm2", "force_mN"}
-    if not need <= set(data.columns):
-        raise ValueError(f"data needs columns {sorted(need)}; got {list(data.columns)}. "
-                         "Use mlcrystal.datasets.load_initial_blocking_force().")
-    if (data["force_mN"] <= 0).any():
-        raise ValueError("every measured force_mN must be > 0 to fit on log residuals.")
+    data = _check_data(data)
+    options = _check_options(options)
     measured = np.log(data["force_mN"].to_numpy(float))
+    comp = data["compound_id"].astype(int).to_numpy()
+    sizes = [data[k].to_numpy(float) for k in ("L_um", "W_um", "T_um", "P_mW_cm2")]
     start = np.log([3e-3, 500.0, 1e-2, 2000.0])
 
-    def residuals(logp):
-        params = dict(zip(_FIT_KEYS, np.exp(logp)))
-        return np.log(fit_table(params, data).table["model_mN"].to_numpy() + 1e-300) - measured
+    def residuals(logp: np.ndarray) -> np.ndarray:
+        land = BlockingForceLandscape(params=dict(zip(_FIT_KEYS, np.exp(logp), strict=True)), **options)
+        return np.log(np.asarray(land._force(comp, *sizes)) + 1e-300) - measured
 
     res = optimize.least_squares(residuals, start, method="trf", x_scale=1.0,
                                  bounds=(np.log([1e-5, 1.0, 1e-5, 1.0]), np.log([1.0, 1e6, 1.0, 1e6])))
-    params = {k: float(v) for k, v in zip(_FIT_KEYS, np.exp(res.x))}
-    return fit_table(params, data)
+    params = {k: float(v) for k, v in zip(_FIT_KEYS, np.exp(res.x), strict=True)}
+    return fit_table(params, data, options)
 
 
 # ---------------------------------------------------------------------------
@@ -867,9 +1089,9 @@ def parameter_table(land: BlockingForceLandscape | None = None) -> pd.DataFrame:
     4
     """
     land = BlockingForceLandscape() if land is None else land
-    rows = [
-        ("optical penetration depth d", "all", PENETRATION_DEPTH_UM, "um", "assumed"),
-        ("thermal length l", "all", THERMAL_LENGTH_UM, "um", "assumed"),
+    rows: list[tuple[str, int | str, float, str, str]] = [
+        ("optical penetration depth d", "all", land.penetration_depth_um, "um", "assumed"),
+        ("thermal length l", "all", land.thermal_length_um, "um", "assumed"),
         ("Poisson's ratio nu", "all", POISSON_RATIO, "-", "assumed"),
         ("shear coefficient k_s", "all", SHEAR_COEFFICIENT, "-", "assumed"),
         ("load-sensor stiffness", "all", land.sensor_stiffness_N_m, "N/m", "assumed"),
@@ -884,14 +1106,15 @@ def parameter_table(land: BlockingForceLandscape | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["quantity", "compound", "value", "unit", "status"])
 
 
-def _check_land_compound(land, compound):
+def _check_land_compound(land: Any, compound: Any) -> int:
     if not isinstance(land, _Landscape):
         raise ValueError(f"land must be a BlockingForceLandscape or GaussianLandscape; got {type(land).__name__}.")
     land._compound_array(compound)
     return int(compound)
 
 
-def force_grid(land, compound, L_um, T_um, W_um, P_mW_cm2) -> np.ndarray:
+def force_grid(land: _Landscape, compound: int, L_um: ArrayLike, T_um: ArrayLike, W_um: float,
+               P_mW_cm2: float) -> np.ndarray:
     """Force on a grid of lengths and thicknesses (NaN where the crystal is untestable).
 
     Parameters
@@ -927,7 +1150,8 @@ def force_grid(land, compound, L_um, T_um, W_um, P_mW_cm2) -> np.ndarray:
     return out
 
 
-def best_length_profile(land, compound, T_um, W_um, P_mW_cm2) -> pd.DataFrame:
+def best_length_profile(land: _Landscape, compound: int, T_um: ArrayLike, W_um: float,
+                        P_mW_cm2: float) -> pd.DataFrame:
     """For each thickness, the best length (within the search bounds) and its force.
 
     Parameters
@@ -943,7 +1167,7 @@ def best_length_profile(land, compound, T_um, W_um, P_mW_cm2) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``T_um, L_um, force_mN``: the length between the beam-theory
-        limit and the largest length of :data:`SEARCH_BOUNDS` that gives the
+        limit and the largest length of :data:`mlcrystal.study.SEARCH_BOUNDS` that gives the
         most force (bounded scalar search), and that force.
 
     Examples
@@ -954,22 +1178,24 @@ def best_length_profile(land, compound, T_um, W_um, P_mW_cm2) -> pd.DataFrame:
     """
     compound = _check_land_compound(land, compound)
     T = np.atleast_1d(np.asarray(T_um, float))
-    L_max = SEARCH_BOUNDS["L_um"][1]
+    L_max = study.SEARCH_BOUNDS["L_um"][1]
     rows = []
     for t in T:
         lo = max(land.min_aspect_ratio * t, 1.0)
         if lo >= L_max:
             rows.append((t, np.nan, np.nan))
             continue
-        res = optimize.minimize_scalar(lambda L: -land.force(compound, L, W_um, t, P_mW_cm2), bounds=(lo, L_max),
-                                       method="bounded", options={"xatol": 1e-3})
-        ends = [(lo, -land.force(compound, lo, W_um, t, P_mW_cm2)), (L_max, -land.force(compound, L_max, W_um, t, P_mW_cm2))]
+        def negative_force(L: float, t: float = t) -> float:
+            return -land.force(compound, L, W_um, t, P_mW_cm2)
+
+        res = optimize.minimize_scalar(negative_force, bounds=(lo, L_max), method="bounded", options={"xatol": 1e-3})
+        ends = [(lo, negative_force(lo)), (L_max, negative_force(L_max))]
         L_best, f_best = min([(res.x, res.fun), *ends], key=lambda p: p[1])
         rows.append((t, float(L_best), -float(f_best)))
     return pd.DataFrame(rows, columns=["T_um", "L_um", "force_mN"])
 
 
-def curvature_parts(land: BlockingForceLandscape, compound, T_um, P_mW_cm2) -> pd.DataFrame:
+def curvature_parts(land: BlockingForceLandscape, compound: int, T_um: ArrayLike, P_mW_cm2: float) -> pd.DataFrame:
     """The photoisomerisation and photothermal curvatures of a compound, and their difference.
 
     Parameters
@@ -1001,6 +1227,74 @@ def curvature_parts(land: BlockingForceLandscape, compound, T_um, P_mW_cm2) -> p
     P = float(P_mW_cm2)
     _check_intensity(np.asarray(P))
     r = land.responses[compound]
-    photo = layer_curvature(r.strain * P / (P + r.p_sat), PENETRATION_DEPTH_UM, T) * 1e6
-    heat = layer_curvature(r.thermal * P, THERMAL_LENGTH_UM, T) * 1e6
+    photo = layer_curvature(r.strain * P / (P + r.p_sat), land.penetration_depth_um, T) * 1e6
+    heat = layer_curvature(r.thermal * P, land.thermal_length_um, T) * 1e6
     return pd.DataFrame({"T_um": T, "photo_per_m": photo, "thermal_per_m": heat, "net_per_m": photo - heat})
+
+
+def heat_crossover_table(land: BlockingForceLandscape | None = None,
+                         P_mW_cm2: float = study.MAX_INTENSITY_MW_CM2) -> pd.DataFrame:
+    """For each compound, the thickness beyond which heat out-bends photoisomerisation.
+
+    The photothermal curvature grows linearly with intensity while the
+    photostrain saturates, so at the lamp's maximum (the default) heat has
+    its best chance: a compound with no crossover there has none at any
+    intensity of the lamp. Thicknesses are searched over the range the
+    landscape covers (:data:`VALID_RANGE`, 25-1000 um).
+
+    Parameters
+    ----------
+    land : BlockingForceLandscape, optional
+        Defaults to the reference landscape.
+    P_mW_cm2 : float, default the lamp's maximum
+        Intensity, mW/cm^2 (> 0, within the lamp's range).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per compound: ``compound, source, heat_share_50, heat_share_500``
+        (photothermal / photochemical curvature at the box's thinnest and
+        thickest crystal), ``crossover_T_um`` (thickness where the two are
+        equal: the net bending reverses beyond it; NaN when it does not
+        happen below 1000 um) and ``heat`` (``"reverses the bending in the
+        box"``, ``"reverses beyond the box"`` or ``"only weakens the
+        bending"``).
+
+    Examples
+    --------
+    >>> t = heat_crossover_table().set_index("compound")
+    >>> t.loc[7, "heat"], t.loc[5, "heat"]
+    ('reverses the bending in the box', 'only weakens the bending')
+    """
+    land = BlockingForceLandscape() if land is None else land
+    if not isinstance(land, BlockingForceLandscape):
+        raise ValueError(f"land must be a BlockingForceLandscape; got {type(land).__name__}.")
+    P = float(P_mW_cm2)
+    if not 0 < P <= VALID_RANGE["P_mW_cm2"][1]:
+        raise ValueError(f"P_mW_cm2 must be > 0 and <= {VALID_RANGE['P_mW_cm2'][1]:g} mW/cm^2; got {P_mW_cm2!r}.")
+    T_lo, T_hi = VALID_RANGE["T_um"]
+    box_lo, box_hi = study.SEARCH_BOUNDS["T_um"]
+    grid = np.geomspace(T_lo, T_hi, 400)
+    rows = []
+    for c in land.compounds:
+        r = land.responses[c]
+
+        def excess(T: Any, r: PhotoResponse = r) -> Any:
+            photo = layer_curvature(r.strain * P / (P + r.p_sat), land.penetration_depth_um, T)
+            heat = layer_curvature(r.thermal * P, land.thermal_length_um, T)
+            return heat / photo - 1.0
+
+        values = excess(grid)
+        crossing = np.flatnonzero((values[:-1] < 0) & (values[1:] >= 0))
+        if values[0] >= 0:
+            T_cross = T_lo
+        elif crossing.size:
+            i = int(crossing[0])
+            T_cross = float(optimize.brentq(excess, grid[i], grid[i + 1], xtol=1e-6))
+        else:
+            T_cross = np.nan
+        verdict = ("only weakens the bending" if np.isnan(T_cross) else
+                   "reverses the bending in the box" if T_cross <= box_hi else "reverses beyond the box")
+        rows.append({"compound": c, "source": r.source, "heat_share_50": float(excess(box_lo)) + 1.0,
+                     "heat_share_500": float(excess(box_hi)) + 1.0, "crossover_T_um": T_cross, "heat": verdict})
+    return pd.DataFrame(rows)

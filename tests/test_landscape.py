@@ -1,5 +1,7 @@
 """Tests of mlcrystal.landscape: the simulated blocking-force experiment."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -7,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mlcrystal import landscape as ls
-from mlcrystal.elasticity import STUDY_BENDING_MODULI_GPA
-from mlcrystal.landscape import SEARCH_BOUNDS, BlockingForceLandscape, GaussianLandscape
+from mlcrystal import study
+from mlcrystal.landscape import BlockingForceLandscape, GaussianLandscape
+from mlcrystal.study import BENDING_MODULI_GPA, SEARCH_BOUNDS
 
 pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
 
@@ -27,9 +30,12 @@ def rigid():
 
 # --- interface ---------------------------------------------------------------
 
-def test_search_bounds_are_the_studys():
-    assert dict(SEARCH_BOUNDS) == {"E_GPa": (0.5, 4.0), "L_um": (0.0, 3000.0), "W_um": (200.0, 2000.0),
-                                   "T_um": (50.0, 500.0), "P_mW_cm2": (21.0, 2080.0)}
+def test_the_studys_facts_come_from_study_only():
+    # no copies of the published facts in the landscape module (issue 9)
+    for name in ("SEARCH_BOUNDS", "P_MAX_MW_CM2", "LIBRARIES", "STUDY_BENDING_MODULI_GPA"):
+        assert not hasattr(ls, name), name
+    assert "mlcrystal.elasticity" not in {getattr(v, "__module__", None) for v in vars(ls).values()}
+    assert GaussianLandscape().PEAK == study.GAUSSIAN_PEAK
 
 
 def test_libraries_and_moduli():
@@ -38,7 +44,7 @@ def test_libraries_and_moduli():
     assert pub.compounds == (1, 2, 3, 4, 5, 7, 8, 9, 10)
     assert art.compounds == (1, 2, 3, 4, 5, 8, 9, 10)
     assert pub.moduli[3] == 0.677 and pub.moduli[9] == 0.664 and pub.moduli[7] == 3.55
-    assert pub.moduli == dict(STUDY_BENDING_MODULI_GPA)
+    assert pub.moduli == dict(BENDING_MODULI_GPA)
     assert 7 not in art.moduli
     with pytest.raises(ValueError, match="compound 7 is only in library='published'"):
         art.force(7, **CRYSTAL, P_mW_cm2=1000.0)
@@ -154,8 +160,8 @@ def test_saturation_with_intensity(land):
 
 @settings(max_examples=60, deadline=None)
 @given(compound=st.sampled_from([1, 2, 3, 4, 5, 7, 8, 9, 10]),
-       W=st.floats(200.0, 2000.0), T=st.floats(50.0, 500.0), aspect=st.floats(2.5, 20.0),
-       P=st.floats(0.0, 2080.0), k=st.floats(1.05, 4.0))
+       W=st.floats(200.0, 2000.0), T=st.floats(50.0, 500.0), aspect=st.floats(2.5, 12.0),
+       P=st.floats(0.0, 2080.0), k=st.floats(1.05, 2.0))
 def test_width_monotone_and_at_most_proportional(compound, W, T, aspect, P, k):
     land = BlockingForceLandscape()
     f1 = land.force(compound, aspect * T, W, T, P)
@@ -359,7 +365,7 @@ def test_parameter_table_labels_every_constant(land):
     assert set(t.loc[(t.status == "invented") & t.quantity.str.startswith("photostrain"), "compound"]) == \
         {1, 2, 3, 4, 7, 8, 10}
     e = t[t.quantity == "bending modulus E"].set_index("compound")["value"]
-    assert e.to_dict() == dict(STUDY_BENDING_MODULI_GPA)
+    assert e.to_dict() == dict(BENDING_MODULI_GPA)
 
 
 def test_force_grid_marks_untestable_crystals(land):
@@ -431,3 +437,151 @@ def test_landscape_explorer_widget_and_figure(land):
         widgets.landscape_explorer(land, compound=6)
     with pytest.raises(ValueError, match="T_um must be a number in the search bounds"):
         widgets.landscape_explorer(land, T_um=900.0)
+
+
+# --- the region the landscape covers (issue 10) -------------------------------------
+
+@pytest.mark.parametrize("change, name, value", [
+    (dict(L_um=1e30), "L_um", "1e+30"),
+    (dict(L_um=6001.0), "L_um", "6001"),
+    (dict(W_um=4500.0), "W_um", "4500"),
+    (dict(W_um=50.0), "W_um", "50"),
+    (dict(T_um=1200.0, L_um=5000.0), "T_um", "1200"),
+    (dict(T_um=10.0), "T_um", "10"),
+    (dict(P_mW_cm2=2081.0), "P_mW_cm2", "2081"),
+])
+def test_the_landscape_refuses_to_extrapolate(land, change, name, value):
+    kw = dict(compound=3, L_um=1500.0, W_um=800.0, T_um=200.0, P_mW_cm2=500.0)
+    kw.update(change)
+    lo, hi = ls.VALID_RANGE[name]
+    with pytest.raises(ValueError, match=rf"{name} = {re.escape(value)} .* outside the range the landscape covers, "
+                                         rf"{lo:g}-{hi:g}"):
+        land.force(**kw)
+
+
+def test_the_covered_region_is_twice_the_search_box_and_the_lamp(land):
+    assert ls.VALID_RANGE["L_um"] == (0.0, 6000.0)
+    assert ls.VALID_RANGE["W_um"] == (100.0, 4000.0)
+    assert ls.VALID_RANGE["T_um"] == (25.0, 1000.0)
+    assert ls.VALID_RANGE["P_mW_cm2"] == (0.0, study.MAX_INTENSITY_MW_CM2)
+    # the edges are accepted, the search box is inside
+    assert land.force(3, 6000.0, 4000.0, 1000.0, 2080.0) > 0
+    assert land.force(3, 62.5, 100.0, 25.0, 21.0) > 0
+    with pytest.raises(ValueError, match="2 values are outside"):
+        land.force(3, 1500.0, 800.0, 200.0, np.array([500.0, 3000.0, 4000.0]))
+    # the Gaussian test function is defined everywhere
+    assert GaussianLandscape().force(1, 1e5, 1e5, 1e4, 1e5) == 0.0
+
+
+def test_noise_seed_follows_the_kit_convention(land):
+    with pytest.raises(ValueError, match="non-negative int"):
+        land.force(3, 1500.0, 800.0, 200.0, 500.0, noise=0.05, random_state=-1)
+    g = np.random.default_rng(4)
+    a = land.force(3, 1500.0, 800.0, 200.0, 500.0, noise=0.05, random_state=g)
+    assert a == land.force(3, 1500.0, 800.0, 200.0, 500.0, noise=0.05, random_state=np.random.default_rng(4))
+
+
+# --- the Gaussian's two intensity readings (issue 11) ---------------------------------
+
+def test_gaussian_intensity_readings():
+    pct = GaussianLandscape()
+    lit = GaussianLandscape(intensity_reading="mW_cm2")
+    assert pct.intensity_reading == "percent"
+    assert (pct.CENTRE["P_mW_cm2"], pct.SD["P_mW_cm2"]) == (1040.0, 832.0)
+    assert (lit.CENTRE["P_mW_cm2"], lit.SD["P_mW_cm2"]) == (50.0, 40.0)
+    assert {k: v for k, v in lit.CENTRE.items() if k != "P_mW_cm2"} == \
+        {k: v for k, v in pct.CENTRE.items() if k != "P_mW_cm2"}
+    assert lit.value(2.0, 2000.0, 1200.0, 120.0, 50.0) == 15.0
+    assert lit.value(2.0, 2000.0, 1200.0, 120.0, 90.0) == pytest.approx(15 * np.exp(-0.5))
+    # the literal reading puts the peak near the low edge of the box: at 1040 mW/cm^2 nothing is left
+    assert lit.value(2.0, 2000.0, 1200.0, 120.0, 1040.0) < 1e-100
+    best = lit.optimum()
+    assert best["P_mW_cm2"] == pytest.approx(50.0, rel=1e-3) and best["compound"] == 1
+    assert pct.optimum()["P_mW_cm2"] == pytest.approx(1040.0, rel=1e-3)
+    assert "mW_cm2" in repr(lit) and repr(pct) == "GaussianLandscape(library='published')"
+    with pytest.raises(ValueError, match="intensity_reading must be one of"):
+        GaussianLandscape(intensity_reading="percentage")
+
+
+# --- options: the constants the data leave open (issue 11) ----------------------------
+
+def test_default_options_are_the_reference_landscape(land):
+    explicit = BlockingForceLandscape(sensor_stiffness_N_m=ls.SENSOR_STIFFNESS_N_M,
+                                      penetration_depth_um=ls.PENETRATION_DEPTH_UM,
+                                      thermal_length_um=ls.THERMAL_LENGTH_UM,
+                                      measured_thermal=ls.THERMAL_STRAIN_PER_INTENSITY,
+                                      responses=dict(ls.INVENTED_RESPONSES))
+    P = np.array([208.0, 1040.0, 2080.0])
+    for c in land.compounds:
+        np.testing.assert_array_equal(explicit.force(c, 1500.0, 800.0, 200.0, P),
+                                      land.force(c, 1500.0, 800.0, 200.0, P))
+    assert explicit.optimum() == land.optimum()
+
+
+def test_options_change_the_physics(land):
+    kw = dict(L_um=1500.0, W_um=800.0, T_um=200.0, P_mW_cm2=1000.0)
+    deep = BlockingForceLandscape(penetration_depth_um=40.0)
+    # a deeper skin bends a 200 um crystal more: kappa ~ 6 eps d / T^2 for T >> d
+    assert deep.force(3, **kw) > land.force(3, **kw)
+    no_heat_5 = BlockingForceLandscape(measured_thermal=0.0)
+    assert no_heat_5.responses[5].thermal == 0.0 and no_heat_5.responses[3] == land.responses[3]
+    assert no_heat_5.force(5, **kw) > land.force(5, **kw)
+    assert no_heat_5.force(3, **kw) == land.force(3, **kw)
+    new3 = ls.PhotoResponse(0.03, 300.0, 2.5e-6, "invented")
+    alt = BlockingForceLandscape(responses={3: new3})
+    assert alt.responses[3] == new3 and alt.responses[1] == land.responses[1]
+    assert alt.force(3, **kw) > land.force(3, **kw)
+    assert alt.force(1, **kw) == land.force(1, **kw)
+    # only the changed compound's optimum is recomputed (cached per compound)
+    assert alt.optimum_per_compound().set_index("compound").drop(index=3).equals(
+        land.optimum_per_compound().set_index("compound").drop(index=3))
+    assert alt.optimum()["force_mN"] > land.optimum()["force_mN"]
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(penetration_depth_um=0.0), "penetration_depth_um must be a number > 0"),
+    (dict(thermal_length_um=np.inf), "thermal_length_um must be a number > 0"),
+    (dict(measured_thermal=-1e-7), "measured_thermal must be a number >= 0"),
+    (dict(sensor_stiffness_N_m="stiff"), "sensor_stiffness_N_m must be a number > 0"),
+    (dict(responses={5: ls.PhotoResponse(1e-2, 500.0, 0.0, "invented")}), "5 and 9 are calibrated"),
+    (dict(responses={3: (1e-2, 500.0, 0.0)}), r"responses\[3\] must be a PhotoResponse"),
+    (dict(responses={3: ls.PhotoResponse(1e-2, 0.0, 0.0, "invented")}), "p_sat > 0"),
+])
+def test_bad_options_are_refused(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        BlockingForceLandscape(**kwargs)
+
+
+def test_calibration_for_other_constants():
+    # the fit is equally good whatever the penetration depth; the optimum is not (issue 11: 25 mN at 10 um)
+    shallow = ls.calibrate(options={"penetration_depth_um": 10.0})
+    assert shallow.rms < 0.03 and shallow.options == {"penetration_depth_um": 10.0}
+    assert shallow.params["strain_5"] != pytest.approx(ls.CALIBRATED_PARAMS["strain_5"], rel=0.05)
+    member = shallow.landscape()
+    assert member.penetration_depth_um == 10.0
+    assert member.optimum()["force_mN"] == pytest.approx(25.0, abs=0.5)
+    assert ls.fit_table(shallow.params, options=shallow.options).rms == pytest.approx(shallow.rms)
+    with pytest.raises(ValueError, match="options may hold"):
+        ls.calibrate(options={"poisson": 0.3})
+
+
+# --- heat against light, by thickness --------------------------------------------------
+
+def test_heat_reverses_the_bending_only_for_compound_7_in_the_box(land):
+    t = ls.heat_crossover_table(land).set_index("compound")
+    assert list(t.index) == list(land.compounds)
+    assert t.index[t.heat == "reverses the bending in the box"].tolist() == [7]
+    assert set(t.loc[[5, 9], "heat"]) == {"only weakens the bending"}
+    # at the crossover the two curvatures are equal; heat's share grows with thickness
+    r = land.responses[7]
+    T = t.loc[7, "crossover_T_um"]
+    photo = ls.layer_curvature(r.strain * 2080 / (2080 + r.p_sat), land.penetration_depth_um, T)
+    heat = ls.layer_curvature(r.thermal * 2080, land.thermal_length_um, T)
+    assert heat == pytest.approx(photo, rel=1e-6)
+    assert land.curvature(7, T * 0.99, 2080.0) > 0 > land.curvature(7, T * 1.01, 2080.0)
+    assert (t.heat_share_500 > t.heat_share_50).all()
+    assert np.isnan(t.loc[5, "crossover_T_um"]) and t.loc[5, "heat_share_500"] < 1
+    # at a lower intensity heat is weaker: the crossover moves to thicker crystals
+    assert ls.heat_crossover_table(land, 500.0).set_index("compound").loc[7, "crossover_T_um"] > T
+    with pytest.raises(ValueError, match="P_mW_cm2 must be > 0"):
+        ls.heat_crossover_table(land, 0.0)

@@ -1,0 +1,632 @@
+"""An ensemble of plausible blocking-force landscapes.
+
+The study's ten measurements calibrate four constants of
+:class:`mlcrystal.landscape.BlockingForceLandscape` (photostrain and
+saturation of compounds 5 and 9). Everything else that the data leave open
+gets a prior range here, each with its reason (:data:`PRIORS`):
+
+* the optical penetration depth, the thermal length and the sensor stiffness;
+* the photothermal strain of the two measured compounds;
+* the photostrain, saturation intensity and photothermal strain of each
+  unmeasured compound (1, 2, 3, 4, 7, 8, 10).
+
+:func:`build_ensemble` draws the constants quasi-randomly (a scrambled Sobol'
+sequence, :class:`scipy.stats.qmc.Sobol`), re-calibrates compounds 5 and 9 on
+the ten measurements for each draw, finds each draw's optimum and keeps the
+draws that agree with what the study reports (:data:`ACCEPTANCE`):
+
+* the calibration reproduces the ten measurements with an RMS relative
+  error of at most 5 %;
+* the best force in the search box is at least 37.0 mN (the study's best);
+* it is reached with compound 3 (the study's best compound);
+* the largest crystal in the box is not the best: it gives less than 95 % of
+  the best force.
+
+Each row of the ensemble table holds every constant of its landscape, so
+:func:`member` rebuilds it. :func:`sensitivity` moves one constant at a time
+across its prior range.
+
+Examples
+--------
+>>> t = priors_table()
+>>> len(t), sorted(t.scale.unique())
+(25, ['log'])
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.stats import qmc
+
+from mlcrystal import landscape as ls
+from mlcrystal import study
+from mlcrystal.seeding import RandomState, check_random_state
+
+# ---------------------------------------------------------------------------
+# priors
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Prior:
+    """The prior range of one constant the study's data leave open.
+
+    Attributes
+    ----------
+    name : str
+        Column name in the ensemble table.
+    low, high : float
+        Range of the draws.
+    scale : {"log", "lin"}
+        Draws are uniform in log(value) or in value.
+    default : float
+        The reference landscape's value (inside the range).
+    unit : str
+    reason : str
+        Why this range.
+    """
+
+    name: str
+    low: float
+    high: float
+    scale: str
+    default: float
+    unit: str
+    reason: str
+
+    def value(self, u: np.ndarray) -> np.ndarray:
+        """Map uniform numbers in [0, 1] to the prior range.
+
+        Examples
+        --------
+        >>> PRIORS[0].value(np.array([0.0, 1.0])).tolist() == [PRIORS[0].low, PRIORS[0].high]
+        True
+        """
+        u = np.asarray(u, float)
+        if self.scale == "log":
+            return np.asarray(self.low * (self.high / self.low) ** u)
+        return np.asarray(self.low + u * (self.high - self.low))
+
+
+_UNMEASURED = (1, 2, 3, 4, 7, 8, 10)
+
+_STRAIN_REASON = ("saturated photostrain of the lit skin; the calibrated compounds 5 and 9 reach 0.6 % and 1.0 % "
+                  "at the lamp's maximum: from a sixth of the weaker to three times the stronger")
+_STRAIN3_REASON = ("compound 3: the study credits its nitro group and 51.58 deg dihedral with a stronger "
+                   "photoresponse, so at least the calibrated compounds' level, up to five times it")
+_PSAT_REASON = ("photostationary saturation; compound 5's fit gives 674 mW/cm^2: from well inside the lamp's "
+                "range to beyond its maximum")
+_THERMAL_REASON = ("photothermal strain per intensity = |thermal expansion| (1e-5 to 1e-4 /K, molecular crystals) "
+                   "x heating at full lamp (a few K to 30 K) / 2080 mW/cm^2")
+_THERMAL3_REASON = ("compound 3: layers stacked along the thickness and negative thermal expansion along the "
+                    "length (the study): at least the others' reference value, up to 30 times it")
+
+#: The constants the ensemble draws, with their ranges and reasons.
+PRIORS: tuple[Prior, ...] = (
+    Prior("penetration_depth_um", 5.0, 50.0, "log", ls.PENETRATION_DEPTH_UM, "um",
+          "Beer-Lambert 1/alpha of a crystal absorbing the lamp's UV: absorption coefficients of about "
+          "200-2000 /cm at the band edge; not reported by the study"),
+    Prior("thermal_length_um", 100.0, 1000.0, "log", ls.THERMAL_LENGTH_UM, "um",
+          "heat diffusion length sqrt(D t), D about 1e-7 m^2/s in organic crystals, 0.1-10 s of irradiation"),
+    Prior("sensor_stiffness_N_m", 3000.0, 30000.0, "log", ls.SENSOR_STIFFNESS_N_M, "N/m",
+          "load cells and force sensors of the mN range; the study does not report its sensor"),
+    Prior("measured_thermal", 3e-8, 3e-6, "log", ls.THERMAL_STRAIN_PER_INTENSITY, "1/(mW/cm^2)",
+          "compounds 5 and 9: " + _THERMAL_REASON + "; the ten measurements do not fix it"),
+    *(p for c in _UNMEASURED for p in (
+        Prior(f"strain_{c}", *((1e-2, 5e-2) if c == 3 else (1e-3, 3e-2)), "log",
+              ls.INVENTED_RESPONSES[c].strain, "-", _STRAIN3_REASON if c == 3 else _STRAIN_REASON),
+        Prior(f"p_sat_{c}", 150.0, 3000.0, "log", ls.INVENTED_RESPONSES[c].p_sat, "mW/cm^2", _PSAT_REASON),
+        Prior(f"thermal_{c}", *((3e-7, 1e-5) if c == 3 else (3e-8, 3e-6)), "log",
+              ls.INVENTED_RESPONSES[c].thermal, "1/(mW/cm^2)", _THERMAL3_REASON if c == 3 else _THERMAL_REASON),
+    )),
+)
+
+#: What a kept landscape must reproduce: the study's facts and a calibration bound.
+ACCEPTANCE = MappingProxyType({
+    "max_calibration_rms": 0.05,       # 5 %: the measurement noise the kit's campaigns assume
+    "min_best_force_mN": study.BEST_FORCE_MN,
+    "best_compound": study.BEST_COMPOUND,
+    "max_largest_share": 0.95,         # the largest crystal gives < 95 % of the best
+})
+
+#: Rejection reasons, in the order they are checked.
+REASONS = MappingProxyType({
+    "calibration": "calibration RMS above 5 %",
+    "force": f"best force below {study.BEST_FORCE_MN:g} mN",
+    "compound": f"best compound is not {study.BEST_COMPOUND}",
+    "largest": "the largest crystal gives at least 95 % of the best",
+})
+
+#: The stored ensemble (package data).
+ENSEMBLE_FILE = "ensemble_landscapes.csv"
+#: Measured CPU time of ``build_ensemble(256, random_state=0)`` (the stored table) on one core of the
+#: 2-core machine that wrote it, seconds: about 0.33 s per draw, so 4096 draws take about 23 CPU minutes.
+STORED_BUILD_CPU_SECONDS = 85.0
+
+#: The largest crystal of the search box (um): L, W, T.
+LARGEST_CRYSTAL = (study.SEARCH_BOUNDS["L_um"][1], study.SEARCH_BOUNDS["W_um"][1], study.SEARCH_BOUNDS["T_um"][1])
+
+
+def priors_table() -> pd.DataFrame:
+    """The prior of every drawn constant, as a table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``name, low, high, scale, default, unit, reason``.
+
+    Examples
+    --------
+    >>> t = priors_table().set_index("name")
+    >>> t.loc["sensor_stiffness_N_m", ["low", "high"]].tolist()
+    [3000.0, 30000.0]
+    """
+    return pd.DataFrame([p.__dict__ for p in PRIORS])
+
+
+def defaults() -> dict[str, float]:
+    """The reference landscape's value of every drawn constant.
+
+    Examples
+    --------
+    >>> defaults()["penetration_depth_um"]
+    20.0
+    """
+    return {p.name: float(p.default) for p in PRIORS}
+
+
+def draw_constants(n_draws: int, random_state: RandomState = None) -> pd.DataFrame:
+    """Quasi-random draws of the constants (scrambled Sobol' sequence).
+
+    Parameters
+    ----------
+    n_draws : int
+        A power of two (Sobol' points are balanced only then), >= 1.
+    random_state : None, int or numpy.random.Generator
+        Seed of the scrambling.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``draw`` (0, 1, ...) and one per prior.
+
+    Examples
+    --------
+    >>> d = draw_constants(4, random_state=0)
+    >>> d.shape
+    (4, 26)
+    >>> d.equals(draw_constants(4, random_state=0))
+    True
+    """
+    n = _check_n_draws(n_draws)
+    sampler = qmc.Sobol(d=len(PRIORS), scramble=True, rng=check_random_state(random_state))
+    u = sampler.random_base2(int(np.log2(n)))
+    out = pd.DataFrame({p.name: p.value(u[:, i]) for i, p in enumerate(PRIORS)})
+    out.insert(0, "draw", np.arange(n))
+    return out
+
+
+def _check_n_draws(n_draws: Any) -> int:
+    ok = isinstance(n_draws, int | np.integer) and not isinstance(n_draws, bool) and n_draws >= 1
+    if not ok or int(n_draws) & (int(n_draws) - 1):
+        raise ValueError(f"n_draws must be a power of two >= 1 (Sobol' points are balanced only then), e.g. 8, 64 "
+                         f"or 256; got {n_draws!r}.")
+    return int(n_draws)
+
+
+# ---------------------------------------------------------------------------
+# one member
+# ---------------------------------------------------------------------------
+
+def _options(constants: Mapping[str, Any]) -> dict[str, Any]:
+    missing = [p.name for p in PRIORS if p.name not in constants]
+    if missing:
+        raise ValueError(f"row is missing the constants {missing}; pass a row of build_ensemble() or "
+                         "draw_constants().")
+    options: dict[str, Any] = {k: float(constants[k]) for k in ls.CALIBRATION_OPTIONS}
+    options["responses"] = {c: ls.PhotoResponse(float(constants[f"strain_{c}"]), float(constants[f"p_sat_{c}"]),
+                                                float(constants[f"thermal_{c}"]), "invented") for c in _UNMEASURED}
+    return options
+
+
+def member(row: Mapping[str, Any] | pd.Series, library: str = "published") -> ls.BlockingForceLandscape:
+    """Rebuild the landscape of one row of the ensemble table.
+
+    Parameters
+    ----------
+    row : mapping or pandas.Series
+        A row of :func:`build_ensemble` or :func:`load_ensemble`: every prior's
+        constant and the calibrated ``strain_5, p_sat_5, strain_9, p_sat_9``.
+    library : {"published", "article"}, default "published"
+
+    Returns
+    -------
+    mlcrystal.landscape.BlockingForceLandscape
+
+    Examples
+    --------
+    >>> row = {**defaults(), **ls.CALIBRATED_PARAMS}
+    >>> member(row).optimum() == ls.BlockingForceLandscape().optimum()
+    True
+    """
+    missing = [k for k in ls.CALIBRATED_PARAMS if k not in row]
+    if missing:
+        raise ValueError(f"row is missing the calibrated constants {missing}; pass a row of build_ensemble().")
+    params = {k: float(row[k]) for k in ls.CALIBRATED_PARAMS}
+    return ls.BlockingForceLandscape(library, params=params, **_options(row))
+
+
+def _largest_crystal_force(land: ls.BlockingForceLandscape) -> float:
+    """Best force of the box's largest crystal, over compounds and intensities."""
+    P = np.linspace(*study.SEARCH_BOUNDS["P_mW_cm2"], 209)
+    L, W, T = LARGEST_CRYSTAL
+    return float(max(np.max(land.force(c, L, W, T, P)) for c in land.compounds))
+
+
+def evaluate(constants: Mapping[str, Any], data: pd.DataFrame | None = None) -> dict[str, Any]:
+    """Calibrate one draw on the ten measurements, find its optimum and check it.
+
+    Parameters
+    ----------
+    constants : mapping
+        One value per prior (a row of :func:`draw_constants`).
+    data : pandas.DataFrame, optional
+        The study's initial measurements (loaded when not given).
+
+    Returns
+    -------
+    dict
+        The constants, the calibrated ``strain_5, p_sat_5, strain_9, p_sat_9``,
+        ``rms_pct`` and ``max_residual_pct`` of the fit, the optimum
+        (``best_force_mN, best_compound, best_L_um, best_W_um, best_T_um,
+        best_P_mW_cm2``), ``compound3_force_mN``, ``largest_share`` (largest
+        crystal's best force / best force), ``kept`` and ``rejected_because``
+        (the failed checks of :data:`REASONS`, joined by "; ").
+
+    Examples
+    --------
+    >>> r = evaluate(defaults())
+    >>> r["kept"], r["best_compound"], round(r["best_force_mN"], 1)
+    (True, 3, 37.0)
+    """
+    options = _options(constants)
+    fit = ls.calibrate(data, options={k: options[k] for k in ls.CALIBRATION_OPTIONS})
+    out: dict[str, Any] = {p.name: float(constants[p.name]) for p in PRIORS}
+    out.update(fit.params)
+    land = ls.BlockingForceLandscape(params=fit.params, **options)
+    best = land.optimum()
+    per = land.optimum_per_compound().set_index("compound")
+    largest = _largest_crystal_force(land)
+    out.update({
+        "rms_pct": 100 * fit.rms, "max_residual_pct": 100 * fit.max_abs_residual,
+        "best_force_mN": best["force_mN"], "best_compound": best["compound"],
+        **{f"best_{k}": best[k] for k in ("L_um", "W_um", "T_um", "P_mW_cm2")},
+        "compound3_force_mN": float(per.loc[study.BEST_COMPOUND, "force_mN"]),
+        "largest_share": largest / best["force_mN"],
+    })
+    failed = [key for key, bad in (
+        ("calibration", fit.rms > ACCEPTANCE["max_calibration_rms"]),
+        ("force", best["force_mN"] < ACCEPTANCE["min_best_force_mN"]),
+        ("compound", best["compound"] != ACCEPTANCE["best_compound"]),
+        ("largest", out["largest_share"] >= ACCEPTANCE["max_largest_share"]),
+    ) if bad]
+    out["kept"] = not failed
+    out["rejected_because"] = "; ".join(REASONS[k] for k in failed)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# the ensemble
+# ---------------------------------------------------------------------------
+
+def build_ensemble(n_draws: int, random_state: RandomState = None, n_jobs: int | None = None) -> pd.DataFrame:
+    """Draw, calibrate, optimise and check ``n_draws`` landscapes.
+
+    Parameters
+    ----------
+    n_draws : int
+        A power of two.
+    random_state : None, int or numpy.random.Generator
+        Seed of the Sobol' scrambling (the only random step).
+    n_jobs : int, optional
+        Parallel workers (joblib); ``None`` runs in this process.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per draw: ``draw`` and the columns of :func:`evaluate`.
+        ``table.attrs["seconds"]`` holds the wall time.
+
+    Examples
+    --------
+    >>> t = build_ensemble(2, random_state=0)
+    >>> len(t), set(t.columns) >= {"kept", "rejected_because", "best_force_mN"}
+    (2, True)
+    """
+    from mlcrystal.datasets import load_initial_blocking_force
+
+    draws = draw_constants(n_draws, random_state)
+    data = load_initial_blocking_force()
+    rows = [r._asdict() for r in draws.drop(columns="draw").itertuples(index=False)]
+    start = time.perf_counter()
+    if n_jobs is None or n_jobs == 1:
+        results = [evaluate(r, data) for r in rows]
+    else:
+        from joblib import Parallel, delayed
+
+        results = Parallel(n_jobs=n_jobs)(delayed(evaluate)(r, data) for r in rows)
+    table = pd.DataFrame(results)
+    table.insert(0, "draw", draws["draw"].to_numpy())
+    table.attrs["seconds"] = time.perf_counter() - start
+    return table
+
+
+def rejection_table(table: pd.DataFrame) -> pd.DataFrame:
+    """How many draws were kept, and why the others were rejected.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        As returned by :func:`build_ensemble` or :func:`load_ensemble`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per reason of :data:`REASONS`: ``reason``, ``failing`` (draws
+        that fail this check, whatever else they fail) and ``first_failing``
+        (draws rejected by this check first, in the order of :data:`REASONS`:
+        these add up to the rejected draws); then the rows ``rejected``,
+        ``kept`` and ``drawn``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"kept": [True, False], "rejected_because": ["", REASONS["force"]]})
+    >>> int(rejection_table(t).set_index("reason").loc["kept", "failing"])
+    1
+    """
+    need = {"kept", "rejected_because"}
+    if not need <= set(table.columns):
+        raise ValueError(f"table needs the columns {sorted(need)}; got {list(table.columns)}. "
+                         "Pass the result of build_ensemble() or load_ensemble().")
+    reasons = table["rejected_because"].fillna("").astype(str).str.split("; ")
+    rows = []
+    for text in REASONS.values():
+        failing = int(reasons.map(lambda r, t=text: t in r).sum())
+        first = int(reasons.map(lambda r, t=text: bool(r) and r[0] == t).sum())
+        rows.append((text, failing, first))
+    kept = int(table["kept"].astype(bool).sum())
+    rows += [("rejected", len(table) - kept, len(table) - kept), ("kept", kept, kept),
+             ("drawn", len(table), len(table))]
+    return pd.DataFrame(rows, columns=["reason", "failing", "first_failing"])
+
+
+def _data_path(path: str | Path | None) -> Path:
+    if path is not None:
+        return Path(path)
+    return Path(str(resources.files("mlcrystal") / "data" / ENSEMBLE_FILE))
+
+
+def save_ensemble(table: pd.DataFrame, path: str | Path | None = None) -> Path:
+    """Write the ensemble table as CSV, numbers at 6 significant digits.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+    path : str or Path, optional
+        Defaults to the package's ``mlcrystal/data/ensemble_landscapes.csv``.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    out = _data_path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".tmp")
+    table.to_csv(tmp, index=False, float_format="%.6g")
+    tmp.replace(out)
+    return out
+
+
+def load_ensemble(path: str | Path | None = None) -> pd.DataFrame:
+    """Read the stored ensemble table.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Defaults to the package's ``mlcrystal/data/ensemble_landscapes.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> t = load_ensemble()
+    >>> bool(t.loc[t.kept, "best_force_mN"].min() >= 37.0)
+    True
+    """
+    p = _data_path(path)
+    table = pd.read_csv(p, keep_default_na=False, na_values=[""])
+    need = {"draw", "kept", "rejected_because", *(q.name for q in PRIORS), *ls.CALIBRATED_PARAMS}
+    missing = sorted(need - set(table.columns))
+    if missing:
+        raise ValueError(f"{p}: missing columns {missing}; regenerate it with build_ensemble() and save_ensemble().")
+    if table["kept"].dtype != bool:
+        raise ValueError(f"{p}: column 'kept' must hold True/False; got {table['kept'].dtype}. Regenerate the file.")
+    table["rejected_because"] = table["rejected_because"].fillna("")
+    return table
+
+
+def optimum_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """Distribution of the optimum over the kept members.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        As returned by :func:`build_ensemble` or :func:`load_ensemble`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per quantity (``best_force_mN, best_L_um, best_W_um,
+        best_T_um, best_P_mW_cm2, rms_pct``) with ``min, q05, median, q95,
+        max`` over the kept members.
+
+    Examples
+    --------
+    >>> s = optimum_summary(load_ensemble())
+    >>> bool(s.loc["best_force_mN", "min"] >= 37.0)
+    True
+    """
+    kept = table[table["kept"].astype(bool)]
+    cols = ["best_force_mN", "best_L_um", "best_W_um", "best_T_um", "best_P_mW_cm2", "rms_pct"]
+    q = kept[cols].quantile([0.0, 0.05, 0.5, 0.95, 1.0]).T
+    q.columns = ["min", "q05", "median", "q95", "max"]
+    return q
+
+
+# ---------------------------------------------------------------------------
+# sensitivity: one constant at a time
+# ---------------------------------------------------------------------------
+
+def sensitivity(n_values: int = 5, names: Sequence[str] | None = None) -> pd.DataFrame:
+    """How the optimum moves as each constant crosses its prior range, the others at their defaults.
+
+    Constants that change the fit of compounds 5 and 9 (penetration depth,
+    thermal length, sensor stiffness, their photothermal strain) are
+    re-calibrated at every value; the responses of the unmeasured compounds
+    do not enter the fit.
+
+    Parameters
+    ----------
+    n_values : int, default 5
+        Values per constant, evenly spaced on the prior's scale from low to
+        high (>= 2); the default value is added when it is not among them.
+    names : sequence of str, optional
+        Constants to vary (default: every prior).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (constant, value): ``constant, value, is_default,
+        rms_pct, force_mN, compound, L_um, W_um, T_um, P_mW_cm2``.
+
+    Examples
+    --------
+    >>> s = sensitivity(2, names=["p_sat_1"])
+    >>> s.value.tolist(), s.compound.tolist()
+    ([150.0, 700.0, 3000.0], [3, 3, 3])
+    """
+    if not isinstance(n_values, int | np.integer) or isinstance(n_values, bool) or n_values < 2:
+        raise ValueError(f"n_values must be an int >= 2; got {n_values!r}.")
+    by_name = {p.name: p for p in PRIORS}
+    names = list(by_name) if names is None else list(names)
+    unknown = [n for n in names if n not in by_name]
+    if unknown:
+        raise ValueError(f"unknown constants {unknown}; choose from {list(by_name)}.")
+    base = defaults()
+    rows = []
+    for name in names:
+        prior = by_name[name]
+        values = prior.value(np.linspace(0.0, 1.0, int(n_values))).tolist()
+        if not any(np.isclose(v, prior.default, rtol=1e-9) for v in values):
+            values.append(prior.default)
+        for v in sorted(values):
+            constants = {**base, name: float(v)}
+            options = _options(constants)
+            if name in ls.CALIBRATION_OPTIONS:
+                fit = ls.calibrate(options={k: options[k] for k in ls.CALIBRATION_OPTIONS})
+                params, rms = fit.params, fit.rms
+            else:
+                params, rms = dict(ls.CALIBRATED_PARAMS), ls.fit_table().rms
+            best = ls.BlockingForceLandscape(params=params, **options).optimum()
+            rows.append({"constant": name, "value": float(v), "is_default": bool(np.isclose(v, prior.default)),
+                         "rms_pct": 100 * rms, "force_mN": best["force_mN"], "compound": best["compound"],
+                         **{k: best[k] for k in ("L_um", "W_um", "T_um", "P_mW_cm2")}})
+    return pd.DataFrame(rows)
+
+
+def sensitivity_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """Per constant: the range of the optimum force and where it sits, across the prior.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        As returned by :func:`sensitivity`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by constant: ``force_low, force_high`` (mN, at the prior's
+        low and high end), ``force_min, force_max``, ``compounds`` (best
+        compounds seen, e.g. "3" or "3, 5"), ``T_min, T_max`` (um) and
+        ``P_min, P_max`` (mW/cm^2), sorted by ``force_max - force_min``
+        (to 0.01 mN; ties in the order of :data:`PRIORS`).
+
+    Examples
+    --------
+    >>> s = sensitivity_summary(sensitivity(2, names=["sensor_stiffness_N_m"]))
+    >>> s.loc["sensor_stiffness_N_m", "compounds"]
+    '3, 5'
+    """
+    rows = {}
+    for name, g in table.groupby("constant", sort=False):
+        g = g.sort_values("value")
+        rows[name] = {
+            "force_low": g["force_mN"].iloc[0], "force_high": g["force_mN"].iloc[-1],
+            "force_min": g["force_mN"].min(), "force_max": g["force_mN"].max(),
+            "compounds": ", ".join(str(c) for c in sorted(g["compound"].unique())),
+            "T_min": g["T_um"].min(), "T_max": g["T_um"].max(),
+            "P_min": g["P_mW_cm2"].min(), "P_max": g["P_mW_cm2"].max(),
+        }
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    # rounded to 0.01 mN so that ties (constants that do not move the optimum) keep the priors' order
+    spread = (out.force_max - out.force_min).round(2)
+    return out.loc[spread.sort_values(ascending=False, kind="stable").index]
+
+
+def heat_reversal_share(table: pd.DataFrame, P_mW_cm2: float = study.MAX_INTENSITY_MW_CM2) -> pd.DataFrame:
+    """Across the kept members: for each compound, how often heat reverses the bending.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        As returned by :func:`build_ensemble` or :func:`load_ensemble`.
+    P_mW_cm2 : float, default the lamp's maximum
+        Intensity (heat's best chance, see :func:`mlcrystal.landscape.heat_crossover_table`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by compound: ``in_box``, ``beyond_box``, ``never`` (shares of
+        the kept members whose bending reverses within the search box's
+        thickness, between 500 and 1000 um, or not below 1000 um) and
+        ``members`` (how many kept members).
+
+    Examples
+    --------
+    >>> row = {"draw": 0, "kept": True, **defaults(), **ls.CALIBRATED_PARAMS}
+    >>> float(heat_reversal_share(pd.DataFrame([row])).loc[7, "in_box"])
+    1.0
+    """
+    kept = table[table["kept"].astype(bool)]
+    if kept.empty:
+        raise ValueError("the table has no kept members; build a larger ensemble.")
+    frames = [ls.heat_crossover_table(member(row), P_mW_cm2) for _, row in kept.iterrows()]
+    heat = pd.concat(frames, ignore_index=True)
+    labels = {"reverses the bending in the box": "in_box", "reverses beyond the box": "beyond_box",
+              "only weakens the bending": "never"}
+    out = pd.crosstab(heat["compound"], heat["heat"].map(labels), normalize="index")
+    out = out.reindex(columns=list(labels.values()), fill_value=0.0)
+    out.columns.name = None
+    out["members"] = len(kept)
+    return out

@@ -1,0 +1,245 @@
+"""Tests of mlcrystal.ensemble: plausible landscapes, their calibration and the optimum's sensitivity."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mlcrystal import ensemble as en
+from mlcrystal import landscape as ls
+from mlcrystal import study
+
+UNMEASURED = (1, 2, 3, 4, 7, 8, 10)
+
+
+@pytest.fixture(scope="module")
+def stored():
+    return en.load_ensemble()
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return en.build_ensemble(4, random_state=11)
+
+
+# --- priors ----------------------------------------------------------------------
+
+def test_priors_table_is_complete_with_reasons():
+    t = en.priors_table()
+    assert list(t.columns) == ["name", "low", "high", "scale", "default", "unit", "reason"]
+    expected = {*ls.CALIBRATION_OPTIONS} | {f"{q}_{c}" for c in UNMEASURED for q in ("strain", "p_sat", "thermal")}
+    assert set(t.name) == expected and len(t) == len(expected) == 25
+    assert t.scale.isin(["log", "lin"]).all()
+    assert (t.low > 0).all() and (t.low < t.default).all() and (t.default < t.high).all()
+    assert (t.reason.str.len() > 40).all()
+    # the defaults are the reference landscape's constants
+    d = t.set_index("name")["default"]
+    assert d["penetration_depth_um"] == ls.PENETRATION_DEPTH_UM
+    assert d["sensor_stiffness_N_m"] == ls.SENSOR_STIFFNESS_N_M
+    assert d["measured_thermal"] == ls.THERMAL_STRAIN_PER_INTENSITY
+    for c in UNMEASURED:
+        r = ls.INVENTED_RESPONSES[c]
+        assert (d[f"strain_{c}"], d[f"p_sat_{c}"], d[f"thermal_{c}"]) == (r.strain, r.p_sat, r.thermal)
+    # the issue's measured alternatives lie inside the ranges
+    ranges = t.set_index("name")[["low", "high"]]
+    assert ranges.loc["penetration_depth_um"].tolist() == [5.0, 50.0]
+    assert ranges.loc["sensor_stiffness_N_m"].tolist() == [3000.0, 30000.0]
+
+
+def test_prior_maps_the_unit_interval_onto_its_range():
+    p = en.Prior("x", 10.0, 1000.0, "log", 100.0, "-", "a reason")
+    np.testing.assert_allclose(p.value(np.array([0.0, 0.5, 1.0])), [10.0, 100.0, 1000.0])
+    q = en.Prior("y", 1.0, 3.0, "lin", 2.0, "-", "a reason")
+    np.testing.assert_allclose(q.value(np.array([0.0, 0.5, 1.0])), [1.0, 2.0, 3.0])
+
+
+# --- draws -------------------------------------------------------------------------
+
+def test_draws_are_reproducible_by_seed_and_stratified():
+    a = en.draw_constants(8, random_state=3)
+    pd.testing.assert_frame_equal(a, en.draw_constants(8, random_state=3))
+    pd.testing.assert_frame_equal(a, en.draw_constants(8, random_state=np.random.default_rng(3)))
+    assert not a.equals(en.draw_constants(8, random_state=4))
+    assert a["draw"].tolist() == list(range(8))
+    for p in en.PRIORS:
+        v = a[p.name].to_numpy()
+        assert ((v >= p.low) & (v <= p.high)).all(), p.name
+        # a scrambled Sobol' net: one point in each eighth of every prior's range (on its scale)
+        u = np.log(v / p.low) / np.log(p.high / p.low)
+        assert sorted(np.floor(8 * u).astype(int)) == list(range(8)), p.name
+
+
+@pytest.mark.parametrize("n", [0, 3, 100, 2.0, True, "8"])
+def test_draws_refuse_bad_sizes(n):
+    with pytest.raises(ValueError, match="n_draws must be a power of two"):
+        en.draw_constants(n, random_state=0)
+
+
+def test_draws_refuse_bad_seeds():
+    with pytest.raises(ValueError, match="random_state"):
+        en.draw_constants(4, random_state=-2)
+
+
+# --- one member ----------------------------------------------------------------------
+
+def test_the_reference_landscape_is_a_kept_member():
+    r = en.evaluate(en.defaults())
+    assert r["kept"] and r["rejected_because"] == ""
+    assert r["best_compound"] == 3
+    assert r["best_force_mN"] == pytest.approx(ls.BlockingForceLandscape().optimum()["force_mN"], rel=1e-9)
+    for k, v in ls.CALIBRATED_PARAMS.items():
+        assert r[k] == pytest.approx(v, rel=1e-3)
+    assert r["rms_pct"] == pytest.approx(100 * ls.fit_table().rms, rel=1e-6)
+    assert r["largest_share"] < 0.95
+
+
+def test_each_check_can_reject():
+    # heat that large in compounds 5 and 9 cannot fit the thick 2-naph crystal
+    hot = en.evaluate({**en.defaults(), "measured_thermal": 3e-6})
+    assert hot["rms_pct"] > 5 and not hot["kept"]
+    assert en.REASONS["calibration"] in hot["rejected_because"]
+    # a shallow skin: the fit is as good, the optimum falls to about 25 mN (issue 11)
+    shallow = en.evaluate({**en.defaults(), "penetration_depth_um": 10.0})
+    assert shallow["rms_pct"] < 3 and shallow["best_force_mN"] == pytest.approx(25.0, abs=0.5)
+    assert shallow["rejected_because"] == en.REASONS["force"]
+    # a strongly photoactive compound 1 takes the optimum from compound 3
+    strong1 = en.evaluate({**en.defaults(), "strain_1": 3e-2})
+    assert strong1["best_compound"] == 1 and en.REASONS["compound"] in strong1["rejected_because"]
+    # a soft sensor and little heat in compound 3: long crystals win, the largest is (nearly) the best
+    soft = en.evaluate({**en.defaults(), "thermal_3": 3e-7, "sensor_stiffness_N_m": 3000.0})
+    assert soft["largest_share"] >= 0.95 and en.REASONS["largest"] in soft["rejected_because"]
+    assert soft["best_L_um"] > 2000.0
+
+
+def test_a_stored_member_reproduces_the_ten_measurements(stored):
+    kept = stored[stored.kept]
+    assert len(kept) >= 10
+    for _, row in kept.head(5).iterrows():
+        land = en.member(row)
+        fit = ls.fit_table(land.params, options={k: getattr(land, k) for k in ls.CALIBRATION_OPTIONS})
+        assert fit.rms <= en.ACCEPTANCE["max_calibration_rms"]
+        assert 100 * fit.rms == pytest.approx(row.rms_pct, rel=1e-3)
+        assert fit.max_abs_residual < 0.15
+        best = land.optimum()
+        assert best["compound"] == study.BEST_COMPOUND == row.best_compound
+        assert best["force_mN"] == pytest.approx(row.best_force_mN, rel=1e-4)
+        assert best["force_mN"] >= study.BEST_FORCE_MN
+
+
+def test_member_refuses_incomplete_rows():
+    with pytest.raises(ValueError, match="missing the calibrated constants"):
+        en.member(en.defaults())
+    with pytest.raises(ValueError, match=r"missing the constants \['penetration_depth_um'\]"):
+        en.member({**{k: v for k, v in en.defaults().items() if k != "penetration_depth_um"},
+                   **ls.CALIBRATED_PARAMS})
+
+
+# --- the ensemble ------------------------------------------------------------------
+
+def test_rejection_reasons_are_counted_correctly(tiny):
+    assert len(tiny) == 4 and tiny["draw"].tolist() == [0, 1, 2, 3]
+    # recount every check from the numbers of the table
+    checks = {
+        en.REASONS["calibration"]: tiny.rms_pct > 100 * en.ACCEPTANCE["max_calibration_rms"],
+        en.REASONS["force"]: tiny.best_force_mN < study.BEST_FORCE_MN,
+        en.REASONS["compound"]: tiny.best_compound != study.BEST_COMPOUND,
+        en.REASONS["largest"]: tiny.largest_share >= en.ACCEPTANCE["max_largest_share"],
+    }
+    failed = pd.DataFrame(checks)
+    np.testing.assert_array_equal(tiny.kept, ~failed.any(axis=1))
+    r = en.rejection_table(tiny).set_index("reason")
+    for reason, bad in checks.items():
+        assert r.loc[reason, "failing"] == int(bad.sum())
+    first = failed.idxmax(axis=1)[failed.any(axis=1)].value_counts()
+    for reason in checks:
+        assert r.loc[reason, "first_failing"] == int(first.get(reason, 0))
+    assert r.loc["drawn", "failing"] == 4
+    assert r.loc["kept", "failing"] + r.loc["rejected", "failing"] == 4
+    assert r.loc[list(checks), "first_failing"].sum() == r.loc["rejected", "first_failing"]
+    # the same seed gives the same ensemble
+    pd.testing.assert_frame_equal(tiny.drop(columns=[]), en.build_ensemble(4, random_state=11))
+
+
+def test_rejection_table_on_a_known_table():
+    t = pd.DataFrame({"kept": [True, False, False, False],
+                      "rejected_because": ["", en.REASONS["force"],
+                                           f"{en.REASONS['calibration']}; {en.REASONS['compound']}",
+                                           en.REASONS["compound"]]})
+    r = en.rejection_table(t).set_index("reason")
+    assert r.loc[en.REASONS["compound"]].tolist() == [2, 1]
+    assert r.loc[en.REASONS["calibration"]].tolist() == [1, 1]
+    assert r.loc[en.REASONS["largest"]].tolist() == [0, 0]
+    assert r.loc["kept", "failing"] == 1 and r.loc["rejected", "failing"] == 3
+    with pytest.raises(ValueError, match="table needs the columns"):
+        en.rejection_table(t.drop(columns="kept"))
+
+
+def test_save_and_load_round_trip(tiny, tmp_path):
+    path = en.save_ensemble(tiny, tmp_path / "e.csv")
+    back = en.load_ensemble(path)
+    assert back.shape == tiny.shape and back.kept.tolist() == tiny.kept.tolist()
+    np.testing.assert_allclose(back.best_force_mN, tiny.best_force_mN, rtol=1e-5)
+    text = path.read_text().splitlines()[1]
+    assert all(len(x.replace("-", "").replace(".", "").split("e")[0]) <= 7 for x in text.split(",")[1:3])
+    pd.DataFrame({"draw": [0]}).to_csv(tmp_path / "bad.csv", index=False)
+    with pytest.raises(ValueError, match="bad.csv: missing columns"):
+        en.load_ensemble(tmp_path / "bad.csv")
+
+
+def test_the_stored_ensemble_agrees_with_its_rules(stored):
+    assert len(stored) == 256 and stored.draw.tolist() == list(range(256))
+    kept = stored[stored.kept]
+    assert (kept.best_compound == 3).all() and (kept.best_force_mN >= 37.0).all()
+    assert (kept.rms_pct <= 5.0).all() and (kept.largest_share < 0.95).all()
+    # the stored draws are the seeded Sobol' draws of build_ensemble(256, random_state=0)
+    draws = en.draw_constants(256, random_state=0)
+    for p in en.PRIORS:
+        np.testing.assert_allclose(stored[p.name], draws[p.name], rtol=1e-5)
+    s = en.optimum_summary(stored)
+    assert s.loc["best_force_mN", "min"] >= 37.0 and s.loc["rms_pct", "max"] <= 5.0
+
+
+# --- sensitivity -------------------------------------------------------------------
+
+def test_sensitivity_to_the_sensor_matches_the_issue():
+    s = en.sensitivity(2, names=["sensor_stiffness_N_m"])
+    assert s.value.tolist() == [3000.0, 10000.0, 30000.0]
+    assert s.is_default.tolist() == [False, True, False]
+    soft, ref, stiff = (s.iloc[i] for i in range(3))
+    assert soft.compound == 5 and soft.force_mN == pytest.approx(34.0, abs=1.0)
+    assert stiff.compound == 3 and stiff.force_mN == pytest.approx(52.0, abs=1.5)
+    assert ref.force_mN == pytest.approx(ls.BlockingForceLandscape().optimum()["force_mN"], rel=1e-9)
+    assert (s.rms_pct < 3).all()  # equally good fits
+    summary = en.sensitivity_summary(s)
+    assert summary.loc["sensor_stiffness_N_m", "compounds"] == "3, 5"
+    assert summary.loc["sensor_stiffness_N_m", "force_low"] == pytest.approx(soft.force_mN)
+
+
+def test_sensitivity_of_an_unmeasured_compound_needs_no_refit():
+    s = en.sensitivity(3, names=["strain_3"])
+    assert len(s) == 4  # 3 values and the default
+    assert (s.rms_pct == s.rms_pct.iloc[0]).all()
+    assert s.force_mN.is_monotonic_increasing
+    with pytest.raises(ValueError, match="unknown constants"):
+        en.sensitivity(2, names=["depth"])
+    with pytest.raises(ValueError, match="n_values must be an int >= 2"):
+        en.sensitivity(1)
+
+
+def test_deeper_skin_raises_the_optimum_as_the_issue_measured():
+    deep = en.evaluate({**en.defaults(), "penetration_depth_um": 40.0})
+    assert deep["rms_pct"] < 3 and deep["best_compound"] == 3
+    assert deep["best_force_mN"] == pytest.approx(67.0, abs=1.5)
+
+
+def test_heat_reversal_across_kept_members(stored):
+    share = en.heat_reversal_share(stored)
+    kept = stored[stored.kept]
+    assert list(share.index) == [1, 2, 3, 4, 5, 7, 8, 9, 10]
+    np.testing.assert_allclose(share[["in_box", "beyond_box", "never"]].sum(axis=1), 1.0)
+    assert (share.members == len(kept)).all()
+    # recount compound 3 member by member
+    in_box = [ls.heat_crossover_table(en.member(row)).set_index("compound").loc[3, "heat"]
+              == "reverses the bending in the box" for _, row in kept.iterrows()]
+    assert share.loc[3, "in_box"] == pytest.approx(np.mean(in_box))
+    with pytest.raises(ValueError, match="no kept members"):
+        en.heat_reversal_share(stored[~stored.kept])
