@@ -994,3 +994,96 @@ def run_campaigns(landscape: Any, strategy: str = "bo", seeds: int | Iterable[in
     out = pd.concat(parts, ignore_index=True).sort_values(["seed", "experiment"], kind="stable")
     cols = ["seed"] + [c for c in out.columns if c != "seed"]
     return out[cols].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------
+# live campaigns against stored tables
+# ---------------------------------------------------------------------------
+
+#: Strategies whose campaigns are bit-identical across CPUs (measured: native and
+#: with numpy's dispatch and OpenBLAS forced to generic kernels). skopt BO is not:
+#: last-bit differences in its GP refits change a suggestion after 40-90 experiments.
+MACHINE_INDEPENDENT = ("grid", "random", "paper")
+
+
+def compare_with_stored(live: pd.DataFrame, stored: pd.DataFrame, level: float = 0.99, n_boot: int = 4000,
+                        atol: float = 1.5e-4, random_state: RandomState = 0) -> pd.DataFrame:
+    """Check live campaigns against a stored replay table, in the way each strategy allows.
+
+    * Strategies in :data:`MACHINE_INDEPENDENT`: every live campaign must
+      equal the stored campaign of the same seed, value by value (the table
+      holds 4 decimals, hence ``atol``).
+    * Other strategies (skopt BO): campaigns are reproducible only on CPUs
+      like the one that wrote the table, so the live campaigns are compared
+      with the stored *distribution*: the median best force at the end of
+      the live campaigns must lie in the ``level`` bootstrap interval of the
+      median of as many campaigns drawn from the stored ones. Campaigns from
+      the same distribution fail this with probability about ``1 - level``.
+
+    Parameters
+    ----------
+    live, stored : pandas.DataFrame
+        Stacked histories with ``strategy`` and ``seed`` columns (a replay
+        table, or :func:`run_campaigns` output with a ``strategy`` column);
+        the live campaigns have the stored budget.
+    level : float, default 0.99
+        Coverage of the bootstrap interval.
+    n_boot : int, default 4000
+        Bootstrap resamples.
+    atol : float
+        Tolerance of the per-seed comparison.
+    random_state : None, int >= 0 or numpy.random.Generator
+        Seed of the bootstrap.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per strategy: ``strategy, check`` ("identical per seed" or
+        "median best inside the stored interval"), ``campaigns`` (live),
+        ``agree`` (bool), and for the distribution check ``live_median, lo, hi`` (mN).
+
+    Examples
+    --------
+    >>> from mlcrystal.landscape import GaussianLandscape
+    >>> lab = GaussianLandscape()
+    >>> stored = run_campaigns(lab, "random", seeds=4, budget=12, initial="random").assign(strategy="random")
+    >>> live = run_campaigns(lab, "random", seeds=[1, 2], budget=12, initial="random").assign(strategy="random")
+    >>> compare_with_stored(live, stored)[["strategy", "check", "campaigns", "agree"]].to_dict("records")
+    [{'strategy': 'random', 'check': 'identical per seed', 'campaigns': 2, 'agree': True}]
+    """
+    if not 0 < level < 1:
+        raise ValueError(f"level must be in (0, 1); got {level!r}.")
+    for name, t in (("live", live), ("stored", stored)):
+        missing = {"strategy", "seed", "experiment", "best_mN"} - set(t.columns)
+        if missing:
+            raise ValueError(f"{name} lacks columns {sorted(missing)}; pass stacked histories with a strategy column.")
+    rng = check_random_state(random_state)
+    rows = []
+    for strategy, lv in live.groupby("strategy", sort=False):
+        st = stored[stored["strategy"] == strategy]
+        if st.empty:
+            raise ValueError(f"the stored table has no {strategy!r} campaigns to compare with.")
+        if strategy in MACHINE_INDEPENDENT:
+            missing_seeds = sorted(set(lv["seed"]) - set(st["seed"]))
+            if missing_seeds:
+                raise ValueError(f"seeds {missing_seeds} of strategy {strategy!r} are not in the stored table.")
+            agree = True
+            for seed, one in lv.groupby("seed"):
+                ref = st[st["seed"] == seed].reset_index(drop=True)
+                one = one.reset_index(drop=True)
+                cols = [c for c in HISTORY_COLUMNS if c in one and pd.api.types.is_numeric_dtype(one[c])]
+                same = len(one) == len(ref) and np.allclose(one[cols].to_numpy(float), ref[cols].to_numpy(float),
+                                                            rtol=0, atol=atol)
+                agree = agree and bool(same)
+            rows.append({"strategy": strategy, "check": "identical per seed", "campaigns": lv["seed"].nunique(),
+                         "agree": agree})
+        else:
+            final_live = lv.sort_values("experiment").groupby("seed")["best_mN"].last().to_numpy(float)
+            final_stored = st.sort_values("experiment").groupby("seed")["best_mN"].last().to_numpy(float)
+            k = len(final_live)
+            boot = np.median(final_stored[rng.integers(0, len(final_stored), size=(int(n_boot), k))], axis=1)
+            lo, hi = np.quantile(boot, [(1 - level) / 2, (1 + level) / 2])
+            med = float(np.median(final_live))
+            rows.append({"strategy": strategy, "check": "median best inside the stored interval", "campaigns": k,
+                         "agree": bool(lo <= med <= hi), "live_median": med, "lo": float(lo), "hi": float(hi)})
+    return pd.DataFrame(rows)

@@ -368,3 +368,39 @@ def test_iter_campaigns_yields_every_key_and_progress_counts(capsys):
     run_campaigns(LAB, "random", seeds=2, budget=11, bounds=BOX, progress=True)
     err = capsys.readouterr().err
     assert "2/2 campaigns" in err and "/s" in err and "left" in err
+
+
+def _final_best_table(strategy, finals, start_seed=0):
+    return pd.DataFrame([{"strategy": strategy, "seed": start_seed + i, "experiment": e, "best_mN": f * e / 3}
+                         for i, f in enumerate(finals) for e in (1, 2, 3)])
+
+
+def test_compare_with_stored_identity_for_machine_independent_strategies():
+    stored = run_campaigns(LAB, "grid", seeds=3, budget=12, bounds=BOX, levels=2).assign(strategy="grid")
+    live = run_campaigns(LAB, "grid", seeds=[0, 2], budget=12, bounds=BOX, levels=2).assign(strategy="grid")
+    res = cp.compare_with_stored(live, stored.round(4))
+    assert res[["strategy", "check", "campaigns", "agree"]].values.tolist() == [["grid", "identical per seed", 2, True]]
+    bent = live.copy()
+    bent.loc[bent.index[5], "W_um"] += 1e-3  # one value off by more than the table's 4 decimals
+    assert not cp.compare_with_stored(bent, stored)["agree"].item()
+    with pytest.raises(ValueError, match=r"seeds \[7\]"):
+        cp.compare_with_stored(live.assign(seed=7), stored)
+
+
+def test_compare_with_stored_distribution_for_bo():
+    rng = np.random.default_rng(0)
+    stored = _final_best_table("bo", 35 + rng.standard_normal(100))
+    typical = cp.compare_with_stored(_final_best_table("bo", [35.2, 34.6]), stored)
+    assert typical["check"].item() == "median best inside the stored interval" and typical["agree"].item()
+    assert typical["lo"].item() < 34.9 < typical["hi"].item() and typical["live_median"].item() == pytest.approx(34.9)
+    worse = cp.compare_with_stored(_final_best_table("bo", [30.0, 31.0]), stored)
+    assert not worse["agree"].item() and worse["hi"].item() < 38
+    # a wider interval at a higher level
+    wide = cp.compare_with_stored(_final_best_table("bo", [35.2, 34.6]), stored, level=0.999)
+    assert wide["lo"].item() <= typical["lo"].item() and wide["hi"].item() >= typical["hi"].item()
+    with pytest.raises(ValueError, match="level"):
+        cp.compare_with_stored(stored, stored, level=1.0)
+    with pytest.raises(ValueError, match="lacks columns"):
+        cp.compare_with_stored(stored.drop(columns="best_mN"), stored)
+    with pytest.raises(ValueError, match="no 'paper' campaigns"):
+        cp.compare_with_stored(stored.assign(strategy="paper"), stored)
