@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -436,7 +436,8 @@ def replay(args: argparse.Namespace) -> pd.DataFrame:
                   f"{total - len(jobs)} already checkpointed", file=sys.stderr, flush=True)
         new = not ckpt_path.exists() or ckpt_path.stat().st_size == 0
         with open(ckpt_path, "a", newline="") as ckpt, _dask_client(args.scheduler, args.jobs) as client:
-            for (i, _seed), hist in iter_campaigns(land, jobs, n_jobs=args.jobs, client=client):
+            for key, hist in iter_campaigns(land, jobs, n_jobs=args.jobs, client=client):
+                i, _seed = cast(tuple[int, int], key)
                 s = settings[i]
                 block = hist.copy()
                 for k in reversed(CONFIG_COLUMNS[:-1]):
