@@ -404,3 +404,20 @@ def test_compare_with_stored_distribution_for_bo():
         cp.compare_with_stored(stored.drop(columns="best_mN"), stored)
     with pytest.raises(ValueError, match="no 'paper' campaigns"):
         cp.compare_with_stored(stored.assign(strategy="paper"), stored)
+
+
+def test_stored_main_table_reproduces_for_machine_independent_strategies():
+    landscape = pytest.importorskip("mlcrystal.landscape")
+    from mlcrystal.datasets import DataUnavailableError
+
+    land = landscape.BlockingForceLandscape(library="published")
+    try:
+        land.initial_design()
+    except DataUnavailableError:
+        pytest.skip("the study's initial data is not available offline")
+    main = cp.load_replay("main")
+    options = {"paper": {}, "grid": {"levels": 4}, "random": {}}
+    live = pd.concat([run_campaigns(land, s, seeds=[3], budget=120, **o).assign(strategy=s)
+                      for s, o in options.items()], ignore_index=True)
+    res = cp.compare_with_stored(live, main)
+    assert res["check"].eq("identical per seed").all() and res["agree"].all(), res
