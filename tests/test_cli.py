@@ -250,3 +250,22 @@ def test_replay_in_a_subprocess_on_two_workers(tmp_path):
     assert table.groupby(["strategy", "seed"]).size().eq(15).all() and set(table.seed) == {0, 1}
     assert (table.groupby(["strategy", "seed"]).best_mN.apply(lambda b: b.is_monotonic_increasing)).all()
     assert table.loc[table.strategy == "paper", "kappa"].eq(5.0).all()
+
+
+def test_scheduler_local_starts_a_local_cluster_of_jobs_single_threaded_workers(tmp_path, monkeypatch):
+    distributed = pytest.importorskip("dask.distributed")
+    seen = {}
+    real = distributed.LocalCluster
+
+    def recording_cluster(**kwargs):
+        seen.update(kwargs)
+        # threads instead of processes keep the test fast; the options asked for are recorded above
+        return real(**{**kwargs, "processes": False, "n_workers": 1, "dashboard_address": None})
+
+    monkeypatch.setattr(distributed, "LocalCluster", recording_cluster)
+    local = tmp_path / "joblib.csv"
+    assert main([*TINY, "--out", str(local)]) == 0
+    out = tmp_path / "dask.csv"
+    assert main([*TINY, "--out", str(out), "--scheduler", "local", "--jobs", "3"]) == 0
+    assert seen == {"n_workers": 3, "threads_per_worker": 1, "processes": True}
+    assert out.read_bytes() == local.read_bytes()
