@@ -21,6 +21,9 @@ machine's cores (joblib) or on a Dask cluster (``--scheduler``).
 
 This module is a thin argparse layer over :mod:`mlcrystal.campaign`: a new
 command is one entry of :data:`COMMANDS`.
+
+Dask is imported only when ``--scheduler`` asks for it, the landscapes only
+when campaigns run.
 """
 
 from __future__ import annotations
@@ -43,6 +46,14 @@ import numpy as np
 import pandas as pd
 
 from mlcrystal import study
+from mlcrystal.campaign import (
+    BO_ACQUISITIONS,
+    MAX_GRID_POINTS,
+    STRATEGIES,
+    Progress,
+    grid_size,
+    iter_campaigns,
+)
 
 #: Columns written before the campaign history, in order.
 CONFIG_COLUMNS = ["strategy", "acq", "kappa", "noise", "grid_levels", "seed"]
@@ -100,8 +111,6 @@ def available_cores() -> int:
 
 def add_replay_parser(sub: Any) -> argparse.ArgumentParser:
     """Add the ``replay`` sub-command to ``sub`` (an argparse sub-parsers object)."""
-    from mlcrystal.campaign import BO_ACQUISITIONS, MAX_GRID_POINTS, STRATEGIES
-
     rp = sub.add_parser("replay", help="run many seeded campaigns and write their histories",
                         description="Run seeded optimisation campaigns (mlcrystal.campaign.run_campaign) "
                                     "and write one row per experiment to a csv/csv.gz table.")
@@ -235,8 +244,6 @@ def sidecar(out: Path, kind: str) -> Path:
 
 def check_replay_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Refuse, as argparse errors (exit 2), what would fail or do harm only after the campaigns ran."""
-    from mlcrystal.campaign import MAX_GRID_POINTS, grid_size
-
     out: Path = args.out
     if not out.name.endswith((".csv", ".csv.gz")):
         parser.error(f"--out must end in .csv or .csv.gz; got {out}")
@@ -317,7 +324,7 @@ def _alive(pid: int) -> bool:
 
 def _run_meta(args: argparse.Namespace, settings: list[dict], seeds: list[int]) -> dict:
     """What a checkpoint must agree on to be resumed."""
-    return {"settings": [{k: v for k, v in s.items()} for s in settings], "seeds": seeds, "budget": args.budget,
+    return {"settings": settings, "seeds": seeds, "budget": args.budget,
             "initial": args.initial, "landscape": args.landscape, "library": args.library}
 
 
@@ -401,8 +408,6 @@ def replay(args: argparse.Namespace) -> pd.DataFrame:
     Arguments are expected checked (:func:`check_replay_args`, which
     :func:`main` runs). Raises :class:`LockedError` when another run holds the lock.
     """
-    from mlcrystal.campaign import Progress, iter_campaigns
-
     out: Path = args.out
     ckpt_path, meta_path = sidecar(out, "partial"), sidecar(out, "meta")
     settings = replay_settings(args)

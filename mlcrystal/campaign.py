@@ -53,9 +53,16 @@ from typing import Any, TextIO
 
 import numpy as np
 import pandas as pd
+from joblib import Parallel, delayed
+from scipy.optimize import minimize
+from sklearn.gaussian_process import GaussianProcessRegressor
+from sklearn.gaussian_process.kernels import Matern as SkMatern
 from skopt import Optimizer
 from skopt.learning import GaussianProcessRegressor as SkoptGP
 from skopt.learning.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
+from skopt.space import Categorical, Space
+from skopt.space import Real as RealDim
+from skopt.utils import normalize_dimensions
 
 from mlcrystal import study
 from mlcrystal.seeding import RandomState, check_random_state, int_seed
@@ -321,9 +328,6 @@ def _finish(rows: list[pd.DataFrame], phases: list[str]) -> pd.DataFrame:
 # ---------------------------------------------------------------------------
 
 def _bo_space(landscape: Any, bounds: Bounds) -> list:
-    from skopt.space import Categorical
-    from skopt.space import Real as RealDim
-
     return [Categorical([int(c) for c in landscape.compounds], name="compound")] + \
         [RealDim(*bounds[k], name=k) for k in SIZE_POWER]
 
@@ -404,9 +408,6 @@ def make_bo_optimizer(landscape: Any, acq: str = "gp_hedge", kappa: float = 1.96
     >>> len(opt.space.dimensions)
     5
     """
-    from skopt.space import Space
-    from skopt.utils import normalize_dimensions
-
     if acq not in BO_ACQUISITIONS:
         raise ValueError(f"acq must be one of {BO_ACQUISITIONS}; got {acq!r}.")
     if not isinstance(n_points, Integral) or n_points < 1:
@@ -446,8 +447,6 @@ def _as_point(row: pd.Series, bounds: Bounds) -> list:
 
 def _lbfgs_warm(obj_func: Callable, initial_theta: np.ndarray, bounds: np.ndarray) -> tuple[np.ndarray, float]:
     """GP hyperparameter optimiser: L-BFGS-B from the previous fit, at most 30 iterations."""
-    from scipy.optimize import minimize
-
     res = minimize(obj_func, initial_theta, method="L-BFGS-B", jac=True, bounds=bounds,
                    options={"maxiter": 30})
     return res.x, res.fun
@@ -580,9 +579,6 @@ def paper_suggest(X: np.ndarray, y: np.ndarray, bounds: Bounds, kappa: float = s
     >>> paper_suggest(X, X[:, 1] / 100, box, random_state=0).shape
     (5,)
     """
-    from sklearn.gaussian_process import GaussianProcessRegressor
-    from sklearn.gaussian_process.kernels import Matern as SkMatern
-
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float)
     if X.ndim != 2 or X.shape[1] != 5 or len(X) != len(y) or len(y) < 2:
@@ -865,7 +861,7 @@ def iter_campaigns(landscape: Any, jobs: Iterable[CampaignJob], n_jobs: int | No
     if n_jobs is not None and (not isinstance(n_jobs, Integral) or n_jobs == 0):
         raise ValueError(f"n_jobs must be None or a non-zero integer (joblib convention); got {n_jobs!r}.")
     if client is not None:
-        from dask.distributed import as_completed
+        from dask.distributed import as_completed  # optional: only a Dask run needs it
 
         land = client.scatter(landscape, broadcast=True)
         futures = [client.submit(_keyed, key, land, strategy, seed, kwargs, pure=False)
@@ -879,8 +875,6 @@ def iter_campaigns(landscape: Any, jobs: Iterable[CampaignJob], n_jobs: int | No
         for key, strategy, seed, kwargs in jobs:
             yield _keyed(key, landscape, strategy, seed, kwargs)
     else:
-        from joblib import Parallel, delayed
-
         tasks = (delayed(_keyed)(key, landscape, strategy, seed, kwargs) for key, strategy, seed, kwargs in jobs)
         yield from Parallel(n_jobs=n_jobs, return_as="generator_unordered")(tasks)
 
