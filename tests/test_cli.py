@@ -114,6 +114,13 @@ def test_unwritable_folder_is_refused(tmp_path, capsys):
         ro.chmod(0o700)
 
 
+def test_folder_without_write_permission_is_refused_for_any_user(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(cli.os, "access", lambda path, mode: Path(path) != tmp_path)
+    with pytest.raises(SystemExit) as exc:
+        main([*TINY, "--out", str(tmp_path / "t.csv")])
+    assert exc.value.code == 2 and f"folder {tmp_path} is not writable" in capsys.readouterr().err
+
+
 def test_replay_settings_expand_only_what_applies():
     args = build_parser().parse_args(["replay", "--out", "x.csv", "--strategy", "bo", "paper", "grid", "random",
                                       "--acq", "EI", "LCB", "--kappa", "1", "5", "--grid-levels", "2", "3"])
