@@ -3,7 +3,7 @@
 Usage (from the repository root, with the study's data reachable)::
 
     MLCRYSTAL_DATA_DIR=/path/to/data python benchmarks/bench_campaign.py \
-        --campaigns 100 --budget 100 --reference-seeds 10 --jobs 2
+        --campaigns 100 --budget 100 --reference-seeds 10
 
 Prints the wall time of ``--campaigns`` seeded BO campaigns run with
 ``mlcrystal.campaign.run_campaigns`` (goal: 100 x 100 within 10 minutes on a
@@ -30,7 +30,7 @@ def default_skopt_campaign(land, budget, seed):
     from skopt.space import Categorical, Real
 
     from mlcrystal.campaign import SIZE_POWER
-    from mlcrystal.landscape import SEARCH_BOUNDS
+    from mlcrystal.study import SEARCH_BOUNDS
 
     space = [Categorical(list(land.compounds))] + [Real(*SEARCH_BOUNDS[k]) for k in SIZE_POWER]
     opt = Optimizer(space, base_estimator="GP", n_initial_points=0, random_state=seed)
@@ -38,7 +38,7 @@ def default_skopt_campaign(land, budget, seed):
     forces = list(land.force(compound=init.compound.to_numpy(), L_um=init.L_um.to_numpy(),
                              W_um=init.W_um.to_numpy(), T_um=init.T_um.to_numpy(),
                              P_mW_cm2=init.P_mW_cm2.to_numpy()))
-    opt.tell([[int(c), *map(float, r)] for c, r in zip(init.compound, init[list(SIZE_POWER)].to_numpy())],
+    opt.tell([[int(c), *map(float, r)] for c, r in zip(init.compound, init[list(SIZE_POWER)].to_numpy(), strict=True)],
              [-f for f in forces])
     for _ in range(budget - len(init)):
         c, L, W, T, P = opt.ask()
@@ -70,6 +70,7 @@ def _pair(land, budget, seed):
 
 
 def main(argv=None):
+    from mlcrystal.__main__ import available_cores
     from mlcrystal.campaign import run_campaigns
     from mlcrystal.landscape import BlockingForceLandscape
 
@@ -78,7 +79,7 @@ def main(argv=None):
     p.add_argument("--budget", type=int, default=100)
     p.add_argument("--reference-seeds", type=int, default=10,
                    help="seeds on which both loops are run and timed (CPU time, one BLAS thread per worker)")
-    p.add_argument("--jobs", type=int, default=2)
+    p.add_argument("--jobs", type=int, default=available_cores(), help="workers (default: this machine's cores)")
     args = p.parse_args(argv)
     warnings.simplefilter("ignore")
     land = BlockingForceLandscape()

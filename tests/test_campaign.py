@@ -5,8 +5,17 @@ import pandas as pd
 import pytest
 
 from mlcrystal import campaign as cp
-from mlcrystal.campaign import (HISTORY_COLUMNS, extra_intensities, grid_points, make_bo_optimizer,
-                                paper_suggest, random_design, run_campaign, run_campaigns, snap_modulus)
+from mlcrystal.campaign import (
+    HISTORY_COLUMNS,
+    extra_intensities,
+    grid_points,
+    make_bo_optimizer,
+    paper_suggest,
+    random_design,
+    run_campaign,
+    run_campaigns,
+    snap_modulus,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -192,8 +201,8 @@ def test_make_bo_optimizer_space_and_fast_gp_matches_skopt():
     y = np.sin(4 * X.sum(axis=1))
     kernel = ConstantKernel() * Matern(length_scale=np.ones(3), nu=2.5)
     ref = GaussianProcessRegressor(kernel=kernel, normalize_y=True, noise="gaussian", random_state=0).fit(X, y)
-    fast = cp._fast_gp_class()(kernel=kernel, normalize_y=True, noise="gaussian", random_state=0).fit(X, y)
-    for a, b in zip(ref.predict(Z, return_std=True), fast.predict(Z, return_std=True)):
+    fast = cp.FastGP(kernel=kernel, normalize_y=True, noise="gaussian", random_state=0).fit(X, y)
+    for a, b in zip(ref.predict(Z, return_std=True), fast.predict(Z, return_std=True), strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-8, atol=1e-10)
     with pytest.raises(ValueError, match="acq"):
         make_bo_optimizer(LAB, acq="UCB", bounds=BOX)
@@ -205,6 +214,9 @@ def test_make_bo_optimizer_space_and_fast_gp_matches_skopt():
     ({"budget": 5}, "smaller than the initial design"),
     ({"noise": -0.1}, "noise"),
     ({"random_state": "seed"}, "random_state"),
+    ({"random_state": -1}, "non-negative int"),
+    ({"random_state": 1.5}, "non-negative int"),
+    ({"strategy": "bo", "random_state": -3}, "non-negative int"),
     ({"initial": "lhs"}, "initial"),
     ({"strategy": "grid", "acq": "EI"}, "unknown options"),
     ({"strategy": "bo", "initial": "none"}, "at least 2"),
@@ -233,6 +245,10 @@ def test_run_campaigns_stacks_seeds_and_matches_single_runs():
     pd.testing.assert_frame_equal(many, par)
     with pytest.raises(ValueError, match="seeds"):
         run_campaigns(LAB, "random", seeds=0, budget=12, bounds=BOX)
+    with pytest.raises(ValueError, match="ints >= 0"):
+        run_campaigns(LAB, "random", seeds=[1, -2], budget=12, bounds=BOX)
+    with pytest.raises(ValueError, match="n_jobs"):
+        run_campaigns(LAB, "random", seeds=2, n_jobs=0, budget=12, bounds=BOX)
 
 
 def test_real_landscape_campaign_when_data_available():
@@ -249,12 +265,150 @@ def test_real_landscape_campaign_when_data_available():
     assert (h["L_um"] >= land.min_aspect_ratio * h["T_um"] - 1e-6).all()
 
 
-def test_load_replay_reads_tables_and_explains_a_missing_one(tmp_path):
-    h = run_campaigns(LAB, "random", seeds=2, n_jobs=1, budget=11, bounds=BOX)
-    table = h.assign(strategy="random", acq=np.nan, kappa=np.nan, noise=0.0, grid_levels=pd.NA)
-    table.to_csv(tmp_path / "replay_tiny.csv.gz", index=False)
-    back = cp.load_replay("tiny", directory=tmp_path)
-    assert len(back) == 22 and str(back["grid_levels"].dtype) == "Int64"
-    np.testing.assert_allclose(back["force_mN"], h["force_mN"])
-    with pytest.raises(FileNotFoundError, match="regenerate"):
-        cp.load_replay("absent", directory=tmp_path)
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_bo_optimizer_pickles_and_asks_the_same_point():
+    import pickle
+
+    opt = make_bo_optimizer(LAB, acq="gp_hedge", n_points=200, random_state=5, bounds=BOX)
+    h = run_campaign(LAB, "random", budget=12, random_state=0, bounds=BOX)
+    opt.tell([cp._as_point(r, BOX) for _, r in h.iterrows()], (-h["force_mN"]).tolist())
+    cp.prepare_next_fit(opt, optimise=True)
+    opt.tell(cp._as_point(h.iloc[0], BOX), -float(h["force_mN"].iloc[0]))
+    copy = pickle.loads(pickle.dumps(opt))
+    assert isinstance(copy.models[-1], cp.FastGP)
+    a, b = opt.ask(), copy.ask()
+    assert a[0] == b[0] and np.array_equal(a[1:], b[1:])
+    assert a[0] in LAB.compounds and BOX["L_um"][0] <= a[1] <= BOX["L_um"][1]
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_prepare_next_fit_warm_starts_or_freezes_the_kernel():
+    opt = make_bo_optimizer(LAB, acq="EI", n_points=200, random_state=1, bounds=BOX)
+    h = run_campaign(LAB, "random", budget=14, random_state=1, bounds=BOX)
+    opt.tell([cp._as_point(r, BOX) for _, r in h.iterrows()], (-h["force_mN"]).tolist())
+    fitted = opt.models[-1].kernel_
+    est = cp.prepare_next_fit(opt, optimise=False)
+    assert opt.base_estimator_ is est and est.optimizer is None
+    np.testing.assert_allclose(est.kernel.k1.theta, fitted.k1.theta)  # the fitted kernel is the start
+    opt.tell(cp._as_point(h.iloc[1], BOX), -float(h["force_mN"].iloc[1]))
+    # hyperparameters kept fixed: the new fit has exactly the previous length scales
+    np.testing.assert_allclose(opt.models[-1].kernel_.k1.theta, fitted.k1.theta)
+    assert len(opt.models) == 2  # only the last fits are kept
+    est = cp.prepare_next_fit(opt, optimise=True)
+    assert est.optimizer is cp._lbfgs_warm and len(opt.models) == 1
+
+
+def test_int_seed_for_skopt_comes_from_the_campaign_generator():
+    # make_bo_optimizer draws skopt's int from a generator with seeding.int_seed, and refuses bad seeds
+    from mlcrystal.seeding import int_seed
+
+    opt = make_bo_optimizer(LAB, random_state=np.random.default_rng(9), bounds=BOX)
+    assert opt.base_estimator_.random_state == int_seed(np.random.default_rng(9))
+    assert make_bo_optimizer(LAB, random_state=4, bounds=BOX).base_estimator_.random_state == 4
+    with pytest.raises(ValueError, match="non-negative"):
+        make_bo_optimizer(LAB, random_state=-4, bounds=BOX)
+
+
+def test_strategy_registry_adds_a_strategy_in_one_line():
+    def first_corner(landscape, first, n_search, rng, noise, bounds, corner="low"):
+        side = 0 if corner == "low" else 1
+        cond = pd.DataFrame({"compound": [landscape.compounds[0]] * n_search,
+                             **{k: [bounds[k][side]] * n_search for k in cp.SIZE_POWER}})
+        cond["L_um"] = np.maximum(cond["L_um"], 1000.0)
+        return [cp._measure(landscape, cond, noise, rng)]
+
+    cp.register_strategy("corner", first_corner, {"corner"})
+    try:
+        assert "corner" in cp.STRATEGIES
+        h = run_campaign(LAB, "corner", budget=12, random_state=0, bounds=BOX, corner="high")
+        assert len(h) == 12 and (h.phase == "search").sum() == 2
+        assert h[h.phase == "search"].P_mW_cm2.eq(2080.0).all()
+        with pytest.raises(ValueError, match="unknown options"):
+            run_campaign(LAB, "corner", budget=12, bounds=BOX, levels=2)
+    finally:
+        del cp._REGISTRY["corner"]
+    assert "corner" not in cp.STRATEGIES
+
+
+def test_grid_points_refuses_a_grid_too_large_for_memory():
+    assert cp.grid_size(9, 21) == 9 * 21 ** 4 <= cp.MAX_GRID_POINTS < cp.grid_size(9, 22)
+    with pytest.raises(ValueError, match="exceeds max_points"):
+        grid_points(LAB, 60, bounds=BOX)
+    with pytest.raises(ValueError, match="exceeds max_points=100"):
+        grid_points(LAB, 3, bounds=BOX, max_points=100)
+
+
+def test_study_facts_come_from_the_study_module():
+    from mlcrystal import study
+
+    assert cp.STUDY_INTENSITIES == tuple(f * study.MAX_INTENSITY_MW_CM2 for f in study.INITIAL_INTENSITY_FRACTIONS)
+    assert cp.STUDY_INTENSITIES == (208.0, 520.0, 1040.0, 1560.0, 2080.0)
+    assert cp._check_bounds(None) == dict(study.SEARCH_BOUNDS)
+
+
+def test_iter_campaigns_yields_every_key_and_progress_counts(capsys):
+    jobs = [(("random", s), "random", s, {"budget": 11, "bounds": BOX}) for s in (3, 1, 2)]
+    got = dict(cp.iter_campaigns(LAB, jobs))
+    assert sorted(got) == [("random", 1), ("random", 2), ("random", 3)]
+    pd.testing.assert_frame_equal(got[("random", 1)].drop(columns="seed"),
+                                  run_campaign(LAB, "random", budget=11, random_state=1, bounds=BOX))
+    with pytest.raises(ValueError, match="non-negative"):
+        list(cp.iter_campaigns(LAB, [("x", "random", -1, {"budget": 11})]))
+    run_campaigns(LAB, "random", seeds=2, budget=11, bounds=BOX, progress=True)
+    err = capsys.readouterr().err
+    assert "2/2 campaigns" in err and "/s" in err and "left" in err
+
+
+def _final_best_table(strategy, finals, start_seed=0):
+    return pd.DataFrame([{"strategy": strategy, "seed": start_seed + i, "experiment": e, "best_mN": f * e / 3}
+                         for i, f in enumerate(finals) for e in (1, 2, 3)])
+
+
+def test_compare_with_stored_identity_for_machine_independent_strategies():
+    stored = run_campaigns(LAB, "grid", seeds=3, budget=12, bounds=BOX, levels=2).assign(strategy="grid")
+    live = run_campaigns(LAB, "grid", seeds=[0, 2], budget=12, bounds=BOX, levels=2).assign(strategy="grid")
+    res = cp.compare_with_stored(live, stored.round(4))
+    assert res[["strategy", "check", "campaigns", "agree"]].values.tolist() == [["grid", "identical per seed", 2, True]]
+    bent = live.copy()
+    bent.loc[bent.index[5], "W_um"] += 1e-3  # one value off by more than the table's 4 decimals
+    assert not cp.compare_with_stored(bent, stored)["agree"].item()
+    with pytest.raises(ValueError, match=r"seeds \[7\]"):
+        cp.compare_with_stored(live.assign(seed=7), stored)
+
+
+def test_compare_with_stored_distribution_for_bo():
+    rng = np.random.default_rng(0)
+    stored = _final_best_table("bo", 35 + rng.standard_normal(100))
+    typical = cp.compare_with_stored(_final_best_table("bo", [35.2, 34.6]), stored)
+    assert typical["check"].item() == "median best inside the stored interval" and typical["agree"].item()
+    assert typical["lo"].item() < 34.9 < typical["hi"].item() and typical["live_median"].item() == pytest.approx(34.9)
+    worse = cp.compare_with_stored(_final_best_table("bo", [30.0, 31.0]), stored)
+    assert not worse["agree"].item() and worse["hi"].item() < 38
+    # a wider interval at a higher level
+    wide = cp.compare_with_stored(_final_best_table("bo", [35.2, 34.6]), stored, level=0.999)
+    assert wide["lo"].item() <= typical["lo"].item() and wide["hi"].item() >= typical["hi"].item()
+    with pytest.raises(ValueError, match="level"):
+        cp.compare_with_stored(stored, stored, level=1.0)
+    with pytest.raises(ValueError, match="lacks columns"):
+        cp.compare_with_stored(stored.drop(columns="best_mN"), stored)
+    with pytest.raises(ValueError, match="no 'paper' campaigns"):
+        cp.compare_with_stored(stored.assign(strategy="paper"), stored)
+
+
+def test_stored_main_table_reproduces_for_machine_independent_strategies():
+    landscape = pytest.importorskip("mlcrystal.landscape")
+    from mlcrystal.datasets import DataUnavailableError
+
+    land = landscape.BlockingForceLandscape(library="published")
+    try:
+        land.initial_design()
+    except DataUnavailableError:
+        pytest.skip("the study's initial data is not available offline")
+    from mlcrystal.replay_tables import load_replay
+
+    main = load_replay("main")
+    options = {"paper": {}, "grid": {"levels": 4}, "random": {}}
+    live = pd.concat([run_campaigns(land, s, seeds=[3], budget=120, **o).assign(strategy=s)
+                      for s, o in options.items()], ignore_index=True)
+    res = cp.compare_with_stored(live, main)
+    assert res["check"].eq("identical per seed").all() and res["agree"].all(), res

@@ -1,5 +1,6 @@
-"""Tests of the command line (python -m mlcrystal)."""
+"""Tests of the command line (python -m mlcrystal): arguments, safe output, checkpoints, Dask."""
 
+import gzip
 import os
 import subprocess
 import sys
@@ -8,16 +9,30 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mlcrystal.__main__ import CONFIG_COLUMNS, build_parser, replay_settings
+from mlcrystal import __main__ as cli
+from mlcrystal import campaign as cp
+from mlcrystal.__main__ import CONFIG_COLUMNS, build_parser, main, read_checkpoint, replay_settings, sidecar
 from mlcrystal.campaign import HISTORY_COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
 
+#: A small run that needs no data files: the Gaussian test landscape and a random initial design.
+TINY = ["replay", "--landscape", "gaussian", "--initial", "random", "--strategy", "grid", "random",
+        "--grid-levels", "2", "--seeds", "2", "--budget", "12", "--jobs", "1", "--quiet"]
 
-def _run(*args, **kw):
+
+@pytest.fixture(autouse=True)
+def _single_blas_thread():
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        yield
+
+
+def _run(*args):
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     return subprocess.run([sys.executable, "-m", "mlcrystal", *args], capture_output=True, text=True,
-                          cwd=ROOT, env=env, timeout=300, **kw)
+                          cwd=ROOT, env=env, timeout=300)
 
 
 def _data_available():
@@ -29,23 +44,81 @@ def _data_available():
     return True
 
 
+def _read(path):
+    with gzip.open(path, "rt") if str(path).endswith(".gz") else open(path) as f:
+        return f.read()
+
+
 def test_help_lists_the_replay_command():
     out = _run("--help")
     assert out.returncode == 0 and "replay" in out.stdout
     out = _run("replay", "--help")
-    assert out.returncode == 0 and "--grid-levels" in out.stdout and "--jobs" in out.stdout
+    assert out.returncode == 0 and "--grid-levels" in out.stdout and "--scheduler" in out.stdout
+    assert "--resume" in out.stdout and "--force" in out.stdout
 
 
 @pytest.mark.parametrize("args,message", [
-    (["replay", "--out", "x.csv", "--strategy", "simplex"], "invalid choice"),
-    (["replay", "--out", "x.csv", "--seeds", "0"], "positive integer"),
-    (["replay", "--out", "x.csv", "--noise", "-1"], "number >= 0"),
-    (["replay"], "--out"),
-    ([], "command"),
+    (["--strategy", "simplex"], "invalid choice"),
+    (["--seeds", "0"], "positive integer"),
+    (["--noise", "-1"], "number >= 0"),
+    (["--seed-start", "-5"], "--seed-start: expected an integer >= 0, got -5"),
+    (["--jobs", "0"], "--jobs: expected a positive integer, got 0"),
+    (["--budget", "5"], "--budget 5 is below the initial design (10 experiments of --initial study)"),
+    (["--strategy", "grid", "--grid-levels", "60"], "60^4 x 9 compounds = 116,640,000 points, above the limit"),
+    (["--strategy", "grid", "--library", "article", "--grid-levels", "23"], "23^4 x 8 compounds = 2,238,728"),
 ])
-def test_bad_arguments_exit_with_a_message(args, message):
-    out = _run(*args)
-    assert out.returncode == 2 and message in out.stderr
+def test_bad_arguments_are_one_line_argparse_errors(args, message, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["replay", "--out", str(tmp_path / "x.csv"), *args])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and message in err
+    assert "Traceback" not in err and err.strip().splitlines()[-1].startswith("python -m mlcrystal replay: error:")
+    assert not any(tmp_path.iterdir())  # nothing written
+
+
+def test_bad_arguments_in_a_fresh_process_exit_2_without_traceback():
+    out = _run("replay", "--out", "x.csv", "--budget", "5")
+    assert out.returncode == 2 and "below the initial design" in out.stderr and "Traceback" not in out.stderr
+    out = _run("replay")
+    assert out.returncode == 2 and "--out" in out.stderr
+
+
+def test_output_path_is_checked_before_any_work(tmp_path, capsys, monkeypatch):
+    def boom(*a, **k):
+        raise AssertionError("a campaign ran before the output path was checked")
+
+    monkeypatch.setattr(cp, "run_campaign", boom)
+    cases = [(tmp_path / "table.txt", "must end in .csv or .csv.gz"),
+             (tmp_path / "missing" / "t.csv", "does not exist"),
+             (tmp_path / "t.csv.bz2", "must end in .csv or .csv.gz")]
+    existing = tmp_path / "old.csv"
+    existing.write_text("keep me\n")
+    cases.append((existing, "exists; pass --force"))
+    for out, message in cases:
+        with pytest.raises(SystemExit) as exc:
+            main([*TINY, "--out", str(out)])
+        assert exc.value.code == 2 and message in capsys.readouterr().err
+    assert existing.read_text() == "keep me\n"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_unwritable_folder_is_refused(tmp_path, capsys):
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    try:
+        with pytest.raises(SystemExit) as exc:
+            main([*TINY, "--out", str(ro / "t.csv")])
+        assert exc.value.code == 2 and "not writable" in capsys.readouterr().err
+    finally:
+        ro.chmod(0o700)
+
+
+def test_folder_without_write_permission_is_refused_for_any_user(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(cli.os, "access", lambda path, mode: Path(path) != tmp_path)
+    with pytest.raises(SystemExit) as exc:
+        main([*TINY, "--out", str(tmp_path / "t.csv")])
+    assert exc.value.code == 2 and f"folder {tmp_path} is not writable" in capsys.readouterr().err
 
 
 def test_replay_settings_expand_only_what_applies():
@@ -59,18 +132,147 @@ def test_replay_settings_expand_only_what_applies():
     assert s[s.strategy == "grid"].options.iloc[0] == {"levels": 2, "order": "random"}
 
 
+def test_jobs_default_is_the_machine_cores():
+    args = build_parser().parse_args(["replay", "--out", "x.csv"])
+    assert args.jobs == cli.available_cores() >= 1
+
+
+def test_replay_writes_the_table_atomically_and_refuses_to_overwrite(tmp_path, capsys):
+    out = tmp_path / "t.csv.gz"
+    assert main([*TINY, "--out", str(out)]) == 0
+    table = pd.read_csv(out)
+    assert list(table.columns) == CONFIG_COLUMNS + HISTORY_COLUMNS
+    assert len(table) == 2 * 2 * 12 and table.groupby(["strategy", "seed"]).size().eq(12).all()
+    assert table.loc[table.strategy == "grid", "grid_levels"].eq(2).all()
+    # the table holds exactly the campaigns of the library, rounded to 4 decimals
+    land = cli.make_landscape("gaussian")
+    ref = cp.run_campaign(land, "grid", budget=12, random_state=1, initial="random", levels=2)
+    got = table.query("strategy == 'grid' and seed == 1")[HISTORY_COLUMNS].reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, cli._rounded(ref.copy()), check_dtype=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.csv.gz"]  # no checkpoint, lock or temporary left
+    with pytest.raises(SystemExit):
+        main([*TINY, "--out", str(out)])
+    assert "exists; pass --force" in capsys.readouterr().err
+    before = out.read_bytes()
+    assert main([*TINY, "--out", str(out), "--force"]) == 0
+    assert out.read_bytes() == before  # deterministic, byte for byte (gzip mtime 0)
+
+
+def _interrupt_after(monkeypatch, n):
+    real = cp.run_campaign
+    calls = {"n": 0}
+
+    def flaky(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] > n:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cp, "run_campaign", flaky)
+
+
+def test_interrupted_run_leaves_no_table_and_resumes_to_the_same_table(tmp_path, monkeypatch, capsys):
+    fresh = tmp_path / "fresh.csv"
+    assert main([*TINY, "--out", str(fresh)]) == 0
+    out = tmp_path / "t.csv"
+    with monkeypatch.context() as m:
+        _interrupt_after(m, 3)
+        assert main([*TINY, "--out", str(out)]) == 130
+    assert "rerun with --resume" in capsys.readouterr().err
+    assert not out.exists() and not sidecar(out, "lock").exists()
+    kept, done = read_checkpoint(sidecar(out, "partial"), budget=12)
+    assert done == {(0, 0), (0, 1), (1, 0)} and len(kept) == 36
+    # without --resume or --force the checkpoint is not silently discarded
+    with pytest.raises(SystemExit) as exc:
+        main([*TINY, "--out", str(out)])
+    assert exc.value.code == 2 and "--resume" in capsys.readouterr().err
+    # resuming runs only the missing campaign
+    ran = []
+    real = cp.run_campaign
+    with monkeypatch.context() as m:
+        m.setattr(cp, "run_campaign", lambda *a, **k: ran.append(k["random_state"]) or real(*a, **k))
+        assert main([*TINY, "--out", str(out), "--resume"]) == 0
+    assert ran == [1]
+    assert out.read_bytes() == fresh.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fresh.csv", "t.csv"]
+
+
+def test_truncated_checkpoint_line_is_detected_and_that_campaign_rerun(tmp_path, monkeypatch):
+    fresh = tmp_path / "fresh.csv.gz"
+    assert main([*TINY, "--out", str(fresh)]) == 0
+    out = tmp_path / "t.csv.gz"
+    with monkeypatch.context() as m:
+        _interrupt_after(m, 2)
+        assert main([*TINY, "--out", str(out)]) == 130
+    partial = sidecar(out, "partial")
+    text = partial.read_bytes()
+    partial.write_bytes(text[:-25])  # a crash in the middle of the last row
+    kept, done = read_checkpoint(partial, budget=12)
+    assert done == {(0, 0)} and len(kept) == 12  # the second campaign lost a row: it will run again
+    assert main([*TINY, "--out", str(out), "--resume"]) == 0
+    assert _read(out) == _read(fresh)
+
+
+def test_resume_with_other_options_is_refused(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "t.csv"
+    with monkeypatch.context() as m:
+        _interrupt_after(m, 1)
+        assert main([*TINY, "--out", str(out)]) == 130
+    with pytest.raises(SystemExit) as exc:
+        main([*TINY, "--out", str(out), "--resume", "--budget", "13"])
+    assert "other options" in str(exc.value)
+
+
+def test_a_second_run_on_the_same_output_exits_with_a_message(tmp_path, capsys):
+    out = tmp_path / "t.csv"
+    lock = sidecar(out, "lock")
+    lock.write_text(f"{os.getpid()}\n")  # a live run holds the lock
+    assert main([*TINY, "--out", str(out)]) == 1
+    assert "another replay" in capsys.readouterr().err and not out.exists()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    lock.write_text(dead.stdout)  # a lock left by a process that is gone is taken over
+    assert main([*TINY, "--out", str(out)]) == 0 and out.exists() and not lock.exists()
+
+
+def test_replay_on_a_dask_cluster_equals_the_joblib_table(tmp_path):
+    distributed = pytest.importorskip("dask.distributed")
+    local = tmp_path / "joblib.csv"
+    assert main([*TINY, "--out", str(local)]) == 0
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster:
+        out = tmp_path / "dask.csv"
+        assert main([*TINY, "--out", str(out), "--scheduler", cluster.scheduler_address]) == 0
+    assert out.read_bytes() == local.read_bytes()
+
+
 @pytest.mark.skipif(not _data_available(), reason="the study's initial data is not available offline")
-def test_replay_writes_a_table_with_the_right_columns(tmp_path):
+def test_replay_in_a_subprocess_on_two_workers(tmp_path):
     out = tmp_path / "tiny.csv.gz"
     res = _run("replay", "--strategy", "bo", "paper", "grid", "random", "--seeds", "2", "--budget", "15",
                "--grid-levels", "2", "--out", str(out), "--jobs", "2")
     assert res.returncode == 0, res.stderr
-    assert "campaigns" in res.stderr and f"wrote 120 rows" in res.stderr  # progress on stderr
+    assert "8/8 campaigns" in res.stderr and "/s" in res.stderr and "wrote 120 rows" in res.stderr
     table = pd.read_csv(out)
     assert list(table.columns) == CONFIG_COLUMNS + HISTORY_COLUMNS
-    assert len(table) == 4 * 2 * 15
-    assert table.groupby(["strategy", "seed"]).size().eq(15).all()
-    assert set(table.seed) == {0, 1}
+    assert table.groupby(["strategy", "seed"]).size().eq(15).all() and set(table.seed) == {0, 1}
     assert (table.groupby(["strategy", "seed"]).best_mN.apply(lambda b: b.is_monotonic_increasing)).all()
     assert table.loc[table.strategy == "paper", "kappa"].eq(5.0).all()
-    assert table.loc[table.strategy == "grid", "grid_levels"].eq(2).all()
+
+
+def test_scheduler_local_starts_a_local_cluster_of_jobs_single_threaded_workers(tmp_path, monkeypatch):
+    distributed = pytest.importorskip("dask.distributed")
+    seen = {}
+    real = distributed.LocalCluster
+
+    def recording_cluster(**kwargs):
+        seen.update(kwargs)
+        # threads instead of processes keep the test fast; the options asked for are recorded above
+        return real(**{**kwargs, "processes": False, "n_workers": 1, "dashboard_address": None})
+
+    monkeypatch.setattr(distributed, "LocalCluster", recording_cluster)
+    local = tmp_path / "joblib.csv"
+    assert main([*TINY, "--out", str(local)]) == 0
+    out = tmp_path / "dask.csv"
+    assert main([*TINY, "--out", str(out), "--scheduler", "local", "--jobs", "3"]) == 0
+    assert seen == {"n_workers": 3, "threads_per_worker": 1, "processes": True}
+    assert out.read_bytes() == local.read_bytes()
