@@ -860,7 +860,7 @@ def chemical_name(compound: object) -> str:
     for pattern in NAME_QUALIFIERS:
         name = re.sub(pattern, "", name, flags=re.IGNORECASE)
     name = re.sub(r"(?<=[\w\])])- (?=\w)", "-", name)  # '3- fluoro' typed across a line break
-    name = re.sub(r"((?i:di|tri))-(Cl|Br|I|F)-", lambda m: m.group(1) + _HALO[m.group(2)], name)  # 'Di-Cl-' 
+    name = re.sub(r"((?i:di|tri))-(Cl|Br|I|F)-", lambda m: m.group(1) + _HALO[m.group(2)], name)  # 'Di-Cl-'
     name = re.sub(r"(?<=\)) (?=[a-z])", "", name)         # '(trifluoromethyl) benzamide'
     return re.sub(r"\.\d+$", "", name).strip()           # '.1', '.2': spreadsheet copies of a name
 
@@ -1037,7 +1037,8 @@ KNOWN_COMPONENTS = {
 }
 
 #: Words of a name that announce several components (removed before the name is split).
-COMPONENT_WORDS = r"\b(?:co-?crystals?|salts?|solvates?|(?:mono|di|tri|tetra|penta|hexa|hemi|sesqui)?hydrates?|bilayers?)\b"
+COMPONENT_WORDS = (r"\b(?:co-?crystals?|salts?|solvates?|bilayers?|"
+                   r"(?:mono|di|tri|tetra|penta|hexa|hemi|sesqui)?hydrates?)\b")
 #: Separators between the components of a name (a hyphen, dash or space splits only between two recognisable parts).
 COMPONENT_SEPARATORS = r"\s*[:·/]\s*|\s+with\s+|,\s+"
 
@@ -1175,8 +1176,9 @@ def component_name_findings(mol: Chem.Mol, compound: str,
 
     Examples
     --------
-    >>> component_name_findings(parse_smiles("Cn1cnc2c1c(=O)n(CC(CCC(=O)O)C(=O)O)c(=O)n2C"), "Caffeine-glutaric acid")[0]
-    ('co-crystal drawn as one molecule', "the name names 2 components ('caffeine', 'glutaric acid'), the SMILES is one molecule")
+    >>> drawn = parse_smiles("Cn1cnc2c1c(=O)n(CC(CCC(=O)O)C(=O)O)c(=O)n2C")
+    >>> component_name_findings(drawn, "Caffeine-glutaric acid")[0][1]
+    "the name names 2 components ('caffeine', 'glutaric acid'), the SMILES is one molecule"
     >>> component_name_findings(parse_smiles("Oc1ccccc1O.c1cc(ccn1)C=Cc1ccncc1"), "Resorcinol / bpe")
     [('named component not drawn', "'resorcinol' (Oc1cccc(O)c1) is not among the drawn components")]
     """
@@ -1187,7 +1189,8 @@ def component_name_findings(mol: Chem.Mol, compound: str,
     out: list[tuple[str, str]] = []
     if len(parts) > 1 and len(frags) == 1:
         out.append(("co-crystal drawn as one molecule",
-                    f"the name names {len(parts)} components ({', '.join(map(repr, parts))}), the SMILES is one molecule"))
+                    f"the name names {len(parts)} components ({', '.join(map(repr, parts))}), "
+                    "the SMILES is one molecule"))
     drawn = {_component_key(f) for f in frags}
     for p in parts:
         ref = known.get(p)
@@ -1205,10 +1208,12 @@ def salt_findings(mol: Chem.Mol, compound: str) -> list[tuple[str, str]]:
 
     Examples
     --------
-    >>> salt_findings(parse_smiles("CN(C)CCOC(c1ccccc1)c1ccccc1.[Cl-]"), "DPH-HCl")
-    [('salt charges unbalanced', 'net charge -1: 1 anion(s) drawn and 0 cation(s); a proton or a counter-ion is missing')]
-    >>> salt_findings(parse_smiles("CS(=O)(=O)OCC"), "Ethyl methanesulfonate"), salt_findings(parse_smiles("C[N+](C)(C)C.[Cl-]"), "x")
-    ([], [])
+    >>> salt_findings(parse_smiles("CN(C)CCOC(c1ccccc1)c1ccccc1.[Cl-]"), "DPH-HCl")[0][1]
+    'net charge -1: 1 anion(s) drawn and 0 cation(s); a proton or a counter-ion is missing'
+    >>> salt_findings(parse_smiles("CS(=O)(=O)OCC"), "Ethyl methanesulfonate")
+    []
+    >>> salt_findings(parse_smiles("C[N+](C)(C)C.[Cl-]"), "Tetramethylammonium chloride")
+    []
     """
     out: list[tuple[str, str]] = []
     charge = Chem.GetFormalCharge(mol)
@@ -1230,8 +1235,10 @@ def photodimer_findings(mol: Chem.Mol, compound: str) -> list[tuple[str, str]]:
     Examples
     --------
     >>> dimer = "OC(=O)C1C(c2ccccc2)C(C(=O)O)C1c1ccccc1"
-    >>> photodimer_findings(parse_smiles(dimer), "Cinnamic acid")[0][0], photodimer_findings(parse_smiles(dimer), "Cinnamic acid dimer")
-    ('photodimer drawn', [])
+    >>> photodimer_findings(parse_smiles(dimer), "Cinnamic acid")[0][0]
+    'photodimer drawn'
+    >>> photodimer_findings(parse_smiles(dimer), "Cinnamic acid dimer")
+    []
     """
     if re.search(r"dimer|cyclobut|trux|tpcb", str(compound), re.IGNORECASE):
         return []
@@ -1357,8 +1364,12 @@ def curation_audit(df: pd.DataFrame, *, resolved: dict[str, str | None] | None =
     --------
     >>> t = pd.DataFrame({"compound": ["Caffeine-glutaric acid", "Caffeine"], "E_GPa": [5.0, 60.0],
     ...                   "smiles": ["Cn1cnc2c1c(=O)n(CC(CCC(=O)O)C(=O)O)c(=O)n2C", "Cn1cnc2c1c(=O)n(C)c(=O)n2C"]})
-    >>> curation_audit(t)[["source_row", "flag"]].values.tolist()
-    [[3, 'check the source'], [2, 'co-crystal drawn as one molecule'], [2, 'named component not drawn'], [2, 'named component not drawn']]
+    >>> for line, flag in curation_audit(t)[["source_row", "flag"]].values:
+    ...     print(line, flag)
+    3 check the source
+    2 co-crystal drawn as one molecule
+    2 named component not drawn
+    2 named component not drawn
     """
     _require_columns(df, ["compound", "smiles", "E_GPa"], "curation_audit")
     d = df.reset_index(drop=True)
