@@ -1392,3 +1392,196 @@ def curation_audit(df: pd.DataFrame, *, resolved: dict[str, str | None] | None =
     out = out.drop(columns="_o").reset_index(drop=True)
     out.attrs["skipped"] = skipped
     return out
+
+
+# --------------------------------------------------------------------------
+# the audit's precision and the correction table (package data)
+# --------------------------------------------------------------------------
+
+#: Columns of ``mlcrystal/data/audit_review.csv``: one row per (line, check) the curation checks flag.
+REVIEW_COLUMNS = ["source_row", "check", "verdict", "reason"]
+VERDICTS = ("real", "false alarm")
+#: Columns of ``mlcrystal/data/corrections.csv``: one row per corrected cell.
+CORRECTION_COLUMNS = ["source_row", "field", "published", "corrected", "reason", "evidence"]
+
+
+def _package_table(name: str, columns: list[str]) -> pd.DataFrame:
+    """Read a kit-authored CSV of the package data (works from an installed wheel)."""
+    from importlib import resources
+
+    with (resources.files("mlcrystal") / "data" / name).open("r", encoding="utf-8") as fh:
+        table = pd.read_csv(fh, dtype={"published": str, "corrected": str})
+    _require_columns(table, columns, f"mlcrystal/data/{name}")
+    return table
+
+
+def load_audit_review() -> pd.DataFrame:
+    """The kit's reading of every row the curation checks flag in the study's table.
+
+    Each row of ``mlcrystal/data/audit_review.csv`` is one (spreadsheet
+    line, check) pair of ``curation_audit(load_youngs_modulus(), opsin=True)``
+    with the verdict ("real" or "false alarm") reached by reading the
+    row's name, SMILES and DOI, and the reason.  "real" says that the check's
+    claim holds for the row (for "check the source": that the value is an
+    outlier worth reading in the source, not that it is wrong).
+
+    Examples
+    --------
+    >>> r = load_audit_review()
+    >>> sorted(r.verdict.unique())
+    ['false alarm', 'real']
+    """
+    review = _package_table("audit_review.csv", REVIEW_COLUMNS)
+    bad = ~review["verdict"].isin(VERDICTS)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"mlcrystal/data/audit_review.csv, row {i}, column 'verdict': expected one of "
+                         f"{VERDICTS}, got {review['verdict'].iloc[i]!r}; correct the verdict.")
+    return review
+
+
+def audit_precision(review: pd.DataFrame, findings: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per check: rows flagged, rows judged real, and the precision (real / flagged).
+
+    Parameters
+    ----------
+    review : pandas.DataFrame
+        ``source_row, check, verdict`` (as :func:`load_audit_review`), one row per flagged (line, check).
+    findings : pandas.DataFrame, optional
+        The findings reviewed (``source_row, flag``, e.g. from :func:`curation_audit`); then every
+        flagged (line, check) must have a verdict.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``check, flagged, real, false_alarms, precision``, one row per check, then a row ``"all"``.
+
+    Raises
+    ------
+    ValueError
+        A verdict other than "real"/"false alarm", a (line, check) reviewed twice, or (with
+        ``findings``) a flagged (line, check) without a verdict.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"source_row": [2, 3, 3], "check": ["a", "a", "b"],
+    ...                   "verdict": ["real", "false alarm", "real"]})
+    >>> audit_precision(r)[["check", "flagged", "real", "precision"]].values.tolist()
+    [['a', 2, 1, 0.5], ['b', 1, 1, 1.0], ['all', 3, 2, 0.6667]]
+    """
+    _require_columns(review, ["source_row", "check", "verdict"], "audit_precision (review)")
+    bad = ~review["verdict"].isin(VERDICTS)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"review row {i}: verdict must be one of {VERDICTS}, got {review['verdict'].iloc[i]!r}.")
+    twice = review.duplicated(["source_row", "check"])
+    if twice.any():
+        i = int(np.flatnonzero(twice)[0])
+        raise ValueError(f"review row {i}: line {review['source_row'].iloc[i]} is reviewed twice under "
+                         f"{review['check'].iloc[i]!r}; keep one verdict per (line, check).")
+    if findings is not None:
+        _require_columns(findings, ["source_row", "flag"], "audit_precision (findings)")
+        done = set(zip(review["source_row"], review["check"], strict=True))
+        missing = sorted({(int(r), str(c)) for r, c in zip(findings["source_row"], findings["flag"], strict=True)}
+                         - done)
+        if missing:
+            raise ValueError(f"{len(missing)} flagged (line, check) pair(s) have no verdict, e.g. {missing[:3]}; "
+                             "read those rows and add them to the review.")
+    real = review["verdict"].eq("real")
+    g = review.assign(real=real).groupby("check", sort=True)
+    out = pd.DataFrame({"flagged": g.size(), "real": g["real"].sum()}).reset_index()
+    out.loc[len(out)] = ["all", len(review), int(real.sum())]
+    out["flagged"] = out["flagged"].astype(int)
+    out["real"] = out["real"].astype(int)
+    out["false_alarms"] = out["flagged"] - out["real"]
+    out["precision"] = (out["real"] / out["flagged"]).round(4)
+    return out[["check", "flagged", "real", "false_alarms", "precision"]]
+
+
+def load_corrections() -> pd.DataFrame:
+    """The kit's correction table ``mlcrystal/data/corrections.csv`` (read from the package data).
+
+    One row per corrected cell: ``source_row`` (line in the spreadsheet),
+    ``field`` (a column of :func:`mlcrystal.datasets.load_youngs_modulus`),
+    the ``published`` and ``corrected`` values, the ``reason`` and the
+    ``evidence`` (name, formulas, DOI).  Only errors that the row itself
+    shows are corrected; rows where name or structure could be the wrong one
+    stay flagged, uncorrected.
+
+    Examples
+    --------
+    >>> c = load_corrections()
+    >>> c.field.unique().tolist(), bool(c.source_row.is_unique)
+    (['smiles'], True)
+    """
+    return _package_table("corrections.csv", CORRECTION_COLUMNS)
+
+
+def apply_corrections(df: pd.DataFrame, corrections: pd.DataFrame | None = None) -> pd.DataFrame:
+    """A copy of ``df`` with the correction table applied; ``.attrs["corrections"]`` lists every change.
+
+    Each correction names a line (``source_row``) and a ``field``; the
+    current value must equal the ``published`` value (text compared without
+    surrounding spaces, numbers to 1e-9) before it is replaced.  No row is
+    added or removed.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table of :func:`mlcrystal.datasets.load_youngs_modulus` (needs ``source_row``).
+    corrections : pandas.DataFrame, optional
+        Defaults to :func:`load_corrections`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The corrected copy; ``.attrs["corrections"]`` is a table ``row, source_row,
+        compound, field, before, after, reason``.
+
+    Raises
+    ------
+    ValueError
+        A correction names a line not in ``df``, a column it lacks, or a published value that
+        does not match the table (the table changed or the correction is stale).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"compound": ["Resorcinol"], "smiles": ["Oc1ccccc1O"], "E_GPa": [1.0], "source_row": [2]})
+    >>> c = pd.DataFrame({"source_row": [2], "field": ["smiles"], "published": ["Oc1ccccc1O"],
+    ...                   "corrected": ["Oc1cccc(O)c1"], "reason": ["catechol drawn"], "evidence": ["name"]})
+    >>> out = apply_corrections(t, c)
+    >>> out.smiles[0], out.attrs["corrections"][["source_row", "before", "after"]].values.tolist()
+    ('Oc1cccc(O)c1', [[2, 'Oc1ccccc1O', 'Oc1cccc(O)c1']])
+    """
+    corrections = load_corrections() if corrections is None else corrections
+    _require_columns(corrections, CORRECTION_COLUMNS, "the correction table")
+    _require_columns(df, ["source_row"], "apply_corrections")
+    out = df.copy()
+    out.attrs = {}
+    lines = pd.Series(np.arange(len(out)), index=out["source_row"].to_numpy())
+    changes = []
+    for k, c in corrections.reset_index(drop=True).iterrows():
+        line, field = int(c["source_row"]), str(c["field"])
+        where = f"correction {k} (line {line}, field {field!r})"
+        if field not in out.columns:
+            raise ValueError(f"{where}: the table has no column {field!r}; columns are {list(out.columns)}.")
+        if line not in lines.index:
+            raise ValueError(f"{where}: the table has no line {line}; correct the table's source_row or drop the "
+                             "correction.")
+        i = int(lines[line])
+        now = out[field].iloc[i]
+        numeric = pd.api.types.is_numeric_dtype(out[field])
+        same = (np.isclose(float(now), float(c["published"]), rtol=0, atol=1e-9) if numeric
+                else str(now).strip() == str(c["published"]).strip())
+        if not same:
+            raise ValueError(f"{where}: the table holds {now!r}, the correction expects the published value "
+                             f"{c['published']!r}; the correction is stale or the table was changed: "
+                             "check the row before updating the correction.")
+        new = float(c["corrected"]) if numeric else str(c["corrected"]).strip()
+        out.iloc[i, out.columns.get_loc(field)] = new
+        changes.append({"row": i, "source_row": line, "compound": str(out["compound"].iloc[i]).strip()
+                        if "compound" in out else "", "field": field, "before": now, "after": new,
+                        "reason": c["reason"]})
+    out.attrs["corrections"] = pd.DataFrame(
+        changes, columns=["row", "source_row", "compound", "field", "before", "after", "reason"])
+    return out
