@@ -42,7 +42,9 @@ def test_name_components_split_at_separators_and_words():
                                                                          "methanol"]
     assert split("Theophyline-methyl gallate cocrystal") == ["theophyline", "methyl gallate"]
     assert split("Metformin-Acesulfame salt") == ["metformin", "acesulfame"]
-    assert split("Sodium saccharin dihydrate") == ["sodium saccharin"]       # the hydrate word goes
+    assert split("Sodium saccharin dihydrate") == ["sodium", "saccharin"]    # the hydrate word goes
+    assert split("Anhydrous ipratropium bromide") == ["ipratropium", "bromide"]  # a counter-ion splits off
+    assert split("Testosterone propionate") == ["testosterone propionate"]      # an ester name stays whole
     assert split("5-Fluoroisatin–picolinic acid") == ["5-fluoroisatin", "picolinic acid"]
 
 
@@ -86,6 +88,15 @@ def test_named_component_read_by_opsin_is_compared():
     assert A.component_name_findings(A.parse_smiles(catechol), name) == []  # unknown without OPSIN
     got = A.component_name_findings(A.parse_smiles(catechol), name, resolved)
     assert [f for f, _ in got] == ["named component not drawn"] and "4,6-dichlororesorcinol" in got[0][1]
+
+
+def test_counter_ion_named_not_drawn():
+    ipratropium = "CC(C)[N+]1(C)C2CCC1CC(C2)OC(=O)C(CO)c1ccccc1"
+    assert flags(A.component_name_findings, ipratropium, "Ipratropium bromide") == [
+        "co-crystal drawn as one molecule", "named component not drawn"]
+    assert flags(A.component_name_findings, f"{ipratropium}.[Br-]", "Anhydrous ipratropium bromide") == []
+    assert flags(A.component_name_findings, "O=C1[N-]S(=O)(=O)c2ccccc12", "Sodium saccharin") == [
+        "co-crystal drawn as one molecule", "named component not drawn"]
 
 
 def test_unnamed_water():
