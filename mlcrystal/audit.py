@@ -17,6 +17,22 @@ pipeline (with and without stereochemistry) and merges the DOIs of one paper;
 :func:`check_structure_duplicates` keys duplicates on those structures;
 :func:`check_name_structure` compares names that OPSIN can read with the
 SMILES; :func:`check_high_modulus` marks values to check against their source.
+:func:`name_components` splits a name into its components and
+:func:`check_components`, :func:`check_salts`, :func:`check_photodimers` and
+:func:`check_para` compare them with the drawn structure (a co-crystal drawn
+as one molecule, a named component or counter-ion not drawn, unbalanced
+salt charges, a sulfonate salt drawn as an ester, a photodimer drawn for its
+monomer, a para substituent drawn elsewhere); :func:`curation_audit` runs
+all of them.  The kit's verdict on every row they flag in the study's table
+is package data (:func:`load_audit_review`, summarised by
+:func:`audit_precision`), and so is its correction table
+(:func:`load_corrections`, applied by :func:`apply_corrections` or
+``load_youngs_modulus(corrected=True)``).
+
+What the checks cannot find: a wrong structure whose name is an abbreviation
+or a trade name absent from :data:`KNOWN_COMPONENTS` (and unread by OPSIN),
+a wrong value (only outliers above :data:`HIGH_MODULUS_GPa`), a wrong
+stoichiometry of a correctly drawn co-crystal, a wrong polymorph or tautomer.
 
 Examples
 --------
