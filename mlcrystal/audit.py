@@ -17,6 +17,22 @@ pipeline (with and without stereochemistry) and merges the DOIs of one paper;
 :func:`check_structure_duplicates` keys duplicates on those structures;
 :func:`check_name_structure` compares names that OPSIN can read with the
 SMILES; :func:`check_high_modulus` marks values to check against their source.
+:func:`name_components` splits a name into its components and
+:func:`check_components`, :func:`check_salts`, :func:`check_photodimers` and
+:func:`check_para` compare them with the drawn structure (a co-crystal drawn
+as one molecule, a named component or counter-ion not drawn, unbalanced
+salt charges, a sulfonate salt drawn as an ester, a photodimer drawn for its
+monomer, a para substituent drawn elsewhere); :func:`curation_audit` runs
+all of them.  The kit's verdict on every row they flag in the study's table
+is package data (:func:`load_audit_review`, summarised by
+:func:`audit_precision`), and so is its correction table
+(:func:`load_corrections`, applied by :func:`apply_corrections` or
+``load_youngs_modulus(corrected=True)``).
+
+What the checks cannot find: a wrong structure whose name is an abbreviation
+or a trade name absent from :data:`KNOWN_COMPONENTS` (and unread by OPSIN),
+a wrong value (only outliers above :data:`HIGH_MODULUS_GPa`), a wrong
+stoichiometry of a correctly drawn co-crystal, a wrong polymorph or tautomer.
 
 Examples
 --------
@@ -838,6 +854,7 @@ NAME_QUALIFIERS = (
     r"\s+(?:form|from|polymorph)\s*(?:[IVX]+|\d+|alpha|beta|gamma)\b.*$",
     r"^[αβγδε]-",
 )
+_HALO = {"Cl": "chloro", "Br": "bromo", "I": "iodo", "F": "fluoro"}
 #: Separators between the components of a co-crystal or salt name, each read on its own.
 NAME_COMPONENT_SEPARATORS = r"\s*[–/·]\s*|\s+with\s+"
 
@@ -849,11 +866,19 @@ def chemical_name(compound: object) -> str:
     --------
     >>> chemical_name("Sulfathiazole\xa0Form II"), chemical_name("α-Glycine"), chemical_name("N‑methyl (Form I)")
     ('Sulfathiazole', 'Glycine', 'N-methyl')
+    >>> chemical_name("N-(4-ethynylphenyl)-3- fluoro-4-(trifluoromethyl) benzamide.2")
+    'N-(4-ethynylphenyl)-3-fluoro-4-(trifluoromethyl)benzamide'
+    >>> chemical_name("4,6-Di-Br-resorcinol")
+    '4,6-Dibromoresorcinol'
+
     """
-    name = str(compound).replace("\xa0", " ").replace("\u2011", "-").strip()
+    name = str(compound).replace("\xa0", " ").replace("\u2011", "-").replace("\xad", "").strip()
     for pattern in NAME_QUALIFIERS:
         name = re.sub(pattern, "", name, flags=re.IGNORECASE)
-    return name.strip()
+    name = re.sub(r"(?<=[\w\])])- (?=\w)", "-", name)  # '3- fluoro' typed across a line break
+    name = re.sub(r"((?i:di|tri))-(Cl|Br|I|F)-", lambda m: m.group(1) + _HALO[m.group(2)], name)  # 'Di-Cl-'
+    name = re.sub(r"(?<=\)) (?=[a-z])", "", name)         # '(trifluoromethyl) benzamide'
+    return re.sub(r"\.\d+$", "", name).strip()           # '.1', '.2': spreadsheet copies of a name
 
 
 def resolve_names(names: Iterable[str]) -> dict[str, str | None]:
@@ -978,4 +1003,624 @@ def check_name_structure(d: pd.DataFrame, resolved: dict[str, str | None] | None
                           f"the name reads as {name_smiles}: same formula {have[0]} (without H), another connectivity"))
     out = _findings(d, found)
     out.attrs.update(compared=compared, skipped="")
+    return out
+
+
+# --------------------------------------------------------------------------
+# names against structures: components, salts, dimers, substitution patterns
+# --------------------------------------------------------------------------
+
+#: Components a co-crystal, salt or solvate name may name, by name or by the
+#: abbreviation used in the literature of the table (lower case), with their
+#: neutral structures.  A name part is "recognisable" when it is a key here (or
+#: when OPSIN reads it, see :func:`name_components`).
+KNOWN_COMPONENTS = {
+    "water": "O", "methanol": "CO", "meoh": "CO", "acetonitrile": "CC#N", "mecn": "CC#N",
+    "dimethyl sulfoxide": "CS(C)=O", "dmso": "CS(C)=O",
+    "hcl": "Cl", "hydrochloride": "Cl", "hbr": "Br", "hydrobromide": "Br",
+    "caffeine": "Cn1cnc2c1c(=O)n(C)c(=O)n2C", "theophylline": "Cn1c(=O)c2[nH]cnc2n(C)c1=O",
+    "theophyline": "Cn1c(=O)c2[nH]cnc2n(C)c1=O",
+    "acetaminophen": "CC(=O)Nc1ccc(O)cc1", "paracetamol": "CC(=O)Nc1ccc(O)cc1", "acm": "CC(=O)Nc1ccc(O)cc1",
+    "piroxicam": "CN1C(C(=O)Nc2ccccn2)=C(O)c2ccccc2S1(=O)=O",
+    "voriconazole": "CC(c1ncncc1F)C(O)(Cn1cncn1)c1ccc(F)cc1F", "vor": "CC(c1ncncc1F)C(O)(Cn1cncn1)c1ccc(F)cc1F",
+    "diphenhydramine": "CN(C)CCOC(c1ccccc1)c1ccccc1", "dph": "CN(C)CCOC(c1ccccc1)c1ccccc1",
+    "metformin": "CN(C)C(=N)N=C(N)N", "isoniazid": "NNC(=O)c1ccncc1", "inz": "NNC(=O)c1ccncc1",
+    "saccharin": "O=C1NS(=O)(=O)c2ccccc12", "sac": "O=C1NS(=O)(=O)c2ccccc12",
+    "acesulfame": "CC1=CC(=O)NS(=O)(=O)O1", "acs": "CC1=CC(=O)NS(=O)(=O)O1",
+    "citric acid": "OC(=O)CC(O)(CC(=O)O)C(=O)O", "citrate": "OC(=O)CC(O)(CC(=O)O)C(=O)O",
+    "cit": "OC(=O)CC(O)(CC(=O)O)C(=O)O",
+    "oxalic acid": "OC(=O)C(=O)O", "oxa": "OC(=O)C(=O)O", "fumaric acid": "OC(=O)C=CC(=O)O",
+    "fum": "OC(=O)C=CC(=O)O", "glutaric acid": "OC(=O)CCCC(=O)O", "glutaric": "OC(=O)CCCC(=O)O",
+    "benzoic acid": "OC(=O)c1ccccc1", "ba": "OC(=O)c1ccccc1",
+    "salicylic acid": "OC(=O)c1ccccc1O", "2hba": "OC(=O)c1ccccc1O",
+    "4-hydroxybenzoic acid": "OC(=O)c1ccc(O)cc1", "4hba": "OC(=O)c1ccc(O)cc1", "phb": "OC(=O)c1ccc(O)cc1",
+    "4-aminobenzoic acid": "Nc1ccc(C(=O)O)cc1", "p-aminobenzoic acid": "Nc1ccc(C(=O)O)cc1",
+    "paba": "Nc1ccc(C(=O)O)cc1", "pab": "Nc1ccc(C(=O)O)cc1",
+    "gallic acid": "OC(=O)c1cc(O)c(O)c(O)c1", "ga": "OC(=O)c1cc(O)c(O)c(O)c1",
+    "methyl gallate": "COC(=O)c1cc(O)c(O)c(O)c1", "picolinic acid": "OC(=O)c1ccccn1",
+    "resorcinol": "Oc1cccc(O)c1", "catechol": "Oc1ccccc1O", "5-cyanoresorcinol": "N#Cc1cc(O)cc(O)c1",
+    "trans-1,2-bis(4-pyridyl)ethylene": "C(=Cc1ccncc1)c1ccncc1",
+    "1,2,4,5-tetracyanobenzene": "N#Cc1cc(C#N)c(C#N)cc1C#N", "tcnb": "N#Cc1cc(C#N)c(C#N)cc1C#N",
+    "1,3,5-trinitrobenzene": "O=[N+]([O-])c1cc(cc(c1)[N+](=O)[O-])[N+](=O)[O-]",
+    "tnb": "O=[N+]([O-])c1cc(cc(c1)[N+](=O)[O-])[N+](=O)[O-]",
+    "tnt": "Cc1c(cc(cc1[N+](=O)[O-])[N+](=O)[O-])[N+](=O)[O-]",
+    "naphthalene": "c1ccc2ccccc2c1", "anthracene": "c1ccc2cc3ccccc3cc2c1", "phenanthrene": "c1ccc2c(c1)ccc1ccccc12",
+    "pyrene": "c1cc2ccc3cccc4ccc(c1)c2c34", "perylene": "c1cc2cccc3c4cccc5cccc(c(c1)c23)c54",
+    "coronene": "c1cc2ccc3ccc4ccc5ccc6ccc1c1c2c3c4c5c61", "carbazole": "c1ccc2c(c1)[nH]c1ccccc12",
+    "dabco": "C1CN2CCN1CC2", "uric acid": "O=c1[nH]c(=O)c2[nH]c(=O)[nH]c2[nH]1",
+    "methylene blue": "CN(C)c1ccc2nc3ccc(=[N+](C)C)cc3sc2c1", "5-fluoroisatin": "O=C1Nc2ccc(F)cc2C1=O",
+    "glycine": "NCC(=O)O", "l-phenylalanine": "NC(Cc1ccccc1)C(=O)O", "saccharin sodium": "O=C1NS(=O)(=O)c2ccccc12",
+}
+
+#: Counter-ions a salt name puts after its parent ("... bromide", "... citrate") or before it
+#: ("sodium ..."): split off whatever the rest of the name is.  Ester-like names ("... propionate")
+#: are left whole: only anions that rarely name esters are listed.
+COUNTER_IONS = {
+    "chloride": "[Cl-]", "bromide": "[Br-]", "iodide": "[I-]",
+    "picrate": "O=[N+]([O-])c1cc(cc(c1O)[N+](=O)[O-])[N+](=O)[O-]",
+    "tartrate": "OC(C(O)C(=O)O)C(=O)O", "citrate": "OC(=O)CC(O)(CC(=O)O)C(=O)O", "fumarate": "OC(=O)C=CC(=O)O",
+    "maleate": "OC(=O)/C=C\\C(=O)O", "oxalate": "OC(=O)C(=O)O", "mesylate": "CS(=O)(=O)O",
+    "besylate": "OS(=O)(=O)c1ccccc1", "tosylate": "Cc1ccc(cc1)S(=O)(=O)O", "hydrochloride": "Cl",
+    "hydrobromide": "Br", "hcl": "Cl",
+}
+CATIONS = {"sodium": "[Na+]", "potassium": "[K+]", "k": "[K+]", "lithium": "[Li+]", "calcium": "[Ca+2]",
+           "magnesium": "[Mg+2]"}
+
+#: Words of a name that announce several components (removed before the name is split).
+COMPONENT_WORDS = (r"\b(?:co-?crystals?|salts?|solvates?|bilayers?|anhydrous|anhydrate|"
+                   r"(?:mono|di|tri|tetra|penta|hexa|hemi|sesqui)?hydrates?)\b")
+#: Separators between the components of a name (a hyphen, dash or space splits only between two recognisable parts).
+COMPONENT_SEPARATORS = r"\s*[:·/]\s*|\s+with\s+|,\s+"
+
+#: Sulfonic ester: a salt of a sulfonic acid (camsylate, mesylate, besylate...) drawn as a covalent ester.
+SULFONATE_ESTER = "[#6]-[OX2]-S(=O)(=O)-[#6]"
+
+#: Ring substituents a name may place ``4-`` or ``p-``, and their SMARTS (first atom bonded to the ring).
+PARA_SUBSTITUENTS = {
+    "chloro": "[Cl]", "bromo": "[Br]", "iodo": "[I]", "fluoro": "[F]", "nitro": "[$([NX3](=O)=O),$([NX3+](=O)[O-])]",
+    "amino": "[NX3;H2]", "hydroxy": "[OX2;H1]", "methoxy": "[OX2][CH3]", "ethoxy": "[OX2][CH2][CH3]",
+    "butoxy": "[OX2][CH2][CH2][CH2][CH3]", "cyano": "C#N", "ethynyl": "C#[CH]", "trifluoromethyl": "C(F)(F)F",
+    "dimethylamino": "[NX3]([CH3])[CH3]", "methyl": "[CH3]",
+}
+
+#: The curation checks' flags and what they mean (see :func:`curation_audit`).
+COMPONENT_FLAGS = {
+    "co-crystal drawn as one molecule": ("the name names several components (co-crystal, salt, solvate), "
+                                         "the SMILES is one molecule"),
+    "named component not drawn": "a component the name names (KNOWN_COMPONENTS or OPSIN) matches no drawn component",
+    "unnamed water drawn": "the SMILES holds water but the name says no hydrate or solvate",
+    "salt charges unbalanced": "the drawn ions do not add up to zero charge: part of the salt is missing",
+    "salt drawn as ester": "a sulfonic ester where the name names no ester (a sulfonate salt drawn covalently)",
+    "photodimer drawn": "a cyclobutane formed from two olefin (cinnamic) units, the name says no dimer",
+    "para named, not drawn": "the name puts a substituent 4-/p- on a benzene ring, the SMILES does not",
+}
+CURATION_FLAGS.update(COMPONENT_FLAGS)
+
+
+def _name_key(part: str) -> str:
+    return re.sub(r"\s+", " ", part.strip(" -,.").lower())
+
+
+def name_components(compound: object, known: Iterable[str] | None = None) -> list[str]:
+    """Split a compound name into the names of its components.
+
+    The name goes through :func:`chemical_name`; the words of
+    :data:`COMPONENT_WORDS` are removed; the name is split at
+    :data:`COMPONENT_SEPARATORS`, then each part at a hyphen or a space
+    where both sides are recognisable (keys of :data:`KNOWN_COMPONENTS`, or
+    names in ``known``, e.g. those OPSIN reads).
+
+    Parameters
+    ----------
+    compound : str
+        A compound name.
+    known : iterable of str, optional
+        More recognisable component names (any case).
+
+    Returns
+    -------
+    list of str
+        Component names, lower case, in order (one item for a one-component name).
+
+    Examples
+    --------
+    >>> name_components("β-Piroxicam-saccharin cocrystal"), name_components("INZ-4HBA")
+    (['piroxicam', 'saccharin'], ['inz', '4hba'])
+    >>> name_components("Resorcinol/trans-1,2-bis(4-pyridyl)ethylene"), name_components("N-(4-Chlorophenyl)-imine")
+    (['resorcinol', 'trans-1,2-bis(4-pyridyl)ethylene'], ['n-(4-chlorophenyl)-imine'])
+    """
+    recognisable = set(KNOWN_COMPONENTS) | set(COUNTER_IONS) | set(CATIONS) | {_name_key(k) for k in (known or ())}
+    name = re.sub(COMPONENT_WORDS, " ", chemical_name(compound), flags=re.IGNORECASE)
+    parts = [_name_key(p) for p in re.split(COMPONENT_SEPARATORS, _protect_brackets(name)) if _name_key(p)]
+    parts = [p.replace("\x00", ":") for p in parts]
+
+    def split(part: str, vocab: set[str]) -> list[str]:
+        if part in vocab:
+            return [part]
+        for m in re.finditer(r"[-–\s]", part):
+            left, right = _name_key(part[:m.start()]), _name_key(part[m.end():])
+            if left in vocab and (right in vocab or len(split(right, vocab)) > 1):
+                return [left, *split(right, vocab)]
+        head, _, tail = part.rpartition(" ")
+        if head and tail in COUNTER_IONS:
+            return [*split(head, vocab), tail]
+        first, _, rest = part.partition(" ")
+        if rest and first in CATIONS:
+            return [first, *split(rest, vocab)]
+        return [part]
+
+    # a split into parts the kit knows comes first; then a whole name OPSIN reads; then OPSIN's parts
+    return [q for p in parts for q in (lambda s: s if len(s) > 1 else split(p, recognisable))(
+        split(p, set(KNOWN_COMPONENTS) | set(COUNTER_IONS) | set(CATIONS)))]
+
+
+def _protect_brackets(name: str) -> str:
+    """Hide ':' inside [...] locants (e.g. 'thieno[3,2-a:2',3'-c]') from the separators."""
+    out, depth = [], 0
+    for ch in name:
+        depth += ch == "["
+        depth -= ch == "]" and depth > 0
+        out.append("\x00" if ch == ":" and depth else ch)
+    return "".join(out)
+
+
+def _candidate_parts(compound: object) -> list[str]:
+    """Every side of every hyphen, dash or space of each part of a name: what OPSIN is asked to read."""
+    name = re.sub(COMPONENT_WORDS, " ", chemical_name(compound), flags=re.IGNORECASE)
+    out = []
+    for part in re.split(COMPONENT_SEPARATORS, _protect_brackets(name)):
+        part = _name_key(part).replace("\x00", ":")
+        out.append(part)
+        for m in re.finditer(r"[-–\s]", part):
+            out += [_name_key(part[:m.start()]), _name_key(part[m.end():])]
+    return [p for p in dict.fromkeys(out) if len(p) > 1]
+
+
+def _component_key(mol: Chem.Mol) -> tuple[str, str]:
+    """Heavy-atom formula and InChI connectivity of one component: blind to protons and charges."""
+    with rdBase.BlockLogs():
+        formula = re.sub(r"H\d*(?=[A-Z]|$)", "", re.sub(r"[+-]\d*$", "", rdMolDescriptors.CalcMolFormula(mol)))
+        inchi = Chem.MolToInchi(mol) or ""
+    layers = {part[0]: part[1:] for part in inchi.split("/")[2:] if part}
+    return formula, layers.get("c", "")
+
+
+def _components(mol: Chem.Mol) -> list[Chem.Mol]:
+    return list(Chem.GetMolFrags(mol, asMols=True))
+
+
+def component_name_findings(mol: Chem.Mol, compound: str,
+                            resolved: dict[str, str | None] | None = None) -> list[tuple[str, str]]:
+    """Compare the components a name names with the components drawn.
+
+    Parameters
+    ----------
+    mol : rdkit.Chem.Mol
+        The parsed SMILES.
+    compound : str
+        The compound name.
+    resolved : dict, optional
+        Structures of component names read by OPSIN (name -> SMILES or None),
+        used for the parts :data:`KNOWN_COMPONENTS` does not hold.
+
+    Returns
+    -------
+    list of (flag, detail)
+        ``"co-crystal drawn as one molecule"`` (several components named, one
+        drawn), ``"named component not drawn"`` (a named component with a
+        known structure matches no drawn one, protons and charges ignored) and
+        ``"unnamed water drawn"``.
+
+    Examples
+    --------
+    >>> drawn = parse_smiles("Cn1cnc2c1c(=O)n(CC(CCC(=O)O)C(=O)O)c(=O)n2C")
+    >>> component_name_findings(drawn, "Caffeine-glutaric acid")[0][1]
+    "the name names 2 components ('caffeine', 'glutaric acid'), the SMILES is one molecule"
+    >>> component_name_findings(parse_smiles("Oc1ccccc1O.c1cc(ccn1)C=Cc1ccncc1"), "Resorcinol / bpe")
+    [('named component not drawn', "'resorcinol' (Oc1cccc(O)c1) is not among the drawn components")]
+    """
+    resolved = {_name_key(k): v for k, v in (resolved or {}).items()}
+    known = {**{k: v for k, v in resolved.items() if v}, **KNOWN_COMPONENTS, **COUNTER_IONS, **CATIONS}
+    parts = name_components(compound, known)
+    frags = _components(mol)
+    out: list[tuple[str, str]] = []
+    if len(parts) > 1 and len(frags) == 1:
+        out.append(("co-crystal drawn as one molecule",
+                    f"the name names {len(parts)} components ({', '.join(map(repr, parts))}), "
+                    "the SMILES is one molecule"))
+    drawn = {_component_key(f) for f in frags}
+    for p in parts:
+        ref = known.get(p)
+        named = parse_smiles(ref) if ref else None
+        if named is not None and len(parts) > 1 and not {_component_key(f) for f in _components(named)} <= drawn:
+            out.append(("named component not drawn", f"{p!r} ({ref}) is not among the drawn components"))
+    n_water = sum(Chem.MolToSmiles(f) == "O" for f in frags)
+    if n_water and not re.search(r"hydrat|solvat|water|aqua|oxacdh", str(compound), re.IGNORECASE):
+        out.append(("unnamed water drawn", f"{n_water} water molecule(s) drawn, the name says no hydrate or solvate"))
+    return out
+
+
+def salt_findings(mol: Chem.Mol, compound: str) -> list[tuple[str, str]]:
+    """A salt drawn without part of it (unbalanced charges) or as a covalent sulfonic ester.
+
+    Examples
+    --------
+    >>> salt_findings(parse_smiles("CN(C)CCOC(c1ccccc1)c1ccccc1.[Cl-]"), "DPH-HCl")[0][1]
+    'net charge -1: 1 anion(s) drawn and 0 cation(s); a proton or a counter-ion is missing'
+    >>> salt_findings(parse_smiles("CS(=O)(=O)OCC"), "Ethyl methanesulfonate")
+    []
+    >>> salt_findings(parse_smiles("C[N+](C)(C)C.[Cl-]"), "Tetramethylammonium chloride")
+    []
+    """
+    out: list[tuple[str, str]] = []
+    charge = Chem.GetFormalCharge(mol)
+    if charge:
+        frags = [Chem.GetFormalCharge(f) for f in _components(mol)]
+        out.append(("salt charges unbalanced",
+                    f"net charge {charge:+d}: {sum(c < 0 for c in frags)} anion(s) drawn and "
+                    f"{sum(c > 0 for c in frags)} cation(s); a proton or a counter-ion is missing"))
+    name = str(compound).lower()
+    if mol.HasSubstructMatch(Chem.MolFromSmarts(SULFONATE_ESTER)) and not re.search(r"ester|yl\b.*sulfonate", name):
+        out.append(("salt drawn as ester", "a sulfonic ester C-O-S(=O)(=O)-C is drawn but the name names no ester "
+                                           "(a sulfonate salt drawn as a covalent ester?)"))
+    return out
+
+
+def photodimer_findings(mol: Chem.Mol, compound: str) -> list[tuple[str, str]]:
+    """A cyclobutane ring carrying two or more aryl groups (an olefin photodimer) under a name without 'dimer'.
+
+    Examples
+    --------
+    >>> dimer = "OC(=O)C1C(c2ccccc2)C(C(=O)O)C1c1ccccc1"
+    >>> photodimer_findings(parse_smiles(dimer), "Cinnamic acid")[0][0]
+    'photodimer drawn'
+    >>> photodimer_findings(parse_smiles(dimer), "Cinnamic acid dimer")
+    []
+    """
+    if re.search(r"dimer|cyclobut|trux|tpcb", str(compound), re.IGNORECASE):
+        return []
+    for ring in mol.GetRingInfo().AtomRings():
+        atoms = [mol.GetAtomWithIdx(i) for i in ring]
+        if len(ring) != 4 or any(a.GetSymbol() != "C" or a.GetIsAromatic() or a.GetDegree() < 3 for a in atoms):
+            continue
+        aryl = sum(any(n.GetIsAromatic() and n.GetIdx() not in ring for n in a.GetNeighbors()) for a in atoms)
+        if aryl >= 2:
+            return [("photodimer drawn", f"a cyclobutane with {aryl} aryl substituents (two olefins joined, "
+                                         "as in a [2+2] photodimer) but the name says no dimer")]
+    return []
+
+
+def para_findings(mol: Chem.Mol, compound: str) -> list[tuple[str, str]]:
+    """Substituents the name places 4- or p- on a benzene ring, found on no benzene ring para to another group.
+
+    Only a single locant is read (``4-chloro``, ``p-bromo``, ``para-nitro``,
+    ``(4-ethynylphenyl)``), for the substituents of :data:`PARA_SUBSTITUENTS`;
+    the finding is made only when the SMILES carries that substituent on a
+    benzene ring (elsewhere) at all.
+
+    Examples
+    --------
+    >>> para_findings(parse_smiles("O=C(Nc1cccc(C#C)c1)c1ccccc1"), "N-(4-ethynylphenyl)benzamide")
+    [('para named, not drawn', "the name says '4-ethynyl' but no benzene ring carries ethynyl para to another group")]
+    >>> para_findings(parse_smiles("O=C(Nc1ccc(C#C)cc1)c1ccccc1"), "N-(4-ethynylphenyl)benzamide")
+    []
+    """
+    out: list[tuple[str, str]] = []
+    name = chemical_name(compound).lower()
+    pattern = r"(?<![\d,′'’])(4|p|para)-\(?(" + "|".join(sorted(PARA_SUBSTITUENTS, key=len, reverse=True)) + ")"
+    for m in dict.fromkeys(re.finditer(pattern, name), None):
+        what = m.group(2)
+        x = PARA_SUBSTITUENTS[what]
+        on_ring = Chem.MolFromSmarts(f"[c;r6](!@{x})")
+        para = Chem.MolFromSmarts(f"[c;r6]1(!@{x}):[c;r6]:[c;r6]:[c;r6](!@[!#1]):[c;r6]:[c;r6]:1")
+        if mol.HasSubstructMatch(on_ring) and not mol.HasSubstructMatch(para):
+            out.append(("para named, not drawn", f"the name says {m.group(0)!r} but no benzene ring carries "
+                                                 f"{what} para to another group"))
+    return out
+
+
+def check_components(d: pd.DataFrame, mols: list[Chem.Mol | None] | None = None,
+                     resolved: dict[str, str | None] | None = None) -> pd.DataFrame:
+    """:func:`component_name_findings` on every row with a readable SMILES.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"compound": ["DABCO-carbazole cocrystal"], "E_GPa": [1.0],
+    ...                   "smiles": ["c1ccc2c(c1)[nH]c1ccccc12.c1ncc2[nH]cnc2n1"]})
+    >>> check_components(t).detail.tolist()
+    ["'dabco' (C1CN2CCN1CC2) is not among the drawn components"]
+    """
+    return _per_structure(d, mols, lambda mol, name: component_name_findings(mol, name, resolved))
+
+
+def check_salts(d: pd.DataFrame, mols: list[Chem.Mol | None] | None = None) -> pd.DataFrame:
+    """:func:`salt_findings` on every row with a readable SMILES.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"compound": ["VOR-OXA"], "E_GPa": [1.0], "smiles": ["CC(O)c1ccccc1.[O-]C(=O)C([O-])=O"]})
+    >>> check_salts(t).flag.tolist()
+    ['salt charges unbalanced']
+    """
+    return _per_structure(d, mols, salt_findings)
+
+
+def check_photodimers(d: pd.DataFrame, mols: list[Chem.Mol | None] | None = None) -> pd.DataFrame:
+    """:func:`photodimer_findings` on every row with a readable SMILES.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"compound": ["Cinnamic acid"], "E_GPa": [1.0], "smiles": ["OC(=O)C=Cc1ccccc1"]})
+    >>> check_photodimers(t).empty
+    True
+    """
+    return _per_structure(d, mols, photodimer_findings)
+
+
+def check_para(d: pd.DataFrame, mols: list[Chem.Mol | None] | None = None) -> pd.DataFrame:
+    """:func:`para_findings` on every row with a readable SMILES.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"compound": ["p-Bromobenzoic acid"], "E_GPa": [1.0], "smiles": ["OC(=O)c1cccc(Br)c1"]})
+    >>> check_para(t).flag.tolist()
+    ['para named, not drawn']
+    """
+    return _per_structure(d, mols, para_findings)
+
+
+def curation_audit(df: pd.DataFrame, *, resolved: dict[str, str | None] | None = None,
+                   opsin: bool = False, bound: float = HIGH_MODULUS_GPa) -> pd.DataFrame:
+    """The curation checks (:data:`CURATION_FLAGS`), beside :func:`audit` whose output they leave unchanged.
+
+    Runs :func:`check_structure_duplicates`, :func:`check_high_modulus`,
+    :func:`check_components`, :func:`check_salts`, :func:`check_photodimers`,
+    :func:`check_para` and, with ``opsin=True`` or ``resolved`` given,
+    :func:`check_name_structure`.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table (``compound, smiles, E_GPa``; ``doi, source_row`` used when present).
+    resolved : dict, optional
+        ``resolve_names(...)`` of the compound names and of their components.
+    opsin : bool, default False
+        Read the names with OPSIN (needs Java).  Where Java is missing the
+        OPSIN check is skipped and ``.attrs["skipped"]`` says so.
+    bound : float
+        The :func:`check_high_modulus` bound in GPa.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Findings (``row, source_row, compound, flag, detail``), ordered by
+        flag (as in :data:`CURATION_FLAGS`) then row; ``.attrs["skipped"]``
+        is empty or says which check did not run and why.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"compound": ["Caffeine-glutaric acid", "Caffeine"], "E_GPa": [5.0, 60.0],
+    ...                   "smiles": ["Cn1cnc2c1c(=O)n(CC(CCC(=O)O)C(=O)O)c(=O)n2C", "Cn1cnc2c1c(=O)n(C)c(=O)n2C"]})
+    >>> for line, flag in curation_audit(t)[["source_row", "flag"]].values:
+    ...     print(line, flag)
+    3 check the source
+    2 co-crystal drawn as one molecule
+    2 named component not drawn
+    2 named component not drawn
+    """
+    _require_columns(df, ["compound", "smiles", "E_GPa"], "curation_audit")
+    d = df.reset_index(drop=True)
+    mols = [parse_smiles(s) for s in d["smiles"]]
+    skipped = ""
+    if opsin and resolved is None:
+        names = list(d["compound"].astype(str))
+        try:
+            resolved = resolve_names(names + sorted({c for n in names for c in _candidate_parts(n)}))
+        except RuntimeError as err:
+            skipped = f"name/structure (OPSIN): {err}"
+    parts = [check_structure_duplicates(d), check_high_modulus(d, bound), check_components(d, mols, resolved),
+             check_salts(d, mols), check_photodimers(d, mols), check_para(d, mols)]
+    if resolved is not None:
+        parts.append(check_name_structure(d, resolved))
+    found = [p for p in parts if len(p)]
+    out = pd.concat(found, ignore_index=True) if found else _findings(d, [])
+    order = list(CURATION_FLAGS)
+    out = out.assign(_o=out.flag.map(order.index)).sort_values(["_o", "row"], kind="stable")
+    out = out.drop(columns="_o").reset_index(drop=True)
+    out.attrs["skipped"] = skipped
+    return out
+
+
+# --------------------------------------------------------------------------
+# the audit's precision and the correction table (package data)
+# --------------------------------------------------------------------------
+
+#: Columns of ``mlcrystal/data/audit_review.csv``: one row per (line, check) the curation checks flag.
+REVIEW_COLUMNS = ["source_row", "check", "verdict", "reason"]
+VERDICTS = ("real", "false alarm")
+#: Columns of ``mlcrystal/data/corrections.csv``: one row per corrected cell.
+CORRECTION_COLUMNS = ["source_row", "field", "published", "corrected", "reason", "evidence"]
+
+
+def _package_table(name: str, columns: list[str]) -> pd.DataFrame:
+    """Read a kit-authored CSV of the package data (works from an installed wheel)."""
+    from importlib import resources
+
+    with (resources.files("mlcrystal") / "data" / name).open("r", encoding="utf-8") as fh:
+        table = pd.read_csv(fh, dtype={"published": str, "corrected": str})
+    _require_columns(table, columns, f"mlcrystal/data/{name}")
+    return table
+
+
+def load_audit_review() -> pd.DataFrame:
+    """The kit's reading of every row the curation checks flag in the study's table.
+
+    Each row of ``mlcrystal/data/audit_review.csv`` is one (spreadsheet
+    line, check) pair of ``curation_audit(load_youngs_modulus(), opsin=True)``
+    with the verdict ("real" or "false alarm") reached by reading the
+    row's name, SMILES and DOI, and the reason.  "real" says that the check's
+    claim holds for the row (for "check the source": that the value is an
+    outlier worth reading in the source, not that it is wrong).  The checks
+    and :data:`KNOWN_COMPONENTS` were written while reading this table, so
+    its precision is measured in sample: expect lower on another table.
+
+    Examples
+    --------
+    >>> r = load_audit_review()
+    >>> sorted(r.verdict.unique())
+    ['false alarm', 'real']
+    """
+    review = _package_table("audit_review.csv", REVIEW_COLUMNS)
+    bad = ~review["verdict"].isin(VERDICTS)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"mlcrystal/data/audit_review.csv, row {i}, column 'verdict': expected one of "
+                         f"{VERDICTS}, got {review['verdict'].iloc[i]!r}; correct the verdict.")
+    return review
+
+
+def audit_precision(review: pd.DataFrame, findings: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per check: rows flagged, rows judged real, and the precision (real / flagged).
+
+    Parameters
+    ----------
+    review : pandas.DataFrame
+        ``source_row, check, verdict`` (as :func:`load_audit_review`), one row per flagged (line, check).
+    findings : pandas.DataFrame, optional
+        The findings reviewed (``source_row, flag``, e.g. from :func:`curation_audit`); then every
+        flagged (line, check) must have a verdict.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``check, flagged, real, false_alarms, precision``, one row per check, then a row ``"all"``.
+
+    Raises
+    ------
+    ValueError
+        A verdict other than "real"/"false alarm", a (line, check) reviewed twice, or (with
+        ``findings``) a flagged (line, check) without a verdict.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"source_row": [2, 3, 3], "check": ["a", "a", "b"],
+    ...                   "verdict": ["real", "false alarm", "real"]})
+    >>> audit_precision(r)[["check", "flagged", "real", "precision"]].values.tolist()
+    [['a', 2, 1, 0.5], ['b', 1, 1, 1.0], ['all', 3, 2, 0.6667]]
+    """
+    _require_columns(review, ["source_row", "check", "verdict"], "audit_precision (review)")
+    bad = ~review["verdict"].isin(VERDICTS)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"review row {i}: verdict must be one of {VERDICTS}, got {review['verdict'].iloc[i]!r}.")
+    twice = review.duplicated(["source_row", "check"])
+    if twice.any():
+        i = int(np.flatnonzero(twice)[0])
+        raise ValueError(f"review row {i}: line {review['source_row'].iloc[i]} is reviewed twice under "
+                         f"{review['check'].iloc[i]!r}; keep one verdict per (line, check).")
+    if findings is not None:
+        _require_columns(findings, ["source_row", "flag"], "audit_precision (findings)")
+        done = set(zip(review["source_row"], review["check"], strict=True))
+        missing = sorted({(int(r), str(c)) for r, c in zip(findings["source_row"], findings["flag"], strict=True)}
+                         - done)
+        if missing:
+            raise ValueError(f"{len(missing)} flagged (line, check) pair(s) have no verdict, e.g. {missing[:3]}; "
+                             "read those rows and add them to the review.")
+    real = review["verdict"].eq("real")
+    g = review.assign(real=real).groupby("check", sort=True)
+    out = pd.DataFrame({"flagged": g.size(), "real": g["real"].sum()}).reset_index()
+    out.loc[len(out)] = ["all", len(review), int(real.sum())]
+    out["flagged"] = out["flagged"].astype(int)
+    out["real"] = out["real"].astype(int)
+    out["false_alarms"] = out["flagged"] - out["real"]
+    out["precision"] = (out["real"] / out["flagged"]).round(4)
+    return out[["check", "flagged", "real", "false_alarms", "precision"]]
+
+
+def load_corrections() -> pd.DataFrame:
+    """The kit's correction table ``mlcrystal/data/corrections.csv`` (read from the package data).
+
+    One row per corrected cell: ``source_row`` (line in the spreadsheet),
+    ``field`` (a column of :func:`mlcrystal.datasets.load_youngs_modulus`),
+    the ``published`` and ``corrected`` values, the ``reason`` and the
+    ``evidence`` (name, formulas, DOI).  Only errors that the row itself
+    shows are corrected; rows where name or structure could be the wrong one
+    stay flagged, uncorrected.
+
+    Examples
+    --------
+    >>> c = load_corrections()
+    >>> c.field.unique().tolist(), bool(c.source_row.is_unique)
+    (['smiles'], True)
+    """
+    return _package_table("corrections.csv", CORRECTION_COLUMNS)
+
+
+def apply_corrections(df: pd.DataFrame, corrections: pd.DataFrame | None = None) -> pd.DataFrame:
+    """A copy of ``df`` with the correction table applied; ``.attrs["corrections"]`` lists every change.
+
+    Each correction names a line (``source_row``) and a ``field``; the
+    current value must equal the ``published`` value (text compared without
+    surrounding spaces, numbers to 1e-9) before it is replaced.  No row is
+    added or removed.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table of :func:`mlcrystal.datasets.load_youngs_modulus` (needs ``source_row``).
+    corrections : pandas.DataFrame, optional
+        Defaults to :func:`load_corrections`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The corrected copy; ``.attrs["corrections"]`` is a table ``row, source_row,
+        compound, field, before, after, reason``.
+
+    Raises
+    ------
+    ValueError
+        A correction names a line not in ``df``, a column it lacks, or a published value that
+        does not match the table (the table changed or the correction is stale).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"compound": ["Resorcinol"], "smiles": ["Oc1ccccc1O"], "E_GPa": [1.0], "source_row": [2]})
+    >>> c = pd.DataFrame({"source_row": [2], "field": ["smiles"], "published": ["Oc1ccccc1O"],
+    ...                   "corrected": ["Oc1cccc(O)c1"], "reason": ["catechol drawn"], "evidence": ["name"]})
+    >>> out = apply_corrections(t, c)
+    >>> out.smiles[0], out.attrs["corrections"][["source_row", "before", "after"]].values.tolist()
+    ('Oc1cccc(O)c1', [[2, 'Oc1ccccc1O', 'Oc1cccc(O)c1']])
+    """
+    corrections = load_corrections() if corrections is None else corrections
+    _require_columns(corrections, CORRECTION_COLUMNS, "the correction table")
+    _require_columns(df, ["source_row"], "apply_corrections")
+    out = df.copy()
+    out.attrs = {}
+    lines = pd.Series(np.arange(len(out)), index=out["source_row"].to_numpy())
+    changes = []
+    for k, c in corrections.reset_index(drop=True).iterrows():
+        line, field = int(c["source_row"]), str(c["field"])
+        where = f"correction {k} (line {line}, field {field!r})"
+        if field not in out.columns:
+            raise ValueError(f"{where}: the table has no column {field!r}; columns are {list(out.columns)}.")
+        if line not in lines.index:
+            raise ValueError(f"{where}: the table has no line {line}; correct the table's source_row or drop the "
+                             "correction.")
+        i = int(lines[line])
+        now = out[field].iloc[i]
+        numeric = pd.api.types.is_numeric_dtype(out[field])
+        same = (np.isclose(float(now), float(c["published"]), rtol=0, atol=1e-9) if numeric
+                else str(now).strip() == str(c["published"]).strip())
+        if not same:
+            raise ValueError(f"{where}: the table holds {now!r}, the correction expects the published value "
+                             f"{c['published']!r}; the correction is stale or the table was changed: "
+                             "check the row before updating the correction.")
+        new = float(c["corrected"]) if numeric else str(c["corrected"]).strip()
+        out.iloc[i, out.columns.get_loc(field)] = new
+        changes.append({"row": i, "source_row": line, "compound": str(out["compound"].iloc[i]).strip()
+                        if "compound" in out else "", "field": field, "before": now, "after": new,
+                        "reason": c["reason"]})
+    out.attrs["corrections"] = pd.DataFrame(
+        changes, columns=["row", "source_row", "compound", "field", "before", "after", "reason"])
     return out

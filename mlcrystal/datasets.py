@@ -232,7 +232,8 @@ METHOD_LABELS = {
 }
 
 
-def load_youngs_modulus(clean: bool = True, path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+def load_youngs_modulus(clean: bool = True, path: str | os.PathLike[str] | None = None, *,
+                        corrected: bool = False) -> pd.DataFrame:
     """Load the 393 literature Young's moduli of organic crystals.
 
     Parameters
@@ -243,12 +244,15 @@ def load_youngs_modulus(clean: bool = True, path: str | os.PathLike[str] | None 
         published, with only the columns renamed.
     path : path-like, optional
         Read this file instead of the pinned upstream file (same layout).
+    corrected : bool, default False
+        Apply the kit's correction table (:func:`mlcrystal.audit.apply_corrections`; no row is removed).
 
     Returns
     -------
     pandas.DataFrame
         Columns ``compound, smiles, method, density_g_cm3, E_GPa, E_se_GPa,
-        doi`` and ``source_row`` (the row's line number in the spreadsheet).
+        doi`` and ``source_row`` (the row's line number in the spreadsheet);
+        with ``corrected=True``, ``.attrs["corrections"]`` lists every change.
 
     Raises
     ------
@@ -263,6 +267,8 @@ def load_youngs_modulus(clean: bool = True, path: str | os.PathLike[str] | None 
     (393, 8)
     >>> float(round(df.E_GPa.median(), 2))
     9.36
+    >>> len(load_youngs_modulus(corrected=True).attrs["corrections"])
+    31
     """
     path = Path(path) if path is not None else fetch("Youngs_modulus_dataset.xlsx")
     raw = _read_table(path)
@@ -276,7 +282,11 @@ def load_youngs_modulus(clean: bool = True, path: str | os.PathLike[str] | None 
         df[col] = df[col].astype(str)
     df["source_row"] = np.arange(len(df)) + 2
     df = df.reset_index(drop=True)
-    return clean_youngs_modulus(df).data if clean else df
+    df = clean_youngs_modulus(df).data if clean else df
+    if corrected:
+        from mlcrystal.audit import apply_corrections  # imported here: audit imports this module
+        df = apply_corrections(df)
+    return df
 
 
 @dataclass

@@ -340,12 +340,16 @@ def test_name_structure_check_of_the_study_data():
     real = {"1,2,4,5-tetracyanobenzene with phenanthrene",      # pyrene drawn
             "3,4-Di\xadmethoxycinnamic acid FormI",            # the photodimer drawn for the monomer
             "Resorcinol/trans-1,2-bis(4-pyridyl)ethylene",      # catechol drawn
-            "L-Prolinium tartrate"}                             # one cation drawn for a dianion
+            "L-Prolinium tartrate",                             # one cation drawn for a dianion
+            "N-(4-ethynylphenyl)-3- fluoro-4-(trifluoromethyl) benzamide",  # 3-ethynylphenyl drawn
+            *(f"N-(4-ethynylphenyl)-3- fluoro-4-(trifluoromethyl) benzamide.{k}" for k in range(1, 5)),
+            *(f"4,6-Di-{x}-resorcinol/trans-1,2-bis(4-pyridyl)ethylene" for x in ("Cl", "Br", "I"))}  # catechols
     opsin_misreadings = {"N,N'-Dimethyl-1,4,5,8-naphthalenetetracarboxylic diimide",
                          "N,N′-Diethyl-1,4,5,8-naphthalenetetracarboxylic diimide",
                          "N,N'-Din-propyl-1,4,5,8-naphthalenetetracarboxylic diimide",
                          "Naphthalene-2,3-diyl-bis(4-fluorobenzoate)"}
     assert real <= flagged and flagged <= real | opsin_misreadings
+    assert len(f) == 23 and f.source_row.nunique() == 23
 
 
 def test_high_moduli_are_flagged_check_the_source():
