@@ -662,3 +662,101 @@ def canonical_smiles(smiles: Iterable[str], *, stereo: bool = True) -> pd.Series
 
     mols, index = _parse_molecules(smiles)
     return pd.Series([Chem.MolToSmiles(m, isomericSmiles=stereo) for m in mols], index=index, name="structure")
+
+
+def representations(smiles: Iterable[str], *, radius: int = 2, n_bits: int = 2048) -> dict[str, pd.DataFrame]:
+    """The four molecular representations compared in chapter 7.
+
+    Parameters
+    ----------
+    smiles : sequence of str
+        Validated as in :func:`fragment_counts`.
+    radius, n_bits : int
+        Morgan radius and size (ECFP4-like, 2048 columns by default).
+
+    Returns
+    -------
+    dict
+        ``"fragment counts"``: the study's design matrix
+        (:func:`paper_design_matrix`); ``"MACCS keys"``, ``"Morgan counts"``:
+        :func:`fingerprints` without their all-zero columns;
+        ``"RDKit descriptors"``: :func:`fingerprints` ``kind="descriptors"``
+        (columns with non-finite values dropped, listed in
+        ``.attrs["nonfinite"]``).
+
+    Examples
+    --------
+    >>> reps = representations(["c1ccccc1O", "OCC(=O)O", "CCN"])
+    >>> {name: X.shape[0] for name, X in reps.items()}
+    {'fragment counts': 3, 'MACCS keys': 3, 'Morgan counts': 3, 'RDKit descriptors': 3}
+    """
+    smiles = smiles if isinstance(smiles, pd.Series) else pd.Series(_as_smiles_list(smiles))
+    return {
+        "fragment counts": paper_design_matrix(smiles),
+        "MACCS keys": drop_constant(fingerprints(smiles, kind="maccs")),
+        "Morgan counts": drop_constant(fingerprints(smiles, kind="morgan", radius=radius, n_bits=n_bits)),
+        "RDKit descriptors": fingerprints(smiles, kind="descriptors"),
+    }
+
+
+def morgan_bit_environments(smiles: Iterable[str], *, radius: int = 2, n_bits: int = 2048) -> pd.DataFrame:
+    """Which circular environments fall on each Morgan column (folding collisions).
+
+    RDKit identifies every circular environment by a 32-bit hash and folds
+    it onto ``n_bits`` columns (hash modulo ``n_bits``), so one column can
+    count unrelated substructures. This lists, for each column used by
+    ``smiles``, the distinct environment hashes that land on it, each shown
+    by the fragment SMILES of its first occurrence.
+
+    Parameters
+    ----------
+    smiles : sequence of str
+    radius, n_bits : int
+        As in :func:`fingerprints`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by column name (as in :func:`fingerprints`):
+        ``n_environments`` (distinct hashes), ``environments`` (their
+        fragment SMILES, ``" | "``-separated) and ``n_molecules`` (molecules
+        that set the column).
+
+    Examples
+    --------
+    >>> env = morgan_bit_environments(["c1ccccc1O"], radius=1)
+    >>> int(env.n_environments.sum()), int(env.n_molecules.max())
+    (7, 1)
+    """
+    from rdkit import Chem
+    from rdkit.Chem import rdFingerprintGenerator
+
+    _morgan([], radius, n_bits)
+    mols, _ = _parse_molecules(smiles)
+    gen = rdFingerprintGenerator.GetMorganGenerator(radius=int(radius))
+    width = len(str(int(n_bits) - 1))
+    example: dict[int, str] = {}
+    per_bit: dict[int, set[int]] = {}
+    molecules: dict[int, set[int]] = {}
+    for m, mol in enumerate(mols):
+        ao = rdFingerprintGenerator.AdditionalOutput()
+        ao.AllocateBitInfoMap()
+        gen.GetSparseCountFingerprint(mol, additionalOutput=ao)
+        for env_id, hits in ao.GetBitInfoMap().items():
+            bit = int(env_id) % int(n_bits)
+            per_bit.setdefault(bit, set()).add(int(env_id))
+            molecules.setdefault(bit, set()).add(m)
+            if env_id not in example:
+                atom, r = hits[0]
+                if r == 0:
+                    example[env_id] = Chem.MolFragmentToSmiles(mol, atomsToUse=[atom])
+                else:
+                    bonds = list(Chem.FindAtomEnvironmentOfRadiusN(mol, r, atom))
+                    atoms = sorted({a for b in bonds for a in (mol.GetBondWithIdx(b).GetBeginAtomIdx(),
+                                                              mol.GetBondWithIdx(b).GetEndAtomIdx())})
+                    example[env_id] = Chem.MolFragmentToSmiles(mol, atomsToUse=atoms, bondsToUse=bonds)
+    bits = sorted(per_bit)
+    return pd.DataFrame({"n_environments": [len(per_bit[b]) for b in bits],
+                         "environments": [" | ".join(example[e] for e in sorted(per_bit[b])) for b in bits],
+                         "n_molecules": [len(molecules[b]) for b in bits]},
+                        index=pd.Index([f"morgan_r{radius}_{b:0{width}d}" for b in bits], name="column"))

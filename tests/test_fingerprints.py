@@ -4,7 +4,7 @@ import pytest
 from rdkit import Chem
 from rdkit.Chem import Descriptors, rdMolDescriptors
 
-from mlcrystal.features import canonical_smiles, fingerprints, fragment_counts
+from mlcrystal.features import canonical_smiles, fingerprints, fragment_counts, morgan_bit_environments, representations
 
 BENZENE, ETHANOL = "c1ccccc1", "CCO"
 
@@ -107,3 +107,25 @@ def test_canonical_smiles_merges_spellings():
     assert canonical_smiles(["N[C@@H](C)C(=O)O", "N[C@H](C)C(=O)O"], stereo=False).nunique() == 1
     with pytest.raises(ValueError, match="position 0"):
         canonical_smiles(["C1CC"])
+
+
+def test_morgan_bit_environments_agree_with_the_counts():
+    smiles = ["c1ccccc1O", "OCC(=O)O", "CCN", "Clc1ccccc1"]
+    env = morgan_bit_environments(smiles, n_bits=2048)
+    X = fingerprints(smiles, kind="morgan")
+    used = X.columns[(X != 0).any()]
+    assert set(env.index) == set(used)
+    assert (env.n_molecules == (X[env.index] != 0).sum()).all()
+    # folded onto 8 columns, the same environments must collide
+    small = morgan_bit_environments(smiles, n_bits=8)
+    assert len(small) <= 8
+    assert small.n_environments.sum() == env.n_environments.sum()
+    assert small.n_environments.max() > 1
+    assert "O" in env.environments.str.split(" | ", regex=False).sum()
+
+
+def test_representations_share_rows():
+    reps = representations(pd.Series(["c1ccccc1O", "OCC(=O)O", "CCN"], index=[5, 6, 7]))
+    assert list(reps) == ["fragment counts", "MACCS keys", "Morgan counts", "RDKit descriptors"]
+    assert all(list(X.index) == [5, 6, 7] for X in reps.values())
+    assert all((X != 0).any().all() for name, X in reps.items() if name != "RDKit descriptors")

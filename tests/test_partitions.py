@@ -10,13 +10,16 @@ from sklearn.model_selection import GridSearchCV, KFold
 
 from mlcrystal.design import (
     bootstrap_selection_frequency,
+    compare_representations,
     distribution_summary,
     grouped_cv_distribution,
+    identical_in_training,
     influence_summary,
     leave_one_group_out_influence,
     one_standard_error_alpha,
     paired_difference,
     percentile_of,
+    representation_models,
     split_r2_distribution,
     standardised_lasso_cv,
     with_grouped_inner_cv,
@@ -198,3 +201,31 @@ def test_one_standard_error_rule(signal):
     assert study_folds.path.shape == grouped.path.shape == (30, 4)
     with pytest.raises(ValueError, match="alphas must be"):
         one_standard_error_alpha(X, y, alphas=[-1.0])
+
+
+def test_identical_in_training_counts_copies():
+    # rows 0-4 are five copies of one vector, rows 5-24 all distinct
+    X = pd.DataFrame({"a": [0] * 5 + list(range(1, 21)), "b": [1] * 25})
+    d = identical_in_training(X, n_splits=100, random_state=0)
+    assert len(d) == 100 and d.share.between(0, 1).all()
+    # a test row has a copy in training only if it is one of the copies (and at most 5 test rows are)
+    assert d.share.max() <= 5 / 5 and d.share.mean() < 0.25 and d.share.max() > 0
+    distinct = identical_in_training(pd.DataFrame({"a": range(25)}), n_splits=20, random_state=0)
+    assert (distinct.share == 0).all()
+    with pytest.raises(ValueError, match="test_size"):
+        identical_in_training(X, test_size=0)
+
+
+def test_compare_representations_is_paired_across_representations(signal):
+    X, y = signal
+    sets = {"informative": X, "noise only": X[["b", "c"]]}
+    d = compare_representations(sets, y, {"rows": None}, models={"lasso": Lasso(alpha=0.05)}, n_repeats=3,
+                                random_state=0)
+    assert list(d.columns[:2]) == ["representation", "repeat"]
+    seeds = d.pivot_table(index="repeat", columns="representation", values="seed")
+    assert (seeds["informative"] == seeds["noise only"]).all()
+    med = d.groupby("representation").r2.median()
+    assert med["informative"] > 0.8 and med["noise only"] < 0.1
+    with pytest.raises(ValueError, match="same rows"):
+        compare_representations({"a": X, "b": X.head(10)}, y, {"rows": None})
+    assert set(representation_models()) == {"LASSO", "random forest"}
