@@ -343,7 +343,7 @@ def _figures(result: RulesResult, out_dir: Path) -> dict[str, Path]:
     set_style()
     files = {}
     rules = result.rules
-    fig, ax = plt.subplots(figsize=(6.4, 0.5 * max(len(rules), 2) + 1.2))
+    fig, ax = plt.subplots(figsize=(7.5, 0.5 * max(len(rules), 2) + 1.4))
     if len(rules):
         r = rules.iloc[::-1]
         y = np.arange(len(r))
@@ -352,7 +352,7 @@ def _figures(result: RulesResult, out_dir: Path) -> dict[str, Path]:
                     fmt="o", color="0.2", ecolor="0.6", capsize=3)
         ax.set_yticks(y, [f"{f} ({c})" for f, c in zip(r.fragment, r.confidence, strict=True)])
     ax.axvline(0, color="0.3", lw=0.8)
-    ax.set(xlabel="LASSO coefficient (GPa per occurrence); bars: bootstrap 5-95 %", ylabel="")
+    ax.set(xlabel="coefficient (GPa per occurrence); bars: bootstrap 5-95 %", ylabel="")
     files["rules_png"] = out_dir / "rules.png"
     fig.savefig(files["rules_png"], metadata={"Software": None})
     plt.close(fig)
@@ -372,7 +372,7 @@ def _figures(result: RulesResult, out_dir: Path) -> dict[str, Path]:
     ax.axhline(0, color="0.3", lw=0.8)
     ax.set_xticks(np.arange(len(schemes)), schemes)
     ax.set(ylabel="out-of-fold R² (dimensionless)", xlabel="cross-validation scheme (5 folds, repeated)")
-    ax.legend(fontsize="small")
+    ax.legend(fontsize="small", loc="lower left")
     files["cv_png"] = out_dir / "cv_r2.png"
     fig.savefig(files["cv_png"], metadata={"Software": None})
     plt.close(fig)
