@@ -188,3 +188,10 @@ def test_with_study_appends_the_393_rows(tmp_path):
     assert "by paper" in set(res.cv_scores.scheme)
     study_flags = res.flags[res.flags.source == "study"]
     assert len(study_flags) > 0 and study_flags.line.min() >= 2
+
+
+def test_table_without_any_fragment_is_refused(tmp_path):
+    t = pd.DataFrame({"smiles": ["C", "O", "[He]", "[Ne]", "[Ar]"] * 3, "E_GPa": np.linspace(1, 15, 15),
+                      "doi": [f"10.1/{i % 5}" for i in range(15)]})
+    with pytest.raises(ValueError, match="none of the study's fragments occurs"):
+        rules.run_rules(t, tmp_path, **FAST)
