@@ -45,7 +45,7 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from mlcrystal import study
+from mlcrystal import rules, study
 from mlcrystal.campaign import (
     BO_ACQUISITIONS,
     MAX_GRID_POINTS,
@@ -159,6 +159,7 @@ def add_replay_parser(sub: Any) -> argparse.ArgumentParser:
 #: and optionally ``check(args)``, run before ``func``). A new command is one entry here.
 COMMANDS: dict[str, Callable[[Any], argparse.ArgumentParser]] = {
     "replay": add_replay_parser,
+    "rules": rules.add_parser,
 }
 
 

@@ -1244,7 +1244,7 @@ class OneStandardErrorResult:
         return bool(self.path.cv_mse.iloc[i] <= self.threshold)
 
 
-def one_standard_error_alpha(X: pd.DataFrame, y, *, alphas=PAPER_ALPHAS, cv=None, groups=None, n_splits: int = 5,
+def one_standard_error_alpha(X: pd.DataFrame, y, *, alphas=None, cv=None, groups=None, n_splits: int = 5,
                              random_state=None, max_iter: int = 5000) -> OneStandardErrorResult:
     """Choose alpha by the one-standard-error rule.
 
@@ -1259,7 +1259,8 @@ def one_standard_error_alpha(X: pd.DataFrame, y, *, alphas=PAPER_ALPHAS, cv=None
     X : pandas.DataFrame
         Raw counts (fitted as they are, like the study).
     y : array-like
-    alphas : array-like, default ``np.logspace(-4, 1, 50)``
+    alphas : array-like, optional
+        Default: the study's grid, :func:`paper_alphas` (``np.logspace(-4, 1, 50)``).
     cv : splitter, optional
         E.g. ``KFold(5, shuffle=True, random_state=42)`` for the study's
         folds; by default ``KFold`` (or shuffled ``GroupKFold`` when
@@ -1286,7 +1287,7 @@ def one_standard_error_alpha(X: pd.DataFrame, y, *, alphas=PAPER_ALPHAS, cv=None
     from mlcrystal.seeding import int_seed
 
     X, y = _check_xy(X, y)
-    alphas = np.asarray(alphas, dtype=float)
+    alphas = paper_alphas() if alphas is None else np.asarray(alphas, dtype=float)
     if alphas.ndim != 1 or len(alphas) == 0 or np.any(alphas <= 0):
         raise ValueError(f"alphas must be a non-empty 1-D array of positive numbers, got {alphas!r}.")
     labels = None if groups is None else _labels(groups, len(X), "groups")

@@ -8,7 +8,7 @@ Python) takes a table of Young's moduli of organic crystals with columns
 1. validates it (a missing column, a modulus that is not a positive number or
    a SMILES that RDKit cannot read stops the run with a message naming the
    file, row and column);
-2. audits it (:func:`mlcrystal.datasets.audit`: duplicates, implausible
+2. audits it (:func:`mlcrystal.audit.audit`: duplicates, implausible
    values, names that contradict structures...; flags only, nothing removed);
 3. counts the study's fragments (:func:`mlcrystal.features.paper_design_matrix`);
 4. runs the study's LASSO protocol (:func:`mlcrystal.design.paper_lasso`: one
@@ -29,13 +29,32 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from rdkit import Chem, RDLogger
+from sklearn.dummy import DummyRegressor
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import Lasso
 
-from mlcrystal import study
+from mlcrystal import audit, study
+from mlcrystal.audit import paper_of
+from mlcrystal.datasets import load_youngs_modulus
+from mlcrystal.design import (
+    bootstrap_selection_frequency,
+    distribution_summary,
+    grouped_cv_distribution,
+    influence_summary,
+    leave_one_group_out_influence,
+    paper_lasso,
+    percentile_of,
+    split_r2_distribution,
+)
+from mlcrystal.features import fragment_smarts, paper_design_matrix
+from mlcrystal.plotting import PAPER_COLOR, set_style
 from mlcrystal.seeding import spawn
 
 #: Columns the table must have.
@@ -196,7 +215,6 @@ def validate_table(raw: pd.DataFrame, source: str = "table") -> pd.DataFrame:
     ...     print(str(err)[:80])
     my.csv, row 0 (line 2), column 'smiles': RDKit cannot read the SMILES 'C1CC'; co
     """
-    from rdkit import Chem, RDLogger
 
     if not isinstance(raw, pd.DataFrame):
         raise ValueError(f"{source}: expected a table (pandas DataFrame or CSV path), got {type(raw).__name__}.")
@@ -240,7 +258,7 @@ def validate_table(raw: pd.DataFrame, source: str = "table") -> pd.DataFrame:
     method = method.replace("", "unknown")
     paper = text(paper_col, required=True) if paper_col else pd.Series([""] * n)
     if paper_col == "doi":
-        paper = paper.str.lower()
+        paper = paper.map(lambda d: paper_of(d) if d else "")
 
     structures = []
     RDLogger.DisableLog("rdApp.*")  # type: ignore[attr-defined]
@@ -273,8 +291,6 @@ def study_table() -> pd.DataFrame:
     >>> len(t), t.source.unique().tolist()
     (393, ['study'])
     """
-    from mlcrystal.datasets import load_youngs_modulus
-
     df = load_youngs_modulus()
     out = validate_table(df[["compound", "smiles", "E_GPa", "method", "doi"]], STUDY_SOURCE)
     out["line"] = df.source_row.to_numpy()
@@ -306,9 +322,6 @@ def _confidence(support: float, zeroed: int) -> str:
 
 
 def _rules_table(lasso, freq: pd.DataFrame, influence: pd.DataFrame, group_word: str) -> pd.DataFrame:
-    from mlcrystal.design import influence_summary
-    from mlcrystal.features import READABLE_NAMES, fragment_smarts
-
     smarts = fragment_smarts()
     summary = influence_summary(influence) if len(influence) else pd.DataFrame()
     rows = []
@@ -317,7 +330,7 @@ def _rules_table(lasso, freq: pd.DataFrame, influence: pd.DataFrame, group_word:
         inf = summary.loc[frag] if frag in summary.index else None
         zeroed = int(inf["n_zeroing"]) if inf is not None else 0
         rows.append({
-            "fragment": frag, "meaning": READABLE_NAMES.get(frag, smarts.get(frag, "")),
+            "fragment": frag, "meaning": study.RULE_NAMES.get(frag, smarts.get(frag, "")),
             "coefficient_GPa": round(float(coef), 4), "effect": "raises E" if coef > 0 else "lowers E",
             "bootstrap_support": round(support, 3),
             "bootstrap_q05": round(float(freq.loc[frag, "q05"]), 4),
@@ -338,7 +351,6 @@ def _figures(result: RulesResult, out_dir: Path) -> dict[str, Path]:
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    from mlcrystal.plotting import PAPER_COLOR, set_style
 
     set_style()
     files = {}
@@ -388,8 +400,6 @@ def _markdown_table(df: pd.DataFrame) -> str:
 
 
 def _report(result: RulesResult, source: str) -> str:
-    from mlcrystal.design import distribution_summary
-
     d, lasso = result.data, result.lasso
     n_user = int((d.source != STUDY_SOURCE).sum())
     summary = distribution_summary(result.cv_scores).round(3).reset_index()
@@ -494,22 +504,6 @@ def run_rules(table_or_path, out_dir, *, with_study: bool = False, n_repeats: in
     >>> round(res.lasso.alpha, 4), len(res.rules)
     (0.7543, 7)
     """
-    import warnings
-
-    from sklearn.dummy import DummyRegressor
-    from sklearn.exceptions import ConvergenceWarning
-    from sklearn.linear_model import Lasso
-
-    from mlcrystal import datasets
-    from mlcrystal.design import (
-        bootstrap_selection_frequency,
-        grouped_cv_distribution,
-        leave_one_group_out_influence,
-        paper_lasso,
-        percentile_of,
-        split_r2_distribution,
-    )
-    from mlcrystal.features import paper_design_matrix
 
     raw, source = read_table(table_or_path)
     data = validate_table(raw, source)
@@ -523,7 +517,7 @@ def run_rules(table_or_path, out_dir, *, with_study: bool = False, n_repeats: in
 
     audit_input = data.rename(columns={"line": "source_row", "paper": "doi"})[
         ["compound", "smiles", "E_GPa", "method", "doi", "source_row"]]
-    flags = datasets.audit(audit_input)
+    flags = audit.audit(audit_input)
     flags.insert(1, "source", data.source.iloc[flags.row.to_numpy()].to_numpy() if len(flags) else [])
     flags = flags.rename(columns={"source_row": "line"})
 
