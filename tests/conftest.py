@@ -72,7 +72,8 @@ def _data_problem(name: str, data_dir: str | None) -> str | None:
     try:
         datasets.fetch(name)
     except datasets.DataUnavailableError as err:
-        return f"{name}: {str(err).strip().splitlines()[0]}"
+        reason = str(err).strip().splitlines()[0]
+        return reason if name in reason else f"{name}: {reason}"
     return None
 
 
