@@ -55,8 +55,9 @@ nbval-generic: $(STAMP)
 # outside the checkout (so nothing beside the package can be read), the pinned
 # versions as constraints (pip's cache makes this quick), run from another folder.
 wheel-check: $(STAMP)
-	rm -rf dist
+	rm -rf dist build
 	$(BIN)/python -m pip wheel --quiet --no-deps -w dist .
+	rm -rf build  # setuptools' scratch folder; the wheel is in dist/
 	@set -euo pipefail; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	  whl=$$(ls dist/mlcrystal-*.whl); \
 	  echo "wheel-check: $$whl into a fresh venv in $$tmp"; \

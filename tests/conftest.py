@@ -6,8 +6,9 @@
   are slower, not faster, with more threads on a shared CPU;
 - ``toy_lab`` and ``toy_box``: a small hand-made landscape and its search box,
   for campaign and metrics tests that must not depend on the study's data;
-- ``youngs_raw``: the study's Young's-modulus table as published (skips when
-  the data are unreachable);
+- ``youngs_raw`` (a copy per test) and ``youngs_raw_shared`` (one object per
+  session, read only, for wider-scoped fixtures): the study's Young's-modulus
+  table as published; both skip when the data are unreachable;
 - ``@pytest.mark.needs_data`` (optionally with file names, e.g.
   ``@pytest.mark.needs_data("initial_dataset.xlsx")``): skips the test, with
   the reason, when an upstream file can be neither found in
@@ -99,7 +100,8 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 @pytest.fixture(scope="session")
-def _youngs_raw_table() -> pd.DataFrame:
+def youngs_raw_shared() -> pd.DataFrame:
+    """The same table, one object for the whole session: for module- or session-scoped fixtures; never modify it."""
     skip_without_data("Youngs_modulus_dataset.xlsx")
     from mlcrystal.datasets import load_youngs_modulus
 
@@ -107,9 +109,9 @@ def _youngs_raw_table() -> pd.DataFrame:
 
 
 @pytest.fixture
-def youngs_raw(_youngs_raw_table: pd.DataFrame) -> pd.DataFrame:
+def youngs_raw(youngs_raw_shared: pd.DataFrame) -> pd.DataFrame:
     """The study's 393-row Young's-modulus table, uncleaned (a fresh copy per test; read once per session)."""
-    return _youngs_raw_table.copy()
+    return youngs_raw_shared.copy()
 
 
 # ---------------------------------------------------------------- a small landscape

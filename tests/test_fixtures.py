@@ -36,7 +36,7 @@ def test_figures_left_open_are_closed_after_each_test():
 def test_an_empty_data_folder_skips_with_the_hint_and_the_file(tmp_path, monkeypatch):
     monkeypatch.setenv("MLCRYSTAL_DATA_DIR", str(tmp_path))
     problem = data_problem("initial_dataset.xlsx")
-    assert problem is not None and problem.startswith("initial_dataset.xlsx: ")
+    assert problem is not None and problem.startswith("initial_dataset.xlsx")
     assert str(tmp_path) in problem
     with pytest.raises(pytest.skip.Exception) as skipped:
         skip_without_data("initial_dataset.xlsx")
@@ -68,8 +68,8 @@ def test_reachable_data_is_not_a_problem():
     assert data_problem("initial_dataset.xlsx") is None
 
 
-def test_youngs_raw_is_a_fresh_copy_of_the_published_table(youngs_raw, _youngs_raw_table):
-    assert youngs_raw is not _youngs_raw_table and youngs_raw.equals(_youngs_raw_table)
+def test_youngs_raw_is_a_fresh_copy_of_the_published_table(youngs_raw, youngs_raw_shared):
+    assert youngs_raw is not youngs_raw_shared and youngs_raw.equals(youngs_raw_shared)
     assert len(youngs_raw) == 393
 
 
