@@ -38,9 +38,12 @@ book: $(STAMP)
 
 test: lint unit nbval
 
+# both run, so one report shows every problem; fails if either found one
 lint: $(STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/mypy
+	@status=0; \
+	  echo "$(BIN)/ruff check ."; $(BIN)/ruff check . || status=1; \
+	  echo "$(BIN)/mypy"; $(BIN)/mypy || status=1; \
+	  exit $$status
 
 unit: $(STAMP)
 	$(PYTEST) tests mlcrystal tools --doctest-modules
