@@ -48,6 +48,7 @@ def test_repository_reads_url_and_branch_once_from_the_config(config, tmp_path):
 def test_the_project_config_names_the_repository():
     url, branch = repository(ROOT / "_config.yml")
     assert url.startswith("https://github.com/") and branch == "main"
+    assert (ROOT / "_config.yml").read_text().count(url) == 1  # written once; a YAML anchor reuses it
 
 
 @pytest.mark.parametrize("text, match", [
