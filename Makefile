@@ -11,12 +11,13 @@ PYTEST := $(BIN)/python -m pytest
 # numpy's SIMD dispatch and OpenBLAS forced to generic kernels: a stand-in for a second machine.
 GENERIC_CPU := NPY_DISABLE_CPU_FEATURES="X86_V3 X86_V4" OPENBLAS_CORETYPE=Prescott
 
-.PHONY: book test lint unit nbval nbval-generic wheel-check notebooks site-check clean help
+.PHONY: book test lint unit nbval nbval-generic wheel-check colab-cells notebooks site-check clean help
 
 help:
 	@echo "make book           build the executed book into _build/html (the main job)"
 	@echo "make test           make lint, make unit and make nbval, in that order"
-	@echo "make lint           ruff on the whole repository, mypy on the typed modules (pyproject.toml)"
+	@echo "make lint           ruff on the whole repository, mypy on the typed modules, Colab cells up to date"
+	@echo "make colab-cells    write or refresh each chapter's Colab set-up cell (tools/colab_cell.py)"
 	@echo "make unit           unit tests (tests/) and the docstring examples of mlcrystal/ and tools/"
 	@echo "make nbval          re-execute every notebook (book/) and compare it with its stored outputs"
 	@echo "make nbval-generic  the same with numpy and OpenBLAS on generic kernels (a second machine)"
@@ -38,12 +39,17 @@ book: $(STAMP)
 
 test: lint unit nbval
 
-# both run, so one report shows every problem; fails if either found one
+# all three run, so one report shows every problem; fails if any found one
 lint: $(STAMP)
 	@status=0; \
 	  echo "$(BIN)/ruff check ."; $(BIN)/ruff check . || status=1; \
 	  echo "$(BIN)/mypy"; $(BIN)/mypy || status=1; \
+	  echo "$(BIN)/python tools/colab_cell.py --check"; $(BIN)/python tools/colab_cell.py --check || status=1; \
 	  exit $$status
+
+# write or refresh each chapter's Colab set-up cell from _config.yml's repository
+colab-cells: $(STAMP)
+	$(BIN)/python tools/colab_cell.py
 
 unit: $(STAMP)
 	$(PYTEST) tests mlcrystal tools --doctest-modules
