@@ -70,6 +70,9 @@ wheel-check: $(STAMP)
 	@set -euo pipefail; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	  whl=$$(ls dist/mlcrystal-*.whl); \
 	  echo "wheel-check: $$whl into a fresh venv in $$tmp"; \
+	  $(BIN)/python -c "import sys, zipfile; top = {n.split('/')[0] for n in zipfile.ZipFile(sys.argv[1]).namelist()}; \
+	    extra = sorted(t for t in top if t != 'mlcrystal' and not t.endswith('.dist-info')); \
+	    sys.exit(f'the wheel holds more than the package: {extra}' if extra else 0)" "$$whl"; \
 	  sed 's/\[[^]]*\]//' requirements.txt > "$$tmp/constraints.txt"; \
 	  $(BIN)/python -m venv "$$tmp/venv"; \
 	  "$$tmp/venv/bin/python" -m pip install --quiet "$$whl" -c "$$tmp/constraints.txt"; \
