@@ -1,20 +1,29 @@
 # mlcrystal: two commands on a fresh clone.
 #   make book   build the executed book into _build/html
-#   make test   unit tests + docstring examples + nbval on every notebook
+#   make test   lint + unit tests and docstring examples + nbval on every notebook
 SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NB ?= $(sort $(wildcard book/[0-9][0-9]_*.ipynb))
+PYTEST := $(BIN)/python -m pytest
+# numpy's SIMD dispatch and OpenBLAS forced to generic kernels: a stand-in for a second machine.
+GENERIC_CPU := NPY_DISABLE_CPU_FEATURES="X86_V3 X86_V4" OPENBLAS_CORETYPE=Prescott
 
-.PHONY: book test unit nbval notebooks site-check clean help
+.PHONY: book test lint unit nbval nbval-generic wheel-check colab-cells notebooks site-check clean help
 
 help:
-	@echo "make book        build the executed book into _build/html (the main job)"
-	@echo "make test        unit tests (tests/) and nbval on every notebook (book/)"
-	@echo "make notebooks   re-execute notebooks in place, storing outputs and widget state (NB=book/05_....ipynb for one)"
-	@echo "make site-check  open every page of _build/html in headless Chromium"
+	@echo "make book           build the executed book into _build/html (the main job)"
+	@echo "make test           make lint, make unit and make nbval, in that order"
+	@echo "make lint           ruff on the whole repository, mypy on the typed modules, Colab cells up to date"
+	@echo "make colab-cells    write or refresh each chapter's Colab set-up cell (tools/colab_cell.py)"
+	@echo "make unit           unit tests (tests/) and the docstring examples of mlcrystal/ and tools/"
+	@echo "make nbval          re-execute every notebook (book/) and compare it with its stored outputs"
+	@echo "make nbval-generic  the same with numpy and OpenBLAS on generic kernels (a second machine)"
+	@echo "make wheel-check    build the wheel, install it in a fresh venv outside the checkout, load the data"
+	@echo "make notebooks      re-execute notebooks in place, storing outputs and widget state (NB=book/05_....ipynb for one)"
+	@echo "make site-check     open every page of _build/html in headless Chromium"
 
 # (Re)create the virtual environment when it is missing or older than the pins.
 $(STAMP): requirements.txt pyproject.toml
@@ -28,22 +37,57 @@ $(STAMP): requirements.txt pyproject.toml
 book: $(STAMP)
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 
+test: lint unit nbval
+
+# all three run, so one report shows every problem; fails if any found one
+lint: $(STAMP)
+	@status=0; \
+	  echo "$(BIN)/ruff check ."; $(BIN)/ruff check . || status=1; \
+	  echo "$(BIN)/mypy"; $(BIN)/mypy || status=1; \
+	  echo "$(BIN)/python tools/colab_cell.py --check"; $(BIN)/python tools/colab_cell.py --check || status=1; \
+	  exit $$status
+
+# write or refresh each chapter's Colab set-up cell from _config.yml's repository
+colab-cells: $(STAMP)
+	$(BIN)/python tools/colab_cell.py
+
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests mlcrystal --doctest-modules
+	$(PYTEST) tests mlcrystal tools --doctest-modules
 
 nbval: $(STAMP)
-	$(BIN)/python -m pytest --nbval --nbval-current-env book/
+	$(PYTEST) --nbval --nbval-current-env book/
 
-test: $(STAMP)
-	$(BIN)/python -m pytest tests mlcrystal --doctest-modules
-	$(BIN)/python -m pytest --nbval --nbval-current-env book/
+nbval-generic: $(STAMP)
+	$(GENERIC_CPU) $(PYTEST) --nbval --nbval-current-env book/
+
+# The package as a user installs it: a wheel in a fresh virtual environment
+# outside the checkout (so nothing beside the package can be read), the pinned
+# versions as constraints (pip's cache makes this quick), run from another folder.
+wheel-check: $(STAMP)
+	rm -rf dist build
+	$(BIN)/python -m pip wheel --quiet --no-deps -w dist .
+	rm -rf build  # setuptools' scratch folder; the wheel is in dist/
+	@set -euo pipefail; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	  whl=$$(ls dist/mlcrystal-*.whl); \
+	  echo "wheel-check: $$whl into a fresh venv in $$tmp"; \
+	  $(BIN)/python -c "import sys, zipfile; top = {n.split('/')[0] for n in zipfile.ZipFile(sys.argv[1]).namelist()}; \
+	    extra = sorted(t for t in top if t != 'mlcrystal' and not t.endswith('.dist-info')); \
+	    sys.exit(f'the wheel holds more than the package: {extra}' if extra else 0)" "$$whl"; \
+	  sed 's/\[[^]]*\]//' requirements.txt > "$$tmp/constraints.txt"; \
+	  $(BIN)/python -m venv "$$tmp/venv"; \
+	  "$$tmp/venv/bin/python" -m pip install --quiet "$$whl" -c "$$tmp/constraints.txt"; \
+	  cd "$$tmp"; \
+	  venv/bin/python -c "import mlcrystal, sys; sys.exit(0 if '$(CURDIR)' not in mlcrystal.__file__ else 'imported from the checkout')"; \
+	  venv/bin/python -c "from mlcrystal.datasets import load_youngs_modulus; print(len(load_youngs_modulus()))"; \
+	  venv/bin/python -m mlcrystal --help >/dev/null; \
+	  echo "wheel-check: OK"
 
 notebooks: $(STAMP)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	  --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.store_widget_state=True $(NB)
 
 clean:
-	rm -rf _build .pytest_cache
+	rm -rf _build .pytest_cache dist
 
 # --- the static site's own copies of browser libraries (no CDN) ---
 # The site serves RequireJS and ipywidgets' embed manager (widgets on static
@@ -83,4 +127,4 @@ book: site-assets
 site-check: $(STAMP)
 	@test -x "$${MLCRYSTAL_CHROMIUM:-/usr/bin/chromium}" || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
 	  && { echo "installing chromium with apt-get"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }; } || true
-	$(BIN)/python -m mlcrystal.sitecheck _build/html
+	$(BIN)/python tools/sitecheck.py _build/html

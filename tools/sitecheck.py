@@ -1,6 +1,6 @@
 """Check the built website the way a reader meets it: in a real browser.
 
-``python -m mlcrystal.sitecheck _build/html`` (or ``make site-check``) runs two
+``python tools/sitecheck.py _build/html`` (or ``make site-check``) runs two
 kinds of checks on the static site that ``make book`` builds:
 
 1. **Static checks** (pure functions, no browser): every ``<a href>``,
@@ -41,8 +41,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 #: Debian's Chromium; Playwright drives it instead of downloading a browser.
-#: Set MLCRYSTAL_CHROMIUM to use another Chromium-based browser (e.g. Chrome on CI).
-CHROMIUM = os.environ.get("MLCRYSTAL_CHROMIUM", "/usr/bin/chromium")
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+#: Environment variable naming another Chromium-based browser (e.g. Chrome on CI);
+#: read when a check runs (see :func:`chromium_path`), never at import.
+CHROMIUM_ENV = "MLCRYSTAL_CHROMIUM"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -483,7 +485,7 @@ def _site_root(site_dir: str | Path) -> Path:
 # ---------------------------------------------------------------- browser part
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - signature from the stdlib
+    def log_message(self, format, *args):  # the stdlib's signature
         pass
 
 
@@ -527,8 +529,27 @@ _RAW_MATH_JS = """() => Array.from(document.querySelectorAll('span.math, div.mat
   .filter(m => !m.querySelector('mjx-container')).length"""
 
 
+def chromium_path() -> str:
+    """The Chromium executable to drive: ``$MLCRYSTAL_CHROMIUM`` if set, else Debian's.
+
+    Read on every call, so a test or a CI step can set the variable at any time.
+
+    Examples
+    --------
+    >>> import os
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {CHROMIUM_ENV: "/usr/bin/google-chrome"}):
+    ...     chromium_path()
+    '/usr/bin/google-chrome'
+    >>> with mock.patch.dict(os.environ, {CHROMIUM_ENV: ""}):  # empty: the default
+    ...     chromium_path()
+    '/usr/bin/chromium'
+    """
+    return os.environ.get(CHROMIUM_ENV) or DEFAULT_CHROMIUM
+
+
 def browser_problems(site_dir: str | Path, screenshots: str | Path,
-                     chromium: str = CHROMIUM, timeout_ms: int = 30_000) -> list[Problem]:
+                     chromium: str | None = None, timeout_ms: int = 30_000) -> list[Problem]:
     """Open every page in headless Chromium and report what a reader would hit.
 
     Parameters
@@ -537,8 +558,9 @@ def browser_problems(site_dir: str | Path, screenshots: str | Path,
         The built site.
     screenshots : str or Path
         Folder for one PNG per page (created; existing files are replaced).
-    chromium : str
-        Path of the Chromium executable (Debian's package by default).
+    chromium : str, optional
+        Path of the Chromium executable; by default :func:`chromium_path`
+        (``$MLCRYSTAL_CHROMIUM``, else Debian's package).
     timeout_ms : int
         Per-page time limit for loading and for widgets to appear.
 
@@ -564,6 +586,8 @@ def browser_problems(site_dir: str | Path, screenshots: str | Path,
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
+    if chromium is None:
+        chromium = chromium_path()
     if not Path(chromium).is_file():
         raise FileNotFoundError(f"Chromium not found at {chromium}")
     root = _site_root(site_dir)
@@ -677,7 +701,7 @@ def split_known(problems: list[Problem]) -> tuple[list[Problem], list[tuple[Prob
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: ``python -m mlcrystal.sitecheck SITE_DIR [--no-browser]``.
+    """Command line: ``python tools/sitecheck.py SITE_DIR [--no-browser]``.
 
     Prints one line per problem and returns the exit code: 0 when the site
     passes (or only the browser is missing), 1 when problems were found, 2
@@ -688,10 +712,11 @@ def main(argv: list[str] | None = None) -> int:
     >>> main(["no/such/folder"])
     2
     """
-    ap = argparse.ArgumentParser(prog="python -m mlcrystal.sitecheck", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python tools/sitecheck.py", description=(__doc__ or "").split("\n\n")[0])
     ap.add_argument("site_dir", help="the built site, e.g. _build/html")
     ap.add_argument("--screenshots", help="screenshot folder (default: SITE_DIR/../screenshots)")
-    ap.add_argument("--chromium", default=CHROMIUM, help=f"Chromium executable (default {CHROMIUM})")
+    ap.add_argument("--chromium", default=None,
+                    help=f"Chromium executable (default ${CHROMIUM_ENV}, else {DEFAULT_CHROMIUM})")
     ap.add_argument("--no-browser", action="store_true", help="run only the static checks")
     args = ap.parse_args(argv)
     try:
@@ -717,8 +742,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"({str(err).splitlines()[0]})")
     problems, known = split_known(problems)
     for reason in dict.fromkeys(r for _, r in known):
-        pages = sorted({p.page for p, r in known if r == reason})
-        print(f"site-check: ignored a known upstream error on {len(pages)} page(s): {reason}")
+        known_pages = sorted({p.page for p, r in known if r == reason})
+        print(f"site-check: ignored a known upstream error on {len(known_pages)} page(s): {reason}")
     per_page = {page: sum(p.page == page for p in problems) for page in pages}
     for page, n in per_page.items():
         print(f"  {'ok  ' if n == 0 else 'FAIL'} {page}" + (f" ({n} problem(s))" if n else ""))

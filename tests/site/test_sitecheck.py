@@ -1,14 +1,16 @@
-"""Tests for mlcrystal.sitecheck: link checking and page logic on a tiny hand-made site."""
+"""Tests for tools/sitecheck.py: link checking and page logic on a tiny hand-made site."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from mlcrystal import sitecheck
-from mlcrystal.sitecheck import (
+from tools import sitecheck
+from tools.sitecheck import (
     Problem,
     check_chapter_parts,
     check_links,
@@ -22,6 +24,13 @@ from mlcrystal.sitecheck import (
     split_known,
     static_problems,
 )
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: Browser tests run when the Chromium that ``make site-check`` would use exists.
+needs_chromium = pytest.mark.skipif(
+    not Path(sitecheck.chromium_path()).is_file(),
+    reason=f"no Chromium at {sitecheck.chromium_path()} (apt-get install -y chromium, or set MLCRYSTAL_CHROMIUM)")
 
 # A 1x1 PNG, so that image checks have a real image to find.
 PNG = bytes.fromhex(
@@ -163,7 +172,8 @@ def test_chapter_parts_complete_and_missing():
     assert check_chapter_parts(placeholder) == [
         "learning objectives", "summary", "exercises", "hidden solutions", "references"]
     dropdown = CHAPTER_OK.replace("cell tag_hide-input", "cell").replace(
-        "<h2 id=\"references\">", '<details class="sd-sphinx-override sd-dropdown dropdown"></details><h2 id="references">')
+        '<h2 id="references">',
+        '<details class="sd-sphinx-override sd-dropdown dropdown"></details><h2 id="references">')
     assert check_chapter_parts(dropdown) == []
 
 
@@ -237,7 +247,52 @@ def test_main_skips_browser_checks_without_chromium(site, capsys):
     assert "SKIPPED the browser checks" in capsys.readouterr().out
 
 
-@pytest.mark.skipif(not Path(sitecheck.CHROMIUM).is_file(), reason="Debian chromium not installed")
+def test_chromium_is_read_from_the_environment_when_called(monkeypatch):
+    monkeypatch.setenv("MLCRYSTAL_CHROMIUM", "/opt/chrome/chrome")
+    assert sitecheck.chromium_path() == "/opt/chrome/chrome"
+    monkeypatch.delenv("MLCRYSTAL_CHROMIUM")
+    assert sitecheck.chromium_path() == sitecheck.DEFAULT_CHROMIUM == "/usr/bin/chromium"
+
+
+def test_importing_the_tool_reads_no_environment():
+    """Importing tools.sitecheck reads no environment variable (checked in a fresh interpreter)."""
+    code = """
+import os, sys
+class Recorder(dict):
+    seen = []
+    def __getitem__(self, k): self.seen.append(k); return super().__getitem__(k)
+    def get(self, k, d=None): self.seen.append(k); return super().get(k, d)
+    def __contains__(self, k): self.seen.append(k); return super().__contains__(k)
+os.environ = Recorder(os.environ)
+import tools.sitecheck
+print(sorted(set(Recorder.seen)))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+
+
+def test_main_uses_the_browser_named_in_the_environment(site, monkeypatch, capsys):
+    monkeypatch.setenv("MLCRYSTAL_CHROMIUM", str(site / "env-chromium"))
+    assert sitecheck.main([str(site)]) == 0
+    out = capsys.readouterr().out
+    assert "SKIPPED the browser checks" in out and "env-chromium" in out
+
+
+def test_main_lists_every_page_when_a_known_error_is_ignored(site, monkeypatch, capsys):
+    known_msg = next(iter(sitecheck.KNOWN_UPSTREAM_ERRORS))
+    monkeypatch.setattr(sitecheck, "browser_problems", lambda *a, **k: [
+        Problem("book/intro.html", "page-error", known_msg),
+        Problem("book/glossary.html", "console-error", "Uncaught TypeError: boom")])
+    assert sitecheck.main([str(site)]) == 1
+    out = capsys.readouterr().out
+    assert "ignored a known upstream error on 1 page(s)" in out
+    listed = [line.split()[1] for line in out.splitlines() if line.startswith(("  ok", "  FAIL"))]
+    assert listed == list_pages(site)
+    assert "FAIL book/glossary.html (1 problem(s))" in out and "FAILED, 1 problem(s)" in out
+
+
+@needs_chromium
 def test_browser_finds_figures_blocks_remote_requests_and_screenshots(site, tmp_path):
     shots = tmp_path / "shots"
     assert sitecheck.browser_problems(site, shots) == []
@@ -250,7 +305,7 @@ def test_browser_finds_figures_blocks_remote_requests_and_screenshots(site, tmp_
     assert {"external-request", "figures"} <= kinds
 
 
-@pytest.mark.skipif(not Path(sitecheck.CHROMIUM).is_file(), reason="Debian chromium not installed")
+@needs_chromium
 def test_browser_reports_unrendered_widgets_and_math(site, tmp_path):
     (site / "book" / "glossary.html").write_text(
         '<dl><dt id="term-LASSO">LASSO</dt></dl><p><span class="math">$E$</span></p>'
@@ -261,10 +316,10 @@ def test_browser_reports_unrendered_widgets_and_math(site, tmp_path):
     assert "1 of 1 embedded widget view(s)" in next(p.detail for p in found if p.kind == "widgets")
 
 
-STATIC = Path(__file__).resolve().parent.parent / "book" / "_static"
+STATIC = ROOT / "book" / "_static"
 
 
-@pytest.mark.skipif(not Path(sitecheck.CHROMIUM).is_file(), reason="Debian chromium not installed")
+@needs_chromium
 @pytest.mark.skipif(not (STATIC / "npm" / ".complete").is_file(),
                     reason="browser libraries not fetched: run `make site-assets`")
 def test_saved_widgets_render_offline_with_mathjax_and_icons(site, tmp_path):

@@ -1,0 +1,1 @@
+"""Project tooling that is not science: not part of the installed ``mlcrystal`` package."""
