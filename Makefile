@@ -32,6 +32,12 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@# OPSIN (py2opsin), which reads chemical names for the audit, runs on Java: install
+	@# Debian's runtime when it is missing and we may; without it those checks say they were skipped.
+	@command -v java >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	  && { echo "java not found: installing default-jre-headless with apt-get (for OPSIN name checks)"; \
+	       apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }; } \
+	  || echo "note: no Java runtime; the audit's OPSIN name checks will be skipped (install a JRE to run them)"
 	touch $(STAMP)
 
 book: $(STAMP)
