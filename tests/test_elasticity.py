@@ -625,3 +625,27 @@ def test_tensor_plausibility_flags_benzalazine_joshi():
     assert joshi.hill_fold.iloc[0] == pytest.approx(5.49 / 0.70, rel=0.01)
     # at the default bounds only the benzalazine pair is flagged
     assert set(flagged.compound) == {"benzalazine"}
+
+
+def test_thickness_length_correlation_sees_a_trade_off_when_there_is_one():
+    # crystals with one stiff axis (z, E = a) and a soft plane (E ~ 1/a): with the thickness along the stiffest
+    # direction, the stiffer the thickness, the softer the length: rho = -1, far below the null band
+    Cs = [np.diag([1 / a, 1 / a, a, 0.4 * a, 0.4 * a, 0.4 / a]) for a in (2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0)]
+    p = el.plate_orientation_table(pd.DataFrame({"C_GPa": Cs}), n_random=5, random_state=0)
+    r = el.thickness_length_correlation(p, n_permutations=999, random_state=0)
+    assert r.index.tolist() == ["stiffest", "random", "softest"]
+    assert r.at["stiffest", "rho"] == pytest.approx(-1.0)
+    assert r.at["stiffest", "rho"] < r.at["stiffest", "null_low"]
+    assert r.at["stiffest", "p_value"] < 0.01
+    assert r.at["random", "n_draws"] == 5 and r.at["random", "rho_low"] <= r.at["random", "rho_high"]
+    assert np.isnan(r.at["softest", "rho_low"])
+    # scaled copies of one crystal under one fixed orientation rule are stiffer every way (random orientations
+    # differ between the copies, so only a positive rho is expected there)
+    scaled = [s * LOW_SYMMETRY for s in (1.0, 1.5, 2.0, 3.0, 5.0)]
+    p = el.plate_orientation_table(pd.DataFrame({"C_GPa": scaled}), n_random=3, random_state=0)
+    r = el.thickness_length_correlation(p, length="E_length_min", n_permutations=999, random_state=0)
+    assert np.allclose(r.loc[["stiffest", "softest"], "rho"], 1.0) and r.at["random", "rho"] > 0
+    with pytest.raises(ValueError, match="length must be one of"):
+        el.thickness_length_correlation(p, length="E_length")
+    with pytest.raises(ValueError, match="plate_orientation_table"):
+        el.thickness_length_correlation(p.drop(columns="orientation"))
