@@ -22,7 +22,7 @@ this book).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from numbers import Real
 from typing import TYPE_CHECKING, Any, cast
 
@@ -31,6 +31,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import optimize
 
+from mlcrystal.seeding import RandomState, check_random_state, spawn
 from mlcrystal.study import BENDING_MODULI_GPA, NANOINDENTATION_GROUPS
 
 if TYPE_CHECKING:
@@ -701,8 +702,9 @@ def plate_moduli(C: ArrayLike, thickness_direction: ArrayLike | None = None,
     Returns
     -------
     dict
-        ``E_thickness``, ``E_length_min``, ``E_length_max`` (unit of ``C``)
-        and ``thickness_direction`` (unit vector).
+        ``E_thickness``, ``E_length_min``, ``E_length_mean`` (mean over the
+        in-plane directions), ``E_length_max`` (unit of ``C``) and
+        ``thickness_direction`` (unit vector).
 
     Examples
     --------
@@ -716,6 +718,7 @@ def plate_moduli(C: ArrayLike, thickness_direction: ArrayLike | None = None,
     n = np.cross(u, v)
     _, E = youngs_modulus_in_plane(C, (u, v), n_angles)
     return {"E_thickness": directional_youngs_modulus(C, n), "E_length_min": float(E.min()),
+            "E_length_mean": float(E[:-1].mean()),  # the last angle repeats the first
             "E_length_max": float(E.max()), "thickness_direction": n}
 
 
@@ -885,6 +888,592 @@ def agreement_by_compound(table: pd.DataFrame, min_rows: int = 2) -> pd.DataFram
     g.insert(3, "E_hill_spread", g.E_hill_max / g.E_hill_min)
     g["anisotropy_ratio_spread"] = g.anisotropy_ratio_max / g.anisotropy_ratio_min
     return g.sort_values("E_hill_spread", kind="stable")
+
+
+# --------------------------------------------------------------------------
+# plates in stated orientations
+# --------------------------------------------------------------------------
+
+#: Orientations of a plate's thickness that :func:`plate_orientations` knows:
+#: along the crystal's stiffest direction, along its softest, or uniformly at random.
+PLATE_ORIENTATIONS = ("stiffest", "softest", "random")
+
+
+def plate_orientations(C: ArrayLike, n_random: int = 0, random_state: RandomState = None,
+                       n_angles: int = 181) -> pd.DataFrame:
+    """Plate moduli with the thickness along the stiffest, the softest and random directions.
+
+    Which crystal direction runs through a plate's thickness is set by how
+    the crystal grew (its habit), which a stiffness tensor does not say.
+    This function makes the orientation an explicit assumption and shows
+    the plate under each: thickness along the stiffest direction, along the
+    softest direction, and along ``n_random`` directions drawn uniformly on
+    the sphere (the neutral reference).
+
+    Parameters
+    ----------
+    C : array-like, shape (6, 6)
+        Voigt stiffness matrix (validated).
+    n_random : int, default 0
+        Number of random thickness directions (>= 0).
+    random_state : None, int or numpy.random.Generator
+        Seed of the random directions (see :mod:`mlcrystal.seeding`).
+    n_angles : int, default 181
+        In-plane directions sampled per plate (see :func:`plate_moduli`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per plate: ``orientation`` (``"stiffest"``, ``"softest"``
+        or ``"random"``), ``draw`` (0 for the fixed orientations, 0 to
+        ``n_random - 1`` for the random ones), ``E_thickness``,
+        ``E_length_min``, ``E_length_mean``, ``E_length_max`` and the
+        ratios ``length_min_over_thickness``, ``length_mean_over_thickness``,
+        ``length_max_over_thickness``.
+
+    Examples
+    --------
+    >>> C = np.diag([10.0, 20.0, 30.0, 4.0, 5.0, 6.0])
+    >>> t = plate_orientations(C, n_random=2, random_state=0)
+    >>> t[["orientation", "draw", "E_thickness", "length_max_over_thickness"]].head(2).round(3)
+      orientation  draw  E_thickness  length_max_over_thickness
+    0    stiffest     0         30.0                      0.667
+    1     softest     0         10.0                      3.000
+    >>> bool(t.E_thickness.round(6).between(10.0, 30.0).all()), t.orientation.tolist()[2:]
+    (True, ['random', 'random'])
+    """
+    C = validate_stiffness(C)
+    if not (isinstance(n_random, (int, np.integer)) and not isinstance(n_random, bool) and n_random >= 0):
+        raise ValueError(f"n_random must be a non-negative integer; got {n_random!r}.")
+    rng = check_random_state(random_state)
+    ext = extreme_youngs_moduli(C)
+    plates: list[tuple[str, int, np.ndarray]] = [("stiffest", 0, ext["direction_max"]),
+                                                 ("softest", 0, ext["direction_min"])]
+    # an isotropic Gaussian vector points uniformly on the sphere; redraw the (measure-zero) zero vector
+    for k in range(int(n_random)):
+        d = rng.normal(size=3)
+        while not np.linalg.norm(d) > 1e-12:
+            d = rng.normal(size=3)
+        plates.append(("random", k, d))
+    rows = []
+    for orientation, draw, d in plates:
+        m = plate_moduli(C, d, n_angles=n_angles)
+        rows.append({"orientation": orientation, "draw": draw, "E_thickness": m["E_thickness"],
+                     "E_length_min": m["E_length_min"], "E_length_mean": m["E_length_mean"],
+                     "E_length_max": m["E_length_max"]})
+    out = pd.DataFrame(rows)
+    for part in ("min", "mean", "max"):
+        out[f"length_{part}_over_thickness"] = out[f"E_length_{part}"] / out["E_thickness"]
+    return out
+
+
+def plate_orientation_table(tensors: pd.DataFrame, n_random: int = 20, random_state: RandomState = None,
+                            n_angles: int = 181) -> pd.DataFrame:
+    """:func:`plate_orientations` for every tensor of a table.
+
+    Parameters
+    ----------
+    tensors : pandas.DataFrame
+        A table with a ``C_GPa`` column of valid 6x6 matrices (filter
+        refused ones first, e.g. with :func:`stiffness_problem`); other
+        columns (``compound``, ``source``...) are carried over.
+    n_random : int, default 20
+        Random thickness directions per tensor.
+    random_state : None, int or numpy.random.Generator
+        Seed; every tensor draws from its own child stream
+        (:func:`mlcrystal.seeding.spawn`), in the order of the rows.
+    n_angles : int, default 181
+        In-plane directions per plate.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The long table of :func:`plate_orientations` with a ``tensor``
+        column (the row label in ``tensors``) and the carried columns.
+
+    Raises
+    ------
+    ValueError
+        If ``C_GPa`` is missing or a tensor is refused by
+        :func:`validate_stiffness` (the message names its row).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"compound": ["iso"], "C_GPa": [isotropic_stiffness(8.0, 0.3)]})
+    >>> p = plate_orientation_table(t, n_random=3, random_state=0)
+    >>> len(p), sorted(set(p.orientation)), bool(np.allclose(p.length_mean_over_thickness, 1.0))
+    (5, ['random', 'softest', 'stiffest'], True)
+    """
+    _require_tensor_column(tensors)
+    streams = spawn(random_state, len(tensors))
+    parts = []
+    carried = tensors.drop(columns="C_GPa")
+    for (label, C), rng in zip(tensors["C_GPa"].items(), streams, strict=True):
+        problem = stiffness_problem(C)
+        if problem:
+            raise ValueError(f"tensor in row {label!r} is refused: {problem} Drop refused rows first, e.g. "
+                             "tensors[tensors.C_GPa.map(stiffness_problem).eq('')].")
+        p = plate_orientations(C, n_random=n_random, random_state=rng, n_angles=n_angles)
+        p.insert(0, "tensor", label)
+        for col in carried.columns:
+            p.insert(1 + carried.columns.get_loc(col), col, carried.at[label, col])
+        parts.append(p)
+    return pd.concat(parts, ignore_index=True)
+
+
+def summarise_plate_orientations(plates: pd.DataFrame, band: tuple[float, float] = (0.05, 0.95)) -> pd.DataFrame:
+    """Median in-plane/thickness ratios per orientation, with the spread over random draws.
+
+    Parameters
+    ----------
+    plates : pandas.DataFrame
+        Output of :func:`plate_orientation_table`.
+    band : (float, float), default (0.05, 0.95)
+        Quantiles of the per-draw medians reported for the random
+        orientation (the fixed orientations have a single draw).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by orientation (stiffest, random, softest): ``n_tensors``,
+        ``n_draws`` and, for each of ``min``, ``mean`` and ``max`` (the
+        softest, average and stiffest in-plane direction), the median ratio
+        over tensors ``median_<part>`` with its band over draws
+        ``median_<part>_low`` / ``_high`` (NaN for a single draw), and
+        ``share_thickness_stiffer``: the share of plates whose thickness is
+        stiffer than their in-plane average.
+
+    Examples
+    --------
+    >>> C = np.diag([10.0, 20.0, 30.0, 4.0, 5.0, 6.0])
+    >>> p = plate_orientation_table(pd.DataFrame({"C_GPa": [C]}), n_random=4, random_state=0)
+    >>> s = summarise_plate_orientations(p)
+    >>> s.loc[["stiffest", "softest"], "median_max"].round(3).tolist()
+    [0.667, 3.0]
+    >>> s.share_thickness_stiffer.round(3).to_dict()
+    {'stiffest': 1.0, 'random': 0.25, 'softest': 0.0}
+    """
+    needed = {"tensor", "orientation", "draw", "E_thickness", "E_length_mean",
+              "length_min_over_thickness", "length_mean_over_thickness", "length_max_over_thickness"}
+    if not isinstance(plates, pd.DataFrame) or not needed <= set(plates.columns):
+        raise ValueError(f"plates must be the output of plate_orientation_table() with columns {sorted(needed)}; "
+                         "got " + (f"columns {list(plates.columns)}." if isinstance(plates, pd.DataFrame)
+                                   else f"{type(plates).__name__}."))
+    lo, hi = _check_band(band)
+    rows = {}
+    for orientation in ("stiffest", "random", "softest"):
+        p = plates[plates.orientation.eq(orientation)]
+        if p.empty:
+            continue
+        row: dict[str, float] = {"n_tensors": p.tensor.nunique(), "n_draws": p.draw.nunique()}
+        for part in ("min", "mean", "max"):
+            col = f"length_{part}_over_thickness"
+            per_draw = p.groupby("draw")[col].median()
+            row[f"median_{part}"] = float(p[col].median())
+            several = len(per_draw) > 1
+            row[f"median_{part}_low"] = float(per_draw.quantile(lo)) if several else np.nan
+            row[f"median_{part}_high"] = float(per_draw.quantile(hi)) if several else np.nan
+        # stiffer by more than rounding: an isotropic plate is not counted
+        row["share_thickness_stiffer"] = float((p.E_thickness > p.E_length_mean * (1 + 1e-9)).mean())
+        rows[orientation] = row
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "orientation"
+    return out.astype({"n_tensors": int, "n_draws": int})
+
+
+# --------------------------------------------------------------------------
+# correlations against permutation nulls
+# --------------------------------------------------------------------------
+
+def spearman_rho(x: ArrayLike, y: ArrayLike, axis: int = -1) -> Any:
+    """Spearman's rank correlation along an axis (average ranks for ties).
+
+    Vectorised so that :func:`permutation_test` can evaluate thousands of
+    permutations at once.
+
+    Parameters
+    ----------
+    x, y : array-like
+        Paired samples of the same shape.
+    axis : int, default -1
+        Axis along which the observations run.
+
+    Returns
+    -------
+    numpy.float64 or numpy.ndarray
+        Rho for each slice along ``axis`` (NaN where a slice is constant).
+
+    Examples
+    --------
+    >>> round(float(spearman_rho([1, 2, 3, 4], [10, 20, 40, 30])), 3)
+    0.8
+    """
+    from scipy.stats import rankdata
+
+    rx = rankdata(np.asarray(x, dtype=float), axis=axis)
+    ry = rankdata(np.asarray(y, dtype=float), axis=axis)
+    rx = rx - rx.mean(axis=axis, keepdims=True)
+    ry = ry - ry.mean(axis=axis, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):  # a constant slice has no rank correlation: NaN
+        rho = (rx * ry).sum(axis=axis) / np.sqrt((rx ** 2).sum(axis=axis) * (ry ** 2).sum(axis=axis))
+    return np.asarray(rho)[()]  # a numpy scalar for 1-D input (SciPy's resampling needs its dtype)
+
+
+def ratio_spearman_rho(x: ArrayLike, y: ArrayLike, axis: int = -1) -> Any:
+    """Spearman's rho between ``x`` and ``y / x``: a ratio that shares its denominator with x.
+
+    ``rho(E_max, E_min / E_max)`` is negative even for unrelated ``E_min``
+    and ``E_max``, because ``E_max`` sits in the denominator.  Passed to
+    :func:`permutation_test`, which shuffles ``y`` against ``x``, the null
+    distribution shows how negative it is by construction alone.
+
+    Parameters
+    ----------
+    x, y : array-like
+        Paired positive samples of the same shape.
+    axis : int, default -1
+
+    Returns
+    -------
+    float or numpy.ndarray
+
+    Examples
+    --------
+    >>> round(float(ratio_spearman_rho([1.0, 2.0, 4.0], [1.0, 1.0, 1.0])), 3)
+    -1.0
+    """
+    x = np.asarray(x, dtype=float)
+    return spearman_rho(x, np.asarray(y, dtype=float) / x, axis=axis)
+
+
+def _check_band(band: tuple[float, float]) -> tuple[float, float]:
+    try:
+        lo, hi = (float(b) for b in band)
+    except (TypeError, ValueError):
+        raise ValueError(f"band must be two quantiles (low, high) in [0, 1]; got {band!r}.") from None
+    if not 0 <= lo < hi <= 1:
+        raise ValueError(f"band must be two quantiles with 0 <= low < high <= 1; got {band!r}.")
+    return lo, hi
+
+
+def _paired_samples(x: ArrayLike, y: ArrayLike, min_n: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    xs, ys = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if xs.ndim != 1 or xs.shape != ys.shape:
+        raise ValueError(f"x and y must be 1-D and of equal length (one pair per observation); "
+                         f"got shapes {xs.shape} and {ys.shape}.")
+    if len(xs) < min_n:
+        raise ValueError(f"need at least {min_n} pairs; got {len(xs)}.")
+    bad = ~(np.isfinite(xs) & np.isfinite(ys))
+    if bad.any():
+        raise ValueError(f"x and y must be finite; pair {int(np.argmax(bad))} is ({xs[bad][0]}, {ys[bad][0]}). "
+                         "Drop incomplete rows before testing.")
+    return xs, ys
+
+
+def permutation_test(x: ArrayLike, y: ArrayLike, statistic: Callable[..., Any] = spearman_rho,
+                     n_permutations: int = 9999, random_state: RandomState = None,
+                     alternative: str = "two-sided", band: tuple[float, float] = (0.025, 0.975)) -> dict[str, Any]:
+    """Test an association against the null of random pairings.
+
+    The pairs ``(x_i, y_i)`` are re-paired at random ``n_permutations``
+    times (:func:`scipy.stats.permutation_test` with
+    ``permutation_type="pairings"``); the statistic of each re-pairing forms
+    the null distribution.  With :func:`spearman_rho` this is the usual test
+    of independence; with :func:`ratio_spearman_rho` the null keeps the
+    shared-denominator effect and removes any real dependence, so it shows
+    what a ratio correlation is by construction.
+
+    Parameters
+    ----------
+    x, y : array-like, shape (n,)
+        Paired, finite observations (n >= 3).
+    statistic : callable, default :func:`spearman_rho`
+        ``statistic(x, y, axis=-1)``, vectorised along ``axis``.
+    n_permutations : int, default 9999
+        Random re-pairings (>= 99).
+    random_state : None, int or numpy.random.Generator
+        Seed of the permutations (see :mod:`mlcrystal.seeding`).
+    alternative : {"two-sided", "less", "greater"}, default "two-sided"
+        Two-sided p is twice the smaller one-sided p (SciPy's convention),
+        so it also works for a null that is not centred on zero.
+    band : (float, float), default (0.025, 0.975)
+        Quantiles of the null distribution reported as its band.
+
+    Returns
+    -------
+    dict
+        ``statistic`` (observed), ``null_median``, ``null_low``,
+        ``null_high`` (the band), ``p_value`` (with the +1 correction, so
+        never below ``1 / (n_permutations + 1)``), ``n`` (pairs),
+        ``n_permutations`` and ``null`` (the null distribution, an array).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(size=50)
+    >>> res = permutation_test(x, x + rng.normal(size=50), n_permutations=999, random_state=1)
+    >>> round(res["statistic"], 2), res["p_value"]  # two-sided: twice the smallest one-sided p, 1/1000
+    (0.63, 0.002)
+    >>> bool(-0.35 < res["null_low"] < 0 < res["null_high"] < 0.35)  # unrelated pairings scatter around 0
+    True
+
+    A ratio that shares its denominator with ``x`` correlates with it even
+    when the numerator is unrelated; the null keeps that effect:
+
+    >>> y = rng.normal(size=50)
+    >>> r = permutation_test(np.exp(x), np.exp(y), ratio_spearman_rho, n_permutations=999, random_state=1)
+    >>> round(r["statistic"], 2), round(r["null_median"], 2), r["p_value"]
+    (-0.66, -0.68, 0.784)
+    """
+    from scipy import stats
+
+    xs, ys = _paired_samples(x, y)
+    if not (isinstance(n_permutations, (int, np.integer)) and not isinstance(n_permutations, bool)
+            and n_permutations >= 99):
+        raise ValueError(f"n_permutations must be an integer >= 99; got {n_permutations!r}.")
+    if alternative not in ("two-sided", "less", "greater"):
+        raise ValueError(f"alternative must be 'two-sided', 'less' or 'greater'; got {alternative!r}.")
+    if not callable(statistic):
+        raise ValueError(f"statistic must be a callable statistic(x, y, axis=-1); got {statistic!r}.")
+    lo, hi = _check_band(band)
+    res = stats.permutation_test((xs, ys), statistic, permutation_type="pairings", vectorized=True,
+                                 n_resamples=int(n_permutations), alternative=alternative,
+                                 rng=check_random_state(random_state))
+    null = np.asarray(res.null_distribution, dtype=float)
+    return {"statistic": float(res.statistic), "null_median": float(np.median(null)),
+            "null_low": float(np.quantile(null, lo)), "null_high": float(np.quantile(null, hi)),
+            "p_value": float(res.pvalue), "n": len(xs), "n_permutations": len(null), "null": null}
+
+
+def bootstrap_interval(x: ArrayLike, y: ArrayLike, statistic: Callable[..., Any] = spearman_rho,
+                       n_resamples: int = 2000, confidence: float = 0.95,
+                       random_state: RandomState = None) -> tuple[float, float]:
+    """Percentile bootstrap interval of a paired statistic (pairs resampled together).
+
+    Parameters
+    ----------
+    x, y : array-like, shape (n,)
+        Paired, finite observations (n >= 3).
+    statistic : callable, default :func:`spearman_rho`
+        ``statistic(x, y, axis=-1)``, vectorised along ``axis``.
+    n_resamples : int, default 2000
+        Bootstrap resamples (>= 99).
+    confidence : float, default 0.95
+        Coverage of the interval, in (0, 1).
+    random_state : None, int or numpy.random.Generator
+        Seed of the resampling.
+
+    Returns
+    -------
+    (float, float)
+        Low and high ends (:func:`scipy.stats.bootstrap`, ``method="percentile"``).
+
+    Examples
+    --------
+    >>> x = np.arange(30.0)
+    >>> lo, hi = bootstrap_interval(x, x ** 2, n_resamples=200, random_state=0)
+    >>> round(lo, 3), round(hi, 3)
+    (1.0, 1.0)
+    """
+    from scipy import stats
+
+    xs, ys = _paired_samples(x, y)
+    if not (isinstance(n_resamples, (int, np.integer)) and not isinstance(n_resamples, bool) and n_resamples >= 99):
+        raise ValueError(f"n_resamples must be an integer >= 99; got {n_resamples!r}.")
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must lie in (0, 1); got {confidence!r}.")
+    res = stats.bootstrap((xs, ys), statistic, paired=True, vectorized=True, n_resamples=int(n_resamples),
+                          confidence_level=confidence, method="percentile", rng=check_random_state(random_state))
+    return float(res.confidence_interval.low), float(res.confidence_interval.high)
+
+
+def thickness_length_correlation(plates: pd.DataFrame, length: str = "E_length_mean", n_permutations: int = 9999,
+                                 random_state: RandomState = None,
+                                 band: tuple[float, float] = (0.05, 0.95)) -> pd.DataFrame:
+    """Across crystals: does a plate stiffer through its thickness tend to be softer along its length?
+
+    For each orientation rule of :func:`plate_orientation_table`, Spearman's
+    rho between ``E_thickness`` and the chosen in-plane modulus over the
+    tensors, tested against random pairings (:func:`permutation_test`).
+    For the random orientation the test is run for every draw, and the
+    spread over draws is reported.
+
+    Parameters
+    ----------
+    plates : pandas.DataFrame
+        Output of :func:`plate_orientation_table`.
+    length : {"E_length_mean", "E_length_min", "E_length_max"}, default "E_length_mean"
+        In-plane modulus standing for the bending direction.
+    n_permutations : int, default 9999
+        Permutations per test.
+    random_state : None, int or numpy.random.Generator
+        Seed; each test draws from its own child stream.
+    band : (float, float), default (0.05, 0.95)
+        Quantiles of rho over the random draws.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by orientation: ``n_tensors``, ``n_draws``, ``rho`` (median
+        over draws), ``rho_low``, ``rho_high`` (band over draws, NaN for
+        one draw), ``null_low``, ``null_high`` (the 2.5-97.5 % band of the
+        permutation null, widest over draws) and ``p_value`` (largest over
+        draws).  A study-like trade-off would show as a negative rho below
+        the null band.
+
+    Examples
+    --------
+    >>> Cs = [np.diag([a, 2 * a, 3 * a, 0.4 * a, 0.5 * a, 0.6 * a]) for a in (1.0, 2.0, 3.0, 5.0, 8.0)]
+    >>> p = plate_orientation_table(pd.DataFrame({"C_GPa": Cs}), n_random=3, random_state=0)
+    >>> r = thickness_length_correlation(p, n_permutations=999, random_state=0)
+    >>> r.loc[["stiffest", "softest"], "rho"].round(2).tolist()  # scaled copies of one crystal: stiffer every way
+    [1.0, 1.0]
+    """
+    lengths = ("E_length_mean", "E_length_min", "E_length_max")
+    if length not in lengths:
+        raise ValueError(f"length must be one of {lengths}; got {length!r}.")
+    needed = {"tensor", "orientation", "draw", "E_thickness", length}
+    if not isinstance(plates, pd.DataFrame) or not needed <= set(plates.columns):
+        raise ValueError(f"plates must be the output of plate_orientation_table() with columns {sorted(needed)}; "
+                         "got " + (f"columns {list(plates.columns)}." if isinstance(plates, pd.DataFrame)
+                                   else f"{type(plates).__name__}."))
+    lo, hi = _check_band(band)
+    present = [o for o in ("stiffest", "random", "softest") if plates.orientation.eq(o).any()]
+    groups = [(o, d, g) for o in present for d, g in plates[plates.orientation.eq(o)].groupby("draw")]
+    streams = spawn(random_state, len(groups))
+    tests = pd.DataFrame([{"orientation": o, "draw": d, "n": len(g),
+                           **permutation_test(g.E_thickness, g[length], n_permutations=n_permutations,
+                                              random_state=rng)}
+                          for (o, d, g), rng in zip(groups, streams, strict=True)])
+    rows = {}
+    for o, t in tests.groupby("orientation", sort=False):
+        several = len(t) > 1
+        rows[o] = {"n_tensors": int(t.n.iloc[0]), "n_draws": len(t), "rho": float(t.statistic.median()),
+                   "rho_low": float(t.statistic.quantile(lo)) if several else np.nan,
+                   "rho_high": float(t.statistic.quantile(hi)) if several else np.nan,
+                   "null_low": float(t.null_low.min()), "null_high": float(t.null_high.max()),
+                   "p_value": float(t.p_value.max())}
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "orientation"
+    return out
+
+
+# --------------------------------------------------------------------------
+# plausibility of published tensors
+# --------------------------------------------------------------------------
+
+#: Default bound of :func:`tensor_plausibility`: a tensor whose Hill modulus is
+#: more than this factor above or below the median of the other tensors of
+#: the same compound is flagged.
+HILL_FOLD_BOUND = 3.0
+
+#: Default bound of :func:`tensor_plausibility` on the diagonal shear constants
+#: C44, C55, C66 (GPa): below it a molecular crystal would shear like a soft
+#: polymer; the median of the smallest shear constant over the collection of
+#: chapter 4 is about 3.4 GPa.
+MIN_SHEAR_GPA = 0.1
+
+
+def tensor_plausibility(tensors: pd.DataFrame, hill_fold_bound: float = HILL_FOLD_BOUND,
+                        min_shear_GPa: float = MIN_SHEAR_GPA) -> pd.DataFrame:
+    """Flag admissible tensors that disagree with their compound's other tensors or shear implausibly easily.
+
+    Two checks beyond :func:`validate_stiffness` (a tensor can be symmetric
+    and positive definite and still be wrong):
+
+    * agreement: the Hill modulus ``E_H`` of a tensor against the median
+      ``E_H`` of the *other* admissible tensors of the same compound
+      (experimental or computed); a fold difference above
+      ``hill_fold_bound`` is flagged (both members of a disagreeing pair are
+      flagged: the check cannot tell which is wrong);
+    * small shear: the smallest of ``C44, C55, C66`` below ``min_shear_GPa``.
+
+    Parameters
+    ----------
+    tensors : pandas.DataFrame
+        Columns ``compound`` and ``C_GPa`` (6x6 matrices), as from
+        :func:`mlcrystal.datasets.load_stiffness_tensors`; other columns are
+        carried over.
+    hill_fold_bound : float, default :data:`HILL_FOLD_BOUND`
+        Largest accepted ratio max(a/b, b/a) (> 1).
+    min_shear_GPa : float, default :data:`MIN_SHEAR_GPA`
+        Smallest accepted diagonal shear constant (>= 0).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The input without ``C_GPa``, plus ``valid``, ``E_hill``,
+        ``n_others`` (admissible tensors of the same compound besides this
+        one), ``E_hill_others`` (their median E_H, NaN if none),
+        ``hill_fold`` (max of E_H / E_hill_others and its inverse),
+        ``min_shear`` (GPa) and ``min_shear_constant`` (``"C44"``...),
+        ``flag_hill``, ``flag_shear``, ``flagged`` and ``reason`` (text).
+        Refused tensors are kept with ``valid`` False and no flags: they
+        are excluded by :func:`validate_stiffness` already.
+
+    Examples
+    --------
+    >>> soft = isotropic_stiffness(8.0, 0.3)
+    >>> soft[3, 3] = 0.05
+    >>> t = pd.DataFrame({"compound": ["a", "a", "a", "a", "b"],
+    ...                   "C_GPa": [isotropic_stiffness(E, 0.3) for E in (8.0, 9.0, 10.0, 40.0)] + [soft]})
+    >>> tensor_plausibility(t)[["compound", "hill_fold", "flag_hill", "flag_shear"]].round(2)
+      compound  hill_fold  flag_hill  flag_shear
+    0        a       1.25      False       False
+    1        a       1.11      False       False
+    2        a       1.11      False       False
+    3        a       4.44       True       False
+    4        b        NaN      False        True
+    """
+    _require_tensor_column(tensors)
+    if "compound" not in tensors.columns:
+        raise ValueError(f"tensors must have a 'compound' column to compare tensors of one compound; "
+                         f"got columns {list(tensors.columns)}.")
+    if not (np.isfinite(hill_fold_bound) and hill_fold_bound > 1):
+        raise ValueError(f"hill_fold_bound must be a number > 1 (a fold difference); got {hill_fold_bound!r}.")
+    if not (np.isfinite(min_shear_GPa) and min_shear_GPa >= 0):
+        raise ValueError(f"min_shear_GPa must be a non-negative number (GPa); got {min_shear_GPa!r}.")
+    out = tensors.drop(columns="C_GPa").copy()
+    valid = tensors["C_GPa"].map(stiffness_problem).eq("")
+    out["valid"] = valid
+    out["E_hill"] = [voigt_reuss_moduli(C)["E_H"] if ok else np.nan
+                     for C, ok in zip(tensors["C_GPa"], valid, strict=True)]
+    shear = np.array([np.diag(validate_stiffness(C))[3:] if ok else np.full(3, np.nan)
+                      for C, ok in zip(tensors["C_GPa"], valid, strict=True)]).reshape(-1, 3)
+    out["min_shear"] = shear.min(axis=1)
+    out["min_shear_constant"] = [f"C{44 + 11 * int(np.argmin(s))}" if ok else ""
+                                 for s, ok in zip(shear, valid, strict=True)]
+    n_others, others = [], []
+    for label in out.index:
+        same = out.index[out.compound.eq(out.at[label, "compound"]) & out.valid & (out.index != label)]
+        n_others.append(len(same))
+        others.append(float(out.loc[same, "E_hill"].median()) if len(same) and out.at[label, "valid"] else np.nan)
+    out["n_others"] = n_others
+    out["E_hill_others"] = others
+    ratio = out.E_hill / out.E_hill_others
+    out["hill_fold"] = np.maximum(ratio, 1 / ratio)
+    out["flag_hill"] = out.valid & out.hill_fold.gt(hill_fold_bound)
+    out["flag_shear"] = out.valid & out.min_shear.lt(min_shear_GPa)
+    out["flagged"] = out.flag_hill | out.flag_shear
+    reasons = []
+    for _, r in out.iterrows():
+        why = []
+        if r.flag_hill:
+            why.append(f"Hill modulus {r.E_hill:.2f} GPa is {r.hill_fold:.1f}x off the median of "
+                       f"{r.n_others} other tensor(s) of {r.compound} ({r.E_hill_others:.2f} GPa)")
+        if r.flag_shear:
+            why.append(f"{r.min_shear_constant} = {r.min_shear:.3g} GPa is below {min_shear_GPa:g} GPa")
+        reasons.append("; ".join(why))
+    out["reason"] = reasons
+    return out
+
+
+def _require_tensor_column(tensors: object) -> None:
+    if not isinstance(tensors, pd.DataFrame) or "C_GPa" not in tensors.columns:
+        raise ValueError("tensors must be a pandas DataFrame with a 'C_GPa' column of 6x6 matrices "
+                         "(see mlcrystal.datasets.load_stiffness_tensors); got "
+                         + (f"columns {list(tensors.columns)}." if isinstance(tensors, pd.DataFrame)
+                            else f"{type(tensors).__name__}."))
 
 
 # --------------------------------------------------------------------------

@@ -387,3 +387,265 @@ def test_plot_modulus_surface_scales_axes_to_E_max():
     assert ax.get_zlim() == pytest.approx((-30.0, 30.0))
     assert ax.get_zlabel() == "z (GPa)"
     plt.close("all")
+
+
+# --------------------------------------------------------------------------
+# plates in stated orientations
+# --------------------------------------------------------------------------
+
+ORTHO = np.diag([10.0, 20.0, 30.0, 4.0, 5.0, 6.0])  # E_x, E_y, E_z = 10, 20, 30
+
+
+def test_plate_orientations_fixed_rows_follow_the_extreme_directions():
+    p = el.plate_orientations(ORTHO)
+    assert p.orientation.tolist() == ["stiffest", "softest"]
+    stiff, soft = p.iloc[0], p.iloc[1]
+    assert stiff.E_thickness == pytest.approx(30.0)
+    assert stiff.E_length_max == pytest.approx(20.0) and stiff.E_length_min == pytest.approx(10.0, rel=1e-6)
+    assert soft.E_thickness == pytest.approx(10.0)
+    assert soft.E_length_max == pytest.approx(30.0)
+    # in-plane moduli are smaller than the thickness one by construction when the thickness is the stiffest,
+    # larger when it is the softest
+    assert stiff.length_max_over_thickness < 1 < soft.length_min_over_thickness
+    assert stiff.E_length_min <= stiff.E_length_mean <= stiff.E_length_max
+
+
+def test_plate_orientations_random_rows_are_seeded_and_bounded():
+    a = el.plate_orientations(ORTHO, n_random=6, random_state=3)
+    b = el.plate_orientations(ORTHO, n_random=6, random_state=np.random.default_rng(3))
+    c = el.plate_orientations(ORTHO, n_random=6, random_state=4)
+    pd.testing.assert_frame_equal(a, b)
+    assert not np.allclose(a.E_thickness.iloc[2:], c.E_thickness.iloc[2:])
+    r = a[a.orientation.eq("random")]
+    assert r.draw.tolist() == list(range(6))
+    ext = el.extreme_youngs_moduli(ORTHO)
+    assert (r.E_thickness >= ext["E_min"] - 1e-9).all() and (r.E_thickness <= ext["E_max"] + 1e-9).all()
+    iso = el.plate_orientations(el.isotropic_stiffness(5.0, 0.3), n_random=3, random_state=0)
+    assert np.allclose(iso[["length_min_over_thickness", "length_max_over_thickness"]], 1.0)
+
+
+@pytest.mark.parametrize("n_random", [-1, 1.5, True, "3"])
+def test_plate_orientations_rejects_bad_n_random(n_random):
+    with pytest.raises(ValueError, match="n_random must be a non-negative integer"):
+        el.plate_orientations(ORTHO, n_random=n_random)
+
+
+def test_plate_orientation_table_carries_columns_and_refuses_bad_rows():
+    t = pd.DataFrame({"compound": ["a", "b"], "source": ["X", None], "C_GPa": [ORTHO, LOW_SYMMETRY]},
+                     index=[10, 20])
+    p = el.plate_orientation_table(t, n_random=2, random_state=0)
+    assert list(p.columns[:3]) == ["tensor", "compound", "source"]
+    assert p.groupby("tensor").size().to_dict() == {10: 4, 20: 4}
+    # each tensor draws from its own child stream: appending a row leaves the earlier rows' draws unchanged
+    alone = el.plate_orientation_table(t.iloc[:1], n_random=2, random_state=0)
+    pd.testing.assert_frame_equal(alone, p[p.tensor.eq(10)].reset_index(drop=True), check_dtype=False)
+    bad = pd.concat([t, pd.DataFrame({"compound": ["c"], "source": ["Y"], "C_GPa": [-np.eye(6)]}, index=[30])])
+    with pytest.raises(ValueError, match=r"row 30 is refused: stiffness matrix is not positive definite"):
+        el.plate_orientation_table(bad, n_random=1, random_state=0)
+    with pytest.raises(ValueError, match="'C_GPa' column"):
+        el.plate_orientation_table(t.drop(columns="C_GPa"))
+
+
+def test_summarise_plate_orientations():
+    t = pd.DataFrame({"C_GPa": [ORTHO, el.isotropic_stiffness(5.0, 0.3)]})
+    p = el.plate_orientation_table(t, n_random=10, random_state=1)
+    s = el.summarise_plate_orientations(p)
+    assert s.index.tolist() == ["stiffest", "random", "softest"]
+    assert s.n_tensors.tolist() == [2, 2, 2] and s.n_draws.tolist() == [1, 10, 1]
+    # the median of two tensors: the orthotropic one (2/3) and the isotropic one (1)
+    assert s.at["stiffest", "median_max"] == pytest.approx((2 / 3 + 1) / 2, rel=1e-4)
+    assert s.at["softest", "median_max"] == pytest.approx((3 + 1) / 2, rel=1e-4)
+    assert np.isnan(s.at["stiffest", "median_max_low"])
+    r = s.loc["random"]
+    assert r.median_mean_low <= r.median_mean_high
+    assert r.median_min <= r.median_mean <= r.median_max
+    # the isotropic plate's thickness is never stiffer than its in-plane average (equal), the orthotropic one is
+    assert s.at["stiffest", "share_thickness_stiffer"] == 0.5
+    assert s.at["softest", "share_thickness_stiffer"] == 0.0
+    with pytest.raises(ValueError, match="plate_orientation_table"):
+        el.summarise_plate_orientations(p.drop(columns="draw"))
+    with pytest.raises(ValueError, match="band must be two quantiles"):
+        el.summarise_plate_orientations(p, band=(0.9, 0.1))
+
+
+# --------------------------------------------------------------------------
+# correlations against permutation nulls
+# --------------------------------------------------------------------------
+
+def test_spearman_rho_matches_scipy_with_ties_and_vectorises():
+    from scipy import stats
+
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 5, size=40).astype(float)  # many ties
+    y = x + rng.normal(size=40)
+    assert float(el.spearman_rho(x, y)) == pytest.approx(stats.spearmanr(x, y).statistic, abs=1e-12)
+    X, Y = rng.normal(size=(3, 25)), rng.normal(size=(3, 25))
+    vec = el.spearman_rho(X, Y, axis=-1)
+    assert vec.shape == (3,)
+    assert np.allclose(vec, [stats.spearmanr(a, b).statistic for a, b in zip(X, Y, strict=True)])
+    assert np.isnan(el.ratio_spearman_rho([1.0, 2.0, 3.0], [2.0, 4.0, 6.0]))  # a constant ratio has no rank order
+    assert float(el.ratio_spearman_rho([1.0, 2.0, 3.0], [3.0, 2.0, 1.0])) == pytest.approx(-1.0)
+
+
+def test_permutation_test_detects_a_monotone_relation():
+    x = np.linspace(1, 10, 30)
+    res = el.permutation_test(x, x ** 3, n_permutations=999, random_state=0)
+    assert res["statistic"] == pytest.approx(1.0)
+    assert res["p_value"] == pytest.approx(2 / 1000)  # the smallest two-sided p with 999 permutations
+    # the null of random pairings is centred on 0 with a band of about +-2/sqrt(n)
+    assert abs(res["null_median"]) < 0.05
+    assert -0.5 < res["null_low"] < -0.2 and 0.2 < res["null_high"] < 0.5
+    assert res["n"] == 30 and res["n_permutations"] == 999 and res["null"].shape == (999,)
+    assert el.permutation_test(x, x ** 3, n_permutations=999, random_state=0, alternative="less")["p_value"] == 1.0
+
+
+def test_permutation_test_finds_nothing_in_independent_data():
+    rng = np.random.default_rng(11)
+    p_values = [el.permutation_test(rng.normal(size=60), rng.normal(size=60), n_permutations=199,
+                                    random_state=k)["p_value"] for k in range(20)]
+    # under the null p is uniform: about 5 % below 0.05, and a median near one half
+    assert sum(p < 0.05 for p in p_values) <= 3
+    assert 0.25 < np.median(p_values) < 0.75
+
+
+def test_shared_denominator_null_explains_a_ratio_correlation():
+    rng = np.random.default_rng(5)
+    e_max = np.exp(rng.normal(2.0, 0.5, size=120))
+    # independent E_min: rho(E_max, E_min/E_max) is strongly negative, and entirely by construction
+    e_min = np.exp(rng.normal(1.0, 0.5, size=120))
+    res = el.permutation_test(e_max, e_min, el.ratio_spearman_rho, n_permutations=999, random_state=0)
+    assert res["statistic"] < -0.4
+    assert res["null_median"] < -0.4 and res["null_low"] < res["statistic"] < res["null_high"]
+    assert res["p_value"] > 0.05
+    # a plain independence null would have called it highly significant
+    plain = el.permutation_test(e_max, e_min / e_max, n_permutations=999, random_state=0)
+    assert plain["p_value"] < 0.01
+    # E_min proportional to E_max (constant anisotropy): the ratio no longer falls, far above the null
+    prop = e_max * np.exp(rng.normal(-1.0, 0.05, size=120))
+    res = el.permutation_test(e_max, prop, el.ratio_spearman_rho, n_permutations=999, random_state=0)
+    assert abs(res["statistic"]) < 0.3 and res["statistic"] > res["null_high"]
+    assert res["p_value"] <= 0.01
+
+
+def test_permutation_test_is_reproducible():
+    rng = np.random.default_rng(2)
+    x, y = rng.normal(size=20), rng.normal(size=20)
+    a = el.permutation_test(x, y, n_permutations=199, random_state=7)
+    b = el.permutation_test(x, y, n_permutations=199, random_state=np.random.default_rng(7))
+    c = el.permutation_test(x, y, n_permutations=199, random_state=8)
+    assert np.array_equal(a["null"], b["null"]) and a["p_value"] == b["p_value"]
+    assert not np.array_equal(a["null"], c["null"])
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"y": np.ones(4)}, "equal length"),
+    ({"y": [1.0, np.nan, 2.0, 3.0, 4.0]}, "pair 1"),
+    ({"x": [1.0, 2.0], "y": [1.0, 2.0]}, "at least 3 pairs"),
+    ({"n_permutations": 10}, "n_permutations must be an integer >= 99"),
+    ({"alternative": "bigger"}, "alternative must be"),
+    ({"statistic": "spearman"}, "statistic must be a callable"),
+    ({"band": (0.5, 0.4)}, "band must be two quantiles"),
+    ({"random_state": -3}, "random_state must be"),
+])
+def test_permutation_test_rejects_bad_input(kwargs, match):
+    args = {"x": np.arange(5.0), "y": np.arange(5.0) ** 2, **kwargs}
+    with pytest.raises(ValueError, match=match):
+        el.permutation_test(**args)
+
+
+def test_bootstrap_interval_brackets_the_statistic():
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=80)
+    y = x + rng.normal(size=80)
+    lo, hi = el.bootstrap_interval(x, y, n_resamples=999, random_state=0)
+    rho = float(el.spearman_rho(x, y))
+    assert lo < rho < hi and hi - lo < 0.4
+    assert (lo, hi) == el.bootstrap_interval(x, y, n_resamples=999, random_state=0)
+    lo90, hi90 = el.bootstrap_interval(x, y, n_resamples=999, confidence=0.5, random_state=0)
+    assert lo <= lo90 and hi90 <= hi
+    with pytest.raises(ValueError, match="confidence must lie in"):
+        el.bootstrap_interval(x, y, confidence=95)
+    with pytest.raises(ValueError, match="n_resamples"):
+        el.bootstrap_interval(x, y, n_resamples=5)
+
+
+# --------------------------------------------------------------------------
+# plausibility of published tensors
+# --------------------------------------------------------------------------
+
+def test_tensor_plausibility_flags_disagreement_and_small_shear():
+    soft = el.isotropic_stiffness(8.0, 0.3)
+    soft[4, 4] = 0.05  # C55
+    t = pd.DataFrame({
+        "compound": ["pair", "pair", "trio", "trio", "trio", "alone", "broken"],
+        "source": ["A", "B", "A", "B", "C", "A", "A"],
+        "C_GPa": [el.isotropic_stiffness(2.0, 0.3), el.isotropic_stiffness(8.0, 0.3),
+                  el.isotropic_stiffness(5.0, 0.3), el.isotropic_stiffness(6.0, 0.3),
+                  el.isotropic_stiffness(17.0, 0.3), soft, -np.eye(6)],
+    })
+    out = el.tensor_plausibility(t)
+    assert "C_GPa" not in out.columns and out.source.tolist() == t.source.tolist()
+    # a disagreeing pair: both are flagged (the check cannot tell which is wrong)
+    assert out.flag_hill.tolist() == [True, True, False, False, True, False, False]
+    assert out.at[0, "hill_fold"] == pytest.approx(4.0)
+    assert out.at[4, "hill_fold"] == pytest.approx(17.0 / 5.5)
+    assert out.at[4, "n_others"] == 2 and out.at[4, "E_hill_others"] == pytest.approx(5.5)
+    assert np.isnan(out.at[5, "hill_fold"]) and out.at[5, "n_others"] == 0
+    assert out.flag_shear.tolist() == [False] * 5 + [True, False]
+    assert out.at[5, "min_shear_constant"] == "C55" and out.at[5, "min_shear"] == pytest.approx(0.05)
+    assert "C55 = 0.05 GPa is below 0.1 GPa" in out.at[5, "reason"]
+    assert "4.0x off the median of 1 other tensor(s) of pair" in out.at[0, "reason"]
+    # the refused tensor is kept, not flagged, and has no Hill modulus
+    assert not out.at[6, "valid"] and not out.at[6, "flagged"] and np.isnan(out.at[6, "E_hill"])
+    assert out.flagged.sum() == 4
+    # looser bounds flag less
+    loose = el.tensor_plausibility(t, hill_fold_bound=5.0, min_shear_GPa=0.01)
+    assert not loose.flagged.any()
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"hill_fold_bound": 1.0}, "hill_fold_bound must be a number > 1"),
+    ({"min_shear_GPa": -0.1}, "min_shear_GPa must be a non-negative"),
+])
+def test_tensor_plausibility_rejects_bad_bounds(kwargs, match):
+    t = pd.DataFrame({"compound": ["a"], "C_GPa": [ORTHO]})
+    with pytest.raises(ValueError, match=match):
+        el.tensor_plausibility(t, **kwargs)
+    with pytest.raises(ValueError, match="'compound' column"):
+        el.tensor_plausibility(t.drop(columns="compound"))
+
+
+def test_tensor_plausibility_flags_benzalazine_joshi():
+    from mlcrystal.datasets import load_stiffness_tensors
+
+    out = el.tensor_plausibility(load_stiffness_tensors())
+    flagged = out[out.flagged]
+    joshi = flagged[flagged.compound.eq("benzalazine") & flagged.source.eq("Joshi")]
+    assert len(joshi) == 1 and joshi.flag_hill.iloc[0] and joshi.flag_shear.iloc[0]
+    assert joshi.hill_fold.iloc[0] == pytest.approx(5.49 / 0.70, rel=0.01)
+    # at the default bounds only the benzalazine pair is flagged
+    assert set(flagged.compound) == {"benzalazine"}
+
+
+def test_thickness_length_correlation_sees_a_trade_off_when_there_is_one():
+    # crystals with one stiff axis (z, E = a) and a soft plane (E ~ 1/a): with the thickness along the stiffest
+    # direction, the stiffer the thickness, the softer the length: rho = -1, far below the null band
+    Cs = [np.diag([1 / a, 1 / a, a, 0.4 * a, 0.4 * a, 0.4 / a]) for a in (2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0)]
+    p = el.plate_orientation_table(pd.DataFrame({"C_GPa": Cs}), n_random=5, random_state=0)
+    r = el.thickness_length_correlation(p, n_permutations=999, random_state=0)
+    assert r.index.tolist() == ["stiffest", "random", "softest"]
+    assert r.at["stiffest", "rho"] == pytest.approx(-1.0)
+    assert r.at["stiffest", "rho"] < r.at["stiffest", "null_low"]
+    assert r.at["stiffest", "p_value"] < 0.01
+    assert r.at["random", "n_draws"] == 5 and r.at["random", "rho_low"] <= r.at["random", "rho_high"]
+    assert np.isnan(r.at["softest", "rho_low"])
+    # scaled copies of one crystal under one fixed orientation rule are stiffer every way (random orientations
+    # differ between the copies, so only a positive rho is expected there)
+    scaled = [s * LOW_SYMMETRY for s in (1.0, 1.5, 2.0, 3.0, 5.0)]
+    p = el.plate_orientation_table(pd.DataFrame({"C_GPa": scaled}), n_random=3, random_state=0)
+    r = el.thickness_length_correlation(p, length="E_length_min", n_permutations=999, random_state=0)
+    assert np.allclose(r.loc[["stiffest", "softest"], "rho"], 1.0) and r.at["random", "rho"] > 0
+    with pytest.raises(ValueError, match="length must be one of"):
+        el.thickness_length_correlation(p, length="E_length")
+    with pytest.raises(ValueError, match="plate_orientation_table"):
+        el.thickness_length_correlation(p.drop(columns="orientation"))

@@ -180,3 +180,76 @@ def test_draw_fragments_makes_an_image():
         draw_fragments([ASPIRIN], [])
     with pytest.raises(ValueError, match="one legend"):
         draw_fragments([ASPIRIN], ["fr_ester"], legends=["a", "b"])
+
+
+# --------------------------------------------------------------------------
+# what the fragment patterns really match
+# --------------------------------------------------------------------------
+
+def test_classify_matches_splits_fr_nh2_by_chemistry():
+    from mlcrystal.features import NH2_CLASSES, classify_matches
+
+    smiles = pd.Series({"a": "Nc1ccccc1", "b": "NCc1ccccc1", "c": "NC(=O)C", "d": "NS(=O)(=O)c1ccccc1",
+                        "e": "NNC(=O)c1ccncc1", "f": "NC(N)=C([N+](=O)[O-])[N+](=O)[O-]", "g": "C1CC[NH2+]C1"})
+    m = classify_matches(smiles, "fr_NH2", NH2_CLASSES)
+    # one row per match: the total is the column sum of fr_NH2
+    assert len(m) == int(fragment_counts(smiles).fr_NH2.sum()) == 8
+    short = m.assign(cls=m["class"].str.split(" ").str[0]).groupby("row").cls.apply(list).to_dict()
+    assert short == {"a": ["aromatic"], "b": ["primary"], "c": ["amide,"], "d": ["sulfonamide"],
+                     "e": ["hydrazine"], "f": ["other", "other"], "g": ["other"]}
+    # a secondary ammonium (R2NH2+) is matched by fr_NH2 although it is no primary amine at all
+    assert m.loc[m.row.eq("g"), "atoms"].iloc[0] == (3,)
+
+
+def test_classify_matches_finds_nitramines_in_fr_hdrzine():
+    from mlcrystal.features import HDRZINE_CLASSES, classify_matches
+
+    rdx = "C1N(CN(CN1[N+](=O)[O-])[N+](=O)[O-])[N+](=O)[O-]"
+    m = classify_matches([rdx, "NNC(=O)c1ccncc1", "CN(C)N(C)C"], "fr_hdrzine", HDRZINE_CLASSES)
+    assert m.groupby("row")["class"].apply(list).to_dict() == {
+        0: ["nitramine (N-NO2)"] * 3, 1: ["hydrazide or acylhydrazine (N-N-C=O)"], 2: ["hydrazine (N-N, no carbonyl)"]}
+    # uncharged nitro notation is recognised too
+    assert classify_matches(["CN(C)N(=O)=O"], "fr_hdrzine", HDRZINE_CLASSES)["class"].tolist() == ["nitramine (N-NO2)"]
+    # other labels and no match at all
+    assert classify_matches(["CCO"], "fr_hdrzine", {"x": "[NX3]-[NX3]"}).empty
+
+
+def test_classify_matches_and_smarts_counts_refuse_bad_input():
+    from mlcrystal.features import NH2_CLASSES, classify_matches, smarts_counts
+
+    with pytest.raises(ValueError, match="unknown fragment 'fr_nh2'"):
+        classify_matches(["N"], "fr_nh2", NH2_CLASSES)
+    with pytest.raises(ValueError, match=r"row 'b' \('C1CC'\) could not be parsed"):
+        classify_matches(pd.Series({"a": "N", "b": "C1CC"}), "fr_NH2", NH2_CLASSES)
+    with pytest.raises(ValueError, match="SMARTS '\\[N' for 'broken' could not be parsed"):
+        smarts_counts(["N"], {"broken": "[N"})
+    with pytest.raises(ValueError, match="non-empty mapping"):
+        smarts_counts(["N"], {})
+    with pytest.raises(ValueError, match="single string"):
+        smarts_counts("CCO", {"O": "O"})
+
+
+def test_aromatic_carbonyls_are_invisible_to_fr_c_o():
+    from mlcrystal.features import AROMATIC_CARBONYL, smarts_counts
+
+    smiles = pd.Series({"caffeine": "CN1C=NC2=C1C(=O)N(C(=O)N2C)C", "2-pyridone": "O=c1cccc[nH]1",
+                        "acetone": "CC(C)=O"})
+    c = smarts_counts(smiles, {"aromatic": AROMATIC_CARBONYL, "any": "[#6]=[OX1]"})
+    assert c.index.tolist() == smiles.index.tolist()
+    assert c.to_dict("index") == {"caffeine": {"aromatic": 2, "any": 2}, "2-pyridone": {"aromatic": 1, "any": 1},
+                                  "acetone": {"aromatic": 0, "any": 1}}
+    X = fragment_counts(smiles)
+    # fr_C_O asks for an aliphatic carbon: it sees acetone's carbonyl and none of the aromatic ones
+    assert X.fr_C_O.tolist() == [0, 0, 1]
+    assert (c["any"] - c["aromatic"]).tolist() == X.fr_C_O.tolist()
+
+
+def test_fr_nh2_split_on_the_study_data(youngs_raw):
+    from mlcrystal.features import AROMATIC_CARBONYL, NH2_CLASSES, classify_matches, smarts_counts
+
+    m = classify_matches(youngs_raw.smiles, "fr_NH2", NH2_CLASSES)
+    counts = m["class"].str.split(" ").str[0].value_counts().to_dict()
+    assert len(m) == 118
+    assert counts["aromatic"] == 55 and counts["primary"] == 17  # fewer than one in six are primary amines
+    c = smarts_counts(youngs_raw.smiles, {"aromatic": AROMATIC_CARBONYL})
+    assert int((c.aromatic > 0).sum()) == 35 and int(c.aromatic.sum()) == 78
