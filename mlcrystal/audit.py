@@ -45,7 +45,11 @@ Examples
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
+import warnings
 from collections.abc import Callable, Iterable
+from importlib import resources
 
 import numpy as np
 import pandas as pd
@@ -56,6 +60,9 @@ from mlcrystal.datasets import METHOD_LABELS, CleaningResult, _require_columns
 
 with rdBase.BlockLogs():  # the ChEMBL pipeline logs "Initializing Normalizer" on import (shown in notebooks)
     from chembl_structure_pipeline import standardize_mol
+with warnings.catch_warnings():  # py2opsin warns at import; resolve_names checks for Java itself
+    warnings.simplefilter("ignore")
+    from py2opsin import py2opsin
 
 #: What each audit flag means, in the order :func:`audit` reports them.
 AUDIT_FLAGS = {
@@ -899,18 +906,9 @@ def resolve_names(names: Iterable[str]) -> dict[str, str | None]:
     >>> resolve_names(["p-Toluic acid", "Form X of nothing"])  # doctest: +SKIP
     {'p-Toluic acid': 'C1(=CC=C(C=C1)C(=O)O)C', 'Form X of nothing': None}
     """
-    import shutil
-    import tempfile
-
     if shutil.which("java") is None:
         raise RuntimeError("OPSIN needs a Java runtime (java on the PATH), which is missing: install one "
                            "(e.g. apt-get install default-jre-headless) to compare names with structures.")
-    import warnings
-
-    with warnings.catch_warnings():  # py2opsin warns at import and relays OPSIN's parse errors as warnings
-        warnings.simplefilter("ignore")
-        from py2opsin import py2opsin
-
     names = list(dict.fromkeys(str(n) for n in names))
     parts = {n: [p for p in re.split(NAME_COMPONENT_SEPARATORS, chemical_name(n)) if p] for n in names}
     unique = sorted({p for ps in parts.values() for p in ps})
@@ -920,8 +918,11 @@ def resolve_names(names: Iterable[str]) -> dict[str, str | None]:
         warnings.simplefilter("ignore")  # an unreadable name is an expected outcome: it gives None
         out = py2opsin(unique, tmp_fpath=f"{tmp}/names.txt")
     read = {p: (o or None) for p, o in zip(unique, out, strict=True)}
-    return {n: ".".join(read[p] for p in ps) if ps and all(read[p] for p in ps) else None  # type: ignore[misc]
-            for n, ps in parts.items()}
+    resolved: dict[str, str | None] = {}
+    for n, ps in parts.items():
+        found = [smiles for p in ps if (smiles := read[p])]
+        resolved[n] = ".".join(found) if ps and len(found) == len(ps) else None
+    return resolved
 
 
 def _formula_and_skeleton(smiles: str) -> tuple[str, str, int, int] | None:
@@ -1444,8 +1445,6 @@ CORRECTION_COLUMNS = ["source_row", "field", "published", "corrected", "reason",
 
 def _package_table(name: str, columns: list[str]) -> pd.DataFrame:
     """Read a kit-authored CSV of the package data (works from an installed wheel)."""
-    from importlib import resources
-
     with (resources.files("mlcrystal") / "data" / name).open("r", encoding="utf-8") as fh:
         table = pd.read_csv(fh, dtype={"published": str, "corrected": str})
     _require_columns(table, columns, f"mlcrystal/data/{name}")

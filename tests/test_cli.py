@@ -21,27 +21,10 @@ TINY = ["replay", "--landscape", "gaussian", "--initial", "random", "--strategy"
         "--grid-levels", "2", "--seeds", "2", "--budget", "12", "--jobs", "1", "--quiet"]
 
 
-@pytest.fixture(autouse=True)
-def _single_blas_thread():
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(limits=1):
-        yield
-
-
 def _run(*args):
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     return subprocess.run([sys.executable, "-m", "mlcrystal", *args], capture_output=True, text=True,
                           cwd=ROOT, env=env, timeout=300)
-
-
-def _data_available():
-    try:
-        from mlcrystal.datasets import fetch
-        fetch("initial_dataset.xlsx")
-    except Exception:  # offline without a local copy: the subprocess test cannot run
-        return False
-    return True
 
 
 def _read(path):
@@ -245,7 +228,7 @@ def test_replay_on_a_dask_cluster_equals_the_joblib_table(tmp_path):
     assert out.read_bytes() == local.read_bytes()
 
 
-@pytest.mark.skipif(not _data_available(), reason="the study's initial data is not available offline")
+@pytest.mark.needs_data("initial_dataset.xlsx")
 def test_replay_in_a_subprocess_on_two_workers(tmp_path):
     out = tmp_path / "tiny.csv.gz"
     res = _run("replay", "--strategy", "bo", "paper", "grid", "random", "--seeds", "2", "--budget", "15",

@@ -17,12 +17,6 @@ from mlcrystal.datasets import (
     load_youngs_modulus,
 )
 
-
-@pytest.fixture(scope="module")
-def raw():
-    return load_youngs_modulus(clean=False)
-
-
 # ---------------------------------------------------------------- registry / fetch
 
 def test_registry_lists_the_three_pinned_files():
@@ -126,22 +120,22 @@ def test_youngs_modulus_shape_columns_units():
     assert df.source_row.tolist() == list(range(2, 395))
 
 
-def test_raw_is_exactly_as_published(raw):
-    assert raw.shape == (393, 8)
-    assert raw.doi.nunique() == 118  # the study's 118 papers, as distinct strings
-    assert raw.compound.nunique() == 290
-    counts = raw.method.value_counts()
+def test_raw_is_exactly_as_published(youngs_raw):
+    assert youngs_raw.shape == (393, 8)
+    assert youngs_raw.doi.nunique() == 118  # the study's 118 papers, as distinct strings
+    assert youngs_raw.compound.nunique() == 290
+    counts = youngs_raw.method.value_counts()
     assert counts["Nanoindentation"] == 351
     assert counts["Beam bending"] == 19
     assert counts["Bending test "] == 3  # trailing space kept
-    assert (raw.doi != raw.doi.str.strip()).sum() == 30
+    assert (youngs_raw.doi != youngs_raw.doi.str.strip()).sum() == 30
 
 
-def test_cleaning_keeps_rows_and_reports_changes(raw):
-    res = clean_youngs_modulus(raw)
+def test_cleaning_keeps_rows_and_reports_changes(youngs_raw):
+    res = clean_youngs_modulus(youngs_raw)
     clean = res.data
-    assert len(clean) == len(raw)
-    assert clean.E_GPa.equals(raw.E_GPa)
+    assert len(clean) == len(youngs_raw)
+    assert clean.E_GPa.equals(youngs_raw.E_GPa)
     assert (clean.doi == clean.doi.str.strip()).all()
     assert clean.doi.nunique() == 113  # 118 strings name 113 DOIs
     assert clean.method.value_counts()["Beam bending"] == 22
@@ -149,18 +143,18 @@ def test_cleaning_keeps_rows_and_reports_changes(raw):
     # every reported change is real and points at the right cell
     assert len(res.report) > 0
     for r in res.report.itertuples():
-        assert raw.loc[r.row, r.field] != clean.loc[r.row, r.field]
+        assert youngs_raw.loc[r.row, r.field] != clean.loc[r.row, r.field]
         assert r.source_row == r.row + 2
     changed_cells = {(r.row, r.field) for r in res.report.itertuples()}
     diff = {(i, c) for c in ["compound", "smiles", "method", "doi"]
-            for i in np.flatnonzero((raw[c] != clean[c]).to_numpy())}
+            for i in np.flatnonzero((youngs_raw[c] != clean[c]).to_numpy())}
     assert changed_cells == diff  # nothing changed without a report line
     summary = res.summary()
     assert summary.cells.sum() == len(res.report)
 
 
-def test_load_clean_equals_clean_of_raw(raw):
-    pd.testing.assert_frame_equal(load_youngs_modulus(clean=True), clean_youngs_modulus(raw).data)
+def test_load_clean_equals_clean_of_raw(youngs_raw):
+    pd.testing.assert_frame_equal(load_youngs_modulus(clean=True), clean_youngs_modulus(youngs_raw).data)
 
 
 def _published_table():

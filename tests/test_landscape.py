@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mlcrystal import landscape as ls
-from mlcrystal import study
+from mlcrystal import study, widgets
 from mlcrystal.landscape import BlockingForceLandscape, GaussianLandscape
 from mlcrystal.study import BENDING_MODULI_GPA, SEARCH_BOUNDS
 
@@ -405,8 +405,6 @@ def test_curvature_parts_add_up(land):
 # --- the explorer (mlcrystal.widgets, chapter-5 section) -----------------------------
 
 def test_landscape_readout_snaps_and_reports(land):
-    from mlcrystal import widgets
-
     best = land.optimum()
     r = widgets.landscape_readout(land, 3, best["L_um"], best["W_um"], best["T_um"], best["P_mW_cm2"])
     assert r["fraction"] == pytest.approx(1.0) and not r["snapped"]
@@ -418,11 +416,6 @@ def test_landscape_readout_snaps_and_reports(land):
 
 
 def test_landscape_explorer_widget_and_figure(land):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from mlcrystal import widgets
-
     w = widgets.landscape_explorer(land, compound=5, T_um=241.0)
     pick, L, W, T, P, readout, out = w.children
     assert pick.value == 5 and T.value == 241.0
