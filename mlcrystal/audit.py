@@ -60,9 +60,6 @@ from mlcrystal.datasets import METHOD_LABELS, CleaningResult, _require_columns
 
 with rdBase.BlockLogs():  # the ChEMBL pipeline logs "Initializing Normalizer" on import (shown in notebooks)
     from chembl_structure_pipeline import standardize_mol
-with warnings.catch_warnings():  # py2opsin warns at import; resolve_names checks for Java itself
-    warnings.simplefilter("ignore")
-    from py2opsin import py2opsin
 
 #: What each audit flag means, in the order :func:`audit` reports them.
 AUDIT_FLAGS = {
@@ -909,6 +906,12 @@ def resolve_names(names: Iterable[str]) -> dict[str, str | None]:
     if shutil.which("java") is None:
         raise RuntimeError("OPSIN needs a Java runtime (java on the PATH), which is missing: install one "
                            "(e.g. apt-get install default-jre-headless) to compare names with structures.")
+    # imported here, not at the top: importing py2opsin starts a Java process (`java -version`)
+    # and warns when there is none; only the name checks need it
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from py2opsin import py2opsin
+
     names = list(dict.fromkeys(str(n) for n in names))
     parts = {n: [p for p in re.split(NAME_COMPONENT_SEPARATORS, chemical_name(n)) if p] for n in names}
     unique = sorted({p for ps in parts.values() for p in ps})
