@@ -22,14 +22,15 @@ machine's cores (joblib) or on a Dask cluster (``--scheduler``).
 This module is a thin argparse layer over :mod:`mlcrystal.campaign`: a new
 command is one entry of :data:`COMMANDS`.
 
-Dask is imported only when ``--scheduler`` asks for it, the landscapes only
-when campaigns run.
+Dask is an optional extra (``pip install 'mlcrystal[dask]'``), imported only
+when ``--scheduler`` asks for it.
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import importlib.util
 import io
 import itertools
 import json
@@ -54,6 +55,7 @@ from mlcrystal.campaign import (
     grid_size,
     iter_campaigns,
 )
+from mlcrystal.landscape import BlockingForceLandscape, GaussianLandscape
 from mlcrystal.replay_tables import REPLAY_CONFIG_COLUMNS
 
 #: Columns written before the campaign history, in order.
@@ -219,8 +221,6 @@ def replay_settings(args: argparse.Namespace) -> list[dict]:
 
 def make_landscape(name: str = "blocking", library: str = "published") -> Any:
     """The landscape named on the command line."""
-    from mlcrystal.landscape import BlockingForceLandscape, GaussianLandscape
-
     if name == "blocking":
         return BlockingForceLandscape(library=library)
     if name == "gaussian":
@@ -256,6 +256,9 @@ def check_replay_args(parser: argparse.ArgumentParser, args: argparse.Namespace)
         parser.error(f"--out: folder {folder} is not writable; choose another --out")
     if out.exists() and not args.force:
         parser.error(f"--out: {out} exists; pass --force to overwrite it")
+    if args.scheduler is not None and importlib.util.find_spec("distributed") is None:
+        parser.error("--scheduler needs Dask's distributed scheduler, which is not installed: "
+                     "pip install 'mlcrystal[dask]' (or run without --scheduler, on this machine's cores)")
     if args.resume and args.force:
         parser.error("--resume and --force exclude each other: resume a checkpoint or discard it")
     if sidecar(out, "partial").exists() and not (args.resume or args.force):
@@ -342,9 +345,7 @@ def read_checkpoint(path: Path, budget: int) -> tuple[pd.DataFrame, set[tuple[in
         text = text[: text.rfind(b"\n") + 1]
     if not text.strip():
         return pd.DataFrame(), set()
-    from io import BytesIO
-
-    table = pd.read_csv(BytesIO(text), low_memory=False)
+    table = pd.read_csv(io.BytesIO(text), low_memory=False)
     if table.empty:
         return table, set()
     expected = np.arange(1, budget + 1)
@@ -393,6 +394,8 @@ def _dask_client(scheduler: str | None, n_workers: int) -> Iterator[Any]:
     if scheduler is None:
         yield None
         return
+    # imported here: Dask is an optional extra that only --scheduler needs (check_replay_args
+    # refuses --scheduler when it is missing)
     from dask.distributed import Client, LocalCluster
 
     if scheduler == "local":

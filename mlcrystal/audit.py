@@ -45,7 +45,11 @@ Examples
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
+import warnings
 from collections.abc import Callable, Iterable
+from importlib import resources
 
 import numpy as np
 import pandas as pd
@@ -899,15 +903,12 @@ def resolve_names(names: Iterable[str]) -> dict[str, str | None]:
     >>> resolve_names(["p-Toluic acid", "Form X of nothing"])  # doctest: +SKIP
     {'p-Toluic acid': 'C1(=CC=C(C=C1)C(=O)O)C', 'Form X of nothing': None}
     """
-    import shutil
-    import tempfile
-
     if shutil.which("java") is None:
         raise RuntimeError("OPSIN needs a Java runtime (java on the PATH), which is missing: install one "
                            "(e.g. apt-get install default-jre-headless) to compare names with structures.")
-    import warnings
-
-    with warnings.catch_warnings():  # py2opsin warns at import and relays OPSIN's parse errors as warnings
+    # imported here, not at the top: importing py2opsin starts a Java process (`java -version`)
+    # and warns when there is none; only the name checks need it
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from py2opsin import py2opsin
 
@@ -920,8 +921,11 @@ def resolve_names(names: Iterable[str]) -> dict[str, str | None]:
         warnings.simplefilter("ignore")  # an unreadable name is an expected outcome: it gives None
         out = py2opsin(unique, tmp_fpath=f"{tmp}/names.txt")
     read = {p: (o or None) for p, o in zip(unique, out, strict=True)}
-    return {n: ".".join(read[p] for p in ps) if ps and all(read[p] for p in ps) else None  # type: ignore[misc]
-            for n, ps in parts.items()}
+    resolved: dict[str, str | None] = {}
+    for n, ps in parts.items():
+        found = [smiles for p in ps if (smiles := read[p])]
+        resolved[n] = ".".join(found) if ps and len(found) == len(ps) else None
+    return resolved
 
 
 def _formula_and_skeleton(smiles: str) -> tuple[str, str, int, int] | None:
@@ -1444,8 +1448,6 @@ CORRECTION_COLUMNS = ["source_row", "field", "published", "corrected", "reason",
 
 def _package_table(name: str, columns: list[str]) -> pd.DataFrame:
     """Read a kit-authored CSV of the package data (works from an installed wheel)."""
-    from importlib import resources
-
     with (resources.files("mlcrystal") / "data" / name).open("r", encoding="utf-8") as fh:
         table = pd.read_csv(fh, dtype={"published": str, "corrected": str})
     _require_columns(table, columns, f"mlcrystal/data/{name}")

@@ -71,6 +71,9 @@ from mlcrystal.seeding import RandomState, check_random_state, int_seed
 SIZE_POWER = ("L_um", "W_um", "T_um", "P_mW_cm2")
 
 #: Columns of a campaign history, in order (the history part of the replay-table schema).
+#: Imported, not restated: they are the contract between this writer and ``load_replay``,
+#: defined once with the table's schema; replay_tables is light (pandas), this module heavy
+#: (skopt), so the import goes this way.
 HISTORY_COLUMNS = REPLAY_HISTORY_COLUMNS
 
 #: Acquisition functions accepted by the ``"bo"`` strategy (skopt names).
@@ -339,8 +342,9 @@ class FastGP(SkoptGP):
     module level so that an optimiser holding it pickles (joblib, Dask).
     """
 
-    def predict(self, X, return_std=False, return_cov=False, return_mean_grad=False,
-                return_std_grad=False):
+    def predict(self, X: np.ndarray, return_std: bool = False, return_cov: bool = False,
+                return_mean_grad: bool = False, return_std_grad: bool = False) -> Any:
+        """Mean (and, with ``return_std``, standard deviation) at ``X``, as skopt's GP returns them."""
         if not return_std or return_cov or return_mean_grad or return_std_grad \
                 or not hasattr(self, "X_train_"):
             return super().predict(X, return_std=return_std, return_cov=return_cov,
@@ -433,7 +437,7 @@ def _skopt_seed(random_state: RandomState) -> int | None:
     if isinstance(random_state, np.random.Generator):
         return int_seed(random_state)
     check_random_state(random_state)  # refuses negative, bool, float, ...
-    return int(random_state)  # type: ignore[arg-type]
+    return int(random_state)
 
 
 def _as_point(row: pd.Series, bounds: Bounds) -> list:
@@ -895,8 +899,10 @@ def _check_seeds(seeds: int | Iterable[int]) -> list[int]:
         if seeds < 1:
             raise ValueError(f"seeds must be a positive count or a list of ints >= 0; got {seeds!r}.")
         return list(range(int(seeds)))
-    out = []
-    for s in seeds:  # type: ignore[union-attr]
+    if not isinstance(seeds, Iterable) or isinstance(seeds, str):
+        raise ValueError(f"seeds must be a positive count or a list of ints >= 0; got {seeds!r}.")
+    out: list[int] = []
+    for s in seeds:
         if not isinstance(s, Integral) or isinstance(s, bool) or s < 0:
             raise ValueError(f"seeds must be ints >= 0; got {s!r}. Pass e.g. seeds=[0, 1, 2].")
         out.append(int(s))

@@ -45,10 +45,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from joblib import Parallel, delayed
 from scipy.stats import qmc
 
 from mlcrystal import landscape as ls
 from mlcrystal import study
+from mlcrystal.datasets import load_initial_blocking_force
 from mlcrystal.seeding import RandomState, check_random_state
 
 # ---------------------------------------------------------------------------
@@ -352,8 +354,6 @@ def build_ensemble(n_draws: int, random_state: RandomState = None, n_jobs: int |
     >>> len(t), set(t.columns) >= {"kept", "rejected_because", "best_force_mN"}
     (2, True)
     """
-    from mlcrystal.datasets import load_initial_blocking_force
-
     draws = draw_constants(n_draws, random_state)
     data = load_initial_blocking_force()
     rows = [r._asdict() for r in draws.drop(columns="draw").itertuples(index=False)]
@@ -361,8 +361,6 @@ def build_ensemble(n_draws: int, random_state: RandomState = None, n_jobs: int |
     if n_jobs is None or n_jobs == 1:
         results = [evaluate(r, data) for r in rows]
     else:
-        from joblib import Parallel, delayed
-
         results = Parallel(n_jobs=n_jobs)(delayed(evaluate)(r, data) for r in rows)
     table = pd.DataFrame(results)
     table.insert(0, "draw", draws["draw"].to_numpy())

@@ -83,6 +83,7 @@ import pandas as pd
 from scipy import optimize
 
 from mlcrystal import study
+from mlcrystal.datasets import load_initial_blocking_force
 from mlcrystal.seeding import RandomState, check_random_state
 
 ArrayLike = Any  # float or array_like of floats
@@ -472,8 +473,6 @@ class _Landscape:
         >>> BlockingForceLandscape().initial_design().shape
         (10, 6)
         """
-        from mlcrystal.datasets import load_initial_blocking_force
-
         df = load_initial_blocking_force()
         out = df[["compound_id", "E_GPa", "L_um", "W_um", "T_um", "P_mW_cm2"]].rename(
             columns={"compound_id": "compound"})
@@ -958,8 +957,6 @@ def _check_options(options: Mapping[str, Any] | None) -> dict[str, Any]:
 
 
 def _check_data(data: pd.DataFrame | None) -> pd.DataFrame:
-    from mlcrystal.datasets import load_initial_blocking_force
-
     data = load_initial_blocking_force() if data is None else data
     need = {"compound_id", "L_um", "W_um", "T_um", "P_mW_cm2", "force_mN"}
     if not need <= set(data.columns):

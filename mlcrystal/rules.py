@@ -35,7 +35,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from rdkit import Chem, RDLogger
+from matplotlib.figure import Figure
+from rdkit import Chem, rdBase
 from sklearn.dummy import DummyRegressor
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import Lasso
@@ -44,6 +45,7 @@ from mlcrystal import audit, study
 from mlcrystal.audit import paper_of
 from mlcrystal.datasets import load_youngs_modulus
 from mlcrystal.design import (
+    PaperLassoResult,
     bootstrap_selection_frequency,
     distribution_summary,
     grouped_cv_distribution,
@@ -133,7 +135,7 @@ class RulesResult:
     data: pd.DataFrame
     flags: pd.DataFrame
     X: pd.DataFrame
-    lasso: object
+    lasso: PaperLassoResult
     rules: pd.DataFrame
     cv_scores: pd.DataFrame
     split_scores: pd.DataFrame
@@ -261,16 +263,13 @@ def validate_table(raw: pd.DataFrame, source: str = "table") -> pd.DataFrame:
         paper = paper.map(lambda d: paper_of(d) if d else "")
 
     structures = []
-    RDLogger.DisableLog("rdApp.*")  # type: ignore[attr-defined]
-    try:
+    with rdBase.BlockLogs():  # an unreadable SMILES is reported below, not in RDKit's log
         for i, smi in enumerate(smiles):
             mol = Chem.MolFromSmiles(smi)
             if mol is None:
                 raise ValueError(f"{where(i, 'smiles')}: RDKit cannot read the SMILES {smi!r}; correct it "
                                  "(brackets, ring closures, valences) or remove the row.")
             structures.append(Chem.MolToSmiles(mol))
-    finally:
-        RDLogger.EnableLog("rdApp.*")  # type: ignore[attr-defined]
     return pd.DataFrame({"source": source, "line": np.arange(n) + 2, "compound": compound.to_numpy(),
                          "smiles": smiles.to_numpy(), "E_GPa": e.to_numpy(dtype=float),
                          "method": method.to_numpy(), "paper": paper.to_numpy(), "structure": structures})
@@ -346,16 +345,13 @@ def _rules_table(lasso, freq: pd.DataFrame, influence: pd.DataFrame, group_word:
 
 
 def _figures(result: RulesResult, out_dir: Path) -> dict[str, Path]:
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-
+    # matplotlib's Figure draws and saves without pyplot: no backend is chosen or switched
+    # (the command and a notebook can both call this) and no figure is left open
     set_style()
     files = {}
     rules = result.rules
-    fig, ax = plt.subplots(figsize=(7.5, 0.5 * max(len(rules), 2) + 1.4))
+    fig = Figure(figsize=(7.5, 0.5 * max(len(rules), 2) + 1.4))
+    ax = fig.subplots()
     if len(rules):
         r = rules.iloc[::-1]
         y = np.arange(len(r))
@@ -367,9 +363,9 @@ def _figures(result: RulesResult, out_dir: Path) -> dict[str, Path]:
     ax.set(xlabel="coefficient (GPa per occurrence); bars: bootstrap 5-95 %", ylabel="")
     files["rules_png"] = out_dir / "rules.png"
     fig.savefig(files["rules_png"], metadata={"Software": None})
-    plt.close(fig)
 
-    fig, ax = plt.subplots()
+    fig = Figure()
+    ax = fig.subplots()
     cv = result.cv_scores
     schemes = list(dict.fromkeys(cv.scheme))
     models = list(dict.fromkeys(cv.model))
@@ -379,7 +375,7 @@ def _figures(result: RulesResult, out_dir: Path) -> dict[str, Path]:
         ax.boxplot(data, positions=pos, widths=0.3, patch_artist=True,
                    boxprops={"facecolor": f"C{k}", "alpha": 0.6}, medianprops={"color": "0.1"})
         ax.plot([], [], "s", color=f"C{k}", alpha=0.6, label=m)
-    ax.axhline(result.lasso.test_r2, color=PAPER_COLOR, ls="--",  # type: ignore[attr-defined]
+    ax.axhline(result.lasso.test_r2, color=PAPER_COLOR, ls="--",
                label="protocol's single test split")
     ax.axhline(0, color="0.3", lw=0.8)
     ax.set_xticks(np.arange(len(schemes)), schemes)
@@ -387,7 +383,6 @@ def _figures(result: RulesResult, out_dir: Path) -> dict[str, Path]:
     ax.legend(fontsize="small", loc="lower left")
     files["cv_png"] = out_dir / "cv_r2.png"
     fig.savefig(files["cv_png"], metadata={"Software": None})
-    plt.close(fig)
     return files
 
 
@@ -416,9 +411,9 @@ def _report(result: RulesResult, source: str) -> str:
         "## The study's protocol",
         "",
         f"80/20 split (seed {study.LASSO_SPLIT_SEED}), {study.LASSO_CV_FOLDS}-fold CV, alpha chosen to give about "
-        f"{study.LASSO_TARGET_NONZERO} variables: alpha = {lasso.alpha:.4f}, "  # type: ignore[attr-defined]
-        f"{len(lasso.coefficients)} rules, test R² = {lasso.test_r2:.3f}, "  # type: ignore[attr-defined]
-        f"test MAE = {lasso.mae_test:.2f} GPa.",  # type: ignore[attr-defined]
+        f"{study.LASSO_TARGET_NONZERO} variables: alpha = {lasso.alpha:.4f}, "
+        f"{len(lasso.coefficients)} rules, test R² = {lasso.test_r2:.3f}, "
+        f"test MAE = {lasso.mae_test:.2f} GPa.",
         "",
         f"That split is one draw: over {len(result.split_scores)} random 80/20 splits at this alpha the test "
         f"R² has median {q[1]:.3f} (5-95 %: {q[0]:.3f} to {q[2]:.3f}); the protocol's split sits at the "

@@ -14,6 +14,8 @@ Sections
 
 from __future__ import annotations
 
+import ipywidgets
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
@@ -169,8 +171,6 @@ def anisotropy_explorer_figure(C, theta_deg: float = 90.0, phi_deg: float = 0.0,
     >>> [round(float(v), 3) for v in ax.lines[1].get_ydata()]
     [30.0]
     """
-    import matplotlib.pyplot as plt
-
     r = anisotropy_readout(C, theta_deg, phi_deg)
     a, E = meridian_section(C, phi_deg)
     if ax is None:
@@ -215,9 +215,6 @@ def anisotropy_explorer(tensors: pd.DataFrame, crystal=None, theta_deg: float = 
     >>> len(w.children)
     5
     """
-    import ipywidgets as widgets
-    import matplotlib.pyplot as plt
-
     options = crystal_options(tensors)
     if not options:
         raise ValueError("no valid stiffness tensor in the table; nothing to explore.")
@@ -227,14 +224,14 @@ def anisotropy_explorer(tensors: pd.DataFrame, crystal=None, theta_deg: float = 
     if crystal not in indices:
         raise ValueError(f"crystal {crystal!r} is not a valid row of the table; pass one of the index labels "
                          f"of valid tensors, e.g. {indices[:3]}.")
-    pick = widgets.Dropdown(options=options, value=crystal, description="crystal",
-                            layout=widgets.Layout(width="95%"))
-    theta = widgets.FloatSlider(value=theta_deg, min=0, max=180, step=1, description="theta (deg)",
-                                continuous_update=False)
-    phi = widgets.FloatSlider(value=phi_deg, min=0, max=360, step=1, description="phi (deg)",
-                              continuous_update=False)
-    readout = widgets.HTML()
-    out = widgets.Output()
+    pick = ipywidgets.Dropdown(options=options, value=crystal, description="crystal",
+                               layout=ipywidgets.Layout(width="95%"))
+    theta = ipywidgets.FloatSlider(value=theta_deg, min=0, max=180, step=1, description="theta (deg)",
+                                   continuous_update=False)
+    phi = ipywidgets.FloatSlider(value=phi_deg, min=0, max=360, step=1, description="phi (deg)",
+                                 continuous_update=False)
+    readout = ipywidgets.HTML()
+    out = ipywidgets.Output()
 
     def redraw(*_):
         C = tensors.loc[pick.value, "C_GPa"]
@@ -249,7 +246,7 @@ def anisotropy_explorer(tensors: pd.DataFrame, crystal=None, theta_deg: float = 
     for w in (pick, theta, phi):
         w.observe(redraw, names="value")
     redraw()
-    return widgets.VBox([pick, theta, phi, readout, out])
+    return ipywidgets.VBox([pick, theta, phi, readout, out])
 
 
 # --------------------------------------------------------------------------
@@ -327,8 +324,6 @@ def landscape_explorer_figure(land, compound: int, L_um: float, W_um: float, T_u
     >>> ax.get_xlabel()
     'thickness T (um)'
     """
-    import matplotlib.pyplot as plt
-
     r = landscape_readout(land, compound, L_um, W_um, T_um, P_mW_cm2)
     T = np.linspace(*SEARCH_BOUNDS["T_um"], 181)
     L, T = land.snap(np.full_like(T, float(L_um)), T)
@@ -371,9 +366,6 @@ def landscape_explorer(land=None, compound: int = 3, L_um: float = 1000.0, W_um:
     >>> len(w.children)
     7
     """
-    import ipywidgets as widgets
-    import matplotlib.pyplot as plt
-
     land = BlockingForceLandscape() if land is None else land
     if compound not in land.compounds:
         raise ValueError(f"compound must be one of {list(land.compounds)}; got {compound!r}.")
@@ -382,17 +374,17 @@ def landscape_explorer(land=None, compound: int = 3, L_um: float = 1000.0, W_um:
         lo, hi = SEARCH_BOUNDS[name]
         if not (isinstance(value, (int, float, np.integer, np.floating)) and lo <= value <= hi):
             raise ValueError(f"{name} must be a number in the search bounds [{lo:g}, {hi:g}]; got {value!r}.")
-    pick = widgets.Dropdown(options=[(f"{c} (E = {land.moduli[c]:.3g} GPa)", c) for c in land.compounds],
-                            value=compound, description="compound")
+    pick = ipywidgets.Dropdown(options=[(f"{c} (E = {land.moduli[c]:.3g} GPa)", c) for c in land.compounds],
+                               value=compound, description="compound")
     labels = {"L_um": "L (um)", "W_um": "W (um)", "T_um": "T (um)", "P_mW_cm2": "P (mW/cm2)"}
     steps = {"L_um": 25.0, "W_um": 25.0, "T_um": 5.0, "P_mW_cm2": 13.0}
-    sliders = {name: widgets.FloatSlider(value=float(value), min=max(SEARCH_BOUNDS[name][0], 25.0) if name == "L_um"
-                                         else SEARCH_BOUNDS[name][0], max=SEARCH_BOUNDS[name][1], step=steps[name],
-                                         description=labels[name], continuous_update=False,
-                                         style={"description_width": "initial"})
+    lows = {name: max(lo, 25.0) if name == "L_um" else lo for name, (lo, _) in SEARCH_BOUNDS.items()}
+    sliders = {name: ipywidgets.FloatSlider(value=float(value), min=lows[name], max=SEARCH_BOUNDS[name][1],
+                                            step=steps[name], description=labels[name], continuous_update=False,
+                                            style={"description_width": "initial"})
                for name, value in start.items()}
-    readout = widgets.HTML()
-    out = widgets.Output()
+    readout = ipywidgets.HTML()
+    out = ipywidgets.Output()
 
     def redraw(*_):
         args = (pick.value, *(sliders[n].value for n in ("L_um", "W_um", "T_um", "P_mW_cm2")))
@@ -406,4 +398,4 @@ def landscape_explorer(land=None, compound: int = 3, L_um: float = 1000.0, W_um:
     for w in (pick, *sliders.values()):
         w.observe(redraw, names="value")
     redraw()
-    return widgets.VBox([pick, *sliders.values(), readout, out])
+    return ipywidgets.VBox([pick, *sliders.values(), readout, out])

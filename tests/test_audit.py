@@ -130,6 +130,7 @@ def test_drop_flagged_reports_what_it_removes():
         drop_flagged(t.iloc[:1], f, ["implausible density"])
 
 
+@pytest.mark.needs_data("Youngs_modulus_dataset.xlsx")
 def test_audit_of_the_study_data():
     raw = load_youngs_modulus(clean=False)
     f = audit(raw)
@@ -150,6 +151,7 @@ def test_audit_of_the_study_data():
     assert len(raw) == 393
 
 
+@pytest.mark.needs_data("Youngs_modulus_dataset.xlsx")
 def test_spread_by_compound():
     t = pd.DataFrame({"compound": ["A", "A ", "A", "B", "C", "C"], "smiles": ["C", "C", "C ", "CC", "O", "O"],
                       "E_GPa": [1.0, 2.0, 8.0, 5.0, 3.0, 3.0]})
@@ -257,6 +259,7 @@ def test_structure_duplicates_find_what_string_keys_miss():
         "Glycine", "Glycine", "Ascorbic acid", "L-Ascorbic acid", "Benzoic acid"]
 
 
+@pytest.mark.needs_data("Youngs_modulus_dataset.xlsx")
 def test_curation_keys_of_the_study_data():
     raw = load_youngs_modulus(clean=False)
     keys = audit_module.curation_keys(raw)
@@ -330,6 +333,7 @@ def test_opsin_reads_names_and_cocrystal_components():
     assert audit_module.standardise_smiles(got["Glycine Form II"]) == audit_module.standardise_smiles("NCC(=O)O")
 
 
+@pytest.mark.needs_data("Youngs_modulus_dataset.xlsx")
 @needs_java
 def test_name_structure_check_of_the_study_data():
     """What it finds in the study's table; each flagged name was read against its row."""
@@ -352,6 +356,7 @@ def test_name_structure_check_of_the_study_data():
     assert len(f) == 23 and f.source_row.nunique() == 23
 
 
+@pytest.mark.needs_data("Youngs_modulus_dataset.xlsx")
 def test_high_moduli_are_flagged_check_the_source():
     t = table(compound=["A", "B", "C"], smiles=["C", "CC", "CCC"], E_GPa=[76.86, 50.0, 44.0])
     f = audit_module.check_high_modulus(t)
@@ -364,6 +369,7 @@ def test_high_moduli_are_flagged_check_the_source():
     assert sorted(set(study.compound)) == ["Caffeine 4-chloro-3-nitrobenzoic acid, methanol", "L-Threoninium picrate"]
 
 
+@pytest.mark.needs_data("Youngs_modulus_dataset.xlsx")
 def test_spread_by_standardised_structure():
     t = pd.DataFrame({"compound": ["Glycine", "α-Glycine", "γ-Glycine", "Urea"],
                       "smiles": ["NCC(=O)O", "[NH3+]CC([O-])=O", "C(C(=O)[O-])[NH3+]", "NC(N)=O"],

@@ -1,10 +1,15 @@
 """Tests of mlcrystal.campaign on a small hand-made landscape (and the real one when its data is at hand)."""
 
+import pickle
+
 import numpy as np
 import pandas as pd
 import pytest
+from skopt.learning import GaussianProcessRegressor
+from skopt.learning.gaussian_process.kernels import ConstantKernel, Matern
 
 from mlcrystal import campaign as cp
+from mlcrystal import study
 from mlcrystal.campaign import (
     HISTORY_COLUMNS,
     extra_intensities,
@@ -16,85 +21,43 @@ from mlcrystal.campaign import (
     run_campaigns,
     snap_modulus,
 )
+from mlcrystal.landscape import BlockingForceLandscape
+from mlcrystal.replay_tables import load_replay
+from mlcrystal.seeding import int_seed
 
-
-@pytest.fixture(autouse=True)
-def _single_blas_thread():
-    """One BLAS thread: GP fits on tiny matrices are slower, not faster, with more (shared CPU)."""
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(limits=1):
-        yield
-
-BOX = {"E_GPa": (0.5, 4.0), "L_um": (0.0, 3000.0), "W_um": (200.0, 2000.0),
-       "T_um": (50.0, 500.0), "P_mW_cm2": (21.0, 2080.0)}
-
-
-class ToyLab:
-    """A smooth 5-D bump: compound 3 best, peak at L=2000, W=1200, T=150, force grows with P."""
-
-    compounds = (2, 3, 5, 9)
-    moduli = {2: 0.602, 3: 0.677, 5: 1.25, 9: 0.664}
-    min_aspect_ratio = 2.0
-
-    def snap(self, L_um, T_um):
-        T = np.asarray(T_um, dtype=float)
-        return np.maximum(np.asarray(L_um, dtype=float), self.min_aspect_ratio * T), T
-
-    def force(self, compound, L_um, W_um, T_um, P_mW_cm2, noise=0.0, random_state=None):
-        c = np.asarray(compound)
-        if not np.all(np.isin(c, self.compounds)):
-            raise ValueError("unknown compound")
-        if np.any(np.asarray(L_um) < self.min_aspect_ratio * np.asarray(T_um) - 1e-9):
-            raise ValueError("L/T below the beam-theory limit")
-        amp = np.select([c == 3, c == 5], [30.0, 15.0], 8.0)
-        f = amp * np.exp(-((np.asarray(L_um) - 2000) / 800) ** 2 - ((np.asarray(W_um) - 1200) / 600) ** 2
-                         - ((np.asarray(T_um) - 150) / 150) ** 2) * np.asarray(P_mW_cm2) / 2080
-        if noise:
-            f = f * (1 + noise * np.random.default_rng(random_state).standard_normal(np.shape(f)))
-        return f
-
-    def initial_design(self):
-        return pd.DataFrame({"compound": [5] * 5 + [9] * 5, "E_GPa": [1.25] * 5 + [0.664] * 5,
-                             "L_um": [626.0] * 5 + [625.0] * 5, "W_um": [708.0] * 5 + [631.0] * 5,
-                             "T_um": [241.0] * 5 + [113.0] * 5,
-                             "P_mW_cm2": [208.0, 520.0, 1040.0, 1560.0, 2080.0] * 2})
-
-
-LAB = ToyLab()
 STRATEGY_CASES = [("bo", {"acq": "EI", "n_points": 200}), ("bo", {"acq": "gp_hedge", "n_points": 200}),
                   ("paper", {"n_candidates": 500, "gp_restarts": 1}), ("grid", {"levels": 2}), ("random", {})]
 
 
 @pytest.mark.parametrize("strategy,options", STRATEGY_CASES)
-def test_campaign_is_deterministic_for_a_seed(strategy, options):
-    a = run_campaign(LAB, strategy, budget=18, random_state=3, bounds=BOX, **options)
-    b = run_campaign(LAB, strategy, budget=18, random_state=3, bounds=BOX, **options)
-    c = run_campaign(LAB, strategy, budget=18, random_state=4, bounds=BOX, **options)
+def test_campaign_is_deterministic_for_a_seed(strategy, options, toy_lab, toy_box):
+    a = run_campaign(toy_lab, strategy, budget=18, random_state=3, bounds=toy_box, **options)
+    b = run_campaign(toy_lab, strategy, budget=18, random_state=3, bounds=toy_box, **options)
+    c = run_campaign(toy_lab, strategy, budget=18, random_state=4, bounds=toy_box, **options)
     pd.testing.assert_frame_equal(a, b)
     assert not a[["L_um", "W_um", "T_um", "P_mW_cm2"]].equals(c[["L_um", "W_um", "T_um", "P_mW_cm2"]])
 
 
 @pytest.mark.parametrize("strategy,options", STRATEGY_CASES)
-def test_history_is_tidy(strategy, options):
-    h = run_campaign(LAB, strategy, budget=17, random_state=0, bounds=BOX, **options)
+def test_history_is_tidy(strategy, options, toy_lab, toy_box):
+    h = run_campaign(toy_lab, strategy, budget=17, random_state=0, bounds=toy_box, **options)
     assert list(h.columns) == HISTORY_COLUMNS
     assert h["experiment"].tolist() == list(range(1, 18))
     assert (h["phase"] == "initial").sum() == 10 and (h["phase"] == "search").sum() == 7
     # initial phase is the study's design, measured on the landscape
     first = h[h.phase == "initial"]
-    np.testing.assert_allclose(first["force_mN"], LAB.force(first.compound, first.L_um, first.W_um,
+    np.testing.assert_allclose(first["force_mN"], toy_lab.force(first.compound, first.L_um, first.W_um,
                                                             first.T_um, first.P_mW_cm2))
     np.testing.assert_allclose(h["best_mN"], np.maximum.accumulate(h["force_mN"]))
-    assert (h["L_um"] >= LAB.min_aspect_ratio * h["T_um"] - 1e-9).all()  # snapped before measuring
-    assert h["compound"].isin(LAB.compounds).all()
-    assert (h["E_GPa"] == h["compound"].map(LAB.moduli)).all()
+    assert (h["L_um"] >= toy_lab.min_aspect_ratio * h["T_um"] - 1e-9).all()  # snapped before measuring
+    assert h["compound"].isin(toy_lab.compounds).all()
+    assert (h["E_GPa"] == h["compound"].map(toy_lab.moduli)).all()
     for k in ("W_um", "T_um", "P_mW_cm2"):
-        assert h[k].between(*BOX[k]).all()
+        assert h[k].between(*toy_box[k]).all()
 
 
-def test_paper_strategy_measures_each_crystal_at_five_intensities():
-    h = run_campaign(LAB, "paper", budget=20, random_state=1, bounds=BOX, n_candidates=300, gp_restarts=0)
+def test_paper_strategy_measures_each_crystal_at_five_intensities(toy_lab, toy_box):
+    h = run_campaign(toy_lab, "paper", budget=20, random_state=1, bounds=toy_box, n_candidates=300, gp_restarts=0)
     search = h[h.phase == "search"]
     assert len(search) == 10
     for _, block in search.groupby(np.arange(len(search)) // 5):
@@ -104,53 +67,53 @@ def test_paper_strategy_measures_each_crystal_at_five_intensities():
         assert set(block["P_mW_cm2"].iloc[1:]) <= set(cp.STUDY_INTENSITIES)
 
 
-def test_paper_strategy_truncates_last_block_to_budget():
-    h = run_campaign(LAB, "paper", budget=13, random_state=1, bounds=BOX, n_candidates=300, gp_restarts=0)
+def test_paper_strategy_truncates_last_block_to_budget(toy_lab, toy_box):
+    h = run_campaign(toy_lab, "paper", budget=13, random_state=1, bounds=toy_box, n_candidates=300, gp_restarts=0)
     assert len(h) == 13
 
 
-def test_grid_orders():
-    lex = run_campaign(LAB, "grid", budget=26, random_state=0, bounds=BOX, levels=2, order="lexicographic",
+def test_grid_orders(toy_lab, toy_box):
+    lex = run_campaign(toy_lab, "grid", budget=26, random_state=0, bounds=toy_box, levels=2, order="lexicographic",
                        initial="none")
-    g = grid_points(LAB, 2, bounds=BOX)
+    g = grid_points(toy_lab, 2, bounds=toy_box)
     assert lex["compound"].tolist() == g["compound"].iloc[:26].tolist()
     np.testing.assert_allclose(lex["P_mW_cm2"], g["P_mW_cm2"].iloc[:26])
-    rnd = run_campaign(LAB, "grid", budget=64, random_state=0, bounds=BOX, levels=2, initial="none")
+    rnd = run_campaign(toy_lab, "grid", budget=64, random_state=0, bounds=toy_box, levels=2, initial="none")
     # a full visit in random order is a permutation of the grid
     key = ["compound", "W_um", "P_mW_cm2"]
     assert len(rnd) == 64 and not rnd[key].duplicated().all()
     assert sorted(map(tuple, rnd[key].to_numpy())) == sorted(map(tuple, g[key].to_numpy()))
 
 
-def test_grid_points_levels_and_centres():
-    g = grid_points(LAB, {"L_um": 3, "T_um": 2}, bounds=BOX)
+def test_grid_points_levels_and_centres(toy_lab, toy_box):
+    g = grid_points(toy_lab, {"L_um": 3, "T_um": 2}, bounds=toy_box)
     assert len(g) == 4 * 3 * 2
     assert sorted(g["L_um"].unique()) == [500.0, 1500.0, 2500.0]
     assert sorted(g["T_um"].unique()) == [162.5, 387.5]
     assert g["W_um"].unique().tolist() == [1100.0]  # 1 level: centre of the range
-    assert len(grid_points(LAB, 3, bounds=BOX)) == 4 * 3 ** 4
+    assert len(grid_points(toy_lab, 3, bounds=toy_box)) == 4 * 3 ** 4
     with pytest.raises(ValueError, match="levels"):
-        grid_points(LAB, {"X": 2}, bounds=BOX)
+        grid_points(toy_lab, {"X": 2}, bounds=toy_box)
     with pytest.raises(ValueError, match="positive integer"):
-        grid_points(LAB, 0, bounds=BOX)
+        grid_points(toy_lab, 0, bounds=toy_box)
 
 
-def test_random_initial_design_and_none():
-    h = run_campaign(LAB, "random", budget=12, random_state=0, bounds=BOX, initial="random", n_initial=6)
+def test_random_initial_design_and_none(toy_lab, toy_box):
+    h = run_campaign(toy_lab, "random", budget=12, random_state=0, bounds=toy_box, initial="random", n_initial=6)
     assert (h.phase == "initial").sum() == 6
-    d = random_design(LAB, 500, random_state=1, bounds=BOX)
-    assert set(d.compound) == set(LAB.compounds)
+    d = random_design(toy_lab, 500, random_state=1, bounds=toy_box)
+    assert set(d.compound) == set(toy_lab.compounds)
     assert d["L_um"].between(0, 3000).all() and d["P_mW_cm2"].between(21, 2080).all()
-    h = run_campaign(LAB, "random", budget=5, random_state=0, bounds=BOX, initial="none")
+    h = run_campaign(toy_lab, "random", budget=5, random_state=0, bounds=toy_box, initial="none")
     assert (h.phase == "search").all() and len(h) == 5
 
 
-def test_noise_is_reproducible_and_true_force_is_kept():
-    a = run_campaign(LAB, "random", budget=15, random_state=2, bounds=BOX, noise=0.1)
-    b = run_campaign(LAB, "random", budget=15, random_state=2, bounds=BOX, noise=0.1)
+def test_noise_is_reproducible_and_true_force_is_kept(toy_lab, toy_box):
+    a = run_campaign(toy_lab, "random", budget=15, random_state=2, bounds=toy_box, noise=0.1)
+    b = run_campaign(toy_lab, "random", budget=15, random_state=2, bounds=toy_box, noise=0.1)
     pd.testing.assert_frame_equal(a, b)
     assert not np.allclose(a["force_mN"], a["true_mN"])
-    np.testing.assert_allclose(a["true_mN"], LAB.force(a.compound, a.L_um, a.W_um, a.T_um, a.P_mW_cm2))
+    np.testing.assert_allclose(a["true_mN"], toy_lab.force(a.compound, a.L_um, a.W_um, a.T_um, a.P_mW_cm2))
 
 
 def test_extra_intensities():
@@ -173,28 +136,25 @@ def test_snap_modulus_nearest_and_ties():
         snap_modulus(np.nan, moduli)
 
 
-def test_paper_suggest_stays_in_bounds_and_explores_with_kappa():
+def test_paper_suggest_stays_in_bounds_and_explores_with_kappa(toy_box):
     rng = np.random.default_rng(0)
-    X = np.column_stack([rng.uniform(*BOX[k], 12) for k in BOX])
+    X = np.column_stack([rng.uniform(*toy_box[k], 12) for k in toy_box])
     y = X[:, 1] / 100.0
-    x = paper_suggest(X, y, BOX, kappa=0.0, n_candidates=2000, random_state=0)
-    lo = np.array([v[0] for v in BOX.values()])
-    hi = np.array([v[1] for v in BOX.values()])
+    x = paper_suggest(X, y, toy_box, kappa=0.0, n_candidates=2000, random_state=0)
+    lo = np.array([v[0] for v in toy_box.values()])
+    hi = np.array([v[1] for v in toy_box.values()])
     assert np.all((x >= lo) & (x <= hi))
     assert x[1] > 2000  # pure exploitation follows the trend in L
     with pytest.raises(ValueError, match=r"\(n, 5\)"):
-        paper_suggest(X[:, :4], y, BOX)
+        paper_suggest(X[:, :4], y, toy_box)
     with pytest.raises(ValueError, match="finite"):
-        paper_suggest(np.where(X > 2500, np.nan, X), y, BOX)
+        paper_suggest(np.where(X > 2500, np.nan, X), y, toy_box)
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-def test_make_bo_optimizer_space_and_fast_gp_matches_skopt():
-    from skopt.learning import GaussianProcessRegressor
-    from skopt.learning.gaussian_process.kernels import ConstantKernel, Matern
-
-    opt = make_bo_optimizer(LAB, acq="LCB", random_state=0, bounds=BOX)
-    assert opt.space.dimensions[0].categories == LAB.compounds
+def test_make_bo_optimizer_space_and_fast_gp_matches_skopt(toy_lab, toy_box):
+    opt = make_bo_optimizer(toy_lab, acq="LCB", random_state=0, bounds=toy_box)
+    assert opt.space.dimensions[0].categories == toy_lab.compounds
     assert opt.acq_optimizer == "sampling"
     rng = np.random.default_rng(0)
     X, Z = rng.uniform(size=(40, 3)), rng.uniform(size=(300, 3))
@@ -205,7 +165,7 @@ def test_make_bo_optimizer_space_and_fast_gp_matches_skopt():
     for a, b in zip(ref.predict(Z, return_std=True), fast.predict(Z, return_std=True), strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-8, atol=1e-10)
     with pytest.raises(ValueError, match="acq"):
-        make_bo_optimizer(LAB, acq="UCB", bounds=BOX)
+        make_bo_optimizer(toy_lab, acq="UCB", bounds=toy_box)
 
 
 @pytest.mark.parametrize("kwargs,match", [
@@ -223,74 +183,66 @@ def test_make_bo_optimizer_space_and_fast_gp_matches_skopt():
     ({"strategy": "grid", "order": "spiral"}, "order"),
     ({"strategy": "bo", "refit_every": 0}, "refit_every"),
 ])
-def test_run_campaign_rejects_bad_input(kwargs, match):
-    args = {"strategy": "random", "budget": 12, "random_state": 0, "bounds": BOX, **kwargs}
+def test_run_campaign_rejects_bad_input(kwargs, match, toy_lab, toy_box):
+    args = {"strategy": "random", "budget": 12, "random_state": 0, "bounds": toy_box, **kwargs}
     with pytest.raises(ValueError, match=match):
-        run_campaign(LAB, **args)
+        run_campaign(toy_lab, **args)
 
 
-def test_bounds_are_checked():
+def test_bounds_are_checked(toy_lab, toy_box):
     with pytest.raises(ValueError, match="missing"):
-        run_campaign(LAB, "random", budget=12, bounds={"L_um": (0, 1)})
+        run_campaign(toy_lab, "random", budget=12, bounds={"L_um": (0, 1)})
     with pytest.raises(ValueError, match="low < high"):
-        run_campaign(LAB, "random", budget=12, bounds={**BOX, "W_um": (5, 1)})
+        run_campaign(toy_lab, "random", budget=12, bounds={**toy_box, "W_um": (5, 1)})
 
 
-def test_run_campaigns_stacks_seeds_and_matches_single_runs():
-    many = run_campaigns(LAB, "random", seeds=[4, 2], n_jobs=1, budget=12, bounds=BOX)
+def test_run_campaigns_stacks_seeds_and_matches_single_runs(toy_lab, toy_box):
+    many = run_campaigns(toy_lab, "random", seeds=[4, 2], n_jobs=1, budget=12, bounds=toy_box)
     assert many["seed"].unique().tolist() == [2, 4]
-    one = run_campaign(LAB, "random", budget=12, random_state=4, bounds=BOX)
+    one = run_campaign(toy_lab, "random", budget=12, random_state=4, bounds=toy_box)
     pd.testing.assert_frame_equal(many[many.seed == 4].drop(columns="seed").reset_index(drop=True), one)
-    par = run_campaigns(LAB, "random", seeds=[4, 2], n_jobs=2, budget=12, bounds=BOX)
+    par = run_campaigns(toy_lab, "random", seeds=[4, 2], n_jobs=2, budget=12, bounds=toy_box)
     pd.testing.assert_frame_equal(many, par)
     with pytest.raises(ValueError, match="seeds"):
-        run_campaigns(LAB, "random", seeds=0, budget=12, bounds=BOX)
+        run_campaigns(toy_lab, "random", seeds=0, budget=12, bounds=toy_box)
     with pytest.raises(ValueError, match="ints >= 0"):
-        run_campaigns(LAB, "random", seeds=[1, -2], budget=12, bounds=BOX)
+        run_campaigns(toy_lab, "random", seeds=[1, -2], budget=12, bounds=toy_box)
     with pytest.raises(ValueError, match="n_jobs"):
-        run_campaigns(LAB, "random", seeds=2, n_jobs=0, budget=12, bounds=BOX)
+        run_campaigns(toy_lab, "random", seeds=2, n_jobs=0, budget=12, bounds=toy_box)
 
 
-def test_real_landscape_campaign_when_data_available():
-    landscape = pytest.importorskip("mlcrystal.landscape")
-    from mlcrystal.datasets import DataUnavailableError
-
-    land = landscape.BlockingForceLandscape()
-    try:
-        land.initial_design()
-    except DataUnavailableError:
-        pytest.skip("the study's initial data is not available offline")
+@pytest.mark.needs_data("initial_dataset.xlsx")
+def test_real_landscape_campaign():
+    land = BlockingForceLandscape()
     h = run_campaign(land, "bo", budget=14, random_state=0, acq="EI", n_points=200)
     assert len(h) == 14 and h["best_mN"].iloc[-1] >= h["force_mN"].iloc[:10].max()
     assert (h["L_um"] >= land.min_aspect_ratio * h["T_um"] - 1e-6).all()
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-def test_bo_optimizer_pickles_and_asks_the_same_point():
-    import pickle
-
-    opt = make_bo_optimizer(LAB, acq="gp_hedge", n_points=200, random_state=5, bounds=BOX)
-    h = run_campaign(LAB, "random", budget=12, random_state=0, bounds=BOX)
-    opt.tell([cp._as_point(r, BOX) for _, r in h.iterrows()], (-h["force_mN"]).tolist())
+def test_bo_optimizer_pickles_and_asks_the_same_point(toy_lab, toy_box):
+    opt = make_bo_optimizer(toy_lab, acq="gp_hedge", n_points=200, random_state=5, bounds=toy_box)
+    h = run_campaign(toy_lab, "random", budget=12, random_state=0, bounds=toy_box)
+    opt.tell([cp._as_point(r, toy_box) for _, r in h.iterrows()], (-h["force_mN"]).tolist())
     cp.prepare_next_fit(opt, optimise=True)
-    opt.tell(cp._as_point(h.iloc[0], BOX), -float(h["force_mN"].iloc[0]))
+    opt.tell(cp._as_point(h.iloc[0], toy_box), -float(h["force_mN"].iloc[0]))
     copy = pickle.loads(pickle.dumps(opt))
     assert isinstance(copy.models[-1], cp.FastGP)
     a, b = opt.ask(), copy.ask()
     assert a[0] == b[0] and np.array_equal(a[1:], b[1:])
-    assert a[0] in LAB.compounds and BOX["L_um"][0] <= a[1] <= BOX["L_um"][1]
+    assert a[0] in toy_lab.compounds and toy_box["L_um"][0] <= a[1] <= toy_box["L_um"][1]
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-def test_prepare_next_fit_warm_starts_or_freezes_the_kernel():
-    opt = make_bo_optimizer(LAB, acq="EI", n_points=200, random_state=1, bounds=BOX)
-    h = run_campaign(LAB, "random", budget=14, random_state=1, bounds=BOX)
-    opt.tell([cp._as_point(r, BOX) for _, r in h.iterrows()], (-h["force_mN"]).tolist())
+def test_prepare_next_fit_warm_starts_or_freezes_the_kernel(toy_lab, toy_box):
+    opt = make_bo_optimizer(toy_lab, acq="EI", n_points=200, random_state=1, bounds=toy_box)
+    h = run_campaign(toy_lab, "random", budget=14, random_state=1, bounds=toy_box)
+    opt.tell([cp._as_point(r, toy_box) for _, r in h.iterrows()], (-h["force_mN"]).tolist())
     fitted = opt.models[-1].kernel_
     est = cp.prepare_next_fit(opt, optimise=False)
     assert opt.base_estimator_ is est and est.optimizer is None
     np.testing.assert_allclose(est.kernel.k1.theta, fitted.k1.theta)  # the fitted kernel is the start
-    opt.tell(cp._as_point(h.iloc[1], BOX), -float(h["force_mN"].iloc[1]))
+    opt.tell(cp._as_point(h.iloc[1], toy_box), -float(h["force_mN"].iloc[1]))
     # hyperparameters kept fixed: the new fit has exactly the previous length scales
     np.testing.assert_allclose(opt.models[-1].kernel_.k1.theta, fitted.k1.theta)
     assert len(opt.models) == 2  # only the last fits are kept
@@ -298,18 +250,16 @@ def test_prepare_next_fit_warm_starts_or_freezes_the_kernel():
     assert est.optimizer is cp._lbfgs_warm and len(opt.models) == 1
 
 
-def test_int_seed_for_skopt_comes_from_the_campaign_generator():
+def test_int_seed_for_skopt_comes_from_the_campaign_generator(toy_lab, toy_box):
     # make_bo_optimizer draws skopt's int from a generator with seeding.int_seed, and refuses bad seeds
-    from mlcrystal.seeding import int_seed
-
-    opt = make_bo_optimizer(LAB, random_state=np.random.default_rng(9), bounds=BOX)
+    opt = make_bo_optimizer(toy_lab, random_state=np.random.default_rng(9), bounds=toy_box)
     assert opt.base_estimator_.random_state == int_seed(np.random.default_rng(9))
-    assert make_bo_optimizer(LAB, random_state=4, bounds=BOX).base_estimator_.random_state == 4
+    assert make_bo_optimizer(toy_lab, random_state=4, bounds=toy_box).base_estimator_.random_state == 4
     with pytest.raises(ValueError, match="non-negative"):
-        make_bo_optimizer(LAB, random_state=-4, bounds=BOX)
+        make_bo_optimizer(toy_lab, random_state=-4, bounds=toy_box)
 
 
-def test_strategy_registry_adds_a_strategy_in_one_line():
+def test_strategy_registry_adds_a_strategy_in_one_line(toy_lab, toy_box):
     def first_corner(landscape, first, n_search, rng, noise, bounds, corner="low"):
         side = 0 if corner == "low" else 1
         cond = pd.DataFrame({"compound": [landscape.compounds[0]] * n_search,
@@ -320,41 +270,39 @@ def test_strategy_registry_adds_a_strategy_in_one_line():
     cp.register_strategy("corner", first_corner, {"corner"})
     try:
         assert "corner" in cp.STRATEGIES
-        h = run_campaign(LAB, "corner", budget=12, random_state=0, bounds=BOX, corner="high")
+        h = run_campaign(toy_lab, "corner", budget=12, random_state=0, bounds=toy_box, corner="high")
         assert len(h) == 12 and (h.phase == "search").sum() == 2
         assert h[h.phase == "search"].P_mW_cm2.eq(2080.0).all()
         with pytest.raises(ValueError, match="unknown options"):
-            run_campaign(LAB, "corner", budget=12, bounds=BOX, levels=2)
+            run_campaign(toy_lab, "corner", budget=12, bounds=toy_box, levels=2)
     finally:
         del cp._REGISTRY["corner"]
     assert "corner" not in cp.STRATEGIES
 
 
-def test_grid_points_refuses_a_grid_too_large_for_memory():
+def test_grid_points_refuses_a_grid_too_large_for_memory(toy_lab, toy_box):
     assert cp.grid_size(9, 21) == 9 * 21 ** 4 <= cp.MAX_GRID_POINTS < cp.grid_size(9, 22)
     with pytest.raises(ValueError, match="exceeds max_points"):
-        grid_points(LAB, 60, bounds=BOX)
+        grid_points(toy_lab, 60, bounds=toy_box)
     with pytest.raises(ValueError, match="exceeds max_points=100"):
-        grid_points(LAB, 3, bounds=BOX, max_points=100)
+        grid_points(toy_lab, 3, bounds=toy_box, max_points=100)
 
 
 def test_study_facts_come_from_the_study_module():
-    from mlcrystal import study
-
     assert cp.STUDY_INTENSITIES == tuple(f * study.MAX_INTENSITY_MW_CM2 for f in study.INITIAL_INTENSITY_FRACTIONS)
     assert cp.STUDY_INTENSITIES == (208.0, 520.0, 1040.0, 1560.0, 2080.0)
     assert cp._check_bounds(None) == dict(study.SEARCH_BOUNDS)
 
 
-def test_iter_campaigns_yields_every_key_and_progress_counts(capsys):
-    jobs = [(("random", s), "random", s, {"budget": 11, "bounds": BOX}) for s in (3, 1, 2)]
-    got = dict(cp.iter_campaigns(LAB, jobs))
+def test_iter_campaigns_yields_every_key_and_progress_counts(capsys, toy_lab, toy_box):
+    jobs = [(("random", s), "random", s, {"budget": 11, "bounds": toy_box}) for s in (3, 1, 2)]
+    got = dict(cp.iter_campaigns(toy_lab, jobs))
     assert sorted(got) == [("random", 1), ("random", 2), ("random", 3)]
     pd.testing.assert_frame_equal(got[("random", 1)].drop(columns="seed"),
-                                  run_campaign(LAB, "random", budget=11, random_state=1, bounds=BOX))
+                                  run_campaign(toy_lab, "random", budget=11, random_state=1, bounds=toy_box))
     with pytest.raises(ValueError, match="non-negative"):
-        list(cp.iter_campaigns(LAB, [("x", "random", -1, {"budget": 11})]))
-    run_campaigns(LAB, "random", seeds=2, budget=11, bounds=BOX, progress=True)
+        list(cp.iter_campaigns(toy_lab, [("x", "random", -1, {"budget": 11})]))
+    run_campaigns(toy_lab, "random", seeds=2, budget=11, bounds=toy_box, progress=True)
     err = capsys.readouterr().err
     assert "2/2 campaigns" in err and "/s" in err and "left" in err
 
@@ -364,9 +312,9 @@ def _final_best_table(strategy, finals, start_seed=0):
                          for i, f in enumerate(finals) for e in (1, 2, 3)])
 
 
-def test_compare_with_stored_identity_for_machine_independent_strategies():
-    stored = run_campaigns(LAB, "grid", seeds=3, budget=12, bounds=BOX, levels=2).assign(strategy="grid")
-    live = run_campaigns(LAB, "grid", seeds=[0, 2], budget=12, bounds=BOX, levels=2).assign(strategy="grid")
+def test_compare_with_stored_identity_for_machine_independent_strategies(toy_lab, toy_box):
+    stored = run_campaigns(toy_lab, "grid", seeds=3, budget=12, bounds=toy_box, levels=2).assign(strategy="grid")
+    live = run_campaigns(toy_lab, "grid", seeds=[0, 2], budget=12, bounds=toy_box, levels=2).assign(strategy="grid")
     res = cp.compare_with_stored(live, stored.round(4))
     assert res[["strategy", "check", "campaigns", "agree"]].values.tolist() == [["grid", "identical per seed", 2, True]]
     bent = live.copy()
@@ -395,17 +343,9 @@ def test_compare_with_stored_distribution_for_bo():
         cp.compare_with_stored(stored.assign(strategy="paper"), stored)
 
 
+@pytest.mark.needs_data("initial_dataset.xlsx")
 def test_stored_main_table_reproduces_for_machine_independent_strategies():
-    landscape = pytest.importorskip("mlcrystal.landscape")
-    from mlcrystal.datasets import DataUnavailableError
-
-    land = landscape.BlockingForceLandscape(library="published")
-    try:
-        land.initial_design()
-    except DataUnavailableError:
-        pytest.skip("the study's initial data is not available offline")
-    from mlcrystal.replay_tables import load_replay
-
+    land = BlockingForceLandscape(library="published")
     main = load_replay("main")
     options = {"paper": {}, "grid": {"levels": 4}, "random": {}}
     live = pd.concat([run_campaigns(land, s, seeds=[3], budget=120, **o).assign(strategy=s)

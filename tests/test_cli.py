@@ -1,6 +1,7 @@
 """Tests of the command line (python -m mlcrystal): arguments, safe output, checkpoints, Dask."""
 
 import gzip
+import importlib.util
 import os
 import subprocess
 import sys
@@ -21,27 +22,10 @@ TINY = ["replay", "--landscape", "gaussian", "--initial", "random", "--strategy"
         "--grid-levels", "2", "--seeds", "2", "--budget", "12", "--jobs", "1", "--quiet"]
 
 
-@pytest.fixture(autouse=True)
-def _single_blas_thread():
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(limits=1):
-        yield
-
-
 def _run(*args):
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     return subprocess.run([sys.executable, "-m", "mlcrystal", *args], capture_output=True, text=True,
                           cwd=ROOT, env=env, timeout=300)
-
-
-def _data_available():
-    try:
-        from mlcrystal.datasets import fetch
-        fetch("initial_dataset.xlsx")
-    except Exception:  # offline without a local copy: the subprocess test cannot run
-        return False
-    return True
 
 
 def _read(path):
@@ -245,7 +229,7 @@ def test_replay_on_a_dask_cluster_equals_the_joblib_table(tmp_path):
     assert out.read_bytes() == local.read_bytes()
 
 
-@pytest.mark.skipif(not _data_available(), reason="the study's initial data is not available offline")
+@pytest.mark.needs_data("initial_dataset.xlsx")
 def test_replay_in_a_subprocess_on_two_workers(tmp_path):
     out = tmp_path / "tiny.csv.gz"
     res = _run("replay", "--strategy", "bo", "paper", "grid", "random", "--seeds", "2", "--budget", "15",
@@ -257,6 +241,19 @@ def test_replay_in_a_subprocess_on_two_workers(tmp_path):
     assert table.groupby(["strategy", "seed"]).size().eq(15).all() and set(table.seed) == {0, 1}
     assert (table.groupby(["strategy", "seed"]).best_mN.apply(lambda b: b.is_monotonic_increasing)).all()
     assert table.loc[table.strategy == "paper", "kappa"].eq(5.0).all()
+
+
+def test_scheduler_without_dask_is_an_argparse_error(tmp_path, capsys, monkeypatch):
+    # Dask is an optional extra: without it --scheduler is refused before any work, saying how to get it
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *args: None if name == "distributed" else real(name, *args))
+    with pytest.raises(SystemExit) as exc:
+        main([*TINY, "--out", str(tmp_path / "x.csv"), "--scheduler", "local"])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and "Traceback" not in err
+    assert "--scheduler needs Dask's distributed scheduler" in err and "pip install 'mlcrystal[dask]'" in err
+    assert not any(tmp_path.iterdir())
 
 
 def test_scheduler_local_starts_a_local_cluster_of_jobs_single_threaded_workers(tmp_path, monkeypatch):

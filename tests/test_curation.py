@@ -208,6 +208,7 @@ def test_review_of_the_study_table():
     assert (p.loc[rule_based, "precision"] == 1.0).all() and p.loc[rule_based, "flagged"].sum() == 48
 
 
+@pytest.mark.needs_data("Youngs_modulus_dataset.xlsx")
 @needs_java
 def test_review_covers_exactly_what_the_curation_audit_flags():
     f = A.curation_audit(load_youngs_modulus(), opsin=True)
@@ -233,6 +234,7 @@ def test_package_data_glob_covers_the_kit_tables():
     assert all(any(fnmatch(f, g) for g in globs) for f in kit_files)
 
 
+@pytest.mark.needs_data("Youngs_modulus_dataset.xlsx")
 def test_load_corrected_table_applies_every_correction():
     raw, fixed = load_youngs_modulus(), load_youngs_modulus(corrected=True)
     assert "corrections" not in raw.attrs

@@ -17,12 +17,6 @@ from mlcrystal.datasets import (
     load_youngs_modulus,
 )
 
-
-@pytest.fixture(scope="module")
-def raw():
-    return load_youngs_modulus(clean=False)
-
-
 # ---------------------------------------------------------------- registry / fetch
 
 def test_registry_lists_the_three_pinned_files():
@@ -46,6 +40,7 @@ def test_registry_is_package_data_in_pooch_format():
         assert digest == "sha256:" + datasets.REGISTRY[name].sha256 and url == datasets.REGISTRY[name].url
 
 
+@pytest.mark.needs_data()
 def test_fetch_returns_verified_files():
     for name in datasets.REGISTRY:
         path = fetch(name)
@@ -82,6 +77,7 @@ def test_offline_download_gives_clear_error(tmp_path, monkeypatch):
     assert "MLCRYSTAL_DATA_DIR" in str(err.value)
 
 
+@pytest.mark.needs_data("stiffness_tensors_rev.csv")
 def test_cached_file_is_used_without_network(tmp_path, monkeypatch):
     """A verified file in the user's cache folder is returned without a download."""
     name = "stiffness_tensors_rev.csv"
@@ -97,6 +93,7 @@ def test_cached_file_is_used_without_network(tmp_path, monkeypatch):
     assert len(load_stiffness_tensors()) == 237
 
 
+@pytest.mark.needs_data()
 def test_corrupted_file_is_refused(tmp_path, monkeypatch):
     for name in datasets.REGISTRY:
         shutil.copy(fetch(name), tmp_path / name)
@@ -110,6 +107,7 @@ def test_corrupted_file_is_refused(tmp_path, monkeypatch):
 
 # ---------------------------------------------------------------- Young's modulus
 
+@pytest.mark.needs_data("Youngs_modulus_dataset.xlsx")
 def test_youngs_modulus_shape_columns_units():
     df = load_youngs_modulus()
     assert df.shape == (393, 8)
@@ -126,22 +124,22 @@ def test_youngs_modulus_shape_columns_units():
     assert df.source_row.tolist() == list(range(2, 395))
 
 
-def test_raw_is_exactly_as_published(raw):
-    assert raw.shape == (393, 8)
-    assert raw.doi.nunique() == 118  # the study's 118 papers, as distinct strings
-    assert raw.compound.nunique() == 290
-    counts = raw.method.value_counts()
+def test_raw_is_exactly_as_published(youngs_raw):
+    assert youngs_raw.shape == (393, 8)
+    assert youngs_raw.doi.nunique() == 118  # the study's 118 papers, as distinct strings
+    assert youngs_raw.compound.nunique() == 290
+    counts = youngs_raw.method.value_counts()
     assert counts["Nanoindentation"] == 351
     assert counts["Beam bending"] == 19
     assert counts["Bending test "] == 3  # trailing space kept
-    assert (raw.doi != raw.doi.str.strip()).sum() == 30
+    assert (youngs_raw.doi != youngs_raw.doi.str.strip()).sum() == 30
 
 
-def test_cleaning_keeps_rows_and_reports_changes(raw):
-    res = clean_youngs_modulus(raw)
+def test_cleaning_keeps_rows_and_reports_changes(youngs_raw):
+    res = clean_youngs_modulus(youngs_raw)
     clean = res.data
-    assert len(clean) == len(raw)
-    assert clean.E_GPa.equals(raw.E_GPa)
+    assert len(clean) == len(youngs_raw)
+    assert clean.E_GPa.equals(youngs_raw.E_GPa)
     assert (clean.doi == clean.doi.str.strip()).all()
     assert clean.doi.nunique() == 113  # 118 strings name 113 DOIs
     assert clean.method.value_counts()["Beam bending"] == 22
@@ -149,24 +147,25 @@ def test_cleaning_keeps_rows_and_reports_changes(raw):
     # every reported change is real and points at the right cell
     assert len(res.report) > 0
     for r in res.report.itertuples():
-        assert raw.loc[r.row, r.field] != clean.loc[r.row, r.field]
+        assert youngs_raw.loc[r.row, r.field] != clean.loc[r.row, r.field]
         assert r.source_row == r.row + 2
     changed_cells = {(r.row, r.field) for r in res.report.itertuples()}
     diff = {(i, c) for c in ["compound", "smiles", "method", "doi"]
-            for i in np.flatnonzero((raw[c] != clean[c]).to_numpy())}
+            for i in np.flatnonzero((youngs_raw[c] != clean[c]).to_numpy())}
     assert changed_cells == diff  # nothing changed without a report line
     summary = res.summary()
     assert summary.cells.sum() == len(res.report)
 
 
-def test_load_clean_equals_clean_of_raw(raw):
-    pd.testing.assert_frame_equal(load_youngs_modulus(clean=True), clean_youngs_modulus(raw).data)
+def test_load_clean_equals_clean_of_raw(youngs_raw):
+    pd.testing.assert_frame_equal(load_youngs_modulus(clean=True), clean_youngs_modulus(youngs_raw).data)
 
 
 def _published_table():
     return pd.read_excel(fetch("Youngs_modulus_dataset.xlsx"))
 
 
+@pytest.mark.needs_data("Youngs_modulus_dataset.xlsx")
 def test_missing_column_is_named(tmp_path):
     bad = _published_table().rename(columns={"E (Gpa)": "E"})
     path = tmp_path / "renamed.xlsx"
@@ -175,6 +174,7 @@ def test_missing_column_is_named(tmp_path):
         load_youngs_modulus(path=path)
 
 
+@pytest.mark.needs_data("Youngs_modulus_dataset.xlsx")
 def test_text_in_number_column_names_column_and_row(tmp_path):
     bad = _published_table()
     bad["E (Gpa)"] = bad["E (Gpa)"].astype(object)
@@ -187,6 +187,7 @@ def test_text_in_number_column_names_column_and_row(tmp_path):
     assert "texty.xlsx" in msg and "'E (Gpa)'" in msg and "row 5" in msg and "line 7" in msg and "4.7 GPa" in msg
 
 
+@pytest.mark.needs_data("Youngs_modulus_dataset.xlsx")
 def test_blank_modulus_is_refused_but_blank_density_is_allowed(tmp_path):
     bad = _published_table()
     bad.loc[3, "E (Gpa)"] = np.nan
@@ -196,6 +197,7 @@ def test_blank_modulus_is_refused_but_blank_density_is_allowed(tmp_path):
         load_youngs_modulus(path=path)
 
 
+@pytest.mark.needs_data("Youngs_modulus_dataset.xlsx")
 def test_empty_smiles_is_refused(tmp_path):
     bad = _published_table()
     bad.loc[10, "Smiles"] = np.nan
@@ -207,6 +209,7 @@ def test_empty_smiles_is_refused(tmp_path):
 
 # ---------------------------------------------------------------- initial blocking force
 
+@pytest.mark.needs_data("initial_dataset.xlsx")
 def test_initial_blocking_force_shape_columns_units():
     df = load_initial_blocking_force()
     assert list(df.columns) == ["compound", "compound_id", "E_GPa", "P_mW_cm2", "L_um", "W_um", "T_um", "face",
@@ -222,6 +225,7 @@ def test_initial_blocking_force_shape_columns_units():
     assert pcl.force_mN.round(2).tolist() == [0.73, 1.89, 3.67, 5.07, 6.82]
 
 
+@pytest.mark.needs_data("initial_dataset.xlsx")
 def test_initial_blocking_force_text_in_number(tmp_path):
     bad = pd.read_excel(fetch("initial_dataset.xlsx"))
     bad["T"] = bad["T"].astype(object)
@@ -234,6 +238,7 @@ def test_initial_blocking_force_text_in_number(tmp_path):
 
 # ---------------------------------------------------------------- stiffness tensors
 
+@pytest.mark.needs_data("stiffness_tensors_rev.csv")
 def test_stiffness_tensors_shape_and_units():
     df = load_stiffness_tensors()
     assert len(df) == 237
@@ -249,6 +254,7 @@ def test_stiffness_tensors_shape_and_units():
     assert df.C_GPa.iloc[7][2, 4] == pytest.approx(raw.loc[7, "C35"])
 
 
+@pytest.mark.needs_data("stiffness_tensors_rev.csv")
 def test_stiffness_missing_voigt_column(tmp_path):
     bad = pd.read_csv(fetch("stiffness_tensors_rev.csv")).drop(columns=["C44"])
     path = tmp_path / "tensors.csv"
@@ -282,6 +288,7 @@ def _write_initial(tmp_path, table, name="init.xlsx"):
     return path
 
 
+@pytest.mark.needs_data("initial_dataset.xlsx")
 def test_initial_face_must_be_0_or_1(tmp_path):
     bad = _initial_table()
     bad["upper_or_down"] = bad["upper_or_down"].astype(float)
@@ -292,6 +299,7 @@ def test_initial_face_must_be_0_or_1(tmp_path):
     assert "init.xlsx, column 'upper_or_down', row 3 (line 5" in msg and "0 or 1" in msg and "got 0.5" in msg
 
 
+@pytest.mark.needs_data("initial_dataset.xlsx")
 def test_initial_unknown_compound_label(tmp_path):
     bad = _initial_table()
     bad.loc[7, "Compound"] = "p-Br"
@@ -302,6 +310,7 @@ def test_initial_unknown_compound_label(tmp_path):
     assert "COMPOUND_LABELS" in msg
 
 
+@pytest.mark.needs_data("initial_dataset.xlsx")
 @pytest.mark.parametrize("column", ["L", "W", "T", "P"])
 def test_initial_negative_size_or_intensity(tmp_path, column):
     bad = _initial_table()
@@ -311,6 +320,7 @@ def test_initial_negative_size_or_intensity(tmp_path, column):
         load_initial_blocking_force(path=_write_initial(tmp_path, bad))
 
 
+@pytest.mark.needs_data("initial_dataset.xlsx")
 def test_initial_zero_thickness(tmp_path):
     bad = _initial_table()
     bad.loc[0, "T"] = 0
@@ -318,6 +328,7 @@ def test_initial_zero_thickness(tmp_path):
         load_initial_blocking_force(path=_write_initial(tmp_path, bad))
 
 
+@pytest.mark.needs_data("Youngs_modulus_dataset.xlsx")
 @pytest.mark.parametrize("text", ["inf", "-inf", "Infinity"])
 def test_text_inf_is_not_a_modulus(tmp_path, text):
     bad = _published_table()
@@ -329,6 +340,7 @@ def test_text_inf_is_not_a_modulus(tmp_path, text):
         load_youngs_modulus(path=path)
 
 
+@pytest.mark.needs_data("initial_dataset.xlsx")
 def test_inf_in_initial_modulus(tmp_path):
     bad = _initial_table()
     bad["E"] = bad["E"].astype(object)
@@ -337,6 +349,7 @@ def test_inf_in_initial_modulus(tmp_path):
         load_initial_blocking_force(path=_write_initial(tmp_path, bad))
 
 
+@pytest.mark.needs_data("Youngs_modulus_dataset.xlsx")
 def test_negative_youngs_modulus(tmp_path):
     bad = _published_table()
     bad.loc[4, "E (Gpa)"] = -3.0
@@ -346,6 +359,7 @@ def test_negative_youngs_modulus(tmp_path):
         load_youngs_modulus(path=path)
 
 
+@pytest.mark.needs_data("Youngs_modulus_dataset.xlsx", "initial_dataset.xlsx")
 def test_header_only_sheet_is_refused(tmp_path):
     path = _write_initial(tmp_path, _initial_table().iloc[:0], "empty.xlsx")
     with pytest.raises(ValueError, match=r"empty\.xlsx: the first sheet has no data rows \(columns found: \['Comp"):
@@ -356,6 +370,7 @@ def test_header_only_sheet_is_refused(tmp_path):
         load_youngs_modulus(path=csv)
 
 
+@pytest.mark.needs_data("initial_dataset.xlsx")
 def test_truncated_xlsx_is_refused_with_its_name(tmp_path):
     data = fetch("initial_dataset.xlsx").read_bytes()
     path = tmp_path / "cut.xlsx"
@@ -366,6 +381,7 @@ def test_truncated_xlsx_is_refused_with_its_name(tmp_path):
     assert str(path) in msg and "cannot be read as an Excel workbook" in msg and "truncated" in msg
 
 
+@pytest.mark.needs_data("initial_dataset.xlsx")
 def test_csv_named_xlsx_is_refused_with_its_name(tmp_path):
     path = tmp_path / "really_a.xlsx"
     _initial_table().to_csv(path, index=False)
@@ -373,6 +389,7 @@ def test_csv_named_xlsx_is_refused_with_its_name(tmp_path):
         load_initial_blocking_force(path=path)
 
 
+@pytest.mark.needs_data("stiffness_tensors_rev.csv")
 def test_garbled_csv_is_refused_with_its_name(tmp_path):
     path = tmp_path / "tensors.csv"
     text = fetch("stiffness_tensors_rev.csv").read_text()
@@ -383,6 +400,7 @@ def test_garbled_csv_is_refused_with_its_name(tmp_path):
         load_stiffness_tensors(path=path)
 
 
+@pytest.mark.needs_data("initial_dataset.xlsx")
 def test_data_on_the_wrong_sheet_names_the_sheet(tmp_path):
     path = tmp_path / "moved.xlsx"
     with pd.ExcelWriter(path) as xl:
@@ -395,6 +413,7 @@ def test_data_on_the_wrong_sheet_names_the_sheet(tmp_path):
     assert "they are on 'Sheet1': move that sheet first" in msg
 
 
+@pytest.mark.needs_data("initial_dataset.xlsx")
 def test_wrong_columns_on_the_only_sheet(tmp_path):
     path = _write_initial(tmp_path, _initial_table().rename(columns={"target": "force"}), "renamed.xlsx")
     with pytest.raises(ValueError) as err:

@@ -81,6 +81,7 @@ def test_draws_refuse_bad_seeds():
 
 # --- one member ----------------------------------------------------------------------
 
+@pytest.mark.needs_data("initial_dataset.xlsx")
 def test_the_reference_landscape_is_a_kept_member():
     r = en.evaluate(en.defaults())
     assert r["kept"] and r["rejected_because"] == ""
@@ -92,6 +93,7 @@ def test_the_reference_landscape_is_a_kept_member():
     assert r["largest_share"] < 0.95
 
 
+@pytest.mark.needs_data("initial_dataset.xlsx")
 def test_each_check_can_reject():
     # heat that large in compounds 5 and 9 cannot fit the thick 2-naph crystal
     hot = en.evaluate({**en.defaults(), "measured_thermal": 3e-6})
@@ -110,6 +112,7 @@ def test_each_check_can_reject():
     assert soft["best_L_um"] > 2000.0
 
 
+@pytest.mark.needs_data("initial_dataset.xlsx")
 def test_a_stored_member_reproduces_the_ten_measurements(stored):
     kept = stored[stored.kept]
     assert len(kept) >= 10
@@ -135,6 +138,7 @@ def test_member_refuses_incomplete_rows():
 
 # --- the ensemble ------------------------------------------------------------------
 
+@pytest.mark.needs_data("initial_dataset.xlsx")
 def test_rejection_reasons_are_counted_correctly(tiny):
     assert len(tiny) == 4 and tiny["draw"].tolist() == [0, 1, 2, 3]
     # recount every check from the numbers of the table
@@ -173,6 +177,7 @@ def test_rejection_table_on_a_known_table():
         en.rejection_table(t.drop(columns="kept"))
 
 
+@pytest.mark.needs_data("initial_dataset.xlsx")
 def test_save_and_load_round_trip(tiny, tmp_path):
     path = en.save_ensemble(tiny, tmp_path / "e.csv")
     back = en.load_ensemble(path)
@@ -200,6 +205,7 @@ def test_the_stored_ensemble_agrees_with_its_rules(stored):
 
 # --- sensitivity -------------------------------------------------------------------
 
+@pytest.mark.needs_data("initial_dataset.xlsx")
 def test_sensitivity_to_the_sensor_matches_the_issue():
     s = en.sensitivity(2, names=["sensor_stiffness_N_m"])
     assert s.value.tolist() == [3000.0, 10000.0, 30000.0]
@@ -214,6 +220,7 @@ def test_sensitivity_to_the_sensor_matches_the_issue():
     assert summary.loc["sensor_stiffness_N_m", "force_low"] == pytest.approx(soft.force_mN)
 
 
+@pytest.mark.needs_data("initial_dataset.xlsx")
 def test_sensitivity_of_an_unmeasured_compound_needs_no_refit():
     s = en.sensitivity(3, names=["strain_3"])
     assert len(s) == 4  # 3 values and the default
@@ -225,6 +232,7 @@ def test_sensitivity_of_an_unmeasured_compound_needs_no_refit():
         en.sensitivity(1)
 
 
+@pytest.mark.needs_data("initial_dataset.xlsx")
 def test_deeper_skin_raises_the_optimum_as_the_issue_measured():
     deep = en.evaluate({**en.defaults(), "penetration_depth_um": 40.0})
     assert deep["rms_pct"] < 3 and deep["best_compound"] == 3

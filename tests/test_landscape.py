@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mlcrystal import landscape as ls
-from mlcrystal import study
+from mlcrystal import study, widgets
 from mlcrystal.landscape import BlockingForceLandscape, GaussianLandscape
 from mlcrystal.study import BENDING_MODULI_GPA, SEARCH_BOUNDS
 
@@ -70,6 +70,7 @@ def test_scalar_in_float_out_array_in_array_out(land):
     assert grid[1, 1] == pytest.approx(f)
 
 
+@pytest.mark.needs_data("initial_dataset.xlsx")
 def test_initial_design_is_the_studys(land):
     d = land.initial_design()
     assert list(d.columns) == ["compound", "E_GPa", "L_um", "W_um", "T_um", "P_mW_cm2"]
@@ -241,6 +242,7 @@ def test_snap_raises_length_to_the_beam_theory_limit(land):
 
 # --- calibration -----------------------------------------------------------------
 
+@pytest.mark.needs_data("initial_dataset.xlsx")
 def test_stored_constants_reproduce_every_measurement_within_15_percent():
     res = ls.fit_table()
     assert len(res.table) == 10
@@ -249,6 +251,7 @@ def test_stored_constants_reproduce_every_measurement_within_15_percent():
     assert res.rms < 0.05
 
 
+@pytest.mark.needs_data("initial_dataset.xlsx")
 def test_refitting_reproduces_the_stored_constants():
     res = ls.calibrate()
     for key, value in ls.CALIBRATED_PARAMS.items():
@@ -256,6 +259,7 @@ def test_refitting_reproduces_the_stored_constants():
     assert res.max_abs_residual < 0.15
 
 
+@pytest.mark.needs_data("initial_dataset.xlsx")
 def test_calibrate_refuses_bad_data():
     from mlcrystal.datasets import load_initial_blocking_force
 
@@ -338,6 +342,7 @@ def test_gaussian_optimum_is_15_at_its_peak():
         assert best[name] == pytest.approx(g.CENTRE[name], rel=1e-3)
 
 
+@pytest.mark.needs_data("initial_dataset.xlsx")
 def test_gaussian_has_the_same_interface():
     g = GaussianLandscape(library="article")
     assert g.compounds == (1, 2, 3, 4, 5, 8, 9, 10)
@@ -405,8 +410,6 @@ def test_curvature_parts_add_up(land):
 # --- the explorer (mlcrystal.widgets, chapter-5 section) -----------------------------
 
 def test_landscape_readout_snaps_and_reports(land):
-    from mlcrystal import widgets
-
     best = land.optimum()
     r = widgets.landscape_readout(land, 3, best["L_um"], best["W_um"], best["T_um"], best["P_mW_cm2"])
     assert r["fraction"] == pytest.approx(1.0) and not r["snapped"]
@@ -418,11 +421,6 @@ def test_landscape_readout_snaps_and_reports(land):
 
 
 def test_landscape_explorer_widget_and_figure(land):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from mlcrystal import widgets
-
     w = widgets.landscape_explorer(land, compound=5, T_um=241.0)
     pick, L, W, T, P, readout, out = w.children
     assert pick.value == 5 and T.value == 241.0
@@ -552,6 +550,7 @@ def test_bad_options_are_refused(kwargs, message):
         BlockingForceLandscape(**kwargs)
 
 
+@pytest.mark.needs_data("initial_dataset.xlsx")
 def test_calibration_for_other_constants():
     # the fit is equally good whatever the penetration depth; the optimum is not (issue 11: 25 mN at 10 um)
     shallow = ls.calibrate(options={"penetration_depth_um": 10.0})

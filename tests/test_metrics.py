@@ -3,7 +3,6 @@
 import numpy as np
 import pandas as pd
 import pytest
-from test_campaign import BOX, LAB
 
 from mlcrystal.metrics import (
     acceleration_factor,
@@ -20,15 +19,6 @@ from mlcrystal.metrics import (
     top_candidates,
     top_percent,
 )
-
-
-@pytest.fixture(autouse=True)
-def _single_blas_thread():
-    """One BLAS thread: GP fits on tiny matrices are slower, not faster, with more (shared CPU)."""
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(limits=1):
-        yield
 
 
 def _hist(seed, forces):
@@ -72,13 +62,13 @@ def test_expected_first_hit_formula_and_simulation():
         expected_first_hit(3.5, 1)
 
 
-def test_grid_baseline_counts_hits_on_the_snapped_grid():
-    b = grid_baseline(LAB, 2, target=0.0, bounds=BOX)
+def test_grid_baseline_counts_hits_on_the_snapped_grid(toy_lab, toy_box):
+    b = grid_baseline(toy_lab, 2, target=0.0, bounds=toy_box)
     assert b["n_grid"] == 4 * 16 and b["n_hits"] == 64 and b["expected_first_hit"] == 1.0
-    b = grid_baseline(LAB, 3, target=1e6, bounds=BOX)
+    b = grid_baseline(toy_lab, 3, target=1e6, bounds=toy_box)
     assert b["n_hits"] == 0 and b["expected_first_hit"] == np.inf and b["n_grid"] == 4 * 81
     # the grid's best point lies where the toy peaks: compound 3, full intensity
-    b = grid_baseline(LAB, 4, target=10.0, bounds=BOX)
+    b = grid_baseline(toy_lab, 4, target=10.0, bounds=toy_box)
     assert 0 < b["n_hits"] < b["n_grid"]
     assert b["expected_first_hit"] == pytest.approx((b["n_grid"] + 1) / (b["n_hits"] + 1))
     assert b["grid_best_mN"] < 30.0
@@ -128,12 +118,12 @@ def test_enhancement_and_acceleration_factors():
         acceleration_factor(bo, rnd, levels=[0.0])
 
 
-def test_reference_pool_is_fixed_by_its_seed_and_snapped():
-    a = reference_pool(LAB, n=300, random_state=0, bounds=BOX)
-    b = reference_pool(LAB, n=300, random_state=0, bounds=BOX)
+def test_reference_pool_is_fixed_by_its_seed_and_snapped(toy_lab, toy_box):
+    a = reference_pool(toy_lab, n=300, random_state=0, bounds=toy_box)
+    b = reference_pool(toy_lab, n=300, random_state=0, bounds=toy_box)
     pd.testing.assert_frame_equal(a, b)
     assert (a["L_um"] >= 2 * a["T_um"]).all()
-    np.testing.assert_allclose(a["force_mN"], LAB.force(a.compound, a.L_um, a.W_um, a.T_um, a.P_mW_cm2))
+    np.testing.assert_allclose(a["force_mN"], toy_lab.force(a.compound, a.L_um, a.W_um, a.T_um, a.P_mW_cm2))
 
 
 def test_best_so_far_bands_and_quantile_band():
@@ -161,18 +151,18 @@ def test_target_summary_and_ratio_columns():
     assert rnd["reached"] == 0.0 and rnd["median"] == np.inf and rnd["ratio_median"] == 0.0
 
 
-def test_grid_ratio_table_uses_the_median_bo_experiments():
-    t = grid_ratio_table(LAB, [2, 3], 10.0, [10.0, 20.0, 30.0], bounds=BOX)
+def test_grid_ratio_table_uses_the_median_bo_experiments(toy_lab, toy_box):
+    t = grid_ratio_table(toy_lab, [2, 3], 10.0, [10.0, 20.0, 30.0], bounds=toy_box)
     assert t["levels"].tolist() == [2, 3]
     np.testing.assert_allclose(t["ratio_full_grid"], t["n_grid"] / 20.0)
     np.testing.assert_allclose(t["ratio_expected"], t["expected_first_hit"] / 20.0)
 
 
-def test_reference_pool_takes_a_generator_and_refuses_bad_seeds():
-    a = reference_pool(LAB, n=50, random_state=np.random.default_rng(3), bounds=BOX)
-    b = reference_pool(LAB, n=50, random_state=3, bounds=BOX)
+def test_reference_pool_takes_a_generator_and_refuses_bad_seeds(toy_lab, toy_box):
+    a = reference_pool(toy_lab, n=50, random_state=np.random.default_rng(3), bounds=toy_box)
+    b = reference_pool(toy_lab, n=50, random_state=3, bounds=toy_box)
     pd.testing.assert_frame_equal(a, b)
-    assert not reference_pool(LAB, n=50, random_state=4, bounds=BOX).equals(b)
+    assert not reference_pool(toy_lab, n=50, random_state=4, bounds=toy_box).equals(b)
     for bad in (-1, 2.5, "0"):
         with pytest.raises(ValueError, match="random_state must be None, a non-negative int"):
-            reference_pool(LAB, n=10, random_state=bad, bounds=BOX)
+            reference_pool(toy_lab, n=10, random_state=bad, bounds=toy_box)

@@ -179,6 +179,7 @@ def test_add_parser_registers_the_subcommand(tmp_path):
     assert exit_.value.code == 2
 
 
+@pytest.mark.needs_data("Youngs_modulus_dataset.xlsx")
 def test_with_study_appends_the_393_rows(tmp_path):
     t = _good_table(n_copies=1).head(8)  # too small alone, fine with the study
     res = rules.run_rules(t, tmp_path, with_study=True, **FAST)

@@ -6,24 +6,12 @@ with a GP and each acquisition used (EI, LCB, PI, gp_hedge; sampling and
 lbfgs acquisition optimisers), ``gp_minimize`` and ``skopt.plots.plot_convergence``.
 """
 
-import matplotlib
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-
-matplotlib.use("Agg")
-
-from skopt import Optimizer, gp_minimize  # noqa: E402
-from skopt.plots import plot_convergence  # noqa: E402
-from skopt.space import Categorical, Real  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _single_blas_thread():
-    """One BLAS thread: GP fits on tiny matrices are slower, not faster, with more (shared CPU)."""
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(limits=1):
-        yield
+from skopt import Optimizer, gp_minimize
+from skopt.plots import plot_convergence
+from skopt.space import Categorical, Real
 
 
 def quadratic(x):
@@ -64,9 +52,8 @@ def test_gp_minimize_one_dimensional_quadratic():
 
 def test_plot_convergence_draws_the_running_minimum():
     res = gp_minimize(quadratic, [(-1.0, 1.0)], n_calls=8, n_initial_points=4, random_state=0)
-    _, fresh = matplotlib.pyplot.subplots()  # not plt.gca(): other tests leave figures open
+    _, fresh = plt.subplots()
     ax = plot_convergence(res, ax=fresh)
     assert ax is fresh and len(ax.lines) >= 1
     y = ax.lines[0].get_ydata()
     np.testing.assert_allclose(y, np.minimum.accumulate(res.func_vals))
-    matplotlib.pyplot.close("all")

@@ -1,15 +1,11 @@
 """Tests for mlcrystal.widgets: the logic behind the explorers (no browser needed)."""
 
-import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
 
-matplotlib.use("Agg")
-
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-
-from mlcrystal import elasticity as el  # noqa: E402
-from mlcrystal import widgets  # noqa: E402
+from mlcrystal import elasticity as el
+from mlcrystal import widgets
 
 ORTHO = np.diag([10.0, 20.0, 30.0, 4.0, 5.0, 6.0])
 
