@@ -26,10 +26,12 @@ from collections.abc import Callable, Sequence
 from numbers import Real
 from typing import TYPE_CHECKING, Any, cast
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib import colormaps, colors
 from numpy.typing import ArrayLike
-from scipy import optimize
+from scipy import optimize, stats
 
 from mlcrystal.seeding import RandomState, check_random_state, spawn
 from mlcrystal.study import BENDING_MODULI_GPA, NANOINDENTATION_GROUPS
@@ -1108,10 +1110,8 @@ def spearman_rho(x: ArrayLike, y: ArrayLike, axis: int = -1) -> Any:
     >>> round(float(spearman_rho([1, 2, 3, 4], [10, 20, 40, 30])), 3)
     0.8
     """
-    from scipy.stats import rankdata
-
-    rx = rankdata(np.asarray(x, dtype=float), axis=axis)
-    ry = rankdata(np.asarray(y, dtype=float), axis=axis)
+    rx = stats.rankdata(np.asarray(x, dtype=float), axis=axis)
+    ry = stats.rankdata(np.asarray(y, dtype=float), axis=axis)
     rx = rx - rx.mean(axis=axis, keepdims=True)
     ry = ry - ry.mean(axis=axis, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):  # a constant slice has no rank correlation: NaN
@@ -1225,8 +1225,6 @@ def permutation_test(x: ArrayLike, y: ArrayLike, statistic: Callable[..., Any] =
     >>> round(r["statistic"], 2), round(r["null_median"], 2), r["p_value"]
     (-0.66, -0.68, 0.784)
     """
-    from scipy import stats
-
     xs, ys = _paired_samples(x, y)
     if not (isinstance(n_permutations, (int, np.integer)) and not isinstance(n_permutations, bool)
             and n_permutations >= 99):
@@ -1275,8 +1273,6 @@ def bootstrap_interval(x: ArrayLike, y: ArrayLike, statistic: Callable[..., Any]
     >>> round(lo, 3), round(hi, 3)
     (1.0, 1.0)
     """
-    from scipy import stats
-
     xs, ys = _paired_samples(x, y)
     if not (isinstance(n_resamples, (int, np.integer)) and not isinstance(n_resamples, bool) and n_resamples >= 99):
         raise ValueError(f"n_resamples must be an integer >= 99; got {n_resamples!r}.")
@@ -1506,8 +1502,6 @@ def plot_plane_sections(C: ArrayLike, ax: PolarAxes | None = None, planes: Seque
     >>> len(ax.lines)
     3
     """
-    import matplotlib.pyplot as plt
-
     if ax is None:
         ax = cast("PolarAxes", plt.subplots(subplot_kw={"projection": "polar"})[1])
     for plane in planes:
@@ -1545,9 +1539,6 @@ def plot_modulus_surface(C: ArrayLike, ax: Axes3D | None = None, n_theta: int = 
     >>> ax.get_xlabel()
     'x (GPa)'
     """
-    import matplotlib.pyplot as plt
-    from matplotlib import colormaps, colors
-
     if ax is None:
         fig = plt.figure()
         ax = fig.add_subplot(projection="3d")

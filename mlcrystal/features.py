@@ -11,17 +11,19 @@ alternative to the hand-made list.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
+from rdkit import Chem, DataStructs, rdBase
+from rdkit.Chem import Descriptors, Draw, Fragments, rdFingerprintGenerator
+from rdkit.Chem.rdMolDescriptors import GetMACCSKeysFingerprint
 
 from mlcrystal.study import DROPPED_FRAGMENTS
 
 
-def _fragment_functions() -> list[tuple[str, object]]:
-    from rdkit.Chem import Descriptors
-
+def _fragment_functions() -> list[tuple[str, Callable[[Chem.Mol], int]]]:
     return [(name, fn) for name, fn in Descriptors.descList if name.startswith("fr_")]
 
 
@@ -60,8 +62,6 @@ def fragment_smarts() -> dict[str, str]:
     >>> fragment_smarts()["fr_benzene"]
     'c1ccccc1'
     """
-    from rdkit.Chem import Fragments
-
     out = {}
     with open(Fragments.defaultPatternFileName) as fh:
         for row in csv.reader((line for line in fh if line.strip() and not line.startswith("#")),
@@ -116,30 +116,10 @@ def fragment_counts(smiles: Iterable[str]) -> pd.DataFrame:
     >>> X.loc[0, ["fr_benzene", "fr_COO", "fr_ester"]].tolist()
     [1, 1, 1]
     """
-    from rdkit import Chem, RDLogger
-
-    items = _as_smiles_list(smiles)
-    index = smiles.index if isinstance(smiles, pd.Series) else pd.RangeIndex(len(items))
+    mols, index = _parse_molecules(smiles)
     fns = _fragment_functions()
-    rows = []
-    RDLogger.DisableLog("rdApp.*")
-    try:
-        for i, smi in enumerate(items):
-            if not isinstance(smi, str) or not smi.strip():
-                raise ValueError(
-                    f"SMILES at position {i} is {smi!r}; expected a non-empty SMILES string. "
-                    "Fill in or remove that row."
-                )
-            mol = Chem.MolFromSmiles(smi)
-            if mol is None:
-                raise ValueError(
-                    f"SMILES at position {i} ({smi!r}) could not be parsed by RDKit; "
-                    "correct the string (check brackets, ring closures and valences)."
-                )
-            rows.append([fn(mol) for _, fn in fns])
-    finally:
-        RDLogger.EnableLog("rdApp.*")
-    return pd.DataFrame(np.array(rows, dtype=int).reshape(len(items), len(fns)),
+    rows = [[fn(mol) for _, fn in fns] for mol in mols]
+    return pd.DataFrame(np.array(rows, dtype=int).reshape(len(mols), len(fns)),
                         index=index, columns=[name for name, _ in fns])
 
 
@@ -349,14 +329,14 @@ def max_pairwise_correlation(X: pd.DataFrame) -> tuple[str, str, float]:
     return X.columns[i], X.columns[j], float(corr[i, j])
 
 
-def correlation_with_target(X: pd.DataFrame, y: Sequence[float]) -> pd.Series:
+def correlation_with_target(X: pd.DataFrame, y: ArrayLike) -> pd.Series:
     """Pearson correlation of each column with the target.
 
     Parameters
     ----------
     X : pandas.DataFrame
         Features.
-    y : sequence of float
+    y : array-like of float
         Target, same length as ``X``.
 
     Returns
@@ -371,10 +351,10 @@ def correlation_with_target(X: pd.DataFrame, y: Sequence[float]) -> pd.Series:
     {'up': 1.0, 'down': -0.982}
     """
     _require_frame(X)
-    y = np.asarray(y, dtype=float)
-    if y.shape != (len(X),):
-        raise ValueError(f"y must be 1-D with {len(X)} values (one per row of X), got shape {y.shape}.")
-    r = X.astype(float).corrwith(pd.Series(y, index=X.index))
+    target = np.asarray(y, dtype=float)
+    if target.shape != (len(X),):
+        raise ValueError(f"y must be 1-D with {len(X)} values (one per row of X), got shape {target.shape}.")
+    r = X.astype(float).corrwith(pd.Series(target, index=X.index))
     return r.sort_values(ascending=False, kind="stable")
 
 
@@ -398,8 +378,6 @@ def fragment_matches(smiles: str, fragment: str) -> list[tuple[int, ...]]:
     >>> fragment_matches("CC(=O)Oc1ccccc1C(=O)O", "fr_benzene")
     [(4, 5, 6, 7, 8, 9)]
     """
-    from rdkit import Chem
-
     smarts = fragment_smarts()
     if fragment not in smarts:
         raise ValueError(f"unknown fragment {fragment!r}; expected a name from fragment_names(), e.g. 'fr_benzene'.")
@@ -439,9 +417,7 @@ HDRZINE_CLASSES = {
 AROMATIC_CARBONYL = "[c]=[OX1]"
 
 
-def _mol(smi: object, label: object):
-    from rdkit import Chem
-
+def _mol(smi: object, label: object) -> Chem.Mol:
     mol = Chem.MolFromSmiles(smi) if isinstance(smi, str) and smi.strip() else None
     if mol is None:
         raise ValueError(f"SMILES in row {label!r} ({smi!r}) could not be parsed by RDKit; "
@@ -449,9 +425,7 @@ def _mol(smi: object, label: object):
     return mol
 
 
-def _compile(patterns: Mapping[str, str]) -> dict[str, object]:
-    from rdkit import Chem
-
+def _compile(patterns: Mapping[str, str]) -> dict[str, Chem.Mol]:
     if not isinstance(patterns, Mapping) or not patterns:
         raise ValueError(f"expected a non-empty mapping name -> SMARTS; got {patterns!r}.")
     out = {}
@@ -505,8 +479,6 @@ def classify_matches(smiles: Iterable[str], fragment: str, classes: Mapping[str,
     >>> classify_matches(["CN([N+](=O)[O-])C"], "fr_hdrzine", HDRZINE_CLASSES)["class"].tolist()
     ['nitramine (N-NO2)']
     """
-    from rdkit import Chem
-
     smarts = fragment_smarts()
     if fragment not in smarts:
         raise ValueError(f"unknown fragment {fragment!r}; expected a name from fragment_names(), e.g. 'fr_NH2'.")
@@ -586,9 +558,6 @@ def draw_fragments(smiles: Sequence[str], fragments: Sequence[str], legends: Seq
     >>> img.size
     (300, 240)
     """
-    from rdkit import Chem
-    from rdkit.Chem import Draw
-
     smiles, fragments = list(smiles), list(fragments)
     if len(smiles) != len(fragments) or not smiles:
         raise ValueError(f"need one fragment per molecule, got {len(smiles)} SMILES and {len(fragments)} fragments.")
@@ -617,15 +586,12 @@ FINGERPRINT_KINDS = ("maccs", "morgan", "descriptors")
 NONFINITE_POLICIES = ("drop", "keep", "raise")
 
 
-def _parse_molecules(smiles: Iterable[str] | str) -> tuple[list, pd.Index]:
-    """Parse SMILES with the validation (and messages) of :func:`fragment_counts`."""
-    from rdkit import Chem, RDLogger
-
+def _parse_molecules(smiles: Iterable[str] | str) -> tuple[list[Chem.Mol], pd.Index]:
+    """Parse SMILES, refusing (by position) empty, non-string and unparsable entries; RDKit's own log is muted."""
     items = _as_smiles_list(smiles)
     index = smiles.index if isinstance(smiles, pd.Series) else pd.RangeIndex(len(items))
     mols = []
-    RDLogger.DisableLog("rdApp.*")
-    try:
+    with rdBase.BlockLogs():
         for i, smi in enumerate(items):
             if not isinstance(smi, str) or not smi.strip():
                 raise ValueError(
@@ -639,24 +605,18 @@ def _parse_molecules(smiles: Iterable[str] | str) -> tuple[list, pd.Index]:
                     "correct the string (check brackets, ring closures and valences)."
                 )
             mols.append(mol)
-    finally:
-        RDLogger.EnableLog("rdApp.*")
     return mols, index
 
 
-def _maccs(mols: list) -> tuple[np.ndarray, list[str]]:
-    from rdkit import DataStructs
-    from rdkit.Chem import MACCSkeys
-
+def _maccs(mols: list[Chem.Mol]) -> tuple[np.ndarray, list[str]]:
     out = np.zeros((len(mols), 167), dtype=int)
     for i, mol in enumerate(mols):
-        DataStructs.ConvertToNumpyArray(MACCSkeys.GenMACCSKeys(mol), out[i])
+        # GetMACCSKeysFingerprint is what rdkit.Chem.MACCSkeys.GenMACCSKeys is bound to (and it is typed)
+        DataStructs.ConvertToNumpyArray(GetMACCSKeysFingerprint(mol), out[i])
     return out, [f"maccs_{k:03d}" for k in range(167)]
 
 
-def _morgan(mols: list, radius: int, n_bits: int) -> tuple[np.ndarray, list[str]]:
-    from rdkit.Chem import rdFingerprintGenerator
-
+def _morgan(mols: list[Chem.Mol], radius: int, n_bits: int) -> tuple[np.ndarray, list[str]]:
     for name, value, low in (("radius", radius, 0), ("n_bits", n_bits, 1)):
         if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
             raise ValueError(f"{name} must be an integer >= {low}, got {value!r}; "
@@ -669,16 +629,10 @@ def _morgan(mols: list, radius: int, n_bits: int) -> tuple[np.ndarray, list[str]
     return out, [f"morgan_r{radius}_{k:0{width}d}" for k in range(int(n_bits))]
 
 
-def _descriptors(mols: list, index: pd.Index, nonfinite: str) -> pd.DataFrame:
-    from rdkit import RDLogger
-    from rdkit.Chem import Descriptors
-
+def _descriptors(mols: list[Chem.Mol], index: pd.Index, nonfinite: str) -> pd.DataFrame:
     names = [name for name, _ in Descriptors.descList]
-    RDLogger.DisableLog("rdApp.*")
-    try:
+    with rdBase.BlockLogs():
         rows = [Descriptors.CalcMolDescriptors(mol, missingVal=np.nan) for mol in mols]
-    finally:
-        RDLogger.EnableLog("rdApp.*")
     values = np.array([[r[n] for n in names] for r in rows], dtype=float).reshape(len(mols), len(names))
     bad = ~np.isfinite(values)
     values[bad] = np.nan
@@ -791,8 +745,6 @@ def canonical_smiles(smiles: Iterable[str], *, stereo: bool = True) -> pd.Series
     >>> canonical_smiles(["OCC", "C(O)C", "C[C@H](N)C(=O)O"], stereo=False).tolist()
     ['CCO', 'CCO', 'CC(N)C(=O)O']
     """
-    from rdkit import Chem
-
     mols, index = _parse_molecules(smiles)
     return pd.Series([Chem.MolToSmiles(m, isomericSmiles=stereo) for m in mols], index=index, name="structure")
 
@@ -861,9 +813,6 @@ def morgan_bit_environments(smiles: Iterable[str], *, radius: int = 2, n_bits: i
     >>> int(env.n_environments.sum()), int(env.n_molecules.max())
     (7, 1)
     """
-    from rdkit import Chem
-    from rdkit.Chem import rdFingerprintGenerator
-
     _morgan([], radius, n_bits)
     mols, _ = _parse_molecules(smiles)
     gen = rdFingerprintGenerator.GetMorganGenerator(radius=int(radius))
