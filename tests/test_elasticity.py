@@ -5,9 +5,11 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import stats
 from scipy.spatial.transform import Rotation
 
 from mlcrystal import elasticity as el
+from mlcrystal.datasets import load_stiffness_tensors
 from mlcrystal.study import BENDING_MODULI_GPA
 
 
@@ -364,29 +366,17 @@ def test_agreement_by_compound():
 
 
 def test_plot_plane_sections_draws_each_plane():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     C = np.diag([10.0, 20.0, 30.0, 4.0, 5.0, 6.0])
     ax = el.plot_plane_sections(C, planes=("xy", "yz"), n_angles=9)
     assert len(ax.lines) == 2
     np.testing.assert_allclose(ax.lines[0].get_ydata()[[0, 2]], [10.0, 20.0])  # x, then y
     np.testing.assert_allclose(ax.lines[1].get_ydata()[[0, 2]], [20.0, 30.0])  # y, then z
-    plt.close("all")
 
 
 def test_plot_modulus_surface_scales_axes_to_E_max():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     ax = el.plot_modulus_surface(np.diag([10.0, 20.0, 30.0, 4.0, 5.0, 6.0]), n_theta=7, n_phi=9)
     assert ax.get_zlim() == pytest.approx((-30.0, 30.0))
     assert ax.get_zlabel() == "z (GPa)"
-    plt.close("all")
 
 
 # --------------------------------------------------------------------------
@@ -473,8 +463,6 @@ def test_summarise_plate_orientations():
 # --------------------------------------------------------------------------
 
 def test_spearman_rho_matches_scipy_with_ties_and_vectorises():
-    from scipy import stats
-
     rng = np.random.default_rng(0)
     x = rng.integers(0, 5, size=40).astype(float)  # many ties
     y = x + rng.normal(size=40)
@@ -615,9 +603,8 @@ def test_tensor_plausibility_rejects_bad_bounds(kwargs, match):
         el.tensor_plausibility(t.drop(columns="compound"))
 
 
+@pytest.mark.needs_data("stiffness_tensors_rev.csv")
 def test_tensor_plausibility_flags_benzalazine_joshi():
-    from mlcrystal.datasets import load_stiffness_tensors
-
     out = el.tensor_plausibility(load_stiffness_tensors())
     flagged = out[out.flagged]
     joshi = flagged[flagged.compound.eq("benzalazine") & flagged.source.eq("Joshi")]

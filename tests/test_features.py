@@ -3,26 +3,26 @@ import pandas as pd
 import pytest
 
 from mlcrystal.features import (
+    AROMATIC_CARBONYL,
+    HDRZINE_CLASSES,
+    NH2_CLASSES,
+    classify_matches,
     correlation_with_target,
+    draw_fragments,
     drop_constant,
     fragment_counts,
+    fragment_matches,
     fragment_names,
     fragment_smarts,
     max_correlation_with,
     max_pairwise_correlation,
     paper_design_matrix,
     prune_correlated,
+    smarts_counts,
 )
 from mlcrystal.study import DROPPED_FRAGMENTS
 
 ASPIRIN = "CC(=O)Oc1ccccc1C(=O)O"
-
-
-@pytest.fixture(scope="module")
-def youngs_raw():
-    from mlcrystal.datasets import load_youngs_modulus
-
-    return load_youngs_modulus(clean=False)
 
 
 def test_fragment_names_are_rdkit_fr_descriptors():
@@ -103,6 +103,7 @@ def test_paper_design_matrix_bad_input():
         paper_design_matrix(["C"], columns=["fr_benzene", "fr_nonsense"])
 
 
+@pytest.mark.needs_data("Youngs_modulus_dataset.xlsx")
 def test_paper_design_matrix_on_study_data(youngs_raw):
     X = paper_design_matrix(youngs_raw)
     assert X.shape == (393, 46)  # 45 in the study with RDKit 2024.3.5
@@ -160,8 +161,6 @@ def test_correlation_helpers_bad_input():
 
 
 def test_fragment_matches_agree_with_counts():
-    from mlcrystal.features import fragment_matches
-
     smi = "O=[N+]([O-])c1ccc(cc1)[N+](=O)[O-]"
     assert len(fragment_matches(smi, "fr_nitro")) == fragment_counts([smi]).loc[0, "fr_nitro"] == 2
     assert fragment_matches(ASPIRIN, "fr_benzene") == [(4, 5, 6, 7, 8, 9)]
@@ -172,8 +171,6 @@ def test_fragment_matches_agree_with_counts():
 
 
 def test_draw_fragments_makes_an_image():
-    from mlcrystal.features import draw_fragments
-
     img = draw_fragments([ASPIRIN, "OCCO"], ["fr_ester", "fr_Al_OH"], mols_per_row=2, size=(200, 150))
     assert img.size == (400, 150)
     with pytest.raises(ValueError, match="one fragment per molecule"):
@@ -187,8 +184,6 @@ def test_draw_fragments_makes_an_image():
 # --------------------------------------------------------------------------
 
 def test_classify_matches_splits_fr_nh2_by_chemistry():
-    from mlcrystal.features import NH2_CLASSES, classify_matches
-
     smiles = pd.Series({"a": "Nc1ccccc1", "b": "NCc1ccccc1", "c": "NC(=O)C", "d": "NS(=O)(=O)c1ccccc1",
                         "e": "NNC(=O)c1ccncc1", "f": "NC(N)=C([N+](=O)[O-])[N+](=O)[O-]", "g": "C1CC[NH2+]C1"})
     m = classify_matches(smiles, "fr_NH2", NH2_CLASSES)
@@ -202,8 +197,6 @@ def test_classify_matches_splits_fr_nh2_by_chemistry():
 
 
 def test_classify_matches_finds_nitramines_in_fr_hdrzine():
-    from mlcrystal.features import HDRZINE_CLASSES, classify_matches
-
     rdx = "C1N(CN(CN1[N+](=O)[O-])[N+](=O)[O-])[N+](=O)[O-]"
     m = classify_matches([rdx, "NNC(=O)c1ccncc1", "CN(C)N(C)C"], "fr_hdrzine", HDRZINE_CLASSES)
     assert m.groupby("row")["class"].apply(list).to_dict() == {
@@ -215,8 +208,6 @@ def test_classify_matches_finds_nitramines_in_fr_hdrzine():
 
 
 def test_classify_matches_and_smarts_counts_refuse_bad_input():
-    from mlcrystal.features import NH2_CLASSES, classify_matches, smarts_counts
-
     with pytest.raises(ValueError, match="unknown fragment 'fr_nh2'"):
         classify_matches(["N"], "fr_nh2", NH2_CLASSES)
     with pytest.raises(ValueError, match=r"row 'b' \('C1CC'\) could not be parsed"):
@@ -230,8 +221,6 @@ def test_classify_matches_and_smarts_counts_refuse_bad_input():
 
 
 def test_aromatic_carbonyls_are_invisible_to_fr_c_o():
-    from mlcrystal.features import AROMATIC_CARBONYL, smarts_counts
-
     smiles = pd.Series({"caffeine": "CN1C=NC2=C1C(=O)N(C(=O)N2C)C", "2-pyridone": "O=c1cccc[nH]1",
                         "acetone": "CC(C)=O"})
     c = smarts_counts(smiles, {"aromatic": AROMATIC_CARBONYL, "any": "[#6]=[OX1]"})
@@ -244,9 +233,8 @@ def test_aromatic_carbonyls_are_invisible_to_fr_c_o():
     assert (c["any"] - c["aromatic"]).tolist() == X.fr_C_O.tolist()
 
 
+@pytest.mark.needs_data("Youngs_modulus_dataset.xlsx")
 def test_fr_nh2_split_on_the_study_data(youngs_raw):
-    from mlcrystal.features import AROMATIC_CARBONYL, NH2_CLASSES, classify_matches, smarts_counts
-
     m = classify_matches(youngs_raw.smiles, "fr_NH2", NH2_CLASSES)
     counts = m["class"].str.split(" ").str[0].value_counts().to_dict()
     assert len(m) == 118
