@@ -16,8 +16,9 @@ Usage (from the repository root, with the study's data reachable)::
     authors' code evaluates it) and on ``BlockingForceLandscape()``: share of
     campaigns reaching 90 % of the true optimum within 120 and 155
     experiments, median experiments to it, median best force, and the share of
-    search experiments with W, T or P on a box edge, for both loops (initial
-    design: the study's 10 measurements, no extra intensities).
+    search experiments with W, T or P on a box edge, for both loops (no extra
+    intensities; initial design ``--initial``: the study's 10 measurements,
+    or the authors' 5 random integer points, the same for both loops).
 ``agreement``
     The larger version of the agreement test of ``tests/test_authors.py``:
     the authors' simulation mode (5 random integer points, then one
@@ -96,16 +97,17 @@ def timing(seeds, budget):
 # success shares and edge shares
 # ---------------------------------------------------------------------------
 
-def _one_success(name, land, loop, seed, budget):
-    from mlcrystal.authors import authors_simulation, edge_share
+def _one_success(name, land, loop, seed, budget, initial="study"):
+    from mlcrystal.authors import authors_initial_design, authors_simulation, edge_share
     from mlcrystal.campaign import run_campaign
 
     target = 0.9 * land.optimum()["force_mN"]
+    design = "study" if initial == "study" else authors_initial_design(land, random_state=seed)
     t = time.process_time()
     if loop == "authors":
-        hist = authors_simulation(land, budget=budget, random_state=seed, initial="study", target=target).history
+        hist = authors_simulation(land, budget=budget, random_state=seed, initial=design, target=target).history
     else:
-        hist = run_campaign(land, "paper", budget=budget, random_state=seed, initial="study", n_extra=0)
+        hist = run_campaign(land, "paper", budget=budget, random_state=seed, initial=design, n_extra=0)
     cpu = time.process_time() - t
     hits = np.flatnonzero(hist["force_mN"].to_numpy() >= target)
     first = float(hist["experiment"].iloc[hits[0]]) if len(hits) else np.inf
@@ -114,7 +116,7 @@ def _one_success(name, land, loop, seed, budget):
             "edge_share": edge_share(hist), "n_search": int((hist["phase"] == "search").sum()), "cpu_s": cpu}
 
 
-def success(seeds, jobs, budget=155, out=None, only=None):
+def success(seeds, jobs, budget=155, out=None, only=None, initial="study"):
     from joblib import Parallel, delayed
 
     lands = {k: v for k, v in _landscapes().items() if only is None or k in only}
@@ -122,7 +124,8 @@ def success(seeds, jobs, budget=155, out=None, only=None):
         land.optimum()
     jobs_list = [(n, land, loop, s) for n, land in lands.items() for loop in ("authors", "fast") for s in range(seeds)]
     t = time.perf_counter()
-    rows = Parallel(n_jobs=jobs)(delayed(_one_success)(n, land, loop, s, budget) for n, land, loop, s in jobs_list)
+    rows = Parallel(n_jobs=jobs)(delayed(_one_success)(n, land, loop, s, budget, initial)
+                                 for n, land, loop, s in jobs_list)
     wall = time.perf_counter() - t
     df = pd.DataFrame(rows)
     if out:
@@ -136,7 +139,7 @@ def success(seeds, jobs, budget=155, out=None, only=None):
         "median_best_155": g["best_155"].median(),
         "edge_share": (g["edge_share"] * g["n_search"]).sum() / g["n_search"].sum(),
         "cpu_s_per_campaign": g["cpu_s"].mean()}), include_groups=False)
-    print(f"{seeds} seeds per cell, budget {budget}, target 90 % of the true optimum; "
+    print(f"{seeds} seeds per cell, budget {budget}, initial design {initial!r}, target 90 % of the true optimum; "
           f"wall {wall:.0f} s on {jobs} workers; load average {os.getloadavg()[0]:.2f}")
     print("(authors stops at the target, so its best forces are exact only for campaigns that miss it)")
     print(summary.to_string(float_format=lambda v: f"{v:.3g}"))
@@ -193,13 +196,16 @@ def main():
     ap.add_argument("--budget", type=int, default=None)
     ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("--out", default=None, help="CSV of the per-campaign rows (success mode)")
+    ap.add_argument("--initial", choices=["study", "authors"], default="study",
+                    help="success mode: the study's 10 measurements or the authors' 5 random points "
+                         "(the same points for both loops)")
     ap.add_argument("--landscapes", nargs="*", default=None,
                     help="success mode: a subset of gaussian_percent, gaussian_mW, physical")
     args = ap.parse_args()
     if args.mode == "timing":
         timing(args.seeds, args.budget or 100)
     elif args.mode == "success":
-        success(args.seeds, args.jobs, args.budget or 155, args.out, args.landscapes)
+        success(args.seeds, args.jobs, args.budget or 155, args.out, args.landscapes, args.initial)
     else:
         agreement(args.seeds, args.jobs, args.budget or 200)
 
