@@ -304,3 +304,28 @@ def test_fast_variant_agrees_with_authors_on_the_gaussian():
     med = {k: float(np.median(v)) for k, v in best.items()}
     assert abs(med["authors"] - med["paper"]) <= 3.0
     assert med["authors"] > med["random"] and med["paper"] > med["random"]
+
+
+def test_rebuilt_optimizer_draws_the_same_warm_up_crystals(monkeypatch):
+    """random_state=1 at every step: the warm-up points, mapped back, do not depend on the history."""
+    import copy
+
+    import bayes_opt.bayesian_optimization as bo_module
+
+    drawn = []
+    original = bo_module.acq_max
+
+    def spy(**kwargs):
+        b = kwargs["bounds"]
+        drawn.append(copy.deepcopy(kwargs["random_state"]).uniform(b[:, 0], b[:, 1], size=(3, 5)))
+        return original(**kwargs)
+
+    monkeypatch.setattr(bo_module, "acq_max", spy)
+    rng = np.random.default_rng(0)
+    crystals = []
+    for n in (6, 9):
+        X = np.column_stack([rng.uniform(*study.SEARCH_BOUNDS[k], n) for k in authors.INPUTS])
+        authors.authors_suggest(X, rng.uniform(0, 10, n), None, MODULI)
+        order = [0, 1, 4, 3, 2]  # bayes_opt's sorted keys E, L, P, T, W as columns of X
+        crystals.append(drawn[-1] * X.std(axis=0)[order] + X.mean(axis=0)[order])
+    np.testing.assert_allclose(crystals[0], crystals[1], rtol=1e-9)
