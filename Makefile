@@ -100,7 +100,7 @@ clean:
 # pages) and MathJax (equations) itself, so it works offline and loads nothing
 # from other hosts. npm fetches them from the registry; each tarball is checked
 # against book/_static/npm.sha256; book/_static/npm/ is not committed.
-NPM_ASSETS := @jupyter-widgets/html-manager@1.0.15 requirejs@2.3.8 mathjax@3.2.2
+NPM_ASSETS := @jupyter-widgets/html-manager@1.0.15 requirejs@2.3.8 mathjax@3.2.2 axe-core@4.11.0
 ASSETS := book/_static/npm
 ASSETS_STAMP := $(ASSETS)/.complete
 .PHONY: site-assets
@@ -122,6 +122,9 @@ $(ASSETS_STAMP): book/_static/npm.sha256
 	   _build/npm-pack/jupyter-widgets-html-manager-1.0.15/package/package.json $(ASSETS)/html-manager/
 	cd _build/npm-pack/mathjax-3.2.2/package && cp LICENSE package.json ../../../../$(ASSETS)/mathjax/ && cp -r es5/tex-mml-chtml.js es5/input es5/ui es5/a11y es5/sre es5/adaptors ../../../../$(ASSETS)/mathjax/es5/ \
 	   && cp -r es5/output/chtml es5/output/chtml.js ../../../../$(ASSETS)/mathjax/es5/output/
+	@# axe-core is not loaded by any page: `make site-check` injects it to audit each page.
+	mkdir -p $(ASSETS)/axe-core
+	cp _build/npm-pack/axe-core-4.11.0/package/{axe.min.js,LICENSE,package.json} $(ASSETS)/axe-core/
 	touch $@
 
 book: site-assets
