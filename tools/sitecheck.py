@@ -846,7 +846,9 @@ _RAW_MATH_JS = """() => Array.from(document.querySelectorAll('span.math, div.mat
 _OVERFLOW_JS = """() => {
   window.scrollTo(0, 0);
   const doc = document.documentElement, cw = doc.clientWidth;
-  const clips = el => { for (let a = el.parentElement; a && a !== document.body && a !== doc; a = a.parentElement) {
+  // a fixed element (an off-canvas drawer) never widens the document; nor does what a scrolling box holds
+  const clips = el => { if (getComputedStyle(el).position === 'fixed') return true;
+    for (let a = el.parentElement; a && a !== document.body && a !== doc; a = a.parentElement) {
       const st = getComputedStyle(a);
       if (st.position === 'fixed') return true;
       if (st.overflowX !== 'visible' && a.getBoundingClientRect().right <= cw + 1) return true; }
@@ -872,7 +874,8 @@ _DECODED_JS = """() => performance.getEntriesByType('navigation').concat(perform
   .reduce((n, e) => n + (e.decodedBodySize || 0), 0)"""
 #: Run the injected axe-core on the whole document (WCAG 2.x A/AA and best-practice rules).
 _AXE_RUN_JS = """async () => {
-  const r = await axe.run(document, {resultTypes: ['violations']});
+  // preload: false, or axe fetches each stylesheet's @import relative to the page (wrong URL, a 404)
+  const r = await axe.run(document, {resultTypes: ['violations'], preload: false});
   return {violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
           nodes: v.nodes.map(n => ({target: n.target, impact: n.impact}))}))};
 }"""

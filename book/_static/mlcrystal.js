@@ -1,6 +1,8 @@
 // mlcrystal: a table wider than the text column scrolls inside its own box
 // (mlcrystal.css); this marks it for keyboard and screen-reader users (a
 // focusable, named region) and puts a visible "scroll" hint above it.
+// It also names the handle of each ipywidgets slider after the slider's
+// visible label (ipywidgets 8 leaves the role="slider" handle unnamed).
 (function () {
   "use strict";
   var SELECTOR = ".bd-article table.dataframe, .bd-article table.table, .bd-article table.docutils, " +
@@ -35,12 +37,32 @@
       }
     });
   }
+  var labelled = 0;
+  function nameSliders() {
+    document.querySelectorAll('[role="slider"]:not([aria-label]):not([aria-labelledby])').forEach(function (h) {
+      var box = h.closest(".widget-slider, .widget-inline-hbox");
+      var label = box && box.querySelector(".widget-label");
+      var text = label ? label.textContent.trim() : "";
+      if (!text) { return; } // no description in the notebook: left for the accessibility check to report
+      if (!label.id) { label.id = "mlc-slider-label-" + (++labelled); }
+      h.setAttribute("aria-labelledby", label.id);
+    });
+  }
   var timer;
   function later() { clearTimeout(timer); timer = setTimeout(mark, 150); }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", mark);
-  } else {
+  function start() {
     mark();
+    nameSliders();
+    // widgets render after the page loads (deferred scripts): name sliders as they appear
+    if (window.MutationObserver && document.querySelector('script[type="application/vnd.jupyter.widget-view+json"]')) {
+      new MutationObserver(function () { nameSliders(); later(); })
+        .observe(document.body, {childList: true, subtree: true});
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
   }
   window.addEventListener("resize", later);
 })();
