@@ -23,7 +23,7 @@ help:
 	@echo "make nbval-generic  the same with numpy and OpenBLAS on generic kernels (a second machine)"
 	@echo "make wheel-check    build the wheel, install it in a fresh venv outside the checkout, load the data"
 	@echo "make notebooks      re-execute notebooks in place, storing outputs and widget state (NB=book/05_....ipynb for one)"
-	@echo "make site-check     open every page of _build/html in headless Chromium"
+	@echo "make site-check     open every page of _build/html in headless Chromium (axe-core, 390/1280 px, bytes)"
 
 # (Re)create the virtual environment when it is missing or older than the pins.
 $(STAMP): requirements.txt pyproject.toml
@@ -130,10 +130,11 @@ $(ASSETS_STAMP): book/_static/npm.sha256
 book: site-assets
 
 # --- open every page of the built site in headless Chromium ---
+# At 1280 and 390 px; axe-core (from site-assets) audits each page; prints the bytes each page transfers.
 # Uses Debian's chromium (or $MLCRYSTAL_CHROMIUM); installs it with apt-get
 # when missing and running as root. Without a browser the check says so,
 # runs only its static link checks, and exits 0.
-site-check: $(STAMP)
+site-check: $(STAMP) $(ASSETS_STAMP)
 	@test -x "$${MLCRYSTAL_CHROMIUM:-/usr/bin/chromium}" || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
 	  && { echo "installing chromium with apt-get"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }; } || true
 	$(BIN)/python tools/sitecheck.py _build/html

@@ -122,3 +122,39 @@ def test_page_context_keeps_a_description_the_page_sets_and_escapes_quotes():
     ext.on_html_page_context(fake_app(True), "p", "page.html", context,
                              doc(nodes.paragraph("", 'The "73x" claim <replayed> & checked, with enough words.')))
     assert "&quot;73x&quot; claim &lt;replayed&gt; &amp; checked" in context["metatags"]
+
+
+def test_bibliography_entries_become_list_items_only_inside_the_list():
+    body = ('<div role="list" class="citation-list">'
+            '<div class="citation" id="a" role="doc-biblioentry"><span class="label">A</span><p>One.</p></div>'
+            '<div class="citation" id="b" role="doc-biblioentry"><p>Two.</p></div>'
+            '</div><aside role="doc-biblioentry">elsewhere</aside>')
+    out = ext.fix_citation_roles(body)
+    assert out.count('role="listitem"') == 2
+    assert out.endswith('<aside role="doc-biblioentry">elsewhere</aside>')
+    assert ext.fix_citation_roles("<p>no bibliography</p>") == "<p>no bibliography</p>"
+
+
+def test_theme_icon_script_is_removed_and_nothing_else():
+    page = ('<head>\n    <script defer src="../_static/scripts/bootstrap.js?digest=1"></script>\n'
+            '    <script defer src="../_static/scripts/fontawesome.js?digest=1"></script>\n'
+            '<script src="../_static/my-fontawesome.js.map"></script></head>')
+    out, n = ext.drop_fontawesome_script(page)
+    assert n == 1 and "scripts/fontawesome.js" not in out
+    assert "bootstrap.js" in out and "my-fontawesome.js.map" in out
+
+
+def test_build_finished_rewrites_pages_and_warns_when_the_tag_is_gone(tmp_path, caplog):
+    (tmp_path / "book").mkdir()
+    (tmp_path / "_static").mkdir()
+    tag = '<script defer src="../_static/scripts/fontawesome.js?digest=1"></script>'
+    (tmp_path / "book" / "a.html").write_text(f"<head>{tag}</head>")
+    (tmp_path / "book" / "b.html").write_text("<head></head>")
+    (tmp_path / "index.html").write_text('<meta http-equiv="Refresh" content="0; url=book/a.html">')
+    (tmp_path / "_static" / "c.html").write_text(f"<head>{tag}</head>")
+    app = SimpleNamespace(outdir=str(tmp_path), builder=SimpleNamespace(format="html"))
+    with caplog.at_level("WARNING"):
+        ext.on_build_finished(app, None)
+    assert (tmp_path / "book" / "a.html").read_text() == "<head></head>"
+    assert tag in (tmp_path / "_static" / "c.html").read_text()  # asset folder left alone
+    assert "1 page(s) (e.g. book/b.html)" in caplog.text
