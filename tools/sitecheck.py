@@ -860,14 +860,19 @@ _OVERFLOW_JS = """() => {
     for (let a = el; a && a !== document.body && parts.length < 4; a = a.parentElement) {
       parts.unshift(name(a)); if (a.id) break; }
     return parts.join(' > '); };
+  // an element that sticks out, or one whose own text runs past its box (a long word in a heading)
+  const spills = el => getComputedStyle(el).overflowX === 'visible' && el.scrollWidth > el.clientWidth + 1
+    && el.getBoundingClientRect().left + el.scrollWidth > cw + 1;
   const out = Array.from(document.body.querySelectorAll('*')).filter(el => {
-    const r = el.getBoundingClientRect(); return r.width > 0 && r.right > cw + 1; }).filter(el => !clips(el));
+    const r = el.getBoundingClientRect(); return r.width > 0 && (r.right > cw + 1 || spills(el)); })
+    .filter(el => !clips(el));
   const inner = out.filter(el => !out.some(o => o !== el && el.contains(o)));
   inner.sort((a, b) => b.getBoundingClientRect().right - a.getBoundingClientRect().right);
   return {scrollWidth: doc.scrollWidth, clientWidth: cw,
           culprits: inner.slice(0, 3).map(el => { const r = el.getBoundingClientRect();
             const text = (el.textContent || '').trim().slice(0, 40);
-            return {selector: path(el) + (text ? ' "' + text + '"' : ''), right: r.right, width: r.width}; })};
+            const w = Math.max(r.width, el.scrollWidth || 0);
+            return {selector: path(el) + (text ? ' "' + text + '"' : ''), right: r.left + w, width: w}; })};
 }"""
 #: Bytes the page's responses hold once decompressed (the document and every resource).
 _DECODED_JS = """() => performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))

@@ -514,7 +514,12 @@ def test_browser_reports_sideways_scroll_at_phone_width_axe_and_weight(site, tmp
     (site / "book" / "01_chapter.html").write_text(CHAPTER_OK.replace(
         "<h2 id=\"summary\">", '<div id="wide" style="width:800px">wide</div><img src="../_images/fig.png">'
         '<h2 id="summary">'))
+    # a word too long for a phone in a title: its box fits, its text does not
+    (site / "book" / "glossary.html").write_text(
+        HEAD + '<h1 style="font-size:64px">Salicylideneamines</h1><dl><dt id="term-LASSO">LASSO</dt></dl>')
     report = sitecheck.browser_report(site, tmp_path / "shots")
+    title = [p for p in report.problems if p.page == "book/glossary.html" and p.kind == "overflow"]
+    assert len(title) == 1 and 'h1 "Salicylideneamines"' in title[0].detail and "at 390 px" in title[0].detail
     mine = [p for p in report.problems if p.page == "book/01_chapter.html"]
     overflow = [p for p in mine if p.kind == "overflow"]
     assert len(overflow) == 1 and "at 390 px" in overflow[0].detail and "div#wide" in overflow[0].detail
