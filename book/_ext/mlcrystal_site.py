@@ -160,9 +160,10 @@ def describe(doctree: nodes.Node | None, fallback: str, max_len: int = DESCRIPTI
     --------
     >>> from docutils import nodes
     >>> doc = nodes.section("", nodes.title("", "1. Data"), nodes.note("", nodes.paragraph("", "Skip me.")),
-    ...                     nodes.paragraph("", "We collect the Young's modulus of 60 organic crystals."))
+    ...                     nodes.paragraph("", "", nodes.strong("", "Audience."),
+    ...                                     nodes.Text(" Readers who want the Young's modulus of 60 crystals.")))
     >>> describe(doc, "The mlcrystal book.")
-    "We collect the Young's modulus of 60 organic crystals."
+    "Readers who want the Young's modulus of 60 crystals."
     >>> describe(None, "The mlcrystal book.")
     'The mlcrystal book.'
     """
@@ -178,8 +179,15 @@ def describe(doctree: nodes.Node | None, fallback: str, max_len: int = DESCRIPTI
                     skip = True
                     break
                 parent = parent.parent
-            candidate = " ".join(para.astext().split())
-            if not skip and len(candidate) >= 40:
+            if skip or para.next_node(nodes.math) is not None:  # TeX source reads badly in a preview
+                continue
+            children = list(para.children)
+            # a leading bold label ("Audience.") is the page's layout, not its description
+            first = children[0] if children else None
+            if isinstance(first, nodes.strong) and first.astext().rstrip().endswith((".", ":")):
+                children = children[1:]
+            candidate = " ".join("".join(c.astext() for c in children).split())
+            if len(candidate) >= 40:
                 text = candidate
                 break
     text = text or " ".join(fallback.split())

@@ -158,3 +158,16 @@ def test_build_finished_rewrites_pages_and_warns_when_the_tag_is_gone(tmp_path, 
     assert (tmp_path / "book" / "a.html").read_text() == "<head></head>"
     assert tag in (tmp_path / "_static" / "c.html").read_text()  # asset folder left alone
     assert "1 page(s) (e.g. book/b.html)" in caplog.text
+
+
+def test_description_skips_maths_and_a_leading_bold_label():
+    d = doc(nodes.paragraph("", "", nodes.Text("The modulus "), nodes.math("", "E_{max}"),
+                            nodes.Text(" is computed from the tensor, in many words.")),
+            nodes.paragraph("", "", nodes.strong("", "Learning objectives."),
+                            nodes.Text(" After this chapter you can compute anisotropy.")),
+            nodes.paragraph("", "", nodes.strong("", "Bold start"),
+                            nodes.Text(" that is not a label stays in the description.")))
+    assert ext.describe(d, "fallback") == "After this chapter you can compute anisotropy."
+    d2 = doc(nodes.paragraph("", "", nodes.strong("", "Bold start"),
+                             nodes.Text(" that is not a label stays in the description.")))
+    assert ext.describe(d2, "fallback") == "Bold start that is not a label stays in the description."
