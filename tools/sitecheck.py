@@ -29,7 +29,8 @@ kinds of checks on the static site that ``make book`` builds:
    sticks out is named. The bytes each page transfers are summed from the
    network events and printed; the heaviest chapter page must stay under
    :data:`CHAPTER_BYTES_BUDGET`. Every page needs a favicon and a
-   ``<meta name="description">`` (a static check).
+   ``<meta name="description">``, and no image may have a file path for
+   alt text (static checks).
 
 The browser checks are skipped, with a message and exit code 0, only when
 Chromium cannot be found or started; the static checks always run.
@@ -461,7 +462,8 @@ def static_problems(site_dir: str | Path) -> list[Problem]:
     """Run every check that needs no browser on a built site.
 
     :func:`check_links` on all pages, :func:`check_head` on every page but a
-    bare redirect (kind ``"head"``), plus :func:`check_chapter_parts` on each
+    bare redirect (kind ``"head"``), :func:`path_alt_images` (kind
+    ``"alt-text"``), plus :func:`check_chapter_parts` on each
     chapter page (reported with kind ``"chapter-parts"``).
 
     Parameters
@@ -497,6 +499,12 @@ def static_problems(site_dir: str | Path) -> list[Problem]:
         missing = check_head((root / page).read_text(encoding="utf-8"))
         if missing and not _is_redirect((root / page).read_text(encoding="utf-8")):
             problems.append(Problem(page, "head", "missing: " + ", ".join(missing)))
+    for page in pages:
+        bad_alt = path_alt_images((root / page).read_text(encoding="utf-8"))
+        if bad_alt:
+            problems.append(Problem(page, "alt-text", f"{len(bad_alt)} image(s) whose alt text is a file path, "
+                                    f"not what the image shows: {', '.join(bad_alt[:2])}"
+                                    + (", ..." if len(bad_alt) > 2 else "")))
     for page in filter(is_chapter, pages):
         missing = check_chapter_parts((root / page).read_text(encoding="utf-8"))
         if missing:
@@ -557,6 +565,36 @@ def check_head(html: str) -> list[str]:
     if not any(parser.descriptions):
         missing.append("description")
     return missing
+
+
+#: An alt text that is a file name or path: what Sphinx writes when a figure has no description.
+PATH_ALT_RE = re.compile(r"(^|/)[^\s/]+\.(png|jpe?g|svg|gif|webp)$|_images/|^\.\./", re.I)
+
+
+def path_alt_images(html: str) -> list[str]:
+    """The ``src`` of each image in the page's ``<article>`` whose alt text is a file path.
+
+    axe-core accepts any non-empty alt; an alt such as ``../_build/jupyter_execute/x.png``
+    tells a reader who cannot see the chart nothing, so the site check reports it
+    (kind ``"alt-text"``).
+
+    Examples
+    --------
+    >>> path_alt_images('<article><img src="../_images/a.png" alt="../_images/a.png">'
+    ...                 '<img src="../_images/b.png" alt="Young modulus against density">'
+    ...                 '<img src="../_images/c.png" alt=""></article>')
+    ['../_images/a.png']
+    """
+    if not isinstance(html, str):
+        raise TypeError(f"html must be a str, got {type(html).__name__}; read the file first")
+    article = ARTICLE_RE.search(html)
+    found = []
+    for tag in re.findall(r"<img\b[^>]*>", article.group(0) if article else html, re.I):
+        alt = re.search(r'\balt="([^"]*)"', tag)
+        src = re.search(r'\bsrc="([^"]*)"', tag)
+        if alt and alt.group(1).strip() and PATH_ALT_RE.search(alt.group(1).strip()):
+            found.append(src.group(1) if src else "(no src)")
+    return found
 
 
 def _axe_target(node: dict) -> str:

@@ -528,3 +528,15 @@ def test_browser_reports_sideways_scroll_at_phone_width_axe_and_weight(site, tmp
     assert report.weights["book/01_chapter.html"] > len(PNG) + len("console.log('ok');")
     assert report.decoded["book/01_chapter.html"] >= len(PNG)
     assert (tmp_path / "shots" / "book__01_chapter--390px.png").is_file()
+
+
+def test_alt_text_that_is_a_file_path_fails_the_static_check(site):
+    page = CHAPTER_OK.replace('alt="a figure"', 'alt="../_build/jupyter_execute/abc123.png"')
+    (site / "book" / "01_chapter.html").write_text(page)
+    problems = [p for p in static_problems(site) if p.kind == "alt-text"]
+    assert problems == [Problem("book/01_chapter.html", "alt-text",
+                                "1 image(s) whose alt text is a file path, not what the image shows: "
+                                "../_images/fig.png")]
+    assert sitecheck.path_alt_images('<img src="x.svg" alt="logo.svg">') == ["x.svg"]
+    assert sitecheck.path_alt_images('<img src="x.png" alt="Force (mN) against thickness T/um">') == []
+    assert sitecheck.path_alt_images('<img src="x.png">') == []  # a missing alt is axe-core's to report
