@@ -257,6 +257,9 @@ def _with_defer(script: Any) -> Any:
 def on_html_page_context(app: Any, pagename: str, templatename: str, context: dict,
                          doctree: nodes.Node | None) -> None:
     """Prune and defer the page's heavy scripts and add its description (see the module)."""
+    outfile = getattr(getattr(app, "builder", None), "get_outfilename", None)
+    if outfile is not None:
+        _WRITTEN.add(str(outfile(pagename)))
     scripts = list(context.get("script_files") or [])
     kept, _dropped = select_scripts(scripts, has_math=_page_has_math(app, pagename, context, doctree),
                                     mathjax_path=app.config.mathjax_path or "")
@@ -292,18 +295,26 @@ def drop_fontawesome_script(page_html: str) -> tuple[str, int]:
     return FONTAWESOME_SCRIPT_RE.subn("", page_html)
 
 
+#: Output files of the pages written by the current build (an incremental build rewrites few).
+_WRITTEN: set[str] = set()
+
+
+def on_builder_inited(app: Any) -> None:
+    _WRITTEN.clear()
+
+
 def on_build_finished(app: Any, exception: Exception | None) -> None:
-    """Drop the theme's icon script from every written HTML page (see the module)."""
+    """Drop the theme's icon script from every HTML page this build wrote (see the module)."""
     if exception is not None or getattr(app.builder, "format", None) != "html":
         return
     from pathlib import Path
 
     from sphinx.util import logging
 
-    pages = sorted(Path(app.outdir).rglob("*.html"))
     missed = []
-    for path in pages:
-        if "_static" in path.relative_to(app.outdir).parts:
+    for name in sorted(_WRITTEN):
+        path = Path(name)
+        if not path.is_file() or "_static" in path.relative_to(app.outdir).parts:
             continue
         text = path.read_text(encoding="utf-8")
         new, n = drop_fontawesome_script(text)
@@ -322,5 +333,7 @@ def setup(app: Any) -> dict:
     app.add_config_value("mlcrystal_site_description", "", "html")
     # after Sphinx's MathJax installer and myst-nb's per-page scripts (priority 500)
     app.connect("html-page-context", on_html_page_context, priority=900)
+    app.connect("builder-inited", on_builder_inited)
     app.connect("build-finished", on_build_finished)
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
+    # pages written in parallel processes would not be listed in _WRITTEN
+    return {"parallel_read_safe": True, "parallel_write_safe": False, "version": "1"}

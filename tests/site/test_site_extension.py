@@ -153,6 +153,10 @@ def test_build_finished_rewrites_pages_and_warns_when_the_tag_is_gone(tmp_path, 
     (tmp_path / "index.html").write_text('<meta http-equiv="Refresh" content="0; url=book/a.html">')
     (tmp_path / "_static" / "c.html").write_text(f"<head>{tag}</head>")
     app = SimpleNamespace(outdir=str(tmp_path), builder=SimpleNamespace(format="html"))
+    ext.on_builder_inited(app)
+    ext._WRITTEN.update(str(tmp_path / p) for p in ("book/a.html", "book/b.html", "index.html",
+                                                      "_static/c.html"))
+    (tmp_path / "book" / "old.html").write_text("<head></head>")  # not written by this build: not checked
     with caplog.at_level("WARNING"):
         ext.on_build_finished(app, None)
     assert (tmp_path / "book" / "a.html").read_text() == "<head></head>"
@@ -171,3 +175,12 @@ def test_description_skips_maths_and_a_leading_bold_label():
     d2 = doc(nodes.paragraph("", "", nodes.strong("", "Bold start"),
                              nodes.Text(" that is not a label stays in the description.")))
     assert ext.describe(d2, "fallback") == "Bold start that is not a label stays in the description."
+
+
+def test_page_context_records_the_pages_written():
+    ext.on_builder_inited(None)
+    app = fake_app()
+    app.builder = SimpleNamespace(get_outfilename=lambda pagename: f"/out/{pagename}.html")
+    ext.on_html_page_context(app, "book/intro", "page.html", {"script_files": [], "metatags": ""},
+                             doc(nodes.paragraph("", "y" * 50)))
+    assert ext._WRITTEN == {"/out/book/intro.html"}
