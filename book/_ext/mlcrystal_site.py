@@ -40,6 +40,8 @@ WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
 WIDGET_SCRIPTS = ("require.js", "widgets-offline.js", "embed-amd.js")
 #: Maths in a rendered body: Sphinx's math spans/divs or MathJax delimiters.
 MATH_IN_BODY_RE = re.compile(r'class="math|\\\(|\\\[|\$\$')
+#: A bracketed citation label as sphinxcontrib-bibtex renders it, with the space before it.
+CITATION_RE = re.compile(r"\s*\[[^\[\]]{1,120}\](?=[\s.,;:)]|$)")
 #: Longest description written (search engines cut near 155-160 characters).
 DESCRIPTION_MAX = 155
 #: Paragraphs inside these never describe the page (navigation, code, notes...).
@@ -182,11 +184,16 @@ def describe(doctree: nodes.Node | None, fallback: str, max_len: int = DESCRIPTI
             if skip or para.next_node(nodes.math) is not None:  # TeX source reads badly in a preview
                 continue
             children = list(para.children)
+            while children and isinstance(children[0], nodes.Text) and not children[0].astext().strip():
+                children = children[1:]  # myst-nb may start a paragraph with an empty text node
             # a leading bold label ("Audience.") is the page's layout, not its description
             first = children[0] if children else None
             if isinstance(first, nodes.strong) and first.astext().rstrip().endswith((".", ":")):
                 children = children[1:]
-            candidate = " ".join("".join(c.astext() for c in children).split())
+            parts = [c.astext() for c in children
+                     if not (c.tagname == "pending_xref" and c.get("refdomain") == "cite")]
+            # a citation ("[Waseda 2025]") means nothing in a search result's snippet
+            candidate = re.sub(r"\s+([.,;:)])", r"\1", " ".join(CITATION_RE.sub("", "".join(parts)).split()))
             if len(candidate) >= 40:
                 text = candidate
                 break

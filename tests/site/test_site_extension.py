@@ -167,7 +167,7 @@ def test_build_finished_rewrites_pages_and_warns_when_the_tag_is_gone(tmp_path, 
 def test_description_skips_maths_and_a_leading_bold_label():
     d = doc(nodes.paragraph("", "", nodes.Text("The modulus "), nodes.math("", "E_{max}"),
                             nodes.Text(" is computed from the tensor, in many words.")),
-            nodes.paragraph("", "", nodes.strong("", "Learning objectives."),
+            nodes.paragraph("", "", nodes.Text(""), nodes.strong("", "Learning objectives."),
                             nodes.Text(" After this chapter you can compute anisotropy.")),
             nodes.paragraph("", "", nodes.strong("", "Bold start"),
                             nodes.Text(" that is not a label stays in the description.")))
@@ -184,3 +184,13 @@ def test_page_context_records_the_pages_written():
     ext.on_html_page_context(app, "book/intro", "page.html", {"script_files": [], "metatags": ""},
                              doc(nodes.paragraph("", "y" * 50)))
     assert ext._WRITTEN == {"/out/book/intro.html"}
+
+
+def test_description_leaves_out_citations():
+    d = doc(nodes.paragraph("", "", nodes.Text("Anyone checking the study's published numbers "),
+                            nodes.inline("", "[Waseda U group, 2025]"), nodes.Text(".")))
+    assert ext.describe(d, "fallback") == "Anyone checking the study's published numbers."
+    from sphinx.addnodes import pending_xref
+    d = doc(nodes.paragraph("", "", nodes.Text("Anyone checking the study's published numbers "),
+                            pending_xref("", nodes.Text("waseda_output_force"), refdomain="cite"), nodes.Text(".")))
+    assert ext.describe(d, "fallback") == "Anyone checking the study's published numbers."
