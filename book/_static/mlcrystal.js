@@ -8,7 +8,7 @@
   var SELECTOR = ".bd-article table.dataframe, .bd-article table.table, .bd-article table.docutils, " +
                  ".bd-article .output table, .bd-article .cell_output table";
   function mark() {
-    document.querySelectorAll(SELECTOR).forEach(function (el) {
+    document.querySelectorAll(SELECTOR).forEach(function (el, index) {
       var scrolls = el.scrollWidth > el.clientWidth + 1;
       var hint = el.previousElementSibling;
       var hasHint = hint && hint.classList.contains("mlc-scroll-hint");
@@ -17,8 +17,10 @@
         el.setAttribute("tabindex", "0");
         el.setAttribute("role", "region");
         if (!el.hasAttribute("aria-label")) {
+          // each region's name is unique on the page (the table's number among the page's tables)
           var cap = el.querySelector("caption");
-          el.setAttribute("aria-label", (cap ? cap.textContent.trim() + ": " : "") + "wide table, scrolls sideways");
+          el.setAttribute("aria-label", (cap ? cap.textContent.trim() + ", " : "") + "table " + (index + 1) +
+                          " (wide, scrolls sideways)");
         }
         if (!hasHint) {
           var p = document.createElement("div");
