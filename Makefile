@@ -23,7 +23,7 @@ help:
 	@echo "make nbval-generic  the same with numpy and OpenBLAS on generic kernels (a second machine)"
 	@echo "make wheel-check    build the wheel, install it in a fresh venv outside the checkout, load the data"
 	@echo "make notebooks      re-execute notebooks in place, storing outputs and widget state (NB=book/05_....ipynb for one)"
-	@echo "make site-check     open every page of _build/html in headless Chromium"
+	@echo "make site-check     open every page of _build/html in headless Chromium (axe-core, 390/1280 px, bytes)"
 
 # (Re)create the virtual environment when it is missing or older than the pins.
 $(STAMP): requirements.txt pyproject.toml
@@ -100,7 +100,7 @@ clean:
 # pages) and MathJax (equations) itself, so it works offline and loads nothing
 # from other hosts. npm fetches them from the registry; each tarball is checked
 # against book/_static/npm.sha256; book/_static/npm/ is not committed.
-NPM_ASSETS := @jupyter-widgets/html-manager@1.0.15 requirejs@2.3.8 mathjax@3.2.2
+NPM_ASSETS := @jupyter-widgets/html-manager@1.0.15 requirejs@2.3.8 mathjax@3.2.2 axe-core@4.11.0
 ASSETS := book/_static/npm
 ASSETS_STAMP := $(ASSETS)/.complete
 .PHONY: site-assets
@@ -122,15 +122,19 @@ $(ASSETS_STAMP): book/_static/npm.sha256
 	   _build/npm-pack/jupyter-widgets-html-manager-1.0.15/package/package.json $(ASSETS)/html-manager/
 	cd _build/npm-pack/mathjax-3.2.2/package && cp LICENSE package.json ../../../../$(ASSETS)/mathjax/ && cp -r es5/tex-mml-chtml.js es5/input es5/ui es5/a11y es5/sre es5/adaptors ../../../../$(ASSETS)/mathjax/es5/ \
 	   && cp -r es5/output/chtml es5/output/chtml.js ../../../../$(ASSETS)/mathjax/es5/output/
+	@# axe-core is not loaded by any page: `make site-check` injects it to audit each page.
+	mkdir -p $(ASSETS)/axe-core
+	cp _build/npm-pack/axe-core-4.11.0/package/{axe.min.js,LICENSE,package.json} $(ASSETS)/axe-core/
 	touch $@
 
 book: site-assets
 
 # --- open every page of the built site in headless Chromium ---
+# At 1280 and 390 px; axe-core (from site-assets) audits each page; prints the bytes each page transfers.
 # Uses Debian's chromium (or $MLCRYSTAL_CHROMIUM); installs it with apt-get
 # when missing and running as root. Without a browser the check says so,
 # runs only its static link checks, and exits 0.
-site-check: $(STAMP)
+site-check: $(STAMP) $(ASSETS_STAMP)
 	@test -x "$${MLCRYSTAL_CHROMIUM:-/usr/bin/chromium}" || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
 	  && { echo "installing chromium with apt-get"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }; } || true
 	$(BIN)/python tools/sitecheck.py _build/html

@@ -19,7 +19,18 @@ kinds of checks on the static site that ``make book`` builds:
    image; every embedded ipywidgets view must render visibly; every formula
    must be typeset by MathJax. One
    screenshot per page goes to ``_build/screenshots/`` (plus one of the first
-   widget on widget pages).
+   widget on widget pages, and one of the page on a phone).
+3. **Accessibility, layout and weight** (in the browser): axe-core (fetched
+   by ``make site-assets``, pinned and hash-checked) is injected into every
+   page, and any ``serious`` or ``critical`` violation fails unless it sits in
+   an element the theme owns and is listed in :data:`THEME_AXE_EXCEPTIONS`
+   with its reason. Every page is loaded at 1280 px and at 390 px (a phone)
+   and fails when the document scrolls sideways; the widest element that
+   sticks out is named. The bytes each page transfers are summed from the
+   network events and printed; the heaviest chapter page must stay under
+   :data:`CHAPTER_BYTES_BUDGET`. Every page needs a favicon and a
+   ``<meta name="description">``, and no image may have a file path for
+   alt text (static checks).
 
 The browser checks are skipped, with a message and exit code 0, only when
 Chromium cannot be found or started; the static checks always run.
@@ -29,7 +40,9 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gzip
 import http.server
+import io
 import os
 import posixpath
 import re
@@ -86,6 +99,19 @@ KNOWN_UPSTREAM_ERRORS = {
 }
 #: Embedded ipywidgets views, as myst-nb writes them.
 WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
+#: axe-core impacts that fail the check (``minor`` and ``moderate`` are printed only).
+AXE_FAILING_IMPACTS = ("serious", "critical")
+#: axe-core's build, as ``make site-assets`` unpacks it (relative to the site or to book/).
+AXE_JS = "_static/npm/axe-core/axe.min.js"
+#: Violations in elements the theme (sphinx-book-theme / pydata-sphinx-theme)
+#: writes and the book cannot change from its own files: ``(axe rule id,
+#: regular expression searched in the node's CSS selector) -> reason``. One
+#: table, so that every exception is visible and must give its reason.
+THEME_AXE_EXCEPTIONS: dict[tuple[str, str], str] = {}
+#: Viewport widths (CSS px) at which no page may scroll sideways: a desktop and a phone.
+VIEWPORT_WIDTHS = (1280, 390)
+#: The heaviest chapter page may transfer at most this many bytes (3 MB).
+CHAPTER_BYTES_BUDGET = 3_000_000
 
 
 @dataclass(frozen=True)
@@ -435,7 +461,9 @@ def screenshot_name(page: str) -> str:
 def static_problems(site_dir: str | Path) -> list[Problem]:
     """Run every check that needs no browser on a built site.
 
-    :func:`check_links` on all pages, plus :func:`check_chapter_parts` on each
+    :func:`check_links` on all pages, :func:`check_head` on every page but a
+    bare redirect (kind ``"head"``), :func:`path_alt_images` (kind
+    ``"alt-text"``), plus :func:`check_chapter_parts` on each
     chapter page (reported with kind ``"chapter-parts"``).
 
     Parameters
@@ -458,7 +486,8 @@ def static_problems(site_dir: str | Path) -> list[Problem]:
     >>> d = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (d / "01_intro.html").write_text("<h1>1. Intro</h1><a href='#'>top</a>")
     >>> [str(p) for p in static_problems(d)]  # doctest: +NORMALIZE_WHITESPACE
-    ['01_intro.html: [chapter-parts] missing: learning objectives, summary,
+    ['01_intro.html: [head] missing: favicon, description',
+     '01_intro.html: [chapter-parts] missing: learning objectives, summary,
       exercises, hidden solutions, references']
     """
     root = _site_root(site_dir)
@@ -466,11 +495,302 @@ def static_problems(site_dir: str | Path) -> list[Problem]:
     if not pages:
         raise ValueError(f"{root} holds no .html pages: run `make book` first")
     problems = check_links(root, pages)
+    for page in pages:
+        missing = check_head((root / page).read_text(encoding="utf-8"))
+        if missing and not _is_redirect((root / page).read_text(encoding="utf-8")):
+            problems.append(Problem(page, "head", "missing: " + ", ".join(missing)))
+    for page in pages:
+        bad_alt = path_alt_images((root / page).read_text(encoding="utf-8"))
+        if bad_alt:
+            problems.append(Problem(page, "alt-text", f"{len(bad_alt)} image(s) whose alt text is a file path, "
+                                    f"not what the image shows: {', '.join(bad_alt[:2])}"
+                                    + (", ..." if len(bad_alt) > 2 else "")))
     for page in filter(is_chapter, pages):
         missing = check_chapter_parts((root / page).read_text(encoding="utf-8"))
         if missing:
             problems.append(Problem(page, "chapter-parts", "missing: " + ", ".join(missing)))
     return problems
+
+
+
+# ------------------------------------------------- page head, axe, layout, weight
+
+class _HeadParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.icons: list[str] = []
+        self.descriptions: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: (v or "") for k, v in attrs}
+        if tag == "link" and "icon" in a.get("rel", "").lower().split() and a.get("href", "").strip():
+            self.icons.append(a["href"].strip())
+        if tag == "meta" and a.get("name", "").lower() == "description":
+            self.descriptions.append(a.get("content", "").strip())
+
+
+def check_head(html: str) -> list[str]:
+    """Name what a page's head lacks among a favicon and a description.
+
+    A favicon is a ``<link rel="icon" href="...">`` (``check_links`` checks
+    that the file exists); a description is a ``<meta name="description">``
+    with non-empty content, which search engines and link previews show.
+
+    Parameters
+    ----------
+    html : str
+        The page's HTML.
+
+    Returns
+    -------
+    list of str
+        Among ``"favicon"`` and ``"description"``; empty when both are there.
+
+    Examples
+    --------
+    >>> check_head('<link rel="icon" href="_static/favicon.svg">'
+    ...            '<meta name="description" content="Chapter 1 reads the data.">')
+    []
+    >>> check_head('<meta name="description" content="  ">')
+    ['favicon', 'description']
+    """
+    if not isinstance(html, str):
+        raise TypeError(f"html must be a str, got {type(html).__name__}; read the file first")
+    parser = _HeadParser()
+    parser.feed(html)
+    parser.close()
+    missing = []
+    if not parser.icons:
+        missing.append("favicon")
+    if not any(parser.descriptions):
+        missing.append("description")
+    return missing
+
+
+#: An alt text that is a file name or path: what Sphinx writes when a figure has no description.
+PATH_ALT_RE = re.compile(r"(^|/)[^\s/]+\.(png|jpe?g|svg|gif|webp)$|_images/|^\.\./", re.I)
+
+
+def path_alt_images(html: str) -> list[str]:
+    """The ``src`` of each image in the page's ``<article>`` whose alt text is a file path.
+
+    axe-core accepts any non-empty alt; an alt such as ``../_build/jupyter_execute/x.png``
+    tells a reader who cannot see the chart nothing, so the site check reports it
+    (kind ``"alt-text"``).
+
+    Examples
+    --------
+    >>> path_alt_images('<article><img src="../_images/a.png" alt="../_images/a.png">'
+    ...                 '<img src="../_images/b.png" alt="Young modulus against density">'
+    ...                 '<img src="../_images/c.png" alt=""></article>')
+    ['../_images/a.png']
+    """
+    if not isinstance(html, str):
+        raise TypeError(f"html must be a str, got {type(html).__name__}; read the file first")
+    article = ARTICLE_RE.search(html)
+    found = []
+    for tag in re.findall(r"<img\b[^>]*>", article.group(0) if article else html, re.I):
+        alt = re.search(r'\balt="([^"]*)"', tag)
+        src = re.search(r'\bsrc="([^"]*)"', tag)
+        if alt and alt.group(1).strip() and PATH_ALT_RE.search(alt.group(1).strip()):
+            found.append(src.group(1) if src else "(no src)")
+    return found
+
+
+def _axe_target(node: dict) -> str:
+    """One readable selector for an axe node (nested lists: iframes / shadow roots)."""
+    target = node.get("target")
+    if not isinstance(target, list) or not target:
+        raise ValueError(f"axe node without a 'target' list of selectors: {node!r}")
+    return " >>> ".join(" ".join(t) if isinstance(t, list) else str(t) for t in target)
+
+
+@dataclass
+class AxeOutcome:
+    """An axe-core result sorted for the site check (see :func:`axe_problems`)."""
+
+    failing: list[Problem]
+    excused: list[tuple[Problem, str]]
+    advisory: list[Problem]
+
+
+def axe_problems(page: str, result: dict,
+                 exceptions: dict[tuple[str, str], str] | None = None,
+                 max_targets: int = 3) -> AxeOutcome:
+    """Sort the violations of one axe-core run into failing, excused and advisory.
+
+    A violation fails when its impact is ``serious`` or ``critical``
+    (:data:`AXE_FAILING_IMPACTS`) on at least one element that no theme
+    exception covers. An element is excused when an entry ``(rule id,
+    selector pattern)`` of ``exceptions`` has the violation's rule id and its
+    pattern is found (``re.search``) in the element's CSS selector; the
+    excused element is reported with the entry's reason. ``minor`` and
+    ``moderate`` violations are advisory: printed, never failing.
+
+    Parameters
+    ----------
+    page : str
+        The page the result belongs to (named in each problem).
+    result : dict
+        What ``axe.run()`` resolved to (only ``violations`` is read: a list of
+        ``{"id", "impact", "help", "nodes": [{"target": [...]}, ...]}``).
+    exceptions : dict, optional
+        Default :data:`THEME_AXE_EXCEPTIONS`.
+    max_targets : int
+        How many element selectors to name per violation.
+
+    Returns
+    -------
+    AxeOutcome
+        ``failing`` and ``advisory``: one :class:`Problem` of kind ``"axe"``
+        per violated rule, naming its impact, help text, element count and
+        first selectors; ``excused``: ``(problem, reason)`` pairs.
+
+    Raises
+    ------
+    ValueError
+        If ``result`` is not an axe result (no ``violations`` list, a
+        violation without ``id``/``impact``/``nodes``, a node without ``target``).
+
+    Examples
+    --------
+    >>> result = {"violations": [
+    ...     {"id": "image-alt", "impact": "critical", "help": "Images must have alternative text",
+    ...      "nodes": [{"target": ["#fig-1 > img"]}]},
+    ...     {"id": "region", "impact": "moderate", "help": "Content in landmarks",
+    ...      "nodes": [{"target": [".skip"]}]}]}
+    >>> out = axe_problems("book/01.html", result, exceptions={})
+    >>> print(out.failing[0])
+    book/01.html: [axe] image-alt (critical): Images must have alternative text; 1 element(s): #fig-1 > img
+    >>> len(out.advisory), out.excused
+    (1, [])
+    """
+    if not isinstance(result, dict) or not isinstance(result.get("violations"), list):
+        raise ValueError(f"{page}: expected an axe-core result with a 'violations' list, got "
+                         f"{type(result).__name__} with keys {sorted(result)[:8] if isinstance(result, dict) else '-'}")
+    if not isinstance(max_targets, int) or max_targets < 1:
+        raise ValueError(f"max_targets must be a positive integer, got {max_targets!r}")
+    exceptions = THEME_AXE_EXCEPTIONS if exceptions is None else exceptions
+    out = AxeOutcome([], [], [])
+    for v in result["violations"]:
+        missing = [k for k in ("id", "impact", "nodes") if k not in v]
+        if missing or not isinstance(v.get("nodes"), list):
+            raise ValueError(f"{page}: axe violation {v.get('id', '?')!r} lacks {missing or ['a nodes list']}")
+        impact = v["impact"] or "unknown"
+        targets = [_axe_target(n) for n in v["nodes"]]
+
+        def describe(ts: list[str], v=v, impact=impact) -> str:
+            shown = ", ".join(ts[:max_targets]) + (f", ... ({len(ts) - max_targets} more)"
+                                                   if len(ts) > max_targets else "")
+            return f"{v['id']} ({impact}): {v.get('help', '')}; {len(ts)} element(s): {shown}"
+
+        if impact not in AXE_FAILING_IMPACTS:
+            out.advisory.append(Problem(page, "axe", describe(targets)))
+            continue
+        kept: list[str] = []
+        for t in targets:
+            reason = next((r for (rule, pattern), r in exceptions.items()
+                           if rule == v["id"] and re.search(pattern, t)), None)
+            if reason is None:
+                kept.append(t)
+            else:
+                out.excused.append((Problem(page, "axe", describe([t])), reason))
+        if kept:
+            out.failing.append(Problem(page, "axe", describe(kept)))
+    return out
+
+
+def overflow_problem(page: str, width: int, measured: dict) -> Problem | None:
+    """A problem when a page is wider than its viewport (it scrolls sideways).
+
+    Parameters
+    ----------
+    page : str
+        The page measured.
+    width : int
+        The viewport width (CSS px) it was loaded at.
+    measured : dict
+        ``{"scrollWidth": int, "clientWidth": int, "culprits": [{"selector": str,
+        "right": float, "width": float}, ...]}`` as the browser measured it
+        (culprits: elements whose right edge passes the viewport, widest cause first).
+
+    Returns
+    -------
+    Problem or None
+        Kind ``"overflow"`` when ``scrollWidth > clientWidth + 1``, naming the
+        element that sticks out furthest; None when the page fits.
+
+    Examples
+    --------
+    >>> print(overflow_problem("book/04.html", 390, {"scrollWidth": 612, "clientWidth": 390,
+    ...     "culprits": [{"selector": "article p > code", "right": 612.4, "width": 540}]}))
+    book/04.html: [overflow] at 390 px the page scrolls sideways (612 px of content in 390 px); \
+sticks out: article p > code (540 px wide, right edge at 612 px)
+    >>> overflow_problem("book/04.html", 390, {"scrollWidth": 391, "clientWidth": 390}) is None
+    True
+    """
+    try:
+        sw, cw = int(measured["scrollWidth"]), int(measured["clientWidth"])
+    except (KeyError, TypeError, ValueError) as err:
+        raise ValueError(f"{page}: layout measurement at {width} px needs integer scrollWidth and "
+                         f"clientWidth, got {measured!r}") from err
+    if sw <= cw + 1:
+        return None
+    culprits = measured.get("culprits") or []
+    where = "; ".join(f"{c['selector']} ({round(c['width'])} px wide, right edge at {round(c['right'])} px)"
+                      for c in culprits[:2]) or "no single element found (check margins/transforms)"
+    return Problem(page, "overflow",
+                   f"at {width} px the page scrolls sideways ({sw} px of content in {cw} px); sticks out: {where}")
+
+
+def weight_problems(weights: dict[str, int], budget: int = CHAPTER_BYTES_BUDGET) -> list[Problem]:
+    """Fail the heaviest chapter page when it transfers more than ``budget`` bytes.
+
+    Parameters
+    ----------
+    weights : dict of str to int
+        Bytes transferred by each page (all pages; only chapters are budgeted).
+    budget : int
+        Limit for the heaviest chapter page, default :data:`CHAPTER_BYTES_BUDGET`.
+
+    Returns
+    -------
+    list of Problem
+        Kind ``"weight"``, one per chapter page above the budget (empty when all fit).
+
+    Examples
+    --------
+    >>> [str(p) for p in weight_problems({"book/05_x.html": 3_500_000, "book/glossary.html": 9_000_000})]
+    ['book/05_x.html: [weight] transfers 3.50 MB, over the 3.00 MB budget for a chapter page']
+    """
+    if not isinstance(budget, int) or budget <= 0:
+        raise ValueError(f"budget must be a positive number of bytes, got {budget!r}")
+    bad = [k for k, v in weights.items() if not isinstance(v, int) or v < 0]
+    if bad:
+        raise ValueError(f"page weights must be non-negative byte counts; bad values for {bad}")
+    return [Problem(page, "weight", f"transfers {n / 1e6:.2f} MB, over the {budget / 1e6:.2f} MB "
+                                    "budget for a chapter page")
+            for page, n in sorted(weights.items()) if is_chapter(page) and n > budget]
+
+
+def format_weights(weights: dict[str, int], decoded: dict[str, int] | None = None) -> list[str]:
+    """One line per page: bytes transferred (and decompressed), heaviest first, chapters marked.
+
+    Examples
+    --------
+    >>> format_weights({"book/intro.html": 512_000, "book/05_x.html": 2_750_000},
+    ...                {"book/05_x.html": 7_100_000})
+    ['   2.75 MB  (7.10 MB decompressed)  book/05_x.html (chapter)', '   0.51 MB  book/intro.html']
+    """
+    decoded = decoded or {}
+    return [f"  {n / 1e6:5.2f} MB  " + (f"({decoded[page] / 1e6:.2f} MB decompressed)  " if page in decoded else "")
+            + page + (" (chapter)" if is_chapter(page) else "")
+            for page, n in sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def _is_redirect(html: str) -> bool:
+    """True for a page that only redirects (Jupyter Book's root index.html)."""
+    return bool(re.search(r'<meta[^>]+http-equiv=["\']?refresh', html, re.I)) and "<body" not in html.lower()
 
 
 def _site_root(site_dir: str | Path) -> Path:
@@ -484,15 +804,44 @@ def _site_root(site_dir: str | Path) -> Path:
 
 # ---------------------------------------------------------------- browser part
 
+#: File types a static host (GitHub Pages, Netlify, nginx's defaults) sends gzip-compressed.
+GZIP_SUFFIXES = (".html", ".js", ".css", ".svg", ".json", ".txt", ".map", ".xml", ".ttf", ".eot")
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves files like a static host: text types gzip-compressed when the browser accepts it."""
+
+    gzip_cache: dict[tuple[str, int, int], bytes] = {}
+
     def log_message(self, format, *args):  # the stdlib's signature
         pass
+
+    def send_head(self):
+        path = self.translate_path(self.path)
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (accepts and os.path.isfile(path) and path.endswith(GZIP_SUFFIXES)):
+            return super().send_head()
+        st = os.stat(path)
+        key = (path, st.st_mtime_ns, st.st_size)  # a rewritten file is compressed afresh
+        if key not in self.gzip_cache:
+            with open(path, "rb") as f:
+                self.gzip_cache[key] = gzip.compress(f.read(), compresslevel=6, mtime=0)
+        data = self.gzip_cache[key]
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        return io.BytesIO(data)
 
 
 def serve(site_dir: str | Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     """Serve a folder on 127.0.0.1 at a free port, in a daemon thread.
 
     Returns the server (call ``shutdown()`` when done) and its base URL.
+    Like a static host (GitHub Pages), it sends text files (HTML, JS, CSS,
+    SVG, JSON; :data:`GZIP_SUFFIXES`) gzip-compressed to a browser that
+    accepts it, so transferred bytes are what a reader downloads.
 
     Examples
     --------
@@ -529,6 +878,79 @@ _RAW_MATH_JS = """() => Array.from(document.querySelectorAll('span.math, div.mat
   .filter(m => !m.querySelector('mjx-container')).length"""
 
 
+#: How wide the document is, and which elements stick out past the viewport's
+#: right edge: the innermost ones (no sticking-out child), furthest first, each
+#: unless an ancestor with its own horizontal scroll or clipping contains it.
+_OVERFLOW_JS = """() => {
+  window.scrollTo(0, 0);
+  const doc = document.documentElement, cw = doc.clientWidth;
+  // a fixed element (an off-canvas drawer) never widens the document; nor does what a scrolling box holds
+  const clips = el => { if (getComputedStyle(el).position === 'fixed') return true;
+    for (let a = el.parentElement; a && a !== document.body && a !== doc; a = a.parentElement) {
+      const st = getComputedStyle(a);
+      if (st.position === 'fixed') return true;
+      if (st.overflowX !== 'visible' && a.getBoundingClientRect().right <= cw + 1) return true; }
+    return false; };
+  const name = el => { let n = el.tagName.toLowerCase();
+    if (el.id) return n + '#' + el.id;
+    const c = Array.from(el.classList).slice(0, 2); return n + (c.length ? '.' + c.join('.') : ''); };
+  const path = el => { const parts = [];
+    for (let a = el; a && a !== document.body && parts.length < 4; a = a.parentElement) {
+      parts.unshift(name(a)); if (a.id) break; }
+    return parts.join(' > '); };
+  // an element that sticks out, or one whose own text runs past its box (a long word in a heading)
+  const spills = el => getComputedStyle(el).overflowX === 'visible' && el.scrollWidth > el.clientWidth + 1
+    && el.getBoundingClientRect().left + el.scrollWidth > cw + 1;
+  const out = Array.from(document.body.querySelectorAll('*')).filter(el => {
+    const r = el.getBoundingClientRect(); return r.width > 0 && (r.right > cw + 1 || spills(el)); })
+    .filter(el => !clips(el));
+  const inner = out.filter(el => !out.some(o => o !== el && el.contains(o)));
+  inner.sort((a, b) => b.getBoundingClientRect().right - a.getBoundingClientRect().right);
+  return {scrollWidth: doc.scrollWidth, clientWidth: cw,
+          culprits: inner.slice(0, 3).map(el => { const r = el.getBoundingClientRect();
+            const text = (el.textContent || '').trim().slice(0, 40);
+            const w = Math.max(r.width, el.scrollWidth || 0);
+            return {selector: path(el) + (text ? ' "' + text + '"' : ''), right: r.left + w, width: w}; })};
+}"""
+#: Bytes the page's responses hold once decompressed (the document and every resource).
+_DECODED_JS = """() => performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
+  .reduce((n, e) => n + (e.decodedBodySize || 0), 0)"""
+#: Run the injected axe-core on the whole document (WCAG 2.x A/AA and best-practice rules).
+_AXE_RUN_JS = """async () => {
+  // preload: false, or axe fetches each stylesheet's @import relative to the page (wrong URL, a 404)
+  const r = await axe.run(document, {resultTypes: ['violations'], preload: false});
+  return {violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+          nodes: v.nodes.map(n => ({target: n.target, impact: n.impact}))}))};
+}"""
+
+
+def find_axe(site_dir: str | Path) -> Path | None:
+    """Where axe-core's ``axe.min.js`` is: in the built site, else in book/ (``make site-assets``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> find_axe(tempfile.mkdtemp()) is None or find_axe(tempfile.mkdtemp()).name == "axe.min.js"
+    True
+    """
+    for base in (Path(site_dir), Path(__file__).resolve().parents[1] / "book"):
+        path = base / AXE_JS
+        if path.is_file():
+            return path
+    return None
+
+
+@dataclass
+class BrowserReport:
+    """What the browser checks found (see :func:`browser_report`)."""
+
+    problems: list[Problem]
+    weights: dict[str, int]
+    decoded: dict[str, int]
+    axe_excused: list[tuple[Problem, str]]
+    axe_advisory: list[Problem]
+
+
 def chromium_path() -> str:
     """The Chromium executable to drive: ``$MLCRYSTAL_CHROMIUM`` if set, else Debian's.
 
@@ -549,8 +971,26 @@ def chromium_path() -> str:
 
 
 def browser_problems(site_dir: str | Path, screenshots: str | Path,
-                     chromium: str | None = None, timeout_ms: int = 30_000) -> list[Problem]:
+                     chromium: str | None = None, timeout_ms: int = 30_000,
+                     axe: bool = True) -> list[Problem]:
     """Open every page in headless Chromium and report what a reader would hit.
+
+    The problems of :func:`browser_report` (which also measures weights and
+    keeps the excused and advisory axe findings).
+
+    Examples
+    --------
+    >>> problems = browser_problems("_build/html", "_build/screenshots")  # doctest: +SKIP
+    >>> [str(p) for p in problems]  # doctest: +SKIP
+    []
+    """
+    return browser_report(site_dir, screenshots, chromium, timeout_ms, axe).problems
+
+
+def browser_report(site_dir: str | Path, screenshots: str | Path,
+                   chromium: str | None = None, timeout_ms: int = 30_000,
+                   axe: bool = True) -> BrowserReport:
+    """Open every page in headless Chromium at 1280 and 390 px and check it.
 
     Parameters
     ----------
@@ -563,10 +1003,18 @@ def browser_problems(site_dir: str | Path, screenshots: str | Path,
         (``$MLCRYSTAL_CHROMIUM``, else Debian's package).
     timeout_ms : int
         Per-page time limit for loading and for widgets to appear.
+    axe : bool
+        Run axe-core on each page (its absence is then a problem of kind
+        ``"axe"``: run ``make site-assets``).
 
     Returns
     -------
-    list of Problem
+    BrowserReport
+        ``problems`` (failing), ``weights`` (bytes each page transferred at
+        1280 px, gzip-compressed as a static host sends them), ``decoded``
+        (the same responses once decompressed), the axe findings excused by :data:`THEME_AXE_EXCEPTIONS` and
+        the advisory (minor/moderate) ones. A chapter page heavier than
+        :data:`CHAPTER_BYTES_BUDGET` is among the problems.
 
     Raises
     ------
@@ -577,9 +1025,9 @@ def browser_problems(site_dir: str | Path, screenshots: str | Path,
 
     Examples
     --------
-    >>> problems = browser_problems("_build/html", "_build/screenshots")  # doctest: +SKIP
-    >>> [str(p) for p in problems]  # doctest: +SKIP
-    []
+    >>> report = browser_report("_build/html", "_build/screenshots")  # doctest: +SKIP
+    >>> max(report.weights.values()) < CHAPTER_BYTES_BUDGET  # doctest: +SKIP
+    True
     """
     if not isinstance(timeout_ms, int) or timeout_ms <= 0:
         raise ValueError(f"timeout_ms must be a positive integer (milliseconds), got {timeout_ms!r}")
@@ -593,44 +1041,59 @@ def browser_problems(site_dir: str | Path, screenshots: str | Path,
     root = _site_root(site_dir)
     shots = Path(screenshots)
     shots.mkdir(parents=True, exist_ok=True)
+    axe_js = find_axe(root) if axe else None
     server, base = serve(root)
     host = urlsplit(base).netloc
-    problems: list[Problem] = []
+    report = BrowserReport([], {}, {}, [], [])
+    if axe and axe_js is None:
+        report.problems.append(Problem("(site)", "axe", f"axe-core not found at {AXE_JS} in the site or in "
+                                                        "book/: run `make site-assets`"))
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
-            for page_path in list_pages(root):
-                problems.extend(_check_one_page(context, base, host, root, page_path, shots,
-                                                timeout_ms, PlaywrightError))
+            for width in VIEWPORT_WIDTHS:
+                context = browser.new_context(viewport={"width": width, "height": 900 if width > 600 else 844},
+                                              service_workers="block")
+                desktop = width == max(VIEWPORT_WIDTHS)
+                for page_path in list_pages(root):
+                    _check_one_page(context, base, host, root, page_path, shots, timeout_ms,
+                                    PlaywrightError, report, width, full=desktop,
+                                    axe_js=axe_js if desktop else None)
+                context.close()
             browser.close()
     finally:
         server.shutdown()
         server.server_close()
-    return problems
+    report.problems.extend(weight_problems(report.weights))
+    return report
 
 
-def _check_one_page(context, base, host, root, page_path, shots, timeout_ms, PlaywrightError):
-    found: list[Problem] = []
-
+def _check_one_page(context, base, host, root, page_path, shots, timeout_ms, PlaywrightError,
+                    report, width, full=True, axe_js=None):
+    """Load one page at one width; ``full`` runs every check, otherwise only the layout one."""
     def add(kind, detail):
-        found.append(Problem(page_path, kind, detail))
+        report.problems.append(Problem(page_path, kind, detail))
 
     page = context.new_page()
+    finished = []
 
     def route(r):
+        # routing every request also turns off the HTTP cache: each page's weight is its own
         if urlsplit(r.request.url).netloc == host or r.request.url.startswith(("data:", "blob:")):
             r.continue_()
         else:
-            add("external-request", f"blocked request to {r.request.url}")
+            if full:
+                add("external-request", f"blocked request to {r.request.url}")
             r.abort()
 
     page.route("**/*", route)
-    page.on("console", lambda m: m.type == "error" and add("console-error", m.text))
-    page.on("pageerror", lambda e: add("page-error", str(e)))  # known ones filtered below
-    page.on("requestfailed", lambda r: urlsplit(r.url).netloc == host and add(
+    page.on("requestfinished", lambda r: finished.append(r))
+    if full:
+        page.on("console", lambda m: m.type == "error" and add("console-error", m.text))
+        page.on("pageerror", lambda e: add("page-error", str(e)))  # known ones filtered below
+    page.on("requestfailed", lambda r: full and urlsplit(r.url).netloc == host and add(
         "failed-request", f"{r.url[len(base) - 1:]} ({r.failure})"))
-    page.on("response", lambda r: r.status >= 400 and add(
+    page.on("response", lambda r: full and r.status >= 400 and add(
         "failed-request", f"{r.url[len(base) - 1:]} -> HTTP {r.status}"))
     try:
         page.goto(base + page_path, wait_until="load", timeout=timeout_ms)
@@ -645,10 +1108,10 @@ def _check_one_page(context, base, host, root, page_path, shots, timeout_ms, Pla
             except PlaywrightError:
                 pass  # reported below with the counts
             w = page.evaluate(_WIDGETS_JS)
-            if w["rendered"] < w["views"]:
+            if full and w["rendered"] < w["views"]:
                 add("widgets", f"{w['views'] - w['rendered']} of {w['views']} embedded widget view(s) "
                                "did not render visibly")
-            if w["rendered"]:
+            if full and w["rendered"]:
                 el = page.locator(".widget-subarea").first
                 el.scroll_into_view_if_needed()
                 el.screenshot(path=str(shots / screenshot_name(page_path).replace(".png", "--widget.png")))
@@ -657,19 +1120,39 @@ def _check_one_page(context, base, host, root, page_path, shots, timeout_ms, Pla
             try:
                 page.wait_for_function(f"() => ({_RAW_MATH_JS})() === 0", timeout=timeout_ms)
             except PlaywrightError:
-                add("math", f"{page.evaluate(_RAW_MATH_JS)} formula(s) not typeset by MathJax")
-        if is_chapter(page_path):
+                if full:
+                    add("math", f"{page.evaluate(_RAW_MATH_JS)} formula(s) not typeset by MathJax")
+        if full and is_chapter(page_path):
             figs = page.evaluate(_FIGURES_JS)
             if figs["rendered"] == 0:
                 add("figures", "no rendered figure (<img> with naturalWidth > 0) on a chapter page")
             for src in figs["broken"]:
                 add("broken-image", f"img {src!r} did not render")
-        page.screenshot(path=str(shots / screenshot_name(page_path)))
+        wide = overflow_problem(page_path, width, page.evaluate(_OVERFLOW_JS))
+        if wide is not None:
+            report.problems.append(wide)
+        if full:
+            total = 0
+            for req in finished:
+                try:
+                    sizes = req.sizes()
+                except PlaywrightError:
+                    continue  # data: URLs and the like have no network sizes
+                total += max(sizes.get("responseBodySize", 0), 0) + max(sizes.get("responseHeadersSize", 0), 0)
+            report.weights[page_path] = total
+            report.decoded[page_path] = int(page.evaluate(_DECODED_JS))
+        if axe_js is not None:
+            page.add_script_tag(content=Path(axe_js).read_text(encoding="utf-8"))
+            outcome = axe_problems(page_path, page.evaluate(_AXE_RUN_JS))
+            report.problems.extend(outcome.failing)
+            report.axe_excused.extend(outcome.excused)
+            report.axe_advisory.extend(outcome.advisory)
+        name = screenshot_name(page_path)
+        page.screenshot(path=str(shots / (name if full else name.replace(".png", f"--{width}px.png"))))
     except PlaywrightError as err:
-        add("load", str(err).splitlines()[0])
+        add("load", f"at {width} px: " + str(err).splitlines()[0])
     finally:
         page.close()
-    return found
 
 
 def split_known(problems: list[Problem]) -> tuple[list[Problem], list[tuple[Problem, str]]]:
@@ -718,6 +1201,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--chromium", default=None,
                     help=f"Chromium executable (default ${CHROMIUM_ENV}, else {DEFAULT_CHROMIUM})")
     ap.add_argument("--no-browser", action="store_true", help="run only the static checks")
+    ap.add_argument("--no-axe", action="store_true", help="skip the axe-core accessibility audit")
     args = ap.parse_args(argv)
     try:
         root = _site_root(args.site_dir)
@@ -730,8 +1214,17 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_browser:
         shots = Path(args.screenshots) if args.screenshots else root.parent / "screenshots"
         try:
-            problems += browser_problems(root, shots, chromium=args.chromium)
-            print(f"site-check: opened {len(pages)} pages in Chromium; screenshots in {shots}")
+            report = browser_report(root, shots, chromium=args.chromium, axe=not args.no_axe)
+            problems += report.problems
+            print(f"site-check: opened {len(pages)} pages in Chromium at "
+                  f"{' and '.join(f'{w} px' for w in VIEWPORT_WIDTHS)}; screenshots in {shots}")
+            print(f"site-check: bytes transferred per page (budget for a chapter page: "
+                  f"{CHAPTER_BYTES_BUDGET / 1e6:.2f} MB)")
+            print("\n".join(format_weights(report.weights, report.decoded)))
+            for p, reason in report.axe_excused:
+                print(f"site-check: axe finding excused (theme-owned: {reason}): {p}")
+            for p in report.axe_advisory:
+                print(f"site-check: axe advisory (minor/moderate, not failing): {p}")
         except FileNotFoundError as err:
             print(f"site-check: SKIPPED the browser checks: {err}. Install it with "
                   "`apt-get install -y chromium` to run them.")

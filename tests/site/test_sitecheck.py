@@ -37,7 +37,11 @@ PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
 
-CHAPTER_OK = """<html><head><script src="../_static/app.js"></script></head><body>
+#: What every page's head needs (a favicon and a description), for a page in book/.
+HEAD = ('<link rel="icon" href="../_static/favicon.svg">'
+        '<meta name="description" content="A page of the test site.">')
+
+CHAPTER_OK = """<html><head><script src="../_static/app.js"></script>""" + HEAD + """</head><body>
 <article>
 <h1 id="ch">1. A chapter</h1>
 <p><strong>Learning objectives.</strong> You will learn things.</p>
@@ -51,7 +55,7 @@ CHAPTER_OK = """<html><head><script src="../_static/app.js"></script></head><bod
 <a href="mailto:someone@example.org">mail</a>
 </article></body></html>"""
 
-INTRO = """<html><head>
+INTRO = """<html><head>""" + HEAD + """
 <link rel="stylesheet" href="../_static/style.css?v=1">
 <link rel="index" href="../genindex.html">
 </head><body><article><h1 id="who">Who it is for</h1>
@@ -69,12 +73,13 @@ def site(tmp_path: Path) -> Path:
     (tmp_path / "_static" / "app.js").write_text("console.log('ok');")
     (tmp_path / "_static" / "style.css").write_text("body{}")
     (tmp_path / "_static" / "index.html").write_text("<p>static index</p>")
+    (tmp_path / "_static" / "favicon.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
     (tmp_path / "_images" / "fig.png").write_bytes(PNG)
     (tmp_path / "index.html").write_text('<meta http-equiv="Refresh" content="0; url=book/intro.html">')
-    (tmp_path / "genindex.html").write_text("<h1>Index</h1>")
+    (tmp_path / "genindex.html").write_text(HEAD.replace("../", "") + "<h1>Index</h1>")
     (tmp_path / "book" / "intro.html").write_text(INTRO)
     (tmp_path / "book" / "01_chapter.html").write_text(CHAPTER_OK)
-    (tmp_path / "book" / "glossary.html").write_text('<dl><dt id="term-LASSO">LASSO</dt></dl>')
+    (tmp_path / "book" / "glossary.html").write_text(HEAD + '<dl><dt id="term-LASSO">LASSO</dt></dl>')
     return tmp_path
 
 
@@ -186,7 +191,7 @@ def test_chapter_parts_ignores_theme_toggles_outside_the_article():
 
 
 def test_chapter_parts_fails_the_static_check(site):
-    (site / "book" / "02_placeholder.html").write_text("<h1>2. Soon</h1>")
+    (site / "book" / "02_placeholder.html").write_text(HEAD + "<h1>2. Soon</h1>")
     problems = static_problems(site)
     assert problems == [Problem("book/02_placeholder.html", "chapter-parts",
                                 "missing: learning objectives, summary, exercises, hidden solutions, references")]
@@ -230,7 +235,7 @@ def test_serve_binds_localhost_and_serves_files(site):
 
 def test_main_reports_and_sets_exit_code(site, capsys):
     assert sitecheck.main([str(site), "--no-browser"]) == 0
-    (site / "book" / "intro.html").write_text('<h1 id="who">Who</h1><a href="nope.html">x</a>')
+    (site / "book" / "intro.html").write_text(HEAD + '<h1 id="who">Who</h1><a href="nope.html">x</a>')
     assert sitecheck.main([str(site), "--no-browser"]) == 1
     out = capsys.readouterr().out
     assert "book/intro.html: [broken-link]" in out and "FAILED, 1 problem(s)" in out
@@ -281,9 +286,9 @@ def test_main_uses_the_browser_named_in_the_environment(site, monkeypatch, capsy
 
 def test_main_lists_every_page_when_a_known_error_is_ignored(site, monkeypatch, capsys):
     known_msg = next(iter(sitecheck.KNOWN_UPSTREAM_ERRORS))
-    monkeypatch.setattr(sitecheck, "browser_problems", lambda *a, **k: [
+    monkeypatch.setattr(sitecheck, "browser_report", lambda *a, **k: sitecheck.BrowserReport([
         Problem("book/intro.html", "page-error", known_msg),
-        Problem("book/glossary.html", "console-error", "Uncaught TypeError: boom")])
+        Problem("book/glossary.html", "console-error", "Uncaught TypeError: boom")], {}, {}, [], []))
     assert sitecheck.main([str(site)]) == 1
     out = capsys.readouterr().out
     assert "ignored a known upstream error on 1 page(s)" in out
@@ -295,22 +300,22 @@ def test_main_lists_every_page_when_a_known_error_is_ignored(site, monkeypatch, 
 @needs_chromium
 def test_browser_finds_figures_blocks_remote_requests_and_screenshots(site, tmp_path):
     shots = tmp_path / "shots"
-    assert sitecheck.browser_problems(site, shots) == []
+    assert sitecheck.browser_problems(site, shots, axe=False) == []
     assert (shots / "book__01_chapter.png").stat().st_size > 0
     # a remote script is blocked and reported; a chapter without figures fails
     (site / "book" / "01_chapter.html").write_text(
         CHAPTER_OK.replace('<img src="../_images/fig.png" alt="a figure">',
                            '<script src="https://cdn.example.org/lib.js"></script>'))
-    kinds = {p.kind for p in sitecheck.browser_problems(site, shots) if p.page == "book/01_chapter.html"}
+    kinds = {p.kind for p in sitecheck.browser_problems(site, shots, axe=False) if p.page == "book/01_chapter.html"}
     assert {"external-request", "figures"} <= kinds
 
 
 @needs_chromium
 def test_browser_reports_unrendered_widgets_and_math(site, tmp_path):
     (site / "book" / "glossary.html").write_text(
-        '<dl><dt id="term-LASSO">LASSO</dt></dl><p><span class="math">$E$</span></p>'
+        HEAD + '<dl><dt id="term-LASSO">LASSO</dt></dl><p><span class="math">$E$</span></p>'
         '<div><script type="application/vnd.jupyter.widget-view+json">{"model_id": "1"}</script></div>')
-    found = [p for p in sitecheck.browser_problems(site, tmp_path / "shots", timeout_ms=2000)
+    found = [p for p in sitecheck.browser_problems(site, tmp_path / "shots", timeout_ms=2000, axe=False)
              if p.page == "book/glossary.html"]
     assert sorted(p.kind for p in found) == ["math", "widgets"]
     assert "1 of 1 embedded widget view(s)" in next(p.detail for p in found if p.kind == "widgets")
@@ -323,8 +328,9 @@ STATIC = ROOT / "book" / "_static"
 @pytest.mark.skipif(not (STATIC / "npm" / ".complete").is_file(),
                     reason="browser libraries not fetched: run `make site-assets`")
 def test_saved_widgets_render_offline_with_mathjax_and_icons(site, tmp_path):
-    """The site's own widget stack (require.js, widgets-offline.js, embed-amd.js) renders
-    saved ipywidgets state with MathJax 3 on the page, fetching fonts locally and nothing remote."""
+    """The site's own widget stack (require.js, widgets-offline.js, embed-amd.js), deferred as
+    _config.yml loads it, renders saved ipywidgets state with MathJax 3 on the page, fetching
+    fonts locally and nothing remote."""
     import json
     import shutil
 
@@ -341,14 +347,196 @@ def test_saved_widgets_render_offline_with_mathjax_and_icons(site, tmp_path):
 <script>window.MathJax = {{"options": {{"processHtmlClass": "math"}}}}</script>
 <script defer src="../_static/npm/mathjax/es5/tex-mml-chtml.js"></script>
 <script type="application/vnd.jupyter.widget-state+json">{state}</script>
-<script src="../_static/npm/requirejs/require.js"></script>
-<script src="../_static/widgets-offline.js"></script>
-<script src="../_static/npm/html-manager/embed-amd.js"></script>
+<script defer src="../_static/npm/requirejs/require.js"></script>
+<script defer src="../_static/widgets-offline.js"></script>
+<script defer src="../_static/npm/html-manager/embed-amd.js"></script>
 </head><body><article><h1>Widgets</h1><p><span class="math">\\(E = \\sigma/\\varepsilon\\)</span></p>
 <img src="../_images/fig.png" alt="static figure beside the widget">
 <div><script type="application/vnd.jupyter.widget-view+json">{view}</script></div>
 </article></body></html>""")
     shots = tmp_path / "shots"
-    problems = [p for p in sitecheck.browser_problems(site, shots) if p.page == "book/05_widgets.html"]
+    problems = [p for p in sitecheck.browser_problems(site, shots, axe=False) if p.page == "book/05_widgets.html"]
     assert problems == []
     assert (shots / "book__05_widgets--widget.png").is_file()
+
+
+# ------------------------------------------------- head, axe filtering, layout, weight
+
+def test_check_head_needs_a_favicon_and_a_non_empty_description():
+    assert sitecheck.check_head(HEAD) == []
+    assert sitecheck.check_head('<link rel="icon" href="">') == ["favicon", "description"]
+    assert sitecheck.check_head('<link rel="shortcut icon" href="f.ico"><meta name="Description" content="x">') == []
+    assert sitecheck.check_head('<link rel="stylesheet" href="a.css"><meta name="keywords" content="x">') == [
+        "favicon", "description"]
+    with pytest.raises(TypeError, match="must be a str"):
+        sitecheck.check_head(b"<html>")
+
+
+def test_static_check_reports_a_page_without_head_but_not_the_root_redirect(site):
+    (site / "book" / "glossary.html").write_text('<dl><dt id="term-LASSO">LASSO</dt></dl>')
+    (site / "index.html").write_text('<meta http-equiv="Refresh" content="0; url=book/intro.html">')
+    assert static_problems(site) == [Problem("book/glossary.html", "head", "missing: favicon, description")]
+
+
+def _axe(*violations):
+    return {"violations": [
+        {"id": rule, "impact": impact, "help": f"help for {rule}",
+         "nodes": [{"target": [t] if isinstance(t, str) else t} for t in targets]}
+        for rule, impact, targets in violations]}
+
+
+def test_axe_serious_and_critical_fail_minor_and_moderate_are_advisory():
+    result = _axe(("image-alt", "critical", ["#fig-1 > img", "#fig-2 > img"]),
+                  ("color-contrast", "serious", [".caption"]),
+                  ("region", "moderate", ["#skip"]),
+                  ("landmark-unique", "minor", ["nav"]))
+    out = sitecheck.axe_problems("book/04.html", result, exceptions={})
+    assert [p.detail.split(" ")[0] for p in out.failing] == ["image-alt", "color-contrast"]
+    assert "2 element(s): #fig-1 > img, #fig-2 > img" in out.failing[0].detail
+    assert all(p.kind == "axe" and p.page == "book/04.html" for p in out.failing)
+    assert [p.detail.split(" ")[0] for p in out.advisory] == ["region", "landmark-unique"]
+    assert out.excused == []
+
+
+def test_axe_theme_exceptions_excuse_only_their_rule_and_elements():
+    exceptions = {("color-contrast", r"\.bd-header"): "theme header colours"}
+    result = _axe(("color-contrast", "serious", [".bd-header > a", "article p"]),
+                  ("link-name", "serious", [".bd-header > a"]))
+    out = sitecheck.axe_problems("a.html", result, exceptions=exceptions)
+    # the article paragraph still fails; another rule on the header element is not excused
+    assert [p.detail for p in out.failing] == [
+        "color-contrast (serious): help for color-contrast; 1 element(s): article p",
+        "link-name (serious): help for link-name; 1 element(s): .bd-header > a"]
+    assert [(p.detail.split(";")[-1].strip(), r) for p, r in out.excused] == [
+        ("1 element(s): .bd-header > a", "theme header colours")]
+    # every node excused: nothing fails
+    only_theme = _axe(("color-contrast", "critical", [".bd-header .x", ".bd-header .y"]))
+    out = sitecheck.axe_problems("a.html", only_theme, exceptions=exceptions)
+    assert out.failing == [] and len(out.excused) == 2
+
+
+def test_axe_names_nested_targets_and_caps_the_list():
+    result = _axe(("image-alt", "critical", [["iframe#w", "img"], "#a", "#b", "#c", "#d"]))
+    detail = sitecheck.axe_problems("p.html", result, exceptions={}, max_targets=2).failing[0].detail
+    assert detail.endswith("5 element(s): iframe#w >>> img, #a, ... (3 more)")
+
+
+def test_every_listed_theme_exception_has_a_rule_a_valid_pattern_and_a_reason():
+    import re
+    for (rule, pattern), reason in sitecheck.THEME_AXE_EXCEPTIONS.items():
+        assert re.fullmatch(r"[a-z0-9-]+", rule)
+        re.compile(pattern)
+        assert len(reason) > 20
+
+
+@pytest.mark.parametrize("bad, match", [
+    ({}, "'violations' list"),
+    ([], "'violations' list"),
+    ({"violations": [{"id": "x", "nodes": []}]}, "lacks \\['impact'\\]"),
+    ({"violations": [{"id": "x", "impact": "serious", "nodes": "n"}]}, "nodes list"),
+    ({"violations": [{"id": "x", "impact": "serious", "nodes": [{"html": "<b>"}]}]}, "'target' list"),
+])
+def test_axe_problems_rejects_what_is_not_an_axe_result(bad, match):
+    with pytest.raises(ValueError, match=match):
+        sitecheck.axe_problems("p.html", bad, exceptions={})
+
+
+def test_overflow_problem_names_the_culprit_and_allows_one_pixel():
+    measured = {"scrollWidth": 700, "clientWidth": 390, "culprits": [
+        {"selector": 'article > p > code "0123abcd"', "right": 699.6, "width": 612.2},
+        {"selector": "table.dataframe", "right": 650, "width": 640}]}
+    p = sitecheck.overflow_problem("book/05.html", 390, measured)
+    assert p.kind == "overflow" and "at 390 px" in p.detail and "700 px of content in 390 px" in p.detail
+    assert 'article > p > code "0123abcd" (612 px wide, right edge at 700 px)' in p.detail
+    assert sitecheck.overflow_problem("a.html", 390, {"scrollWidth": 391, "clientWidth": 390}) is None
+    assert "no single element" in sitecheck.overflow_problem(
+        "a.html", 1280, {"scrollWidth": 1400, "clientWidth": 1280, "culprits": []}).detail
+    with pytest.raises(ValueError, match="scrollWidth"):
+        sitecheck.overflow_problem("a.html", 390, {"clientWidth": 390})
+
+
+def test_weight_budget_applies_to_chapter_pages_only():
+    weights = {"book/04_a.html": 3_000_001, "book/05_b.html": 3_000_000, "book/bibliography.html": 5_000_000}
+    assert [(p.page, p.kind) for p in sitecheck.weight_problems(weights)] == [("book/04_a.html", "weight")]
+    assert sitecheck.weight_problems(weights, budget=10_000_000) == []
+    with pytest.raises(ValueError, match="non-negative"):
+        sitecheck.weight_problems({"book/01_a.html": -1})
+    with pytest.raises(ValueError, match="positive number of bytes"):
+        sitecheck.weight_problems({}, budget=0)
+    lines = sitecheck.format_weights(weights, {"book/04_a.html": 9_000_000})
+    assert lines[0].split() == ["5.00", "MB", "book/bibliography.html"]
+    assert "(9.00 MB decompressed)" in lines[1]
+
+
+def test_server_sends_text_gzip_compressed_and_images_as_they_are(site):
+    import gzip
+    big = "console.log('mlcrystal');\n" * 400
+    (site / "_static" / "app.js").write_text(big)
+    server, url = serve(site)
+    try:
+        req = urllib.request.Request(url + "_static/app.js", headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            body = resp.read()
+            assert resp.headers["Content-Encoding"] == "gzip"
+            assert int(resp.headers["Content-Length"]) == len(body) < len(big) / 10
+            assert gzip.decompress(body).decode() == big
+        # a rewritten file is served afresh, not from the compressed cache
+        (site / "_static" / "app.js").write_text("let x = 1;\n")
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            assert gzip.decompress(resp.read()) == b"let x = 1;\n"
+        with urllib.request.urlopen(url + "_static/app.js", timeout=10) as resp:  # no Accept-Encoding
+            assert resp.headers["Content-Encoding"] is None and resp.read() == b"let x = 1;\n"
+        png = urllib.request.Request(url + "_images/fig.png", headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(png, timeout=10) as resp:
+            assert resp.headers["Content-Encoding"] is None and resp.read() == PNG
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_main_prints_weights_and_axe_findings(site, monkeypatch, capsys):
+    excused = (Problem("book/intro.html", "axe", "color-contrast (serious): x; 1 element(s): .theme"), "theme")
+    monkeypatch.setattr(sitecheck, "browser_report", lambda *a, **k: sitecheck.BrowserReport(
+        [], {"book/01_chapter.html": 1_200_000}, {"book/01_chapter.html": 2_500_000}, [excused],
+        [Problem("book/intro.html", "axe", "region (moderate): y")]))
+    assert sitecheck.main([str(site)]) == 0
+    out = capsys.readouterr().out
+    assert "1.20 MB  (2.50 MB decompressed)  book/01_chapter.html (chapter)" in out
+    assert "axe finding excused (theme-owned: theme)" in out and "axe advisory" in out
+
+
+@needs_chromium
+def test_browser_reports_sideways_scroll_at_phone_width_axe_and_weight(site, tmp_path):
+    axe_js = sitecheck.find_axe(site)
+    if axe_js is None:
+        pytest.skip("axe-core not fetched: run `make site-assets`")
+    # fits at 1280 px, not at 390 px; and an image without alt text (axe: critical)
+    (site / "book" / "01_chapter.html").write_text(CHAPTER_OK.replace(
+        "<h2 id=\"summary\">", '<div id="wide" style="width:800px">wide</div><img src="../_images/fig.png">'
+        '<h2 id="summary">'))
+    # a word too long for a phone in a title: its box fits, its text does not
+    (site / "book" / "glossary.html").write_text(
+        HEAD + '<h1 style="font-size:64px">Salicylideneamines</h1><dl><dt id="term-LASSO">LASSO</dt></dl>')
+    report = sitecheck.browser_report(site, tmp_path / "shots")
+    title = [p for p in report.problems if p.page == "book/glossary.html" and p.kind == "overflow"]
+    assert len(title) == 1 and 'h1 "Salicylideneamines"' in title[0].detail and "at 390 px" in title[0].detail
+    mine = [p for p in report.problems if p.page == "book/01_chapter.html"]
+    overflow = [p for p in mine if p.kind == "overflow"]
+    assert len(overflow) == 1 and "at 390 px" in overflow[0].detail and "div#wide" in overflow[0].detail
+    assert any(p.kind == "axe" and p.detail.startswith("image-alt (critical)") for p in mine)
+    # the page, its script and its image, each with HTTP headers
+    assert report.weights["book/01_chapter.html"] > len(PNG) + len("console.log('ok');")
+    assert report.decoded["book/01_chapter.html"] >= len(PNG)
+    assert (tmp_path / "shots" / "book__01_chapter--390px.png").is_file()
+
+
+def test_alt_text_that_is_a_file_path_fails_the_static_check(site):
+    page = CHAPTER_OK.replace('alt="a figure"', 'alt="../_build/jupyter_execute/abc123.png"')
+    (site / "book" / "01_chapter.html").write_text(page)
+    problems = [p for p in static_problems(site) if p.kind == "alt-text"]
+    assert problems == [Problem("book/01_chapter.html", "alt-text",
+                                "1 image(s) whose alt text is a file path, not what the image shows: "
+                                "../_images/fig.png")]
+    assert sitecheck.path_alt_images('<img src="x.svg" alt="logo.svg">') == ["x.svg"]
+    assert sitecheck.path_alt_images('<img src="x.png" alt="Force (mN) against thickness T/um">') == []
+    assert sitecheck.path_alt_images('<img src="x.png">') == []  # a missing alt is axe-core's to report

@@ -1,0 +1,196 @@
+"""Tests for book/_ext/mlcrystal_site.py: which scripts a page keeps, and its description."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from docutils import nodes
+from sphinx.builders.html._assets import _JavaScript
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "book" / "_ext"))
+import mlcrystal_site as ext  # noqa: E402
+
+MATHJAX = "npm/mathjax/es5/tex-mml-chtml.js"
+
+
+def scripts(widgets: bool) -> list[_JavaScript]:
+    """The scripts Sphinx and myst-nb give a page of this book."""
+    page = [_JavaScript("_static/jquery.js"),
+            _JavaScript("", body="window.MathJax = {\"options\": {}}"),
+            _JavaScript("_static/" + MATHJAX, defer="defer"),
+            _JavaScript("_static/npm/requirejs/require.js", defer="defer"),
+            _JavaScript("_static/widgets-offline.js", defer="defer"),
+            _JavaScript("_static/npm/html-manager/embed-amd.js", defer="defer")]
+    if widgets:
+        page.insert(3, _JavaScript(None, type=ext.WIDGET_STATE_MIME, body="{}"))
+    return page
+
+
+def names(js: list[_JavaScript]) -> list[str]:
+    return [j.filename or j.attributes.get("type") or j.attributes["body"][:14] for j in js]
+
+
+def test_a_page_without_widgets_or_maths_keeps_neither():
+    kept, dropped = ext.select_scripts(scripts(False), has_math=False, mathjax_path=MATHJAX)
+    assert names(kept) == ["_static/jquery.js"]
+    assert len(dropped) == 5
+
+
+def test_a_page_with_maths_keeps_mathjax_only():
+    kept, _ = ext.select_scripts(scripts(False), has_math=True, mathjax_path=MATHJAX)
+    assert names(kept) == ["_static/jquery.js", "window.MathJax", "_static/" + MATHJAX]
+
+
+def test_a_widget_page_keeps_the_renderer_and_mathjax_for_its_labels():
+    kept, dropped = ext.select_scripts(scripts(True), has_math=False, mathjax_path=MATHJAX)
+    assert dropped == []
+    assert names(kept)[-3:] == ["_static/npm/requirejs/require.js", "_static/widgets-offline.js",
+                                "_static/npm/html-manager/embed-amd.js"]
+
+
+def test_script_recognisers_do_not_take_look_alikes():
+    assert not ext.is_widget_script("_static/my-require.js.map")
+    assert ext.is_widget_script("_static/npm/requirejs/require.js?v=1")
+    assert not ext.is_mathjax_script(_JavaScript("", body="var MathJaxLike = 1"), MATHJAX)
+    assert not ext.is_mathjax_script("_static/other/tex-mml-chtml.js", MATHJAX)
+    assert not ext.is_widget_state(_JavaScript("", type="text/javascript", body="{}"))
+
+
+def test_with_defer_adds_defer_to_files_only():
+    js = ext._with_defer(_JavaScript("_static/npm/requirejs/require.js", priority=400))
+    assert js.attributes == {"defer": "defer"} and js.priority == 400
+    inline = _JavaScript("", body="window.MathJax = {}")
+    assert ext._with_defer(inline) is inline
+    asynced = _JavaScript("_static/x.js", **{"async": "async"})
+    assert ext._with_defer(asynced) is asynced
+
+
+def doc(*children: nodes.Node) -> nodes.document:
+    d = nodes.section("", nodes.title("", "4. Crystal anisotropy"), *children)
+    return d
+
+
+def test_description_is_the_first_paragraph_of_prose():
+    d = doc(nodes.admonition("", nodes.paragraph("", "A note that is long enough to be taken, but it is a note.")),
+            nodes.paragraph("", "Short."),
+            nodes.paragraph("", "The Young's modulus of a   crystal\ndepends on the direction in which it is pressed."))
+    assert ext.describe(d, "fallback") == (
+        "The Young's modulus of a crystal depends on the direction in which it is pressed.")
+
+
+def test_description_is_cut_at_a_word_with_an_ellipsis():
+    long = "word " * 60
+    text = ext.describe(doc(nodes.paragraph("", long)), "fallback", max_len=50)
+    assert len(text) <= 50 and text.endswith("word…")
+
+
+def test_description_falls_back_and_refuses_an_empty_fallback():
+    assert ext.describe(doc(nodes.paragraph("", "Too short.")), "The book.") == "The book."
+    with pytest.raises(ValueError, match="mlcrystal_site_description"):
+        ext.describe(None, "  ")
+    with pytest.raises(ValueError, match="at least 20"):
+        ext.describe(None, "x", max_len=5)
+
+
+def fake_app(has_equations: bool = False) -> SimpleNamespace:
+    domain = SimpleNamespace(has_equations=lambda pagename: has_equations)
+    return SimpleNamespace(config=SimpleNamespace(mathjax_path=MATHJAX, mlcrystal_site_description="The book."),
+                           env=SimpleNamespace(get_domain=lambda name: domain))
+
+
+def test_page_context_prunes_defers_and_describes():
+    context = {"script_files": scripts(False), "body": "<p>no maths</p>", "metatags": "", "title": "Search"}
+    ext.on_html_page_context(fake_app(), "search", "search.html", context, None)
+    assert names(context["script_files"]) == ["_static/jquery.js"]
+    assert context["metatags"].strip() == '<meta name="description" content="Search: The book." />'
+    # maths found in the body keeps MathJax, loaded with defer
+    context = {"script_files": scripts(False), "body": '<span class="math">\\(E\\)</span>', "metatags": ""}
+    ext.on_html_page_context(fake_app(), "book/03", "page.html", context, doc(nodes.paragraph("", "x" * 50)))
+    mj = [j for j in context["script_files"] if j.filename == "_static/" + MATHJAX]
+    assert len(mj) == 1 and mj[0].attributes["defer"] == "defer"
+    assert 'content="' + "x" * 50 + '"' in context["metatags"]
+
+
+def test_page_context_keeps_a_description_the_page_sets_and_escapes_quotes():
+    context = {"script_files": [], "metatags": '<meta name="description" content="mine" />'}
+    ext.on_html_page_context(fake_app(), "p", "page.html", context, None)
+    assert context["metatags"].count("description") == 1
+    context = {"script_files": [], "metatags": ""}
+    ext.on_html_page_context(fake_app(True), "p", "page.html", context,
+                             doc(nodes.paragraph("", 'The "73x" claim <replayed> & checked, with enough words.')))
+    assert "&quot;73x&quot; claim &lt;replayed&gt; &amp; checked" in context["metatags"]
+
+
+def test_bibliography_entries_become_list_items_only_inside_the_list():
+    body = ('<div role="list" class="citation-list">'
+            '<div class="citation" id="a" role="doc-biblioentry"><span class="label">A</span><p>One.</p></div>'
+            '<div class="citation" id="b" role="doc-biblioentry"><p>Two.</p></div>'
+            '</div><aside role="doc-biblioentry">elsewhere</aside>')
+    out = ext.fix_citation_roles(body)
+    assert out.count('role="listitem"') == 2
+    assert out.endswith('<aside role="doc-biblioentry">elsewhere</aside>')
+    assert ext.fix_citation_roles("<p>no bibliography</p>") == "<p>no bibliography</p>"
+
+
+def test_theme_icon_script_is_removed_and_nothing_else():
+    page = ('<head>\n    <script defer src="../_static/scripts/bootstrap.js?digest=1"></script>\n'
+            '    <script defer src="../_static/scripts/fontawesome.js?digest=1"></script>\n'
+            '<script src="../_static/my-fontawesome.js.map"></script></head>')
+    out, n = ext.drop_fontawesome_script(page)
+    assert n == 1 and "scripts/fontawesome.js" not in out
+    assert "bootstrap.js" in out and "my-fontawesome.js.map" in out
+
+
+def test_build_finished_rewrites_pages_and_warns_when_the_tag_is_gone(tmp_path, caplog):
+    (tmp_path / "book").mkdir()
+    (tmp_path / "_static").mkdir()
+    tag = '<script defer src="../_static/scripts/fontawesome.js?digest=1"></script>'
+    (tmp_path / "book" / "a.html").write_text(f"<head>{tag}</head>")
+    (tmp_path / "book" / "b.html").write_text("<head></head>")
+    (tmp_path / "index.html").write_text('<meta http-equiv="Refresh" content="0; url=book/a.html">')
+    (tmp_path / "_static" / "c.html").write_text(f"<head>{tag}</head>")
+    app = SimpleNamespace(outdir=str(tmp_path), builder=SimpleNamespace(format="html"))
+    ext.on_builder_inited(app)
+    ext._WRITTEN.update(str(tmp_path / p) for p in ("book/a.html", "book/b.html", "index.html",
+                                                      "_static/c.html"))
+    (tmp_path / "book" / "old.html").write_text("<head></head>")  # not written by this build: not checked
+    with caplog.at_level("WARNING"):
+        ext.on_build_finished(app, None)
+    assert (tmp_path / "book" / "a.html").read_text() == "<head></head>"
+    assert tag in (tmp_path / "_static" / "c.html").read_text()  # asset folder left alone
+    assert "1 page(s) (e.g. book/b.html)" in caplog.text
+
+
+def test_description_skips_maths_and_a_leading_bold_label():
+    d = doc(nodes.paragraph("", "", nodes.Text("The modulus "), nodes.math("", "E_{max}"),
+                            nodes.Text(" is computed from the tensor, in many words.")),
+            nodes.paragraph("", "", nodes.Text(""), nodes.strong("", "Learning objectives."),
+                            nodes.Text(" After this chapter you can compute anisotropy.")),
+            nodes.paragraph("", "", nodes.strong("", "Bold start"),
+                            nodes.Text(" that is not a label stays in the description.")))
+    assert ext.describe(d, "fallback") == "After this chapter you can compute anisotropy."
+    d2 = doc(nodes.paragraph("", "", nodes.strong("", "Bold start"),
+                             nodes.Text(" that is not a label stays in the description.")))
+    assert ext.describe(d2, "fallback") == "Bold start that is not a label stays in the description."
+
+
+def test_page_context_records_the_pages_written():
+    ext.on_builder_inited(None)
+    app = fake_app()
+    app.builder = SimpleNamespace(get_outfilename=lambda pagename: f"/out/{pagename}.html")
+    ext.on_html_page_context(app, "book/intro", "page.html", {"script_files": [], "metatags": ""},
+                             doc(nodes.paragraph("", "y" * 50)))
+    assert ext._WRITTEN == {"/out/book/intro.html"}
+
+
+def test_description_leaves_out_citations():
+    d = doc(nodes.paragraph("", "", nodes.Text("Anyone checking the study's published numbers "),
+                            nodes.inline("", "[Waseda U group, 2025]"), nodes.Text(".")))
+    assert ext.describe(d, "fallback") == "Anyone checking the study's published numbers."
+    from sphinx.addnodes import pending_xref
+    d = doc(nodes.paragraph("", "", nodes.Text("Anyone checking the study's published numbers "),
+                            pending_xref("", nodes.Text("waseda_output_force"), refdomain="cite"), nodes.Text(".")))
+    assert ext.describe(d, "fallback") == "Anyone checking the study's published numbers."
