@@ -229,3 +229,89 @@ def test_compare_representations_is_paired_across_representations(signal):
     with pytest.raises(ValueError, match="same rows"):
         compare_representations({"a": X, "b": X.head(10)}, y, {"rows": None})
     assert set(representation_models()) == {"LASSO", "random forest"}
+
+
+# ---------------------------------------------------------------------------
+# chapter 3's schemes and stored repeated cross-validation
+# ---------------------------------------------------------------------------
+
+from mlcrystal.design import (  # noqa: E402
+    chapter3_partition_scores,
+    chapter3_schemes,
+    load_partition_scores,
+    save_partition_scores,
+)
+
+
+def _table(n=30):
+    smiles = ["NCC(=O)O", "[NH3+]CC([O-])=O", "C[C@H](N)C(=O)O", "CC(N)C(=O)O", "c1ccccc1O", "OCCO", "CCO", "CCCO"]
+    dois = ["10.1002/anie.201810514", "10.1002/ange.201810514", "10.1039/a", "10.1039/b", "10.1039/c",
+            "10.1039/d", "10.1039/e"]
+    rng = np.random.default_rng(0)
+    return pd.DataFrame({"smiles": [smiles[i % 8] for i in range(n)], "doi": [dois[i % 7] for i in range(n)],
+                         "E_GPa": rng.uniform(1, 20, n)})
+
+
+def test_chapter3_schemes_merge_drawings_stereo_and_editions():
+    t = _table(12)
+    s = chapter3_schemes(t)
+    assert list(s) == ["shuffled rows", "by structure", "by paper"]
+    assert s["shuffled rows"] is None
+    st = s["by structure"]
+    assert st[0] == st[1]  # neutral glycine and its zwitterion are one structure
+    assert st[2] == st[3]  # L-alanine and alanine without stereo are one structure
+    assert st[0] != st[2] and len(set(st)) == 6
+    pa = s["by paper"]
+    assert pa[0] == pa[1]  # the two Angewandte editions are one paper
+    assert len(set(pa)) == 6
+
+
+def test_chapter3_schemes_refuse_unreadable_smiles_and_missing_doi():
+    t = _table(12)
+    t.loc[5, "smiles"] = "C1CC"
+    with pytest.raises(ValueError, match="row 5.*cannot be read"):
+        chapter3_schemes(t)
+    with pytest.raises(ValueError, match="doi"):
+        chapter3_schemes(_table(12).drop(columns="doi"))
+
+
+def test_chapter3_partition_scores_first_repeats_equal_a_shorter_run():
+    t = _table(42)
+    models = {"mean": DummyRegressor(), "lasso": Lasso(alpha=0.05, max_iter=5000)}
+    long = chapter3_partition_scores(t, models=models, n_repeats=3, random_state=4)
+    short = chapter3_partition_scores(t, models=models, n_repeats=1, random_state=4)
+    assert long.shape == (3 * 3 * 2, 6)
+    assert set(long.scheme) == {"shuffled rows", "by structure", "by paper"}
+    first = long[long.repeat == 0].reset_index(drop=True)
+    pd.testing.assert_frame_equal(first, short)
+    # the repeats differ: a shuffled grouping is a new draw each time
+    assert long[long.model == "lasso"].groupby("scheme").r2.nunique().min() > 1
+
+
+def test_partition_scores_round_trip_at_six_significant_digits(tmp_path):
+    s = pd.DataFrame({"repeat": [0, 0], "seed": [12, 12], "scheme": ["by paper"] * 2, "model": ["a", "b"],
+                      "r2": [0.123456789, -0.000123456789], "mae": [6.0312345, 7.1]})
+    save_partition_scores(s, tmp_path / "s.csv")
+    back = load_partition_scores(tmp_path / "s.csv")
+    assert back.r2.tolist() == [0.123457, -0.000123457]
+    assert back.mae.tolist() == [6.03123, 7.1]
+    assert back.seed.tolist() == [12, 12]
+    with pytest.raises(ValueError, match="mae"):
+        save_partition_scores(s.drop(columns="mae"), tmp_path / "t.csv")
+    s.drop(columns="scheme").to_csv(tmp_path / "u.csv", index=False)
+    with pytest.raises(ValueError, match="scheme"):
+        load_partition_scores(tmp_path / "u.csv")
+
+
+def test_stored_chapter3_partitions_are_complete_and_paired():
+    s = load_partition_scores()
+    n = s.repeat.nunique()
+    assert n >= 20
+    assert set(s.scheme) == {"shuffled rows", "by structure", "by paper"}
+    assert set(s.model) == {"mean predictor", "LASSO, study alpha", "LASSO, standardised, alpha by CV",
+                            "random forest"}
+    assert len(s) == n * 3 * 4 and not s.duplicated(["repeat", "scheme", "model"]).any()
+    assert (s.groupby("repeat").seed.nunique() == 1).all()  # all models of a repeat share its folds
+    assert s[s.model == "mean predictor"].r2.max() < 0.01  # the baseline cannot beat the mean
+    lasso = s[s.model == "LASSO, study alpha"].groupby("scheme").r2.median()
+    assert lasso["shuffled rows"] > lasso["by structure"] > 0
