@@ -378,7 +378,7 @@ def check_duplicates(d: pd.DataFrame) -> pd.DataFrame:
             j = first[k]
             where = "under the same reference" if doi_key.iloc[i] == doi_key.iloc[j] else "under another reference"
             found.append((i, "duplicate row", f"same SMILES and E = {d['E_GPa'].iloc[i]:g} GPa as line {_line(d, j)} "
-                                              f"({str(d['compound'].iloc[j]).strip()!r}), {where}"))
+                                              f"('{' '.join(str(d['compound'].iloc[j]).split())}'), {where}"))
         else:
             first[k] = i
     return _findings(d, found)

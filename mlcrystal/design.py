@@ -12,10 +12,14 @@ baseline and a non-linear model, and bootstrap stability selection.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from importlib import resources
 from numbers import Integral
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.dummy import DummyRegressor
 from sklearn.ensemble import RandomForestRegressor
@@ -26,6 +30,8 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from mlcrystal import study
+from mlcrystal.audit import curation_keys
+from mlcrystal.features import paper_design_matrix
 from mlcrystal.seeding import RandomState, check_random_state, int_seed, spawn
 
 
@@ -506,7 +512,8 @@ def cv_splitters(groups: dict | None = None, *, n_splits: int = 5, random_state:
     """
     groups = dict(groups or {})
     seeds = _sklearn_seeds(random_state, 1 + len(groups))
-    out = {f"{n_splits}-fold, shuffled": (KFold(n_splits, shuffle=True, random_state=seeds[0]), None)}
+    out: dict[str, tuple[Any, np.ndarray | None]] = {
+        f"{n_splits}-fold, shuffled": (KFold(n_splits, shuffle=True, random_state=seeds[0]), None)}
     for (name, g), seed in zip(groups.items(), seeds[1:], strict=True):
         out[f"{n_splits}-fold, grouped {name}"] = (GroupKFold(n_splits, shuffle=True, random_state=seed),
                                                     np.asarray(g))
@@ -721,8 +728,6 @@ def rank_design_rules(reference: pd.Series, boot: BootstrapResult, *, high: floa
 # ---------------------------------------------------------------------------
 
 def _partition_seeds(random_state, n: int, what: str) -> list[int]:
-    from mlcrystal.seeding import int_seed, spawn
-
     if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
         raise ValueError(f"{what} must be a positive integer, got {n!r}.")
     return [int_seed(g) for g in spawn(random_state, int(n))]
@@ -778,8 +783,6 @@ def split_r2_distribution(model, X: pd.DataFrame, y, *, n_splits: int = 200, tes
     >>> percentile_of(d.r2, d.r2.max())
     100.0
     """
-    from joblib import Parallel, delayed
-
     X, y = _check_xy(X, y)
     if not 0 < test_size < 1:
         raise ValueError(f"test_size must be a fraction in (0, 1), got {test_size!r}; the study used 0.2.")
@@ -860,8 +863,6 @@ def with_grouped_inner_cv(model, groups_train, *, n_splits: int = 5, random_stat
     >>> len(folds), sorted(len(va) for _, va in folds)
     (3, [1, 2, 3])
     """
-    from mlcrystal.seeding import int_seed
-
     out = clone(model)
     names = _inner_cv_params(out)
     if not names:
@@ -883,8 +884,6 @@ def _scheme_splitter(labels, n_splits: int, seed: int):
 
 def _one_repeat(models: dict, Xv: np.ndarray, columns, y: np.ndarray, schemes: dict, n_splits: int,
                 seed: int, repeat: int) -> list[dict]:
-    from mlcrystal.seeding import spawn
-
     rows = []
     for sname, labels in schemes.items():
         cv = _scheme_splitter(labels, n_splits, seed)
@@ -954,8 +953,6 @@ def grouped_cv_distribution(models: dict, X: pd.DataFrame, y, groups, *, n_repea
     >>> d.shape, d.groupby("model").r2.median().round(2).to_dict()
     ((6, 6), {'lasso': 0.98, 'mean': -0.04})
     """
-    from joblib import Parallel, delayed
-
     X, y = _check_xy(X, y)
     if not isinstance(models, dict) or not models:
         raise ValueError("models must be a non-empty dict of name -> unfitted estimator.")
@@ -1087,8 +1084,6 @@ def leave_one_group_out_influence(X: pd.DataFrame, y, groups, alpha: float, *, f
     >>> inf[inf.zeroed][["group", "feature"]].values.tolist()
     [['q', 'b']]
     """
-    from joblib import Parallel, delayed
-
     X, y = _check_xy(X, y)
     labels = _labels(groups, len(X), "groups")
     uniq = list(dict.fromkeys(labels))
@@ -1199,8 +1194,6 @@ def bootstrap_selection_frequency(X: pd.DataFrame, y, alpha: float, *, n_boot: i
     >>> f.index[0], float(f.loc["a", "positive"])
     ('a', 1.0)
     """
-    from mlcrystal.seeding import check_random_state
-
     if not alpha > 0:
         raise ValueError(f"alpha must be positive, got {alpha!r}.")
     boot = bootstrap_lasso(X, y, alpha=alpha, n_boot=n_boot, groups=groups,
@@ -1284,8 +1277,6 @@ def one_standard_error_alpha(X: pd.DataFrame, y, *, alphas=None, cv=None, groups
     >>> bool(r.alpha_1se >= r.alpha_min), r.within_one_se(r.alpha_1se)
     (True, True)
     """
-    from mlcrystal.seeding import int_seed
-
     X, y = _check_xy(X, y)
     alphas = paper_alphas() if alphas is None else np.asarray(alphas, dtype=float)
     if alphas.ndim != 1 or len(alphas) == 0 or np.any(alphas <= 0):
@@ -1319,6 +1310,11 @@ def one_standard_error_alpha(X: pd.DataFrame, y, *, alphas=None, cv=None, groups
 REPRESENTATIONS_CV_FILE = "representations_cv.csv"
 
 
+def _package_data(name: str) -> Path:
+    """A stored table of the package (``mlcrystal/data``), read through importlib.resources."""
+    return Path(str(resources.files("mlcrystal") / "data" / name))
+
+
 def load_representation_scores(path=None) -> pd.DataFrame:
     """The stored repeated grouped CV of four representations x two models (chapter 7).
 
@@ -1338,9 +1334,7 @@ def load_representation_scores(path=None) -> pd.DataFrame:
     >>> sorted(scores.representation.unique())
     ['MACCS keys', 'Morgan counts', 'RDKit descriptors', 'fragment counts']
     """
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parent / "data" / REPRESENTATIONS_CV_FILE if path is None else Path(path)
+    path = _package_data(REPRESENTATIONS_CV_FILE) if path is None else Path(path)
     scores = pd.read_csv(path)
     need = ["representation", "repeat", "scheme", "model", "r2", "mae"]
     missing = [c for c in need if c not in scores.columns]
@@ -1373,8 +1367,6 @@ def representation_models(*, random_state=0, n_jobs: int | None = None) -> dict:
     >>> sorted(representation_models())
     ['LASSO', 'random forest']
     """
-    from mlcrystal.seeding import int_seed
-
     return {
         "LASSO": make_pipeline(StandardScaler(), LassoCV(cv=5, eps=1e-2, alphas=20, max_iter=2000, tol=1e-3)),
         "random forest": RandomForestRegressor(n_estimators=100, max_features=0.3, min_samples_leaf=2,
@@ -1419,8 +1411,6 @@ def compare_representations(feature_sets: dict, y, groups, *, models: dict | Non
     >>> d.groupby("representation").r2.median().round(1).gt(0.5).to_dict()
     {'a': True, 'b': False}
     """
-    from mlcrystal.seeding import int_seed
-
     if not isinstance(feature_sets, dict) or not feature_sets:
         raise ValueError("feature_sets must be a non-empty dict of name -> feature table.")
     lengths = {name: len(X) for name, X in feature_sets.items()}
@@ -1514,7 +1504,6 @@ def chapter3_schemes(df: pd.DataFrame) -> dict:
     >>> list(s), len(set(s["by structure"])), len(set(s["by paper"]))
     (['shuffled rows', 'by structure', 'by paper'], 2, 2)
     """
-    from mlcrystal.audit import curation_keys
 
     keys = curation_keys(df)
     if "paper" not in keys:
@@ -1561,7 +1550,6 @@ def chapter3_partition_scores(df: pd.DataFrame, *, alpha: float = study.LASSO_RE
     >>> s.groupby("scheme", sort=False).size().to_dict()
     {'shuffled rows': 2, 'by structure': 2, 'by paper': 2}
     """
-    from mlcrystal.features import paper_design_matrix
 
     X = paper_design_matrix(df)
     if models is None:
@@ -1615,9 +1603,7 @@ def load_partition_scores(path=None) -> pd.DataFrame:
     >>> sorted(s.scheme.unique())
     ['by paper', 'by structure', 'shuffled rows']
     """
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parent / "data" / CHAPTER3_PARTITIONS_FILE if path is None else Path(path)
+    path = _package_data(CHAPTER3_PARTITIONS_FILE) if path is None else Path(path)
     scores = pd.read_csv(path)
     need = ["repeat", "seed", "scheme", "model", "r2", "mae"]
     missing = [c for c in need if c not in scores.columns]

@@ -30,7 +30,9 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import MappingProxyType
+from typing import Any
 
 # ---------------------------------------------------------------------------
 # 1. Data collection
@@ -72,7 +74,7 @@ LASSO_MAX_ITER = 5000
 #: The selection score favours models with this many non-zero coefficients (code).
 LASSO_TARGET_NONZERO = 8
 #: The study's published LASSO result (article).
-LASSO_RESULT = MappingProxyType({
+LASSO_RESULT: Mapping[str, Any] = MappingProxyType({
     "alpha": 0.7543,
     "intercept": 13.54,
     "test_r2": 0.302,
