@@ -23,6 +23,10 @@ from mlcrystal import elasticity
 from mlcrystal.landscape import BlockingForceLandscape
 from mlcrystal.study import SEARCH_BOUNDS
 
+#: Keyword arguments that make a control's description a real, full-width text label
+#: (screen readers read it; the static HTML page shows it whole).
+_LABEL: dict[str, object] = {"description_allow_html": False, "style": {"description_width": "initial"}}
+
 # --------------------------------------------------------------------------
 # crystal anisotropy explorer (chapter 4)
 # --------------------------------------------------------------------------
@@ -225,11 +229,14 @@ def anisotropy_explorer(tensors: pd.DataFrame, crystal=None, theta_deg: float = 
         raise ValueError(f"crystal {crystal!r} is not a valid row of the table; pass one of the index labels "
                          f"of valid tensors, e.g. {indices[:3]}.")
     pick = ipywidgets.Dropdown(options=options, value=crystal, description="crystal",
-                               layout=ipywidgets.Layout(width="95%"))
-    theta = ipywidgets.FloatSlider(value=theta_deg, min=0, max=180, step=1, description="theta (deg)",
-                                   continuous_update=False)
-    phi = ipywidgets.FloatSlider(value=phi_deg, min=0, max=360, step=1, description="phi (deg)",
-                                 continuous_update=False)
+                               layout=ipywidgets.Layout(width="95%"),
+                               tooltip="stiffness tensor: compound (source, method)", **_LABEL)
+    theta = ipywidgets.FloatSlider(value=theta_deg, min=0, max=180, step=1, description="polar angle theta (deg)",
+                                continuous_update=False, tooltip="angle of the direction from +z, 0 to 180 degrees",
+                                **_LABEL)
+    phi = ipywidgets.FloatSlider(value=phi_deg, min=0, max=360, step=1, description="azimuth phi (deg)",
+                              continuous_update=False, tooltip="turn about z from +x towards +y, 0 to 360 degrees",
+                              **_LABEL)
     readout = ipywidgets.HTML()
     out = ipywidgets.Output()
 
@@ -375,13 +382,15 @@ def landscape_explorer(land=None, compound: int = 3, L_um: float = 1000.0, W_um:
         if not (isinstance(value, (int, float, np.integer, np.floating)) and lo <= value <= hi):
             raise ValueError(f"{name} must be a number in the search bounds [{lo:g}, {hi:g}]; got {value!r}.")
     pick = ipywidgets.Dropdown(options=[(f"{c} (E = {land.moduli[c]:.3g} GPa)", c) for c in land.compounds],
-                               value=compound, description="compound")
-    labels = {"L_um": "L (um)", "W_um": "W (um)", "T_um": "T (um)", "P_mW_cm2": "P (mW/cm2)"}
+                            value=compound, description="compound", tooltip="the study's compound number", **_LABEL)
+    labels = {"L_um": "length L (um)", "W_um": "width W (um)", "T_um": "thickness T (um)",
+              "P_mW_cm2": "light intensity P (mW/cm2)"}
     steps = {"L_um": 25.0, "W_um": 25.0, "T_um": 5.0, "P_mW_cm2": 13.0}
     lows = {name: max(lo, 25.0) if name == "L_um" else lo for name, (lo, _) in SEARCH_BOUNDS.items()}
     sliders = {name: ipywidgets.FloatSlider(value=float(value), min=lows[name], max=SEARCH_BOUNDS[name][1],
                                             step=steps[name], description=labels[name], continuous_update=False,
-                                            style={"description_width": "initial"})
+                                            tooltip=f"crystal {labels[name]}" if name != "P_mW_cm2" else labels[name],
+                                            **_LABEL)
                for name, value in start.items()}
     readout = ipywidgets.HTML()
     out = ipywidgets.Output()

@@ -112,3 +112,37 @@ def test_explorer_rejects_unknown_or_invalid_crystal(table):
         widgets.anisotropy_explorer(table, crystal=13)
     with pytest.raises(ValueError, match="no valid stiffness tensor"):
         widgets.anisotropy_explorer(table.loc[[13]])
+
+
+# --------------------------------------------------------------------------
+# accessible labels of the controls
+# --------------------------------------------------------------------------
+
+def _controls(box):
+    import ipywidgets
+
+    return [w for w in box.children if isinstance(w, (ipywidgets.Dropdown, ipywidgets.FloatSlider))]
+
+
+@pytest.mark.parametrize("build, n_controls", [
+    (lambda t: widgets.anisotropy_explorer(t, crystal=10), 3),
+    (lambda t: widgets.landscape_explorer(), 5),
+])
+def test_every_control_has_a_full_text_label(table, build, n_controls):
+    controls = _controls(build(table))
+    assert len(controls) == n_controls
+    descriptions = [c.description for c in controls]
+    assert all(d.strip() for d in descriptions), descriptions
+    assert len(set(descriptions)) == len(descriptions)  # each label names one control
+    for c in controls:
+        assert c.description_allow_html is False  # read as text, not markup
+        assert c.style.description_width == "initial"  # the whole label shows, not a clipped one
+        assert c.tooltip and c.tooltip.strip()
+    units = [d for d in descriptions if "(" in d]
+    assert all(d.endswith(")") and "deg (deg)" not in d for d in units)
+
+
+def test_slider_labels_name_the_quantity_and_unit():
+    box = widgets.landscape_explorer()
+    labels = [c.description for c in _controls(box)]
+    assert labels == ["compound", "length L (um)", "width W (um)", "thickness T (um)", "light intensity P (mW/cm2)"]
