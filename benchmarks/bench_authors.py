@@ -43,10 +43,9 @@ import pandas as pd  # noqa: E402
 
 
 def _landscapes():
-    from mlcrystal.authors import LiteralGaussianLandscape
     from mlcrystal.landscape import BlockingForceLandscape, GaussianLandscape
 
-    return {"gaussian_percent": GaussianLandscape(), "gaussian_mW": LiteralGaussianLandscape(),
+    return {"gaussian_percent": GaussianLandscape(), "gaussian_mW": GaussianLandscape(intensity_reading="mW_cm2"),
             "physical": BlockingForceLandscape()}
 
 

@@ -27,7 +27,7 @@ random integer points of the authors' simulation mode,
 :func:`authors_initial_design`), extra intensities per crystal (0, the code's
 ``n_trial_P = 0``; up to 10), the acquisition maximiser (``"bayes_opt"`` or
 ``"sampling"``) and the unit of the Gaussian test function's intensity
-(:class:`LiteralGaussianLandscape` for the code's mW/cm^2,
+(``GaussianLandscape(intensity_reading="mW_cm2")`` for the code's mW/cm^2,
 :class:`mlcrystal.landscape.GaussianLandscape` for the percent reading).
 
 Departures of the fast variant
@@ -103,7 +103,6 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from numbers import Integral, Real
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -118,7 +117,6 @@ from mlcrystal.campaign import (
     extra_intensities,
     snap_modulus,
 )
-from mlcrystal.landscape import GaussianLandscape
 from mlcrystal.seeding import RandomState, check_random_state
 
 #: The five inputs, in the order of a campaign history.
@@ -133,41 +131,6 @@ MAX_EXTRA_INTENSITIES = 10
 
 #: Grid extremes already computed, keyed by landscape definition, bounds and levels.
 _EXTREMES_CACHE: dict = {}
-
-
-class LiteralGaussianLandscape(GaussianLandscape):
-    """The study's Gaussian test function with P read as the code evaluates it: mW/cm^2.
-
-    The authors' code centres the intensity at 50 with a spread of 40 and
-    evaluates it on P in mW/cm^2 as given, so the peak sits at
-    P = 50 mW/cm^2, near the low edge of the 21-2080 mW/cm^2 box.
-    :class:`mlcrystal.landscape.GaussianLandscape` reads the same numbers as
-    50 % and 40 % of 2080 mW/cm^2 (peak at 1040 mW/cm^2).
-
-    Parameters
-    ----------
-    library : {"published", "article"}, default "published"
-
-    Examples
-    --------
-    >>> g = LiteralGaussianLandscape()
-    >>> g.value(E_GPa=2.0, L_um=2000.0, W_um=1200.0, T_um=120.0, P_mW_cm2=50.0)
-    15.0
-    >>> round(g.value(2.0, 2000.0, 1200.0, 120.0, 1040.0), 6)  # the percent reading's peak
-    0.0
-    """
-
-    PEAK = study.GAUSSIAN_PEAK
-    CENTRE = MappingProxyType({**{k: v for k, v in study.GAUSSIAN_CENTRE.items() if k != "P"},
-                               "P_mW_cm2": study.GAUSSIAN_CENTRE["P"]})
-    SD = MappingProxyType({**{k: v for k, v in study.GAUSSIAN_SD.items() if k != "P"},
-                           "P_mW_cm2": study.GAUSSIAN_SD["P"]})
-
-    def __repr__(self) -> str:
-        return f"LiteralGaussianLandscape(library={self.library!r})"
-
-    def _cache_key(self):
-        return ("gaussian-literal-mW", self.compounds)
 
 
 # ---------------------------------------------------------------------------

@@ -233,7 +233,7 @@ def test_grid_extremes_match_a_direct_grid():
 
 
 def test_literal_gaussian_reads_p_in_mw_cm2():
-    lit, pct = authors.LiteralGaussianLandscape(), GaussianLandscape()
+    lit, pct = GaussianLandscape(intensity_reading="mW_cm2"), GaussianLandscape()
     assert lit.value(2.0, 2000.0, 1200.0, 120.0, 50.0) == 15.0
     assert lit.value(2.0, 2000.0, 1200.0, 120.0, 90.0) == pytest.approx(15 * np.exp(-0.5))
     assert pct.value(2.0, 2000.0, 1200.0, 120.0, 1040.0) == 15.0
