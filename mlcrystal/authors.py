@@ -507,7 +507,8 @@ def success_grid_extremes(landscape, bounds: Mapping | None = None,
         raise ValueError(f"levels must be an int >= 2 (grid values per variable); got {levels!r}.")
     box = _check_bounds(bounds)
     key_fn = getattr(landscape, "_cache_key", None)
-    key = (key_fn(), tuple(box.items()), int(levels)) if callable(key_fn) else None
+    key = ((tuple(key_fn(c) for c in landscape.compounds), tuple(box.items()), int(levels))
+           if callable(key_fn) else None)
     if key is not None and key in _EXTREMES_CACHE:
         return _EXTREMES_CACHE[key]
     axes = {k: np.linspace(*box[k], int(levels)) for k in SIZE_POWER}
