@@ -315,3 +315,55 @@ def test_stored_chapter3_partitions_are_complete_and_paired():
     assert s[s.model == "mean predictor"].r2.max() < 0.01  # the baseline cannot beat the mean
     lasso = s[s.model == "LASSO, study alpha"].groupby("scheme").r2.median()
     assert lasso["shuffled rows"] > lasso["by structure"] > 0
+
+
+# ---------------------------------------------------------------------------
+# chapter 7: the representation comparison groups with chapter 3's keys
+# ---------------------------------------------------------------------------
+
+from sklearn.neighbors import KNeighborsRegressor  # noqa: E402
+
+from mlcrystal.design import load_representation_scores  # noqa: E402
+
+
+def _two_editions(n_papers=10, rows=3):
+    """Every paper published twice (Angewandte's German and international editions), y a paper effect only."""
+    rng = np.random.default_rng(5)
+    effect = rng.normal(0, 3, n_papers)
+    recs = []
+    for p in range(n_papers):
+        for edition in ("anie", "ange"):
+            for _ in range(rows):
+                recs.append({"smiles": "C" * (p + 1), "doi": f"10.1002/{edition}.2018{p:05d}", "x": float(p),
+                             "E_GPa": effect[p] + rng.normal(0, 0.05)})
+    return pd.DataFrame(recs)
+
+
+def test_representation_comparison_by_merged_paper_does_not_leak_the_other_edition():
+    t = _two_editions()
+    X = t[["x"]]
+    models = {"1-NN": KNeighborsRegressor(n_neighbors=1)}
+    by_doi = compare_representations({"x": X}, t.E_GPa, {"by paper": t.doi.to_numpy()}, models=models,
+                                     n_repeats=3, random_state=0)
+    by_key = compare_representations({"x": X}, t.E_GPa, {"by paper": chapter3_schemes(t)["by paper"]},
+                                     models=models, n_repeats=3, random_state=0)
+    # grouped by DOI the twin edition usually sits in training: the 1-NN copies it
+    assert by_doi.r2.median() > 0.5
+    # grouped by the merged paper key no paper is seen in training: memorising papers is worthless
+    assert by_key.r2.max() < 0.2
+
+
+def test_stored_representation_scores_cover_the_documented_design():
+    s = load_representation_scores()
+    assert len(s) == 4 * 2 * 2 * 10
+    assert sorted(s.representation.unique()) == ["MACCS keys", "Morgan counts", "RDKit descriptors",
+                                                 "fragment counts"]
+    assert sorted(s.model.unique()) == ["LASSO", "random forest"]
+    assert sorted(s.scheme.unique()) == ["by paper", "by structure"]
+    assert sorted(s.repeat.unique()) == list(range(10))
+    # one seed per repeat, shared by every representation (the comparison is paired), as random_state=0 gives
+    reference = compare_representations({"a": pd.DataFrame({"a": np.arange(20.0)})}, np.arange(20.0), {"rows": None},
+                                        models={"mean": DummyRegressor()}, n_repeats=10, random_state=0)
+    assert s.groupby("repeat").seed.nunique().eq(1).all()
+    assert s.groupby("repeat").seed.first().tolist() == reference.seed.tolist()
+    assert np.isfinite(s.r2).all() and (s.mae > 0).all()
