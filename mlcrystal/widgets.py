@@ -18,9 +18,11 @@ import ipywidgets
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from IPython.display import HTML
 
 from mlcrystal import elasticity
 from mlcrystal.landscape import BlockingForceLandscape
+from mlcrystal.plotting import figure_html
 from mlcrystal.study import SEARCH_BOUNDS
 
 #: Keyword arguments that make a control's description a real, full-width text label
@@ -246,8 +248,12 @@ def anisotropy_explorer(tensors: pd.DataFrame, crystal=None, theta_deg: float = 
         label = next(lbl for lbl, idx in options if idx == pick.value)
         fig, ax = plt.subplots(figsize=(5.0, 5.0), subplot_kw={"projection": "polar"})
         anisotropy_explorer_figure(C, theta.value, phi.value, title=label, ax=ax)
+        r = anisotropy_readout(C, theta.value, phi.value)
+        alt = (f"Polar plot of Young's modulus (GPa) of {label} against the angle from +z, in the plane of "
+               f"azimuth phi = {phi.value:.0f} deg; the marked direction, theta = {theta.value:.0f} deg, has "
+               f"E = {r['E']:.2f} GPa (extremes {r['E_min']:.2f} and {r['E_max']:.2f} GPa).")
         out.outputs = ()  # replace the previous figure (works with and without a live kernel)
-        out.append_display_data(fig)
+        out.append_display_data(HTML(figure_html(fig, alt)))
         plt.close(fig)
 
     for w in (pick, theta, phi):
@@ -400,8 +406,13 @@ def landscape_explorer(land=None, compound: int = 3, L_um: float = 1000.0, W_um:
         readout.value = landscape_readout(land, *args)["text"]
         fig, ax = plt.subplots(figsize=(8.0, 3.6))
         landscape_explorer_figure(land, *args, ax=ax)
+        r = landscape_readout(land, *args)
+        alt = (f"Blocking force (mN) against crystal thickness (um) for compound {args[0]} at L = {args[1]:.0f} um, "
+               f"W = {args[2]:.0f} um and P = {args[4]:.0f} mW/cm2; the marked crystal, T = {args[3]:.0f} um, "
+               f"gives {r['force_mN']:.1f} mN, against the landscape's best of {land.optimum()['force_mN']:.1f} mN "
+               "(dashed line).")
         out.outputs = ()  # replace the previous figure (works with and without a live kernel)
-        out.append_display_data(fig)
+        out.append_display_data(HTML(figure_html(fig, alt)))
         plt.close(fig)
 
     for w in (pick, *sliders.values()):

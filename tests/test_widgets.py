@@ -146,3 +146,13 @@ def test_slider_labels_name_the_quantity_and_unit():
     box = widgets.landscape_explorer()
     labels = [c.description for c in _controls(box)]
     assert labels == ["compound", "length L (um)", "width W (um)", "thickness T (um)", "light intensity P (mW/cm2)"]
+
+
+def test_explorer_plot_carries_alt_text_that_follows_the_sliders(table):
+    w = widgets.anisotropy_explorer(table, crystal=10, theta_deg=90, phi_deg=0)
+    _, theta, _, _, out = w.children
+    html = out.outputs[0]["data"]["text/html"]
+    assert html.startswith("<img ") and 'alt="Polar plot of Young' in html and "E = 10.00 GPa" in html
+    theta.value = 0.0
+    assert "E = 30.00 GPa" in out.outputs[0]["data"]["text/html"]
+    assert "image/png" not in out.outputs[0]["data"]  # no bare image without a description
