@@ -94,7 +94,8 @@ def test_history_is_tidy(strategy, options):
 
 
 def test_paper_strategy_measures_each_crystal_at_five_intensities():
-    h = run_campaign(LAB, "paper", budget=20, random_state=1, bounds=BOX, n_candidates=300, gp_restarts=0)
+    h = run_campaign(LAB, "paper", budget=20, random_state=1, bounds=BOX, n_candidates=300, gp_restarts=0,
+                     n_extra=4)
     search = h[h.phase == "search"]
     assert len(search) == 10
     for _, block in search.groupby(np.arange(len(search)) // 5):
@@ -105,7 +106,8 @@ def test_paper_strategy_measures_each_crystal_at_five_intensities():
 
 
 def test_paper_strategy_truncates_last_block_to_budget():
-    h = run_campaign(LAB, "paper", budget=13, random_state=1, bounds=BOX, n_candidates=300, gp_restarts=0)
+    h = run_campaign(LAB, "paper", budget=13, random_state=1, bounds=BOX, n_candidates=300, gp_restarts=0,
+                     n_extra=4)
     assert len(h) == 13
 
 
@@ -407,8 +409,59 @@ def test_stored_main_table_reproduces_for_machine_independent_strategies():
     from mlcrystal.replay_tables import load_replay
 
     main = load_replay("main")
-    options = {"paper": {}, "grid": {"levels": 4}, "random": {}}
+    options = {"paper": {"n_extra": 4}, "grid": {"levels": 4}, "random": {}}  # stored before n_extra's default was 0
     live = pd.concat([run_campaigns(land, s, seeds=[3], budget=120, **o).assign(strategy=s)
                       for s, o in options.items()], ignore_index=True)
     res = cp.compare_with_stored(live, main)
     assert res["check"].eq("identical per seed").all() and res["agree"].all(), res
+
+
+# ---------------------------------------------------------------- the authors' loop, named options, grid kinds
+
+def test_paper_default_measures_one_intensity_per_crystal_the_published_n_trial_p():
+    h = run_campaign(LAB, "paper", budget=14, random_state=1, bounds=BOX, n_candidates=300, gp_restarts=0)
+    search = h[h.phase == "search"]
+    assert len(search) == 4
+    # each suggestion is its own crystal: no two consecutive rows share size and compound
+    assert search[["compound", "L_um", "W_um", "T_um"]].drop_duplicates().shape[0] == 4
+
+
+def test_authors_is_a_registered_strategy_with_its_named_options():
+    assert "authors" in cp.STRATEGIES
+    assert cp.AUTHORS_OPTIONS == {"kappa", "optimizer_seed", "n_extra_intensities", "maximizer", "n_candidates"}
+    with pytest.raises(ValueError, match=r"unknown options \['n_extra'\] for strategy 'authors'"):
+        run_campaign(LAB, "authors", budget=12, random_state=0, bounds=BOX, initial="random", n_extra=4)
+
+
+def test_authors_campaign_runs_the_authors_loop_from_their_initial_design():
+    from mlcrystal import authors
+
+    h = run_campaign(LAB, "authors", budget=8, random_state=3, bounds=BOX, initial="authors",
+                     n_extra_intensities=1, maximizer="sampling", n_candidates=200)
+    assert len(h) == 8 and (h.phase == "initial").sum() == 5  # the code's 5 random points
+    init = h[h.phase == "initial"]
+    ref = authors.authors_initial_design(LAB, random_state=np.random.default_rng(3), bounds=BOX)
+    assert init["compound"].tolist() == ref["compound"].tolist()
+    assert init[["L_um", "W_um", "T_um", "P_mW_cm2"]].to_numpy().tolist() == \
+        ref[["L_um", "W_um", "T_um", "P_mW_cm2"]].to_numpy(float).tolist()
+    search = h[h.phase == "search"]
+    # one extra intensity per suggested crystal: pairs of rows share the crystal
+    assert search.iloc[:2][["compound", "L_um", "W_um", "T_um"]].nunique().max() == 1
+    assert search["L_um"].eq(search["L_um"].round()).all()  # integers, as the authors' code rounds them
+    again = run_campaign(LAB, "authors", budget=8, random_state=3, bounds=BOX, initial="authors",
+                         n_extra_intensities=1, maximizer="sampling", n_candidates=200)
+    pd.testing.assert_frame_equal(h, again)
+
+
+def test_grid_kinds_centres_and_edges():
+    centres = grid_points(LAB, {"L_um": 3, "P_mW_cm2": 2}, bounds=BOX)
+    edges = grid_points(LAB, {"L_um": 3, "P_mW_cm2": 2}, bounds=BOX, kind="edges")
+    assert len(centres) == len(edges) == 3 * 2 * len(LAB.compounds)
+    assert sorted(centres.L_um.unique()) == [500.0, 1500.0, 2500.0]
+    assert sorted(edges.L_um.unique()) == [0.0, 1500.0, 3000.0]
+    assert sorted(edges.P_mW_cm2.unique()) == [21.0, 2080.0]
+    assert sorted(edges.W_um.unique()) == [1100.0]  # a 1-level axis takes the middle either way
+    with pytest.raises(ValueError, match=r"kind must be one of \('centres', 'edges'\); got 'corners'"):
+        grid_points(LAB, 2, bounds=BOX, kind="corners")
+    h = run_campaign(LAB, "grid", budget=10, random_state=0, bounds=BOX, levels=2, kind="edges", initial="none")
+    assert set(h.P_mW_cm2) <= {21.0, 2080.0}
