@@ -629,21 +629,28 @@ def bootstrap_interval(values: ArrayLike, statistic: str = "median", clusters: A
     stat = _statistic(statistic)
     rng = check_random_state(random_state)
     if clusters is None:
-        groups = [v]
+        labels = np.zeros(v.size, dtype=int)
     else:
         c = np.asarray(clusters).ravel()
         if c.shape != v.shape:
             raise ValueError(f"clusters must have one label per value; got {c.size} labels for {v.size} values.")
-        groups = [v[c == g] for g in pd.unique(c)]
+        labels = pd.factorize(c)[0]
+    order = np.argsort(labels, kind="stable")
+    vals = v[order]
+    lens = np.bincount(labels)
+    starts = np.concatenate([[0], np.cumsum(lens)[:-1]])
+    n_groups = lens.size
     boots = np.empty(int(n_boot))
     for b in range(int(n_boot)):
-        pick = rng.integers(0, len(groups), len(groups))
-        boots[b] = stat(np.concatenate([rng.choice(groups[i], size=groups[i].size) for i in pick]))
+        pick = rng.integers(0, n_groups, n_groups)
+        rep = np.repeat(pick, lens[pick])
+        idx = starts[rep] + (rng.random(rep.size) * lens[rep]).astype(int)
+        boots[b] = stat(vals[idx])
     finite = np.where(np.isinf(boots), np.finfo(float).max, boots)
     lo, hi = np.quantile(finite, [(1 - level) / 2, (1 + level) / 2])
     as_inf = [np.inf if x >= np.finfo(float).max else float(x) for x in (lo, hi)]
     return {"estimate": float(stat(v)), "lo": as_inf[0], "hi": as_inf[1], "n": int(v.size),
-            "n_clusters": len(groups)}
+            "n_clusters": int(n_groups)}
 
 
 def experiments_to_targets(histories: pd.DataFrame, targets: Mapping[str, float],

@@ -442,8 +442,9 @@ def test_authors_campaign_runs_the_authors_loop_from_their_initial_design():
     init = h[h.phase == "initial"]
     ref = authors.authors_initial_design(LAB, random_state=np.random.default_rng(3), bounds=BOX)
     assert init["compound"].tolist() == ref["compound"].tolist()
-    assert init[["L_um", "W_um", "T_um", "P_mW_cm2"]].to_numpy().tolist() == \
-        ref[["L_um", "W_um", "T_um", "P_mW_cm2"]].to_numpy(float).tolist()
+    assert init[["W_um", "T_um", "P_mW_cm2"]].to_numpy().tolist() == \
+        ref[["W_um", "T_um", "P_mW_cm2"]].to_numpy(float).tolist()
+    assert (init["L_um"].to_numpy() >= ref["L_um"].to_numpy(float)).all()  # lengths the beam theory allows
     search = h[h.phase == "search"]
     # one extra intensity per suggested crystal: pairs of rows share the crystal
     assert search.iloc[:2][["compound", "L_um", "W_um", "T_um"]].nunique().max() == 1
@@ -465,3 +466,13 @@ def test_grid_kinds_centres_and_edges():
         grid_points(LAB, 2, bounds=BOX, kind="corners")
     h = run_campaign(LAB, "grid", budget=10, random_state=0, bounds=BOX, levels=2, kind="edges", initial="none")
     assert set(h.P_mW_cm2) <= {21.0, 2080.0}
+
+
+def test_compare_with_stored_per_seed_for_a_named_strategy():
+    stored = run_campaigns(LAB, "random", seeds=3, budget=12, bounds=BOX, initial="random").assign(strategy="bo")
+    live = stored[stored.seed == 1].copy()
+    assert cp.compare_with_stored(live, stored)["check"].item() == "median best inside the stored interval"
+    same = cp.compare_with_stored(live, stored, per_seed=["bo"])
+    assert same["check"].item() == "identical per seed" and same["agree"].item()
+    live.loc[live.index[5], "force_mN"] += 0.01
+    assert not cp.compare_with_stored(live, stored, per_seed=["bo"])["agree"].item()
