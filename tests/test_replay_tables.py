@@ -71,7 +71,8 @@ def test_a_sound_table_round_trips(tmp_path, fname):
 
 def test_the_stored_tables_are_package_data_and_complete():
     names = sorted(p.name for p in REPLAY_DIR.iterdir() if p.name.startswith("replay_"))
-    assert names == ["replay_acq.csv.gz", "replay_kappa.csv.gz", "replay_main.csv.gz", "replay_noise.csv.gz"]
+    assert names == ["replay_ablation.csv.gz", "replay_acq.csv.gz", "replay_authors.csv.gz", "replay_ensemble.csv.gz",
+                     "replay_kappa.csv.gz", "replay_main.csv.gz", "replay_noise.csv.gz"]
     main = load_replay("main")
     assert main.shape == (48000, 19)
     assert main["landscape"].eq("calibrated").all() and main["variant"].isna().all()  # stored before the columns
@@ -257,3 +258,29 @@ def test_a_blank_landscape_is_refused(tmp_path):
     table.loc[5, "landscape"] = np.nan
     with pytest.raises(ValueError, match=r"blank\.csv.*landscape"):
         load_replay(write(table, tmp_path / "blank.csv"))
+
+
+def test_the_stored_tables_of_the_authors_loop_the_ensemble_and_the_ablations():
+    from mlcrystal.ensemble import load_ensemble
+
+    ablation = load_replay("ablation")
+    assert ablation.groupby("variant").size().to_dict() == {v: 100 for v in [
+        "n_extra=0", "n_extra=0;maximizer=sampling", "n_extra=0;maximizer=sampling;optimizer_seed=7",
+        "n_extra=0;optimizer_seed=7", "n_extra=4", "n_extra=4;maximizer=sampling",
+        "n_extra=4;maximizer=sampling;optimizer_seed=7", "n_extra=4;optimizer_seed=7"]}
+    calibrated = load_replay("authors")
+    per = calibrated.groupby(["strategy", "variant"]).agg(seeds=("seed", "nunique"), budget=("experiment", "max"))
+    assert per.index.tolist() == [("authors", "n_extra=0"), ("paper", "n_extra=0"), ("paper", "n_extra=4")]
+    assert per.budget.eq(155).all() and per.seeds.nunique() == 1 and per.seeds.iloc[0] >= 3
+    assert calibrated.landscape.eq("calibrated").all()
+    ens = load_replay("ensemble")
+    kept = [f"member-{d}" for d in load_ensemble().query("kept").draw.astype(int)]
+    members = sorted(ens.landscape.unique(), key=kept.index)
+    assert members == kept[: len(members)] and len(members) >= 3  # the first kept members, complete
+    settings = ens.groupby(["landscape", "strategy", "variant", "grid_levels"], dropna=False).agg(
+        seeds=("seed", "nunique"), budget=("experiment", "max")).reset_index()
+    assert settings.groupby("landscape").size().eq(7).all()  # authors, bo, random, 2 grid kinds x 2 levels
+    assert settings.query("strategy == 'authors'").budget.eq(155).all()
+    assert settings.query("strategy != 'authors'").budget.eq(120).all()
+    assert settings.query("strategy in ['authors', 'bo']").seeds.eq(1).all()
+    assert settings.query("strategy in ['random', 'grid']").seeds.eq(5).all()
