@@ -65,7 +65,8 @@ def main(argv=None) -> int:
         print(f"  {name:28s} {s:7.2f} s   x{s / bo:5.1f} of skopt BO")
     print("Stored replays of chapter 6 (recorded process CPU time, wall time):")
     for name, r in record["replays"].items():
-        print(f"  {name:28s} {r['campaigns']:4d} campaigns  CPU {r['cpu_s']:7.0f} s  wall {r['wall_s']:6.0f} s  "
+        wall = "     -" if r["wall_s"] is None else f"{r['wall_s']:6.0f}"
+        print(f"  {name:28s} {r['campaigns']:4d} campaigns  CPU {r['cpu_s']:7.0f} s  wall {wall} s  "
               f"= {r['cpu_s'] / per['authors (bayes_opt)']:6.1f} authors campaigns, "
               f"{r['cpu_s'] / bo:6.0f} skopt BO campaigns  ({r['note']})")
     return 0

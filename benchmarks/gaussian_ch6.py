@@ -1,7 +1,7 @@
 """Chapter 6's Gaussian test: the authors' simulation mode (their 5 random initial points, their
 success rule min + 0.9 (max - min) on their grid) on the study's Gaussian test function, with P read as
-the code evaluates it (mW/cm^2, :class:`mlcrystal.authors.LiteralGaussianLandscape`) and as "% of the
-maximum" (:class:`mlcrystal.landscape.GaussianLandscape`).
+the code evaluates it (mW/cm^2, ``GaussianLandscape(intensity_reading="mW_cm2")``) and as "% of the
+maximum" (:class:`mlcrystal.landscape.GaussianLandscape`, the default reading).
 
 Usage (from the repository root)::
 
@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from mlcrystal import study
-from mlcrystal.authors import LiteralGaussianLandscape, authors_simulation, edge_share, success_grid_extremes
+from mlcrystal.authors import authors_simulation, edge_share, success_grid_extremes
 from mlcrystal.landscape import GaussianLandscape
 
 
@@ -38,7 +38,8 @@ def main(argv=None) -> int:
     done = {(r["reading"], r["seed"]) for r in rows}
     t0 = time.time()
     for seed in range(args.seeds):  # seed by seed, so that a run cut short compares both readings
-        for reading, land in (("percent", GaussianLandscape()), ("mW/cm2 (literal)", LiteralGaussianLandscape())):
+        for reading, land in (("percent", GaussianLandscape()),
+                              ("mW/cm2 (literal)", GaussianLandscape(intensity_reading="mW_cm2"))):
             if (reading, seed) in done:
                 continue
             c0 = time.process_time()
