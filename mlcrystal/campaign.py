@@ -42,6 +42,7 @@ from it are the seeds scikit-optimize and scikit-learn ask for
 
 from __future__ import annotations
 
+import importlib
 import sys
 import time
 import warnings
@@ -324,9 +325,8 @@ def _initial(landscape: Any, initial: str | pd.DataFrame | None, n_initial: int,
     if initial == "random":
         return random_design(landscape, n_initial, random_state=rng, bounds=bounds)
     if initial == "authors":
-        from mlcrystal.authors import authors_initial_design
-
-        return authors_initial_design(landscape, random_state=rng, bounds=bounds)
+        return importlib.import_module("mlcrystal.authors").authors_initial_design(landscape, random_state=rng,
+                                                                                    bounds=bounds)
     if initial is None or initial == "none":
         return pd.DataFrame(columns=["compound", "L_um", "W_um", "T_um", "P_mW_cm2"])
     raise ValueError(f"initial must be 'study', 'random', 'authors', 'none' or a DataFrame of conditions; "
@@ -725,9 +725,8 @@ register_strategy("random", _run_random, set())
 
 def _run_authors(landscape: Any, first: pd.DataFrame, n_search: int, rng: np.random.Generator, noise: float,
                  bounds: Bounds, **options: Any) -> list[pd.DataFrame]:
-    from mlcrystal.authors import run_authors  # imports bayes_opt only when this strategy runs
-
-    return run_authors(landscape, first, n_search, rng, noise, bounds, **options)
+    authors = importlib.import_module("mlcrystal.authors")  # imports bayes_opt only when this strategy runs
+    return authors.run_authors(landscape, first, n_search, rng, noise, bounds, **options)
 
 
 #: Options of the ``"authors"`` strategy (see :func:`mlcrystal.authors.run_authors`); its initial design is
