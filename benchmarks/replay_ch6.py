@@ -86,7 +86,11 @@ def _run(config: dict, kwargs: dict, table: pd.DataFrame | None) -> pd.DataFrame
 
 
 def _key(config: dict) -> tuple:
-    return tuple("" if pd.isna(config[c]) else str(config[c]) for c in REPLAY_CONFIG_COLUMNS)
+    def norm(v):
+        if pd.isna(v):
+            return ""
+        return f"{float(v):g}" if isinstance(v, (int, float)) else str(v)
+    return tuple(norm(config[c]) for c in REPLAY_CONFIG_COLUMNS)
 
 
 def main(argv=None) -> int:
@@ -128,6 +132,7 @@ def main(argv=None) -> int:
         bar.close()
     print(f"wall {time.time() - t0:.0f} s for {len(todo)} campaigns", file=sys.stderr)
     out = pd.read_csv(partial, keep_default_na=False, na_values=[""])
+    out = out.drop_duplicates(subset=[*REPLAY_CONFIG_COLUMNS, "experiment"], keep="first")  # a campaign run twice
     unit = "landscape" if args.table == "ensemble" else "seed"  # keep complete members (seeds) only
     per_unit = {u: sum(1 for c, _ in jobs if c[unit] == u) for u in out[unit].unique()}
     n_done = out.groupby(unit)[REPLAY_CONFIG_COLUMNS].apply(lambda g: len(g.drop_duplicates()))
