@@ -46,7 +46,7 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from mlcrystal import rules, study
+from mlcrystal import ensemble, rules, study
 from mlcrystal.campaign import (
     BO_ACQUISITIONS,
     MAX_GRID_POINTS,
@@ -61,11 +61,15 @@ from mlcrystal.replay_tables import REPLAY_CONFIG_COLUMNS
 #: Columns written before the campaign history, in order.
 CONFIG_COLUMNS = REPLAY_CONFIG_COLUMNS
 
-_DEFAULT_KAPPA = {"bo": 1.96, "paper": study.UCB_KAPPA}
+_DEFAULT_KAPPA = {"bo": 1.96, "paper": study.UCB_KAPPA, "authors": study.UCB_KAPPA}
 
 #: Experiments of the initial design of each ``--initial`` choice: the study's
 #: 10 measurements (2 compounds x 5 intensities) or 10 random conditions.
-INITIAL_SIZE = {"study": len(study.COMPOUND_LABELS) * len(study.INITIAL_INTENSITY_FRACTIONS), "random": 10}
+INITIAL_SIZE = {"study": len(study.COMPOUND_LABELS) * len(study.INITIAL_INTENSITY_FRACTIONS), "random": 10,
+                "authors": study.AUTHORS_N_INITIAL}
+
+#: Acquisition maximisers of the ``authors`` strategy (see :func:`mlcrystal.authors.authors_suggest`).
+AUTHORS_MAXIMIZERS = ("bayes_opt", "sampling")
 
 
 def _non_negative_int(text: str) -> int:
@@ -141,10 +145,24 @@ def add_replay_parser(sub: Any) -> argparse.ArgumentParser:
                          f"levels^4 x compounds points, must not exceed {MAX_GRID_POINTS:,})")
     rp.add_argument("--grid-order", choices=("random", "lexicographic"), default="random",
                     help="order in which the grid is visited (default: seeded random permutation)")
+    rp.add_argument("--grid-kind", nargs="+", choices=("centres", "edges"), default=["centres"],
+                    help="grid values: cell centres (default) or evenly spaced including the box edges")
+    rp.add_argument("--n-extra", nargs="+", type=_non_negative_int, default=[0],
+                    help="extra intensities measured on each suggested crystal by 'paper' and 'authors' "
+                         "(default 0, the published n_trial_P; the 'authors' loop takes up to 10)")
+    rp.add_argument("--maximizer", nargs="+", choices=AUTHORS_MAXIMIZERS, default=["bayes_opt"],
+                    help="acquisition maximiser of 'authors': the library's own (default) or sampling only")
+    rp.add_argument("--optimizer-seed", nargs="+", type=_non_negative_int, default=[study.AUTHORS_OPTIMIZER_SEED],
+                    help=f"random_state of the optimiser 'authors' rebuilds at every step "
+                         f"(default {study.AUTHORS_OPTIMIZER_SEED}, as in the published code)")
     rp.add_argument("--initial", choices=tuple(INITIAL_SIZE), default="study",
-                    help="initial design: the study's 10 conditions or 10 seeded random ones")
-    rp.add_argument("--landscape", choices=("blocking", "gaussian"), default="blocking",
-                    help="the calibrated blocking-force landscape or the study's 5-D Gaussian test function")
+                    help="initial design: the study's 10 conditions, 10 seeded random ones, or the authors' "
+                         "code's 5 random points")
+    rp.add_argument("--landscape", choices=("blocking", "calibrated", "gaussian", "ensemble"), default="blocking",
+                    help="the calibrated blocking-force landscape ('blocking' or 'calibrated'), the study's 5-D "
+                         "Gaussian test function, or the first --members kept landscapes of the ensemble")
+    rp.add_argument("--members", type=_positive_int, default=None,
+                    help="with --landscape ensemble: how many kept members (default: all)")
     rp.add_argument("--library", choices=tuple(study.LIBRARIES), default="published",
                     help="compound library: the published code's 9 moduli or the article's 8 crystals")
     rp.add_argument("--jobs", type=_positive_int, default=available_cores(),
@@ -186,7 +204,7 @@ def replay_settings(args: argparse.Namespace) -> list[dict]:
     """Expand the list-valued options of ``replay`` into one setting per run.
 
     Returns a list of dicts with the table's config columns (``strategy, acq,
-    kappa, noise, grid_levels``) and the ``options`` passed to
+    kappa, noise, grid_levels, variant``) and the ``options`` passed to
     :func:`mlcrystal.campaign.run_campaign`.
     """
     settings = []
@@ -194,8 +212,9 @@ def replay_settings(args: argparse.Namespace) -> list[dict]:
         acqs = args.acq if strategy == "bo" else [None]
         levels = args.grid_levels if strategy == "grid" else [None]
         kappas = (args.kappa or [_DEFAULT_KAPPA[strategy]]) if strategy in _DEFAULT_KAPPA else [None]
-        for acq, kappa, noise, lv in itertools.product(acqs, kappas, args.noise, levels):
-            options: dict[str, Any] = {}
+        for acq, kappa, noise, lv, (variant, named) in itertools.product(acqs, kappas, args.noise, levels,
+                                                                        _variants(strategy, args)):
+            options: dict[str, Any] = dict(named)
             if strategy == "bo":
                 options["acq"] = acq
                 if acq in ("LCB", "gp_hedge"):
@@ -207,25 +226,67 @@ def replay_settings(args: argparse.Namespace) -> list[dict]:
                 acq = "UCB"
             elif strategy == "grid":
                 options.update(levels=lv, order=args.grid_order)
+            elif strategy == "authors":
+                options["kappa"] = kappa
+                acq = "UCB"
             settings.append({"strategy": strategy, "acq": acq, "kappa": kappa, "noise": noise,
-                             "grid_levels": lv, "options": options})
+                             "grid_levels": lv, "variant": variant, "options": options})
     # an EI/PI run does not depend on kappa: keep one of each
     unique, seen = [], set()
     for s in settings:
-        key = (s["strategy"], s["acq"], s["kappa"], s["noise"], s["grid_levels"])
+        key = (s["strategy"], s["acq"], s["kappa"], s["noise"], s["grid_levels"], s["variant"])
         if key not in seen:
             seen.add(key)
             unique.append(s)
     return unique
 
 
+def _variants(strategy: str, args: argparse.Namespace) -> list[tuple[str | None, dict]]:
+    """The ``variant`` label of each combination of a strategy's named options, with the options."""
+    pairs: list[tuple[str | None, dict]] = [(None, {})]
+    if strategy == "grid":
+        pairs = [(kind, {"kind": kind}) for kind in getattr(args, "grid_kind", ["centres"])]
+    elif strategy == "paper":
+        pairs = [(f"n_extra={n}", {"n_extra": n}) for n in getattr(args, "n_extra", [0])]
+    elif strategy == "authors":
+        pairs = []
+        for n, m, seed in itertools.product(getattr(args, "n_extra", [0]), getattr(args, "maximizer", ["bayes_opt"]),
+                                            getattr(args, "optimizer_seed", [study.AUTHORS_OPTIMIZER_SEED])):
+            label = f"n_extra={n}" + ("" if m == "bayes_opt" else f";maximizer={m}")
+            label += "" if seed == study.AUTHORS_OPTIMIZER_SEED else f";optimizer_seed={seed}"
+            label += "" if getattr(args, "initial", "study") == "study" else f";initial={args.initial}"
+            pairs.append((label, {"n_extra_intensities": n, "maximizer": m, "optimizer_seed": seed}))
+    return pairs
+
+
+def landscape_names(args: argparse.Namespace) -> list[str]:
+    """The ``landscape`` column values of a run: ``"calibrated"``, ``"gaussian"`` or ``"member-<draw>"``."""
+    if args.landscape in ("blocking", "calibrated"):
+        return ["calibrated"]
+    if args.landscape == "gaussian":
+        return ["gaussian"]
+    table = ensemble.load_ensemble()
+    kept = table.loc[table["kept"], "draw"].astype(int).tolist()
+    return [f"member-{d}" for d in kept[: args.members or len(kept)]]
+
+
 def make_landscape(name: str = "blocking", library: str = "published") -> Any:
-    """The landscape named on the command line."""
-    if name == "blocking":
+    """The landscape named on the command line or in a table's ``landscape`` column.
+
+    ``"blocking"`` or ``"calibrated"``, ``"gaussian"``, or ``"member-<draw>"``
+    (a kept draw of :func:`mlcrystal.ensemble.load_ensemble`).
+    """
+    if name in ("blocking", "calibrated"):
         return BlockingForceLandscape(library=library)
     if name == "gaussian":
         return GaussianLandscape(library=library)
-    raise ValueError(f"landscape must be 'blocking' or 'gaussian'; got {name!r}.")
+    if name.startswith("member-") and name.removeprefix("member-").isdigit():
+        table = ensemble.load_ensemble().set_index("draw")
+        draw = int(name.removeprefix("member-"))
+        if draw not in table.index:
+            raise ValueError(f"landscape {name!r}: no draw {draw} in the ensemble table; use a kept draw.")
+        return ensemble.member(table.loc[draw], library=library)
+    raise ValueError(f"landscape must be 'blocking', 'calibrated', 'gaussian' or 'member-<draw>'; got {name!r}.")
 
 
 # ---------------------------------------------------------------------------
@@ -264,6 +325,13 @@ def check_replay_args(parser: argparse.ArgumentParser, args: argparse.Namespace)
     if sidecar(out, "partial").exists() and not (args.resume or args.force):
         parser.error(f"found the checkpoint {sidecar(out, 'partial')} of an interrupted run; "
                      "pass --resume to continue it or --force to start over")
+    if args.members is not None and args.landscape != "ensemble":
+        parser.error(f"--members applies to --landscape ensemble only; got --landscape {args.landscape}")
+    if "paper" in args.strategy and max(args.n_extra) > 4:
+        parser.error(f"--n-extra {max(args.n_extra)} is above the 4 further intensities of the 'paper' strategy "
+                     "(the study's initial levels); use 0 to 4, or --strategy authors for up to 10")
+    if "authors" in args.strategy and max(args.n_extra) > 10:
+        parser.error(f"--n-extra {max(args.n_extra)} is above the authors' loop's 10 further intensities; use 0 to 10")
     n_initial = INITIAL_SIZE[args.initial]
     if args.budget < n_initial:
         parser.error(f"--budget {args.budget} is below the initial design ({n_initial} experiments of "
@@ -415,7 +483,8 @@ def replay(args: argparse.Namespace) -> pd.DataFrame:
     """
     out: Path = args.out
     ckpt_path, meta_path = sidecar(out, "partial"), sidecar(out, "meta")
-    settings = replay_settings(args)
+    names = landscape_names(args)
+    settings = [{**s, "landscape": name} for name in names for s in replay_settings(args)]
     seeds = list(range(args.seed_start, args.seed_start + args.seeds))
     meta = _run_meta(args, settings, seeds)
     with output_lock(out):
@@ -435,10 +504,11 @@ def replay(args: argparse.Namespace) -> pd.DataFrame:
                 with suppress(FileNotFoundError):
                     p.unlink()
             meta_path.write_text(json.dumps(meta))
-        land = make_landscape(args.landscape, args.library)
         jobs = [((i, seed), s["strategy"], seed,
                  {"budget": args.budget, "initial": args.initial, "noise": s["noise"], **s["options"]})
                 for i, s in enumerate(settings) for seed in seeds if (i, seed) not in done]
+        # one landscape at a time (an ensemble run builds each member once)
+        by_land = {name: [j for j in jobs if settings[j[0][0]]["landscape"] == name] for name in names}
         total = len(settings) * len(seeds)
         bar = None if args.quiet else Progress(total, done=total - len(jobs), label="replay")
         if bar is not None:
@@ -446,7 +516,11 @@ def replay(args: argparse.Namespace) -> pd.DataFrame:
                   f"{total - len(jobs)} already checkpointed", file=sys.stderr, flush=True)
         new = not ckpt_path.exists() or ckpt_path.stat().st_size == 0
         with open(ckpt_path, "a", newline="") as ckpt, _dask_client(args.scheduler, args.jobs) as client:
-            for key, hist in iter_campaigns(land, jobs, n_jobs=args.jobs, client=client):
+            finished = ((key, hist) for name, todo in by_land.items() if todo
+                        for key, hist in iter_campaigns(make_landscape(name if name != "calibrated" else
+                                                                       args.landscape, args.library),
+                                                        todo, n_jobs=args.jobs, client=client))
+            for key, hist in finished:
                 i, _seed = cast(tuple[int, int], key)
                 s = settings[i]
                 block = hist.copy()

@@ -160,6 +160,14 @@ def _centres(lo: float, hi: float, n: int) -> np.ndarray:
     return lo + (np.arange(n) + 0.5) * (hi - lo) / n
 
 
+#: The kinds of grid of :func:`grid_points`: cell centres, or evenly spaced values including the box edges.
+GRID_KINDS = ("centres", "edges")
+
+
+def _edges(lo: float, hi: float, n: int) -> np.ndarray:
+    return np.linspace(lo, hi, n) if n > 1 else np.array([(lo + hi) / 2.0])
+
+
 def _check_levels(levels: int | Mapping[str, int]) -> dict[str, int]:
     if isinstance(levels, Integral):
         levels = {k: int(levels) for k in SIZE_POWER}
@@ -191,7 +199,7 @@ def grid_size(n_compounds: int, levels: int | Mapping[str, int]) -> int:
 
 
 def grid_points(landscape: Any, levels: int | Mapping[str, int] = 3, bounds: Bounds | None = None,
-                max_points: int = MAX_GRID_POINTS) -> pd.DataFrame:
+                max_points: int = MAX_GRID_POINTS, kind: str = "centres") -> pd.DataFrame:
     """The full factorial grid: every compound x ``levels`` values of L, W, T and P.
 
     The values of a variable with ``n`` levels on ``[low, high]`` are the
@@ -211,6 +219,10 @@ def grid_points(landscape: Any, levels: int | Mapping[str, int] = 3, bounds: Bou
         Search box; defaults to :data:`mlcrystal.study.SEARCH_BOUNDS`.
     max_points : int, default :data:`MAX_GRID_POINTS`
         Refuse to build a larger grid (it is held in memory).
+    kind : {"centres", "edges"}, default "centres"
+        ``"centres"``: the cell centres above; ``"edges"``: ``n`` evenly
+        spaced values from ``low`` to ``high``, both included (a 1-level
+        axis takes the middle). Grids of :data:`GRID_KINDS`.
 
     Returns
     -------
@@ -225,6 +237,8 @@ def grid_points(landscape: Any, levels: int | Mapping[str, int] = 3, bounds: Bou
     >>> len(g), sorted(g.L_um.unique().tolist())
     (54, [500.0, 1500.0, 2500.0])
     """
+    if kind not in GRID_KINDS:
+        raise ValueError(f"kind must be one of {GRID_KINDS}; got {kind!r}.")
     checked = _check_bounds(bounds)
     lv = _check_levels(levels)
     n = grid_size(len(landscape.compounds), lv)
@@ -233,7 +247,8 @@ def grid_points(landscape: Any, levels: int | Mapping[str, int] = 3, bounds: Bou
                          f"{[lv[k] for k in SIZE_POWER]} of {list(SIZE_POWER)}) exceeds max_points={max_points:,}; "
                          "use fewer levels.")
     axes = [np.asarray(landscape.compounds, dtype=int)]
-    axes += [_centres(*checked[k], lv[k]) for k in SIZE_POWER]
+    values = _centres if kind == "centres" else _edges
+    axes += [values(*checked[k], lv[k]) for k in SIZE_POWER]
     grids = np.meshgrid(*axes, indexing="ij")
     df = pd.DataFrame({"compound": grids[0].ravel().astype(int)})
     df.insert(1, "E_GPa", df["compound"].map({c: float(landscape.moduli[c]) for c in axes[0]}))
@@ -311,9 +326,15 @@ def _initial(landscape: Any, initial: str | pd.DataFrame | None, n_initial: int,
         return landscape.initial_design()
     if initial == "random":
         return random_design(landscape, n_initial, random_state=rng, bounds=bounds)
+    if initial == "authors":
+        # mlcrystal.authors builds on this module's helpers (a real import cycle), so it is imported here
+        from mlcrystal.authors import authors_initial_design
+
+        return authors_initial_design(landscape, random_state=rng, bounds=bounds)
     if initial is None or initial == "none":
         return pd.DataFrame(columns=["compound", "L_um", "W_um", "T_um", "P_mW_cm2"])
-    raise ValueError(f"initial must be 'study', 'random', 'none' or a DataFrame of conditions; got {initial!r}.")
+    raise ValueError(f"initial must be 'study', 'random', 'authors', 'none' or a DataFrame of conditions; "
+                     f"got {initial!r}.")
 
 
 def _finish(rows: list[pd.DataFrame], phases: list[str]) -> pd.DataFrame:
@@ -606,7 +627,7 @@ def paper_suggest(X: np.ndarray, y: np.ndarray, bounds: Bounds, kappa: float = s
 
 def _run_paper(landscape: Any, first: pd.DataFrame, budget_left: int, rng: np.random.Generator, noise: float,
                bounds: Bounds, kappa: float = study.UCB_KAPPA, n_candidates: int = 10000, gp_restarts: int = 5,
-               n_extra: int = 4) -> list[pd.DataFrame]:
+               n_extra: int = 0) -> list[pd.DataFrame]:
     if "E_GPa" not in bounds:
         raise ValueError("the 'paper' strategy needs bounds['E_GPa'] (the modulus range searched).")
     names = ["E_GPa", *SIZE_POWER]
@@ -617,7 +638,7 @@ def _run_paper(landscape: Any, first: pd.DataFrame, budget_left: int, rng: np.ra
         x = paper_suggest(obs[names].to_numpy(float), obs["force_mN"].to_numpy(float), bounds,
                           kappa=kappa, n_candidates=n_candidates, gp_restarts=gp_restarts, random_state=rng)
         compound = snap_modulus(x[0], landscape.moduli, random_state=rng)
-        powers = [x[4]] + extra_intensities(x[4], n_extra=n_extra)
+        powers = [x[4]] + (extra_intensities(x[4], n_extra=n_extra) if n_extra else [])
         cond = pd.DataFrame({"compound": compound, "L_um": x[1], "W_um": x[2], "T_um": x[3],
                              "P_mW_cm2": powers[:budget_left]})
         m = _measure(landscape, cond, noise, rng)
@@ -632,10 +653,11 @@ def _run_paper(landscape: Any, first: pd.DataFrame, budget_left: int, rng: np.ra
 # ---------------------------------------------------------------------------
 
 def _run_grid(landscape: Any, first: pd.DataFrame, n_search: int, rng: np.random.Generator, noise: float,
-              bounds: Bounds, levels: int | Mapping[str, int] = 3, order: str = "random") -> list[pd.DataFrame]:
+              bounds: Bounds, levels: int | Mapping[str, int] = 3, order: str = "random",
+              kind: str = "centres") -> list[pd.DataFrame]:
     if order not in ("random", "lexicographic"):
         raise ValueError(f"order must be 'random' or 'lexicographic'; got {order!r}.")
-    grid = grid_points(landscape, levels=levels, bounds=bounds)
+    grid = grid_points(landscape, levels=levels, bounds=bounds, kind=kind)
     if order == "random":
         grid = grid.iloc[rng.permutation(len(grid))]
     grid = grid.iloc[:n_search]
@@ -702,8 +724,22 @@ def register_strategy(name: str, search: SearchFunction, options: Iterable[str],
 
 register_strategy("bo", _run_bo, {"acq", "kappa", "xi", "n_points", "gp_restarts", "refit_every"}, min_initial=2)
 register_strategy("paper", _run_paper, {"kappa", "n_candidates", "gp_restarts", "n_extra"}, min_initial=2)
-register_strategy("grid", _run_grid, {"levels", "order"})
+register_strategy("grid", _run_grid, {"levels", "order", "kind"})
 register_strategy("random", _run_random, set())
+
+
+def _run_authors(landscape: Any, first: pd.DataFrame, n_search: int, rng: np.random.Generator, noise: float,
+                 bounds: Bounds, **options: Any) -> list[pd.DataFrame]:
+    # mlcrystal.authors builds on this module's helpers (a real import cycle), so it is imported here
+    from mlcrystal.authors import run_authors
+
+    return run_authors(landscape, first, n_search, rng, noise, bounds, **options)
+
+
+#: Options of the ``"authors"`` strategy (see :func:`mlcrystal.authors.run_authors`); its initial design is
+#: ``initial="study"`` (the study's 10 measurements) or ``initial="authors"`` (the code's 5 random points).
+AUTHORS_OPTIONS = frozenset({"kappa", "optimizer_seed", "n_extra_intensities", "maximizer", "n_candidates"})
+register_strategy("authors", _run_authors, AUTHORS_OPTIONS, min_initial=2)
 
 
 def run_campaign(landscape: Any, strategy: str = "bo", budget: int = 100, random_state: RandomState = None,
@@ -723,7 +759,7 @@ def run_campaign(landscape: Any, strategy: str = "bo", budget: int = 100, random
         Total number of experiments (measurements), initial ones included.
     random_state : None, int >= 0 or numpy.random.Generator
         Seeds every random step (design, optimiser, grid order, noise).
-    initial : {"study", "random", "none"} or DataFrame
+    initial : {"study", "random", "authors", "none"} or DataFrame
         The study's 10 initial conditions, ``n_initial`` random conditions,
         none (grid and random only), or your own conditions.
     noise : float, default 0
@@ -736,7 +772,9 @@ def run_campaign(landscape: Any, strategy: str = "bo", budget: int = 100, random
         Strategy options: ``bo``: acq ("gp_hedge"), kappa (1.96), xi (0.01),
         n_points (1000), gp_restarts (0), refit_every (5); ``paper``: kappa
         (:data:`mlcrystal.study.UCB_KAPPA`), n_candidates (10000), gp_restarts
-        (5), n_extra (4); ``grid``: levels (3, or a dict per variable), order
+        (5), n_extra (0, the published ``n_trial_P``); ``authors``: see
+        :func:`mlcrystal.authors.run_authors`; ``grid``: levels (3, or a dict per variable), kind
+        ("centres" or "edges"), order
         ("random" or "lexicographic").
 
     Returns
@@ -971,7 +1009,8 @@ MACHINE_INDEPENDENT = ("grid", "random", "paper")
 
 
 def compare_with_stored(live: pd.DataFrame, stored: pd.DataFrame, level: float = 0.99, n_boot: int = 4000,
-                        atol: float = 1.5e-4, random_state: RandomState = 0) -> pd.DataFrame:
+                        atol: float = 1.5e-4, random_state: RandomState = 0,
+                        per_seed: Iterable[str] = ()) -> pd.DataFrame:
     """Check live campaigns against a stored replay table, in the way each strategy allows.
 
     * Strategies in :data:`MACHINE_INDEPENDENT`: every live campaign must
@@ -998,6 +1037,10 @@ def compare_with_stored(live: pd.DataFrame, stored: pd.DataFrame, level: float =
         Tolerance of the per-seed comparison.
     random_state : None, int >= 0 or numpy.random.Generator
         Seed of the bootstrap.
+    per_seed : iterable of str, default ()
+        Further strategies to compare seed by seed, for campaigns short enough to
+        be identical on every CPU (e.g. the first 20 experiments of ``"authors"``,
+        which differ between CPUs from about experiment 25 on).
 
     Returns
     -------
@@ -1027,7 +1070,7 @@ def compare_with_stored(live: pd.DataFrame, stored: pd.DataFrame, level: float =
         st = stored[stored["strategy"] == strategy]
         if st.empty:
             raise ValueError(f"the stored table has no {strategy!r} campaigns to compare with.")
-        if strategy in MACHINE_INDEPENDENT:
+        if strategy in MACHINE_INDEPENDENT or strategy in set(per_seed):
             missing_seeds = sorted(set(lv["seed"]) - set(st["seed"]))
             if missing_seeds:
                 raise ValueError(f"seeds {missing_seeds} of strategy {strategy!r} are not in the stored table.")

@@ -134,7 +134,7 @@ def expected_first_hit(n_points: int, n_hits: int) -> float:
 
 
 def grid_baseline(landscape: _Laboratory, levels: int | Mapping[str, int], target: float,
-                  bounds: Bounds | None = None) -> dict[str, Any]:
+                  bounds: Bounds | None = None, kind: str = "centres") -> dict[str, Any]:
     """The grid-search baseline for a target: grid size, hits and expected first hit.
 
     Every point of :func:`mlcrystal.campaign.grid_points` is snapped to a
@@ -149,6 +149,9 @@ def grid_baseline(landscape: _Laboratory, levels: int | Mapping[str, int], targe
     target : float
         Target force (mN).
     bounds : dict, optional
+    kind : {"centres", "edges"}, default "centres"
+        Cell-centre grid or the grid including the box edges
+        (:func:`mlcrystal.campaign.grid_points`).
 
     Returns
     -------
@@ -165,7 +168,7 @@ def grid_baseline(landscape: _Laboratory, levels: int | Mapping[str, int], targe
     (144, 64, 2.23)
     """
     target = _check_target(target)
-    grid = grid_points(landscape, levels=levels, bounds=bounds)
+    grid = grid_points(landscape, levels=levels, bounds=bounds, kind=kind)
     force = _noise_free_force(landscape, grid)
     n, k = len(grid), int(np.sum(force >= target))
     return {"levels": levels, "n_grid": n, "n_hits": k, "expected_first_hit": expected_first_hit(n, k),
@@ -496,6 +499,283 @@ def grid_ratio_table(landscape: _Laboratory, levels: Iterable[int], target: floa
     return pd.DataFrame(rows)
 
 
+# ---------------------------------------------------------------------------
+# random search at the target, bootstrap intervals, distributions over landscapes
+# ---------------------------------------------------------------------------
+
+def random_baseline(landscape: _Laboratory | None, target: float, n: int = 200_000, random_state: RandomState = 0,
+                    bounds: Bounds | None = None, n_initial: int = 0, level: float = 0.95,
+                    forces: ArrayLike | None = None) -> dict[str, float]:
+    """Experiments random search needs, on average, to reach ``target``: computed, not simulated.
+
+    Uniform random conditions hit the target independently with probability
+    ``p``; the first hit then comes after ``1 / p`` draws on average
+    (geometric). ``p`` is estimated from a large :func:`reference_pool`
+    (``k`` hits of ``n``) as :func:`expected_first_hit` of that pool,
+    ``(n + 1) / (k + 1)``, with a Wilson score interval on ``p`` turned into
+    an interval on the experiments. ``n_initial`` experiments of an initial
+    design that misses the target are added.
+
+    Parameters
+    ----------
+    landscape : object
+        The laboratory (see :mod:`mlcrystal.campaign`).
+    target : float
+        Target force (mN).
+    n : int, default 200000
+        Size of the reference pool.
+    random_state : None, int or numpy.random.Generator, default 0
+        Seed of the pool.
+    bounds : dict, optional
+    n_initial : int, default 0
+        Initial experiments before the random search starts.
+    level : float, default 0.95
+        Coverage of the interval.
+    forces : array-like, optional
+        The noise-free forces of a pool already drawn (``reference_pool(...)["force_mN"]``),
+        to judge several targets on one pool; ``landscape``, ``n`` and
+        ``random_state`` are then not used.
+
+    Returns
+    -------
+    dict
+        ``n_pool, n_hits, hit_rate, expected`` and the interval ``lo, hi``
+        (``inf`` when the pool holds no hit).
+
+    Examples
+    --------
+    >>> from mlcrystal.landscape import GaussianLandscape
+    >>> b = random_baseline(GaussianLandscape(), target=5.0, n=20000)
+    >>> bool(b["n_hits"] > 0 and b["lo"] < b["expected"] < b["hi"])
+    True
+    """
+    from scipy.stats import norm
+
+    target = _check_target(target)
+    if not isinstance(n, Integral) or n < 1:
+        raise ValueError(f"n must be a positive integer; got {n!r}.")
+    if not isinstance(n_initial, Integral) or n_initial < 0:
+        raise ValueError(f"n_initial must be an integer >= 0; got {n_initial!r}.")
+    if not 0 < level < 1:
+        raise ValueError(f"level must be in (0, 1); got {level!r}.")
+    if forces is None:
+        force = reference_pool(landscape, n=int(n), random_state=random_state, bounds=bounds)["force_mN"].to_numpy()
+    else:
+        force = np.asarray(forces, dtype=float).ravel()
+        if force.size == 0 or np.any(~np.isfinite(force)):
+            raise ValueError("forces must be a non-empty array of finite forces (mN).")
+        n = int(force.size)
+    k = int(np.sum(force >= target))
+    z = float(norm.ppf(0.5 + level / 2))
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    p_lo, p_hi = (max(centre - half, 0.0) if k else 0.0), min(centre + half, 1.0)
+    return {"n_pool": int(n), "n_hits": k, "hit_rate": p,
+            "expected": n_initial + expected_first_hit(int(n), k),
+            "lo": n_initial + 1.0 / p_hi, "hi": n_initial + (1.0 / p_lo if p_lo > 0 else np.inf)}
+
+
+def _statistic(name: str) -> Any:
+    stats = {"median": lambda v: quantile_band(v, q=(0.5, 0.5, 0.5))["median"],
+             "mean": lambda v: float(np.mean(v)),
+             "share": lambda v: float(np.mean(np.isfinite(v)))}
+    if name not in stats:
+        raise ValueError(f"statistic must be one of {sorted(stats)}; got {name!r}.")
+    return stats[name]
+
+
+def bootstrap_interval(values: ArrayLike, statistic: str = "median", clusters: ArrayLike | None = None,
+                       n_boot: int = 2000, level: float = 0.9, random_state: RandomState = 0) -> dict[str, float]:
+    """A statistic of a sample and its percentile bootstrap interval (resampling clusters, then members).
+
+    Parameters
+    ----------
+    values : array-like
+        E.g. experiments to target of many campaigns (``inf`` for censored
+        runs: the median treats them as the largest values, ``"share"`` counts
+        the finite ones).
+    statistic : {"median", "mean", "share"}
+        ``"share"`` is the fraction of finite values (campaigns that reached
+        the target).
+    clusters : array-like, optional
+        A label per value (e.g. the landscape): the bootstrap first draws
+        clusters with replacement, then values within each drawn cluster, so
+        the interval covers the spread over landscapes as well as over seeds.
+    n_boot : int, default 2000
+    level : float, default 0.9
+    random_state : None, int or numpy.random.Generator, default 0
+
+    Returns
+    -------
+    dict
+        ``estimate, lo, hi, n`` (values) and ``n_clusters``.
+
+    Examples
+    --------
+    >>> r = bootstrap_interval([3.0, 5.0, 7.0, 9.0, np.inf], "median", random_state=0)
+    >>> r["estimate"], r["lo"] <= 7.0 <= r["hi"]
+    (7.0, True)
+    >>> bootstrap_interval([1.0, np.inf, 2.0, np.inf], "share")["estimate"]
+    0.5
+    """
+    v = np.asarray(values, dtype=float).ravel()
+    if v.size == 0 or np.any(np.isnan(v)):
+        raise ValueError("values must be a non-empty array without NaN (inf allowed).")
+    if not isinstance(n_boot, Integral) or n_boot < 1:
+        raise ValueError(f"n_boot must be a positive integer; got {n_boot!r}.")
+    if not 0 < level < 1:
+        raise ValueError(f"level must be in (0, 1); got {level!r}.")
+    stat = _statistic(statistic)
+    rng = check_random_state(random_state)
+    if clusters is None:
+        labels = np.zeros(v.size, dtype=int)
+    else:
+        c = np.asarray(clusters).ravel()
+        if c.shape != v.shape:
+            raise ValueError(f"clusters must have one label per value; got {c.size} labels for {v.size} values.")
+        labels = pd.factorize(c)[0]
+    order = np.argsort(labels, kind="stable")
+    vals = v[order]
+    lens = np.bincount(labels)
+    starts = np.concatenate([[0], np.cumsum(lens)[:-1]])
+    n_groups = lens.size
+    boots = np.empty(int(n_boot))
+    for b in range(int(n_boot)):
+        pick = rng.integers(0, n_groups, n_groups)
+        rep = np.repeat(pick, lens[pick])
+        idx = starts[rep] + (rng.random(rep.size) * lens[rep]).astype(int)
+        boots[b] = stat(vals[idx])
+    finite = np.where(np.isinf(boots), np.finfo(float).max, boots)
+    lo, hi = np.quantile(finite, [(1 - level) / 2, (1 + level) / 2])
+    as_inf = [np.inf if x >= np.finfo(float).max else float(x) for x in (lo, hi)]
+    return {"estimate": float(stat(v)), "lo": as_inf[0], "hi": as_inf[1], "n": int(v.size),
+            "n_clusters": int(n_groups)}
+
+
+def experiments_to_targets(histories: pd.DataFrame, targets: Mapping[str, float],
+                           group: Sequence[str] = ("strategy", "variant", "grid_levels"),
+                           column: str = "force_mN") -> pd.DataFrame:
+    """Experiments to target of every campaign, each landscape judged against its own target.
+
+    Parameters
+    ----------
+    histories : pandas.DataFrame
+        A replay table with columns ``landscape, seed, experiment`` and ``group``.
+    targets : mapping
+        Target force (mN) per landscape name, e.g. 90 % of each member's optimum.
+    group : sequence of str
+        Columns naming a strategy setting.
+    column : str, default "force_mN"
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per campaign: ``landscape, *group, seed, budget, target_mN,
+        experiments`` (``inf`` when not reached within ``budget``).
+
+    Examples
+    --------
+    >>> h = pd.DataFrame({"landscape": ["a"] * 2 + ["b"] * 2, "strategy": "x", "seed": 0,
+    ...                   "experiment": [1, 2, 1, 2], "force_mN": [1.0, 5.0, 1.0, 5.0]})
+    >>> experiments_to_targets(h, {"a": 4.0, "b": 6.0}, group=["strategy"])["experiments"].tolist()
+    [2.0, inf]
+    """
+    keys = ["landscape", *group, "seed"]
+    _check_history(histories, ["experiment", column, *keys])
+    missing = sorted(set(histories["landscape"].unique()) - set(targets))
+    if missing:
+        raise ValueError(f"targets has no value for the landscape(s) {missing[:5]}; give one per landscape.")
+    rows = []
+    for key, h in histories.groupby(keys, sort=True, dropna=False):
+        t = _check_target(targets[key[0]])
+        hit = h["experiment"].to_numpy()[h[column].to_numpy() >= t]
+        rows.append({**dict(zip(keys, key, strict=True)), "budget": int(h["experiment"].max()), "target_mN": t,
+                     "experiments": float(hit.min()) if hit.size else np.inf})
+    return pd.DataFrame(rows)
+
+
+def distribution_table(per_campaign: pd.DataFrame, group: Sequence[str] = ("strategy", "variant", "grid_levels"),
+                       value: str = "experiments", n_boot: int = 2000, level: float = 0.9,
+                       random_state: RandomState = 0) -> pd.DataFrame:
+    """Median and share reached per setting, over seeds and landscapes, with cluster-bootstrap intervals.
+
+    Parameters
+    ----------
+    per_campaign : pandas.DataFrame
+        :func:`experiments_to_targets` output (or any table with ``landscape``,
+        ``group`` and ``value``).
+    group : sequence of str
+    value : str, default "experiments"
+    n_boot, level, random_state
+        See :func:`bootstrap_interval` (landscapes are the clusters).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per setting: ``landscapes, campaigns``, ``reached`` with
+        ``reached_lo, reached_hi`` and ``median`` with ``median_lo, median_hi``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"landscape": list("aabb"), "strategy": "x", "experiments": [2.0, 4.0, np.inf, 6.0]})
+    >>> distribution_table(t, group=["strategy"])[["landscapes", "campaigns", "reached", "median"]].to_dict("records")
+    [{'landscapes': 2, 'campaigns': 4, 'reached': 0.75, 'median': 5.0}]
+    """
+    keys = list(group)
+    _check_history(per_campaign, ["landscape", value, *keys])
+    rows = []
+    for key, g in per_campaign.groupby(keys, sort=True, dropna=False):
+        v, c = g[value].to_numpy(float), g["landscape"].to_numpy()
+        share = bootstrap_interval(v, "share", c, n_boot=n_boot, level=level, random_state=random_state)
+        med = bootstrap_interval(v, "median", c, n_boot=n_boot, level=level, random_state=random_state)
+        rows.append({**dict(zip(keys, key, strict=True)), "landscapes": share["n_clusters"], "campaigns": share["n"],
+                     "reached": share["estimate"], "reached_lo": share["lo"], "reached_hi": share["hi"],
+                     "median": med["estimate"], "median_lo": med["lo"], "median_hi": med["hi"]})
+    return pd.DataFrame(rows)
+
+
+def reproduces_study(histories: pd.DataFrame, threshold: float = 37.0, within: int = 100,
+                     column: str = "true_mN") -> pd.DataFrame:
+    """Per landscape: the share of campaigns that measured at least ``threshold`` within ``within`` experiments.
+
+    The study reports a best force of 37.0 mN (:data:`mlcrystal.study`)
+    reached within its ``N_EXPERIMENTS`` experiments; a campaign
+    *reproduces what happened* when it does as well in as many.
+
+    Parameters
+    ----------
+    histories : pandas.DataFrame
+        Campaigns of one setting: ``landscape, seed, experiment`` and ``column``.
+    threshold : float, default 37.0
+    within : int, default 100
+    column : str, default "true_mN"
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``landscape, campaigns, reproduced`` (count) and ``share``.
+
+    Examples
+    --------
+    >>> h = pd.DataFrame({"landscape": "a", "seed": [0, 0, 1, 1], "experiment": [1, 2, 1, 2],
+    ...                   "true_mN": [30.0, 40.0, 10.0, 20.0]})
+    >>> reproduces_study(h, within=2).to_dict("records")
+    [{'landscape': 'a', 'campaigns': 2, 'reproduced': 1, 'share': 0.5}]
+    """
+    _check_history(histories, ["landscape", "seed", "experiment", column])
+    if not isinstance(within, Integral) or within < 1:
+        raise ValueError(f"within must be a positive integer of experiments; got {within!r}.")
+    early = histories[histories["experiment"] <= within]
+    best = early.groupby(["landscape", "seed"])[column].max() >= _check_target(threshold)
+    out = best.groupby(level="landscape").agg(campaigns="size", reproduced="sum").reset_index()
+    out["reproduced"] = out["reproduced"].astype(int)
+    out["share"] = out["reproduced"] / out["campaigns"]
+    return out
+
+
 __all__ = ["experiments_to_target", "expected_first_hit", "grid_baseline", "efficiency_ratio",
            "reference_pool", "top_candidates", "top_percent", "enhancement_factor",
-           "acceleration_factor", "best_so_far_bands", "quantile_band", "target_summary", "grid_ratio_table"]
+           "acceleration_factor", "best_so_far_bands", "quantile_band", "target_summary", "grid_ratio_table",
+           "random_baseline", "bootstrap_interval", "experiments_to_targets", "distribution_table",
+           "reproduces_study"]

@@ -11,9 +11,11 @@ interleaved write has damaged.
 What a writer must do so that its table loads: write the columns of
 :data:`REPLAY_SCHEMA` in that order (extra columns after them are kept);
 leave blank only the columns marked blank-able (``acq``, ``kappa``,
-``grid_levels``); write integers as integers; write every seed of the run
-for every configuration and every experiment ``1..budget`` of every
-campaign; end the file with a line break; and replace the output only by
+``grid_levels``, ``variant``); write integers as integers; write the same consecutive seeds
+for every configuration of a strategy and every experiment ``1..budget`` of every
+campaign (the budget may differ between configurations); a table written
+before ``landscape`` and ``variant`` existed loads with ``"calibrated"`` and
+blank; end the file with a line break; and replace the output only by
 renaming a complete temporary file into place.  A plain ``.csv`` cut exactly
 at a campaign boundary of the last configuration cannot be told from a
 shorter run; a ``.csv.gz`` can (its end-of-stream marker is missing).
@@ -41,13 +43,19 @@ REPLAY_DIR = resources.files("mlcrystal") / "data"
 #: configuration, the rest its history (one row per experiment).
 REPLAY_SCHEMA: dict[str, tuple[str, bool]] = {
     "strategy": ("text", False), "acq": ("text", True), "kappa": ("number", True),
-    "noise": ("number", False), "grid_levels": ("integer", True), "seed": ("integer", False),
+    "noise": ("number", False), "grid_levels": ("integer", True), "landscape": ("text", False),
+    "variant": ("text", True), "seed": ("integer", False),
     "experiment": ("integer", False), "phase": ("text", False), "compound": ("integer", False),
     **{c: ("number", False) for c in ["E_GPa", "L_um", "W_um", "T_um", "P_mW_cm2", "force_mN", "best_mN",
                                       "true_mN"]},
 }
 #: The configuration columns: one campaign is one (configuration, seed).
-REPLAY_CONFIG_COLUMNS = ["strategy", "acq", "kappa", "noise", "grid_levels", "seed"]
+REPLAY_CONFIG_COLUMNS = ["strategy", "acq", "kappa", "noise", "grid_levels", "landscape", "variant", "seed"]
+#: Configuration columns added after the first tables were stored, and the value a table without them
+#: means: ``landscape`` names the landscape ("calibrated", or "member-<draw>" of
+#: :func:`mlcrystal.ensemble.load_ensemble`); ``variant`` the strategy's named options (e.g. "n_extra=4",
+#: "edges"), blank for the defaults.
+REPLAY_ADDED_COLUMNS: dict[str, str | None] = {"landscape": "calibrated", "variant": None}
 #: The history columns of one campaign, in order.
 REPLAY_HISTORY_COLUMNS = [c for c in REPLAY_SCHEMA if c not in REPLAY_CONFIG_COLUMNS]
 
@@ -80,6 +88,11 @@ _REWRITE = "The write was interrupted or the file is corrupt: delete it and run 
 
 def _check_replay(table: pd.DataFrame, source: str) -> pd.DataFrame:
     """Types, blanks and completeness of a replay table (see :func:`load_replay`)."""
+    for col, value in REPLAY_ADDED_COLUMNS.items():
+        if col not in table.columns:
+            table.insert(REPLAY_CONFIG_COLUMNS.index(col), col, value)
+    if "variant" in table.columns:
+        table["variant"] = table["variant"].astype(object)
     _require_columns(table, list(REPLAY_SCHEMA), source)
     for col, (kind, blank_ok) in REPLAY_SCHEMA.items():
         if kind == "text":
@@ -92,9 +105,10 @@ def _check_replay(table: pd.DataFrame, source: str) -> pd.DataFrame:
             table[col] = table[col].astype("Int64" if blank_ok else "int64")
     _first_bad(~table["phase"].isin(["initial", "search"]), table, "phase", source, 1, "initial or search", _REWRITE)
     config = REPLAY_CONFIG_COLUMNS[:-1]
-    campaigns = table.groupby([*config, "seed"], dropna=False, sort=False)["experiment"]
-    n = int(table["experiment"].max())
-    for key, exp in campaigns:
+    n_of = table.groupby(config, dropna=False, sort=False)["experiment"].transform("max")
+    campaigns = table.assign(_n=n_of).groupby([*config, "seed"], dropna=False, sort=False)
+    for key, g in campaigns:
+        exp, n = g["experiment"], int(g["_n"].iloc[0])
         if sorted(exp) != list(range(1, n + 1)):
             counts = exp.value_counts()
             missing = sorted(set(range(1, n + 1)) - set(exp))
@@ -102,13 +116,18 @@ def _check_replay(table: pd.DataFrame, source: str) -> pd.DataFrame:
             raise ValueError(f"{source}: the campaign {dict(zip([*config, 'seed'], key, strict=True))} has "
                              f"{len(exp)} rows; experiments missing {missing[:10]}, repeated "
                              f"{sorted(counts[counts > 1].index)[:10]}, out of range {outside}"
-                             f"; expected 1..{n} once each (n is the table's highest experiment). {_REWRITE}")
+                             f"; expected 1..{n} once each (n is its configuration's highest experiment). "
+                             f"{_REWRITE}")
     seeds = table.groupby(config, dropna=False, sort=False)["seed"].agg(frozenset)
+    strategy_of = dict(zip(seeds.index, (k[0] for k in seeds.index), strict=True))
     for key, got in seeds.items():
-        if missing := sorted(frozenset().union(*seeds) - got):
+        same = [v for k, v in seeds.items() if strategy_of[k] == strategy_of[key]]
+        span = frozenset(range(min(got), max(got) + 1))
+        if missing := sorted(frozenset().union(*same, span) - got):
             raise ValueError(f"{source}: the configuration {dict(zip(config, key, strict=True))} lacks seed(s) "
-                             f"{missing[:10]} that other configurations have; every configuration must hold the "
-                             f"same seeds. {_REWRITE}")
+                             f"{missing[:10]} (a gap in its consecutive seeds, or seeds other configurations "
+                             f"of its strategy have); every configuration of a strategy must hold the same "
+                             f"consecutive seeds. {_REWRITE}")
     return table
 
 
@@ -137,7 +156,8 @@ def load_replay(name: str | os.PathLike[str], directory: str | os.PathLike[str] 
         Naming the file (and the row and column): a truncated or corrupt gzip; a
         table cut mid-row; a garbled row; a cell of the wrong type, or blank where
         :data:`REPLAY_SCHEMA` forbids it; a missing column; a campaign without its
-        experiments 1..n (n the same for all); a configuration lacking seeds others have.
+        experiments 1..n (n the same for all campaigns of a configuration); a configuration
+        lacking seeds others have.
 
     Examples
     --------

@@ -57,7 +57,8 @@ def test_history_is_tidy(strategy, options, toy_lab, toy_box):
 
 
 def test_paper_strategy_measures_each_crystal_at_five_intensities(toy_lab, toy_box):
-    h = run_campaign(toy_lab, "paper", budget=20, random_state=1, bounds=toy_box, n_candidates=300, gp_restarts=0)
+    h = run_campaign(toy_lab, "paper", budget=20, random_state=1, bounds=toy_box, n_candidates=300, gp_restarts=0,
+                     n_extra=4)
     search = h[h.phase == "search"]
     assert len(search) == 10
     for _, block in search.groupby(np.arange(len(search)) // 5):
@@ -68,7 +69,8 @@ def test_paper_strategy_measures_each_crystal_at_five_intensities(toy_lab, toy_b
 
 
 def test_paper_strategy_truncates_last_block_to_budget(toy_lab, toy_box):
-    h = run_campaign(toy_lab, "paper", budget=13, random_state=1, bounds=toy_box, n_candidates=300, gp_restarts=0)
+    h = run_campaign(toy_lab, "paper", budget=13, random_state=1, bounds=toy_box, n_candidates=300, gp_restarts=0,
+                     n_extra=4)
     assert len(h) == 13
 
 
@@ -347,8 +349,71 @@ def test_compare_with_stored_distribution_for_bo():
 def test_stored_main_table_reproduces_for_machine_independent_strategies():
     land = BlockingForceLandscape(library="published")
     main = load_replay("main")
-    options = {"paper": {}, "grid": {"levels": 4}, "random": {}}
+    options = {"paper": {"n_extra": 4}, "grid": {"levels": 4}, "random": {}}  # stored before n_extra's default was 0
     live = pd.concat([run_campaigns(land, s, seeds=[3], budget=120, **o).assign(strategy=s)
                       for s, o in options.items()], ignore_index=True)
     res = cp.compare_with_stored(live, main)
     assert res["check"].eq("identical per seed").all() and res["agree"].all(), res
+
+
+# ---------------------------------------------------------------- the authors' loop, named options, grid kinds
+
+def test_paper_default_measures_one_intensity_per_crystal_the_published_n_trial_p(toy_lab, toy_box):
+    h = run_campaign(toy_lab, "paper", budget=14, random_state=1, bounds=toy_box, n_candidates=300, gp_restarts=0)
+    search = h[h.phase == "search"]
+    assert len(search) == 4
+    # each suggestion is its own crystal: no two consecutive rows share size and compound
+    assert search[["compound", "L_um", "W_um", "T_um"]].drop_duplicates().shape[0] == 4
+
+
+def test_authors_is_a_registered_strategy_with_its_named_options(toy_lab, toy_box):
+    assert "authors" in cp.STRATEGIES
+    assert cp.AUTHORS_OPTIONS == {"kappa", "optimizer_seed", "n_extra_intensities", "maximizer", "n_candidates"}
+    with pytest.raises(ValueError, match=r"unknown options \['n_extra'\] for strategy 'authors'"):
+        run_campaign(toy_lab, "authors", budget=12, random_state=0, bounds=toy_box, initial="random", n_extra=4)
+
+
+def test_authors_campaign_runs_the_authors_loop_from_their_initial_design(toy_lab, toy_box):
+    from mlcrystal import authors
+
+    h = run_campaign(toy_lab, "authors", budget=8, random_state=3, bounds=toy_box, initial="authors",
+                     n_extra_intensities=1, maximizer="sampling", n_candidates=200)
+    assert len(h) == 8 and (h.phase == "initial").sum() == 5  # the code's 5 random points
+    init = h[h.phase == "initial"]
+    ref = authors.authors_initial_design(toy_lab, random_state=np.random.default_rng(3), bounds=toy_box)
+    assert init["compound"].tolist() == ref["compound"].tolist()
+    assert init[["W_um", "T_um", "P_mW_cm2"]].to_numpy().tolist() == \
+        ref[["W_um", "T_um", "P_mW_cm2"]].to_numpy(float).tolist()
+    assert (init["L_um"].to_numpy() >= ref["L_um"].to_numpy(float)).all()  # lengths the beam theory allows
+    search = h[h.phase == "search"]
+    # one extra intensity per suggested crystal: pairs of rows share the crystal
+    assert search.iloc[:2][["compound", "L_um", "W_um", "T_um"]].nunique().max() == 1
+    assert search["L_um"].eq(search["L_um"].round()).all()  # integers, as the authors' code rounds them
+    again = run_campaign(toy_lab, "authors", budget=8, random_state=3, bounds=toy_box, initial="authors",
+                         n_extra_intensities=1, maximizer="sampling", n_candidates=200)
+    pd.testing.assert_frame_equal(h, again)
+
+
+def test_grid_kinds_centres_and_edges(toy_lab, toy_box):
+    centres = grid_points(toy_lab, {"L_um": 3, "P_mW_cm2": 2}, bounds=toy_box)
+    edges = grid_points(toy_lab, {"L_um": 3, "P_mW_cm2": 2}, bounds=toy_box, kind="edges")
+    assert len(centres) == len(edges) == 3 * 2 * len(toy_lab.compounds)
+    assert sorted(centres.L_um.unique()) == [500.0, 1500.0, 2500.0]
+    assert sorted(edges.L_um.unique()) == [0.0, 1500.0, 3000.0]
+    assert sorted(edges.P_mW_cm2.unique()) == [21.0, 2080.0]
+    assert sorted(edges.W_um.unique()) == [1100.0]  # a 1-level axis takes the middle either way
+    with pytest.raises(ValueError, match=r"kind must be one of \('centres', 'edges'\); got 'corners'"):
+        grid_points(toy_lab, 2, bounds=toy_box, kind="corners")
+    h = run_campaign(toy_lab, "grid", budget=10, random_state=0, bounds=toy_box, levels=2, kind="edges", initial="none")
+    assert set(h.P_mW_cm2) <= {21.0, 2080.0}
+
+
+def test_compare_with_stored_per_seed_for_a_named_strategy(toy_lab, toy_box):
+    stored = run_campaigns(toy_lab, "random", seeds=3, budget=12, bounds=toy_box,
+                           initial="random").assign(strategy="bo")
+    live = stored[stored.seed == 1].copy()
+    assert cp.compare_with_stored(live, stored)["check"].item() == "median best inside the stored interval"
+    same = cp.compare_with_stored(live, stored, per_seed=["bo"])
+    assert same["check"].item() == "identical per seed" and same["agree"].item()
+    live.loc[live.index[5], "force_mN"] += 0.01
+    assert not cp.compare_with_stored(live, stored, per_seed=["bo"])["agree"].item()

@@ -12,6 +12,7 @@ import pytest
 
 from mlcrystal import __main__ as cli
 from mlcrystal import campaign as cp
+from mlcrystal import ensemble
 from mlcrystal.__main__ import CONFIG_COLUMNS, build_parser, main, read_checkpoint, replay_settings, sidecar
 from mlcrystal.campaign import HISTORY_COLUMNS
 
@@ -113,7 +114,7 @@ def test_replay_settings_expand_only_what_applies():
     assert (s.strategy == "paper").sum() == 2 and set(s[s.strategy == "paper"].acq) == {"UCB"}
     assert sorted(s[s.strategy == "grid"].grid_levels) == [2, 3]
     assert (s.strategy == "random").sum() == 1
-    assert s[s.strategy == "grid"].options.iloc[0] == {"levels": 2, "order": "random"}
+    assert s[s.strategy == "grid"].options.iloc[0] == {"kind": "centres", "levels": 2, "order": "random"}
 
 
 def test_jobs_default_is_the_machine_cores():
@@ -273,3 +274,57 @@ def test_scheduler_local_starts_a_local_cluster_of_jobs_single_threaded_workers(
     assert main([*TINY, "--out", str(out), "--scheduler", "local", "--jobs", "3"]) == 0
     assert seen == {"n_workers": 3, "threads_per_worker": 1, "processes": True}
     assert out.read_bytes() == local.read_bytes()
+
+
+# ---------------------------------------------------------------- authors, named options, ensemble landscapes
+
+def test_authors_and_named_options_expand_into_variants():
+    args = build_parser().parse_args(["replay", "--out", "x.csv", "--strategy", "authors", "paper", "grid",
+                                      "--n-extra", "0", "4", "--maximizer", "bayes_opt", "sampling",
+                                      "--grid-kind", "centres", "edges", "--grid-levels", "4"])
+    s = pd.DataFrame(replay_settings(args))
+    assert s[s.strategy == "authors"].variant.tolist() == ["n_extra=0", "n_extra=0;maximizer=sampling",
+                                                           "n_extra=4", "n_extra=4;maximizer=sampling"]
+    assert s[s.strategy == "authors"].options.iloc[1] == {"n_extra_intensities": 0, "maximizer": "sampling",
+                                                          "optimizer_seed": 1, "kappa": 5.0}
+    assert s[s.strategy == "paper"].variant.tolist() == ["n_extra=0", "n_extra=4"]
+    assert s[s.strategy == "grid"].variant.tolist() == ["centres", "edges"]
+    assert set(s[s.strategy == "authors"].acq) == {"UCB"}
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--strategy", "paper", "--n-extra", "5"], "--n-extra 5 is above the 4 further intensities"),
+    (["--strategy", "authors", "--n-extra", "11"], "--n-extra 11 is above the authors' loop's 10"),
+    (["--members", "3"], "--members applies to --landscape ensemble only"),
+    (["--strategy", "authors", "--initial", "authors", "--budget", "4"], "below the initial design (5 experiments"),
+])
+def test_bad_authors_and_ensemble_arguments(args, message, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["replay", "--out", str(tmp_path / "t.csv"), *args])
+    assert exc.value.code == 2 and message in capsys.readouterr().err
+
+
+@pytest.mark.needs_data("initial_dataset.xlsx")
+def test_ensemble_replay_names_each_member_and_resumes(tmp_path, monkeypatch, capsys):
+
+    kept = ensemble.load_ensemble().query("kept").draw.astype(int).tolist()[:2]
+    out = tmp_path / "ens.csv"
+    run = ["replay", "--landscape", "ensemble", "--members", "2", "--strategy", "grid", "random",
+           "--grid-kind", "edges", "--grid-levels", "2", "--seeds", "2", "--budget", "12", "--jobs", "1",
+           "--quiet", "--out", str(out)]
+    _interrupt_after(monkeypatch, 3)
+    assert main(run) == 130
+    monkeypatch.undo()
+    assert main([*run, "--resume"]) == 0
+    from mlcrystal.replay_tables import load_replay
+
+    table = load_replay(out)
+    assert sorted(table.landscape.unique()) == sorted(f"member-{d}" for d in kept)
+    assert table.groupby(["landscape", "strategy"]).seed.nunique().eq(2).all()
+    assert set(table.loc[table.strategy == "grid", "variant"]) == {"edges"}
+    # each member's campaigns are that member's: a member's own landscape gives the same forces
+    land = cli.make_landscape(f"member-{kept[1]}")
+    ref = cp.run_campaign(land, "random", budget=12, random_state=1)
+    got = table[(table.landscape == f"member-{kept[1]}") & (table.strategy == "random") & (table.seed == 1)]
+    assert len(got) == 12
+    assert got["force_mN"].to_numpy() == pytest.approx(cli._rounded(ref.copy())["force_mN"].to_numpy(), abs=1e-4)

@@ -166,3 +166,76 @@ def test_reference_pool_takes_a_generator_and_refuses_bad_seeds(toy_lab, toy_box
     for bad in (-1, 2.5, "0"):
         with pytest.raises(ValueError, match="random_state must be None, a non-negative int"):
             reference_pool(toy_lab, n=10, random_state=bad, bounds=toy_box)
+
+
+# ---------------------------------------------------------------- random search at the target, bootstrap, ensembles
+
+def test_random_baseline_is_the_geometric_expectation_of_the_pool_hit_rate(toy_lab, toy_box):
+    from mlcrystal.metrics import random_baseline
+
+    forces = np.r_[np.full(98, 1.0), 5.0, 6.0]  # 2 hits in 100
+    r = random_baseline(None, 4.0, forces=forces, n_initial=10)
+    assert r["n_hits"] == 2 and r["hit_rate"] == pytest.approx(0.02)
+    assert r["expected"] == pytest.approx(10 + 101 / 3)
+    assert 10 + 1 / 0.1 < r["lo"] < r["expected"] < r["hi"]  # Wilson interval, wide for 2 hits
+    none = random_baseline(None, 9.0, forces=forces)
+    z2 = 1.959964 ** 2  # no hit in 100: the Wilson upper bound on p is z^2 / (n + z^2)
+    assert none["expected"] == np.inf and none["hi"] == np.inf and none["lo"] == pytest.approx((100 + z2) / z2)
+    # from a landscape: the pool of reference_pool, same seed, same answer
+    pool = reference_pool(toy_lab, n=2000, random_state=0, bounds=toy_box)["force_mN"]
+    t = float(pool.quantile(0.99))
+    a = random_baseline(toy_lab, t, n=2000, random_state=0, bounds=toy_box)
+    assert a == random_baseline(None, t, forces=pool)
+    with pytest.raises(ValueError, match="forces must be a non-empty array"):
+        random_baseline(None, 1.0, forces=[1.0, np.nan])
+    with pytest.raises(ValueError, match="n_initial"):
+        random_baseline(None, 1.0, forces=forces, n_initial=-1)
+
+
+def test_bootstrap_interval_resamples_clusters_and_counts_censored_runs():
+    from mlcrystal.metrics import bootstrap_interval
+
+    v = np.r_[np.full(10, 20.0), np.full(10, np.inf)]
+    share = bootstrap_interval(v, "share", n_boot=500)
+    assert share["estimate"] == 0.5 and 0.2 < share["lo"] < 0.5 < share["hi"] < 0.8
+    # two clusters that differ completely: the clustered interval spans both, the plain one is narrower
+    labels = np.r_[np.zeros(10), np.ones(10)]
+    clustered = bootstrap_interval(v, "share", clusters=labels, n_boot=500)
+    assert clustered["n_clusters"] == 2 and clustered["lo"] == 0.0 and clustered["hi"] == 1.0
+    med = bootstrap_interval(v, "median", clusters=labels, n_boot=500)
+    assert med["hi"] == np.inf and med["lo"] == 20.0
+    with pytest.raises(ValueError, match="one label per value"):
+        bootstrap_interval(v, "share", clusters=labels[:5])
+    with pytest.raises(ValueError, match="statistic must be one of"):
+        bootstrap_interval(v, "mode")
+    with pytest.raises(ValueError, match="without NaN"):
+        bootstrap_interval([1.0, np.nan])
+
+
+def test_experiments_to_targets_judges_each_landscape_against_its_own_target():
+    from mlcrystal.metrics import distribution_table, experiments_to_targets, reproduces_study
+
+    rows = []
+    for land, forces in (("m1", [10.0, 30.0, 40.0]), ("m2", [10.0, 20.0, 25.0])):
+        for seed in (0, 1):
+            for k, f in enumerate(forces, 1):
+                rows.append({"landscape": land, "strategy": "s", "seed": seed, "experiment": k,
+                             "force_mN": f + seed, "true_mN": f + seed})
+    h = pd.DataFrame(rows)
+    per = experiments_to_targets(h, {"m1": 35.0, "m2": 21.0}, group=["strategy"])
+    assert per["experiments"].tolist() == [3.0, 3.0, 3.0, 2.0] and per["budget"].eq(3).all()
+    with pytest.raises(ValueError, match=r"no value for the landscape\(s\) \['m2'\]"):
+        experiments_to_targets(h, {"m1": 35.0}, group=["strategy"])
+    d = distribution_table(per, group=["strategy"], n_boot=200)
+    assert d[["landscapes", "campaigns", "reached", "median"]].to_dict("records") == [
+        {"landscapes": 2, "campaigns": 4, "reached": 1.0, "median": 3.0}]
+    rep = reproduces_study(h, threshold=37.0, within=3)
+    assert rep.set_index("landscape")["reproduced"].to_dict() == {"m1": 2, "m2": 0}
+    assert reproduces_study(h, threshold=37.0, within=2)["reproduced"].sum() == 0
+    with pytest.raises(ValueError, match="within must be a positive integer"):
+        reproduces_study(h, within=0)
+
+
+def test_grid_baseline_of_the_edge_including_grid(toy_lab, toy_box):
+    edges = grid_baseline(toy_lab, 2, target=0.0, bounds=toy_box, kind="edges")
+    assert edges["n_grid"] == 16 * len(toy_lab.compounds) and edges["n_hits"] == edges["n_grid"]

@@ -46,10 +46,11 @@ def lines_of(table, tmp_path):
 
 def test_schema_is_one_ordered_definition():
     assert list(REPLAY_SCHEMA) == REPLAY_CONFIG_COLUMNS + REPLAY_HISTORY_COLUMNS
-    assert REPLAY_CONFIG_COLUMNS == ["strategy", "acq", "kappa", "noise", "grid_levels", "seed"]
+    assert REPLAY_CONFIG_COLUMNS == ["strategy", "acq", "kappa", "noise", "grid_levels", "landscape", "variant",
+                                     "seed"]
     assert REPLAY_HISTORY_COLUMNS == ["experiment", "phase", "compound", "E_GPa", "L_um", "W_um", "T_um",
                                       "P_mW_cm2", "force_mN", "best_mN", "true_mN"]
-    assert [c for c, (_, blank) in REPLAY_SCHEMA.items() if blank] == ["acq", "kappa", "grid_levels"]
+    assert [c for c, (_, blank) in REPLAY_SCHEMA.items() if blank] == ["acq", "kappa", "grid_levels", "variant"]
 
 
 @pytest.mark.parametrize("fname", ["replay_tiny.csv.gz", "replay_tiny.csv"])
@@ -57,7 +58,8 @@ def test_a_sound_table_round_trips(tmp_path, fname):
     table = tiny()
     write(table, tmp_path / fname)
     back = load_replay(fname, directory=tmp_path)
-    pd.testing.assert_frame_equal(back[list(REPLAY_SCHEMA)], table, check_dtype=False)
+    pd.testing.assert_frame_equal(back[list(table.columns)], table, check_dtype=False)
+    assert back["landscape"].eq("calibrated").all() and back["variant"].isna().all()
     assert str(back["grid_levels"].dtype) == "Int64" and back["seed"].dtype == np.int64
     assert back["grid_levels"].isna().sum() == 12
     # the same table by stem and by path
@@ -69,9 +71,11 @@ def test_a_sound_table_round_trips(tmp_path, fname):
 
 def test_the_stored_tables_are_package_data_and_complete():
     names = sorted(p.name for p in REPLAY_DIR.iterdir() if p.name.startswith("replay_"))
-    assert names == ["replay_acq.csv.gz", "replay_kappa.csv.gz", "replay_main.csv.gz", "replay_noise.csv.gz"]
+    assert names == ["replay_ablation.csv.gz", "replay_acq.csv.gz", "replay_authors.csv.gz", "replay_ensemble.csv.gz",
+                     "replay_kappa.csv.gz", "replay_main.csv.gz", "replay_noise.csv.gz"]
     main = load_replay("main")
-    assert main.shape == (48000, 17)
+    assert main.shape == (48000, 19)
+    assert main["landscape"].eq("calibrated").all() and main["variant"].isna().all()  # stored before the columns
     assert main.groupby("strategy").seed.nunique().to_dict() == {"bo": 100, "grid": 100, "paper": 100, "random": 100}
     assert main.groupby(["strategy", "seed"]).experiment.max().eq(120).all()
     for name, settings in [("kappa", 4), ("acq", 3), ("noise", 3)]:
@@ -208,3 +212,75 @@ def test_two_runs_interleaved(tmp_path):
     with pytest.raises(ValueError, match=r"mixed\.csv: the campaign .*'seed': 0\} has 8 rows; experiments missing "
                                          r"\[\], repeated \[1, 2, 3, 4\], out of range \[\]; expected 1\.\.4"):
         load_replay(write(table, tmp_path / "mixed.csv"))
+
+
+# ---------------------------------------------------------------- landscapes, variants and budgets
+
+def landscapes_table():
+    """Two landscapes x two variants; one strategy with 2 seeds and budget 4, another with 3 seeds and budget 6."""
+    parts = []
+    for land in ("member-1", "member-2"):
+        for variant in ("n_extra=0", "n_extra=4"):
+            parts.append(tiny(seeds=(0, 1)).query("strategy == 'bo'").assign(landscape=land, variant=variant))
+        parts.append(tiny(seeds=(0, 1, 2), budget=6).query("strategy == 'grid'").assign(landscape=land,
+                                                                                       variant="edges"))
+    table = pd.concat(parts, ignore_index=True)
+    return table[list(REPLAY_SCHEMA)]
+
+
+def test_landscape_and_variant_are_configuration_with_budget_and_seeds_per_strategy(tmp_path):
+    back = load_replay(write(landscapes_table(), tmp_path / "ens.csv.gz"))
+    assert back.groupby(["landscape", "strategy", "variant"]).seed.nunique().to_dict() == {
+        ("member-1", "bo", "n_extra=0"): 2, ("member-1", "bo", "n_extra=4"): 2, ("member-1", "grid", "edges"): 3,
+        ("member-2", "bo", "n_extra=0"): 2, ("member-2", "bo", "n_extra=4"): 2, ("member-2", "grid", "edges"): 3}
+    assert back.groupby("strategy").experiment.max().to_dict() == {"bo": 4, "grid": 6}
+
+
+def test_a_landscape_lacking_a_seed_of_its_strategy(tmp_path):
+    table = landscapes_table()
+    table = table[~((table.landscape == "member-2") & (table.strategy == "grid") & (table.seed == 2))]
+    with pytest.raises(ValueError, match=r"ens\.csv: the configuration .*'landscape': 'member-2'.* lacks "
+                                         r"seed\(s\) \[2\]"):
+        load_replay(write(table, tmp_path / "ens.csv"))
+
+
+def test_a_short_campaign_within_its_configuration(tmp_path):
+    table = landscapes_table()
+    table = table[~((table.landscape == "member-1") & (table.variant == "n_extra=4") & (table.seed == 1)
+                    & (table.experiment == 4))]
+    with pytest.raises(ValueError, match=r"'variant': 'n_extra=4', 'seed': 1\} has 3 rows; experiments missing "
+                                         r"\[4\].*expected 1\.\.4"):
+        load_replay(write(table, tmp_path / "short.csv"))
+
+
+def test_a_blank_landscape_is_refused(tmp_path):
+    table = landscapes_table()
+    table.loc[5, "landscape"] = np.nan
+    with pytest.raises(ValueError, match=r"blank\.csv.*landscape"):
+        load_replay(write(table, tmp_path / "blank.csv"))
+
+
+def test_the_stored_tables_of_the_authors_loop_the_ensemble_and_the_ablations():
+    from mlcrystal.ensemble import load_ensemble
+
+    ablation = load_replay("ablation")
+    assert ablation.groupby("variant").size().to_dict() == {v: 100 for v in [
+        "n_extra=0", "n_extra=0;maximizer=sampling", "n_extra=0;maximizer=sampling;optimizer_seed=7",
+        "n_extra=0;optimizer_seed=7", "n_extra=4", "n_extra=4;maximizer=sampling",
+        "n_extra=4;maximizer=sampling;optimizer_seed=7", "n_extra=4;optimizer_seed=7"]}
+    calibrated = load_replay("authors")
+    per = calibrated.groupby(["strategy", "variant"]).agg(seeds=("seed", "nunique"), budget=("experiment", "max"))
+    assert per.index.tolist() == [("authors", "n_extra=0"), ("paper", "n_extra=0"), ("paper", "n_extra=4")]
+    assert per.budget.eq(155).all() and per.seeds.nunique() == 1 and per.seeds.iloc[0] >= 3
+    assert calibrated.landscape.eq("calibrated").all()
+    ens = load_replay("ensemble")
+    kept = [f"member-{d}" for d in load_ensemble().query("kept").draw.astype(int)]
+    members = sorted(ens.landscape.unique(), key=kept.index)
+    assert members == kept[: len(members)] and len(members) >= 3  # the first kept members, complete
+    settings = ens.groupby(["landscape", "strategy", "variant", "grid_levels"], dropna=False).agg(
+        seeds=("seed", "nunique"), budget=("experiment", "max")).reset_index()
+    assert settings.groupby("landscape").size().eq(7).all()  # authors, bo, random, 2 grid kinds x 2 levels
+    assert settings.query("strategy == 'authors'").budget.eq(155).all()
+    assert settings.query("strategy != 'authors'").budget.eq(120).all()
+    assert settings.query("strategy in ['authors', 'bo']").seeds.eq(1).all()
+    assert settings.query("strategy in ['random', 'grid']").seeds.eq(5).all()

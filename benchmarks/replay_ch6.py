@@ -1,0 +1,152 @@
+"""Chapter 6's replay tables: the authors' loop and the fast variant on the calibrated landscape, and
+authors, skopt BO, random search and grids on the plausible landscapes of ``ensemble_landscapes.csv``.
+
+Usage (from the repository root, with ``MLCRYSTAL_DATA_DIR`` set)::
+
+    python benchmarks/replay_ch6.py calibrated --jobs 2 --out mlcrystal/data/replay_authors.csv.gz
+    python benchmarks/replay_ch6.py ensemble --members 12 --jobs 2 --out mlcrystal/data/replay_ensemble.csv.gz
+
+Every finished campaign is appended to ``<out>.partial.csv`` (one flushed block per campaign), so that an
+interrupted run keeps what finished and ``--resume`` skips it. The ensemble jobs are ordered member by
+member, so a run cut short leaves complete members; ``--finish`` writes the table of the complete members
+only. The table has the columns of :data:`mlcrystal.replay_tables.REPLAY_SCHEMA` (``landscape`` and
+``variant`` name the member and the strategy's named options).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+from joblib import Parallel, delayed
+
+from mlcrystal import ensemble
+from mlcrystal.__main__ import _rounded
+from mlcrystal.campaign import Progress, run_campaign
+from mlcrystal.landscape import BlockingForceLandscape
+from mlcrystal.replay_tables import REPLAY_CONFIG_COLUMNS, REPLAY_SCHEMA
+
+
+def _config(strategy, variant, seed, landscape, *, kappa=None, levels=None):
+    return {"strategy": strategy, "acq": None, "kappa": kappa, "noise": 0.0, "grid_levels": levels,
+            "landscape": landscape, "variant": variant, "seed": seed}
+
+
+def calibrated_jobs(seeds: int = 20) -> list[tuple[dict, dict]]:
+    """(configuration, run_campaign kwargs) of table (a): budget 155, the study's 10 initial measurements."""
+    jobs = []
+    for s in range(seeds):  # seed by seed, so that a run cut short leaves complete seeds
+        jobs.append((_config("authors", "n_extra=0", s, "calibrated", kappa=5.0),
+                     {"strategy": "authors", "budget": 155, "n_extra_intensities": 0}))
+        for n_extra in (0, 4):
+            jobs.append((_config("paper", f"n_extra={n_extra}", s, "calibrated", kappa=5.0),
+                         {"strategy": "paper", "budget": 155, "n_extra": n_extra}))
+    return jobs
+
+
+def ensemble_jobs(members: list[str], model_seeds: int = 1, cheap_seeds: int = 5) -> list[tuple[dict, dict]]:
+    """Table (b), member by member: authors (budget 155) and skopt BO (120) x ``model_seeds``; random search
+    and grids (cell-centre and edge-including, 4 and 5 levels; budget 120) x ``cheap_seeds``."""
+    jobs = []
+    for m in members:
+        for s in range(model_seeds):
+            jobs.append((_config("authors", "n_extra=0", s, m, kappa=5.0),
+                         {"strategy": "authors", "budget": 155, "n_extra_intensities": 0}))
+            jobs.append((_config("bo", "", s, m, kappa=1.96),
+                         {"strategy": "bo", "budget": 120}))
+            jobs[-1][0]["acq"] = "gp_hedge"
+        for s in range(cheap_seeds):
+            jobs.append((_config("random", "", s, m), {"strategy": "random", "budget": 120}))
+            for kind in ("centres", "edges"):
+                for levels in (4, 5):
+                    jobs.append((_config("grid", kind, s, m, levels=levels),
+                                 {"strategy": "grid", "budget": 120, "levels": levels, "kind": kind}))
+    return jobs
+
+
+def _landscape(name: str, table: pd.DataFrame | None):
+    if name == "calibrated":
+        return BlockingForceLandscape()
+    draw = int(name.removeprefix("member-"))
+    return ensemble.member(table.set_index("draw").loc[draw])
+
+
+def _run(config: dict, kwargs: dict, table: pd.DataFrame | None) -> pd.DataFrame:
+    land = _landscape(config["landscape"], table)
+    kw = dict(kwargs)
+    strategy = kw.pop("strategy")
+    h = run_campaign(land, strategy, random_state=config["seed"], **kw)
+    for i, (k, v) in enumerate(config.items()):
+        h.insert(i, k, v)
+    return _rounded(h[list(REPLAY_SCHEMA)].copy())
+
+
+def _key(config: dict) -> tuple:
+    def norm(v):
+        if pd.isna(v):
+            return ""
+        return f"{float(v):g}" if isinstance(v, (int, float)) else str(v)
+    return tuple(norm(config[c]) for c in REPLAY_CONFIG_COLUMNS)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("table", choices=("calibrated", "ensemble"))
+    ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--members", type=int, default=12, help="first N kept members of the ensemble")
+    ap.add_argument("--seeds", type=int, default=20, help="seeds of table (a)")
+    ap.add_argument("--model-seeds", type=int, default=1, help="seeds of authors and skopt BO per member")
+    ap.add_argument("--cheap-seeds", type=int, default=5, help="seeds of random search and grids per member")
+    ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--finish", action="store_true", help="only write the table from the checkpoint")
+    args = ap.parse_args(argv)
+    table = ensemble.load_ensemble()
+    if args.table == "calibrated":
+        jobs = calibrated_jobs(args.seeds)
+    else:
+        kept = table.loc[table["kept"], "draw"].astype(int).tolist()[: args.members]
+        jobs = ensemble_jobs([f"member-{d}" for d in kept], args.model_seeds, args.cheap_seeds)
+    partial = Path(str(args.out) + ".partial.csv")
+    done: set[tuple] = set()
+    if partial.exists() and (args.resume or args.finish):
+        old = pd.read_csv(partial, keep_default_na=False, na_values=[""])
+        done = {_key(r) for r in old[REPLAY_CONFIG_COLUMNS].drop_duplicates().to_dict("records")}
+    elif partial.exists():
+        sys.exit(f"{partial} exists: pass --resume to continue it or delete it.")
+    todo = [(c, k) for c, k in jobs if _key(c) not in done]
+    t0 = time.time()
+    if not args.finish and todo:
+        bar = Progress(len(jobs), done=len(jobs) - len(todo), label=args.table)
+        tasks = (delayed(_run)(c, k, table) for c, k in todo)
+        with open(partial, "a") as fh:
+            for h in Parallel(n_jobs=args.jobs, return_as="generator")(tasks):
+                h.to_csv(fh, header=fh.tell() == 0, index=False)
+                fh.flush()
+                os.fsync(fh.fileno())
+                bar.update()
+        bar.close()
+    print(f"wall {time.time() - t0:.0f} s for {len(todo)} campaigns", file=sys.stderr)
+    out = pd.read_csv(partial, keep_default_na=False, na_values=[""])
+    out = out.drop_duplicates(subset=[*REPLAY_CONFIG_COLUMNS, "experiment"], keep="first")  # a campaign run twice
+    unit = "landscape" if args.table == "ensemble" else "seed"  # keep complete members (seeds) only
+    per_unit = {u: sum(1 for c, _ in jobs if c[unit] == u) for u in out[unit].unique()}
+    n_done = out.groupby(unit)[REPLAY_CONFIG_COLUMNS].apply(lambda g: len(g.drop_duplicates()))
+    complete = [u for u, n in n_done.items() if n == per_unit[u]]
+    out = out[out[unit].isin(complete)]
+    print(f"complete {unit}s: {len(complete)}", file=sys.stderr)
+    order = [c for c in REPLAY_CONFIG_COLUMNS if c != "seed"] + ["seed", "experiment"]
+    out = out.sort_values(order, kind="stable", na_position="first")
+    tmp = args.out.with_suffix(".tmp.gz")
+    out.to_csv(tmp, index=False, compression={"method": "gzip", "mtime": 0})
+    os.replace(tmp, args.out)
+    print(f"wrote {args.out}: {len(out)} rows", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
