@@ -107,6 +107,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from bayes_opt import BayesianOptimization, UtilityFunction
 
 from mlcrystal import study
 from mlcrystal.campaign import (
@@ -191,8 +192,6 @@ def _check_options(kappa: float, optimizer_seed: int, maximizer: str, n_candidat
 
 def _standard_optimizer(Z: np.ndarray, y: np.ndarray, zbounds: np.ndarray, seed: int):
     """A new BayesianOptimization on z-scored points, every observation registered."""
-    from bayes_opt import BayesianOptimization
-
     opt = BayesianOptimization(f=None, pbounds={k: tuple(b) for k, b in zip(INPUTS, zbounds, strict=True)},
                                random_state=int(seed), verbose=0, allow_duplicate_points=True)
     # bayes_opt prints a line for every repeated point and warns for points
@@ -271,8 +270,6 @@ def authors_suggest(X, y, bounds: Mapping | None, moduli: Mapping | Sequence, *,
     >>> s["E_GPa"] in study.BENDING_MODULI_GPA.values(), isinstance(s["L_um"], int)
     (True, True)
     """
-    from bayes_opt import UtilityFunction
-
     _check_options(kappa, optimizer_seed, maximizer, n_candidates)
     box = _check_bounds(bounds)
     levels = _check_moduli(moduli)

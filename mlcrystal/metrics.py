@@ -33,6 +33,7 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
+from scipy.stats import norm
 
 from mlcrystal.campaign import grid_points, random_design
 from mlcrystal.seeding import RandomState, check_random_state
@@ -549,8 +550,6 @@ def random_baseline(landscape: _Laboratory | None, target: float, n: int = 200_0
     >>> bool(b["n_hits"] > 0 and b["lo"] < b["expected"] < b["hi"])
     True
     """
-    from scipy.stats import norm
-
     target = _check_target(target)
     if not isinstance(n, Integral) or n < 1:
         raise ValueError(f"n must be a positive integer; got {n!r}.")
