@@ -57,6 +57,7 @@ from mlcrystal.campaign import (
 )
 from mlcrystal.landscape import BlockingForceLandscape, GaussianLandscape
 from mlcrystal.replay_tables import REPLAY_CONFIG_COLUMNS
+from mlcrystal.rules import positive_int
 
 #: Columns written before the campaign history, in order.
 CONFIG_COLUMNS = REPLAY_CONFIG_COLUMNS
@@ -79,16 +80,6 @@ def _non_negative_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}") from None
     if value < 0:
         raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {value}")
-    return value
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
     return value
 
 
@@ -123,10 +114,10 @@ def add_replay_parser(sub: Any) -> argparse.ArgumentParser:
                                     "and write one row per experiment to a csv/csv.gz table.")
     rp.add_argument("--strategy", nargs="+", choices=sorted(STRATEGIES), default=["bo"],
                     help="strategies to run (default: bo)")
-    rp.add_argument("--seeds", type=_positive_int, default=10, help="number of seeded campaigns per setting")
+    rp.add_argument("--seeds", type=positive_int, default=10, help="number of seeded campaigns per setting")
     rp.add_argument("--seed-start", type=_non_negative_int, default=0,
                     help="first seed, >= 0 (seeds are consecutive)")
-    rp.add_argument("--budget", type=_positive_int, default=100,
+    rp.add_argument("--budget", type=positive_int, default=100,
                     help="experiments per campaign, initial included (at least the initial design's 10)")
     rp.add_argument("--out", required=True, type=Path,
                     help="output table (.csv or .csv.gz) in an existing, writable folder")
@@ -140,7 +131,7 @@ def add_replay_parser(sub: Any) -> argparse.ArgumentParser:
                     help="exploration weight: UCB kappa of 'paper' (default 5), LCB kappa of 'bo' (default 1.96)")
     rp.add_argument("--noise", nargs="+", type=_non_negative_float, default=[0.0],
                     help="relative measurement noise sd (default 0)")
-    rp.add_argument("--grid-levels", nargs="+", type=_positive_int, default=[3],
+    rp.add_argument("--grid-levels", nargs="+", type=positive_int, default=[3],
                     help=f"levels per continuous variable of the grid strategy (default 3; the grid, "
                          f"levels^4 x compounds points, must not exceed {MAX_GRID_POINTS:,})")
     rp.add_argument("--grid-order", choices=("random", "lexicographic"), default="random",
@@ -161,11 +152,11 @@ def add_replay_parser(sub: Any) -> argparse.ArgumentParser:
     rp.add_argument("--landscape", choices=("blocking", "calibrated", "gaussian", "ensemble"), default="blocking",
                     help="the calibrated blocking-force landscape ('blocking' or 'calibrated'), the study's 5-D "
                          "Gaussian test function, or the first --members kept landscapes of the ensemble")
-    rp.add_argument("--members", type=_positive_int, default=None,
+    rp.add_argument("--members", type=positive_int, default=None,
                     help="with --landscape ensemble: how many kept members (default: all)")
     rp.add_argument("--library", choices=tuple(study.LIBRARIES), default="published",
                     help="compound library: the published code's 9 moduli or the article's 8 crystals")
-    rp.add_argument("--jobs", type=_positive_int, default=available_cores(),
+    rp.add_argument("--jobs", type=positive_int, default=available_cores(),
                     help="parallel workers (default: the cores of this machine)")
     rp.add_argument("--scheduler", default=None, metavar="ADDRESS",
                     help="run on a Dask cluster: a scheduler address (tcp://host:8786) or 'local' for a "

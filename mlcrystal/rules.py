@@ -570,7 +570,8 @@ def run_rules(table_or_path, out_dir, *, with_study: bool = False, n_repeats: in
 # command line: python -m mlcrystal rules DATA.csv --out DIR [--with-study]
 # ---------------------------------------------------------------------------
 
-def _positive_int(text: str) -> int:
+def positive_int(text: str) -> int:
+    """An argparse type: a positive integer (shared by the kit's sub-commands)."""
     try:
         value = int(text)
     except ValueError:
@@ -585,10 +586,10 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
                                            "[compound, doi or paper, method]")
     p.add_argument("--out", required=True, type=Path, help="folder for report.md, figures and CSV tables")
     p.add_argument("--with-study", action="store_true", help="append the study's 393 rows (source = study)")
-    p.add_argument("--repeats", type=_positive_int, default=20,
+    p.add_argument("--repeats", type=positive_int, default=20,
                    help="fold assignments of the repeated grouped CV (default 20)")
-    p.add_argument("--boot", type=_positive_int, default=200, help="bootstrap samples (default 200)")
-    p.add_argument("--splits", type=_positive_int, default=200, help="random 80/20 splits (default 200)")
+    p.add_argument("--boot", type=positive_int, default=200, help="bootstrap samples (default 200)")
+    p.add_argument("--splits", type=positive_int, default=200, help="random 80/20 splits (default 200)")
     p.add_argument("--seed", type=int, default=0, help="seed of the checks (default 0)")
     p.add_argument("--jobs", type=int, default=None, help="parallel jobs (default: one)")
 
