@@ -57,7 +57,7 @@ from mlcrystal.campaign import (
 )
 from mlcrystal.landscape import BlockingForceLandscape, GaussianLandscape
 from mlcrystal.replay_tables import REPLAY_CONFIG_COLUMNS
-from mlcrystal.rules import positive_int
+from mlcrystal.rules import int_at_least, positive_int
 
 #: Columns written before the campaign history, in order.
 CONFIG_COLUMNS = REPLAY_CONFIG_COLUMNS
@@ -73,14 +73,7 @@ INITIAL_SIZE = {"study": len(study.COMPOUND_LABELS) * len(study.INITIAL_INTENSIT
 AUTHORS_MAXIMIZERS = ("bayes_opt", "sampling")
 
 
-def _non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {value}")
-    return value
+_non_negative_int = int_at_least(0, "an integer >= 0")
 
 
 def _non_negative_float(text: str) -> float:

@@ -30,6 +30,7 @@ import argparse
 import math
 import sys
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -570,15 +571,28 @@ def run_rules(table_or_path, out_dir, *, with_study: bool = False, n_repeats: in
 # command line: python -m mlcrystal rules DATA.csv --out DIR [--with-study]
 # ---------------------------------------------------------------------------
 
-def positive_int(text: str) -> int:
-    """An argparse type: a positive integer (shared by the kit's sub-commands)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
-    return value
+def int_at_least(low: int, what: str) -> Callable[[str], int]:
+    """An argparse type for whole numbers >= ``low``, named ``what`` in its message.
+
+    Examples
+    --------
+    >>> int_at_least(0, "an integer >= 0")("3")
+    3
+    """
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {value}")
+        return value
+
+    return parse
+
+
+#: An argparse type: a positive integer (shared by the kit's sub-commands).
+positive_int = int_at_least(1, "a positive integer")
 
 
 def _add_arguments(p: argparse.ArgumentParser) -> None:
