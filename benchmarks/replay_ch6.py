@@ -4,7 +4,8 @@ authors, skopt BO, random search and grids on the plausible landscapes of ``ense
 Usage (from the repository root, with ``MLCRYSTAL_DATA_DIR`` set)::
 
     python benchmarks/replay_ch6.py calibrated --jobs 2 --out mlcrystal/data/replay_authors.csv.gz
-    python benchmarks/replay_ch6.py ensemble --members 12 --jobs 2 --out mlcrystal/data/replay_ensemble.csv.gz
+    python benchmarks/replay_ch6.py ensemble --members 25 --jobs 2 --out mlcrystal/data/replay_ensemble.csv.gz
+    python benchmarks/replay_ch6.py ablation --members 25 --jobs 2 --out mlcrystal/data/replay_ablation.csv.gz
 
 Every finished campaign is appended to ``<out>.partial.csv`` (one flushed block per campaign), so that an
 interrupted run keeps what finished and ``--resume`` skips it. The ensemble jobs are ordered member by
@@ -27,7 +28,7 @@ from joblib import Parallel, delayed
 from mlcrystal import ensemble
 from mlcrystal.__main__ import _rounded
 from mlcrystal.campaign import Progress, run_campaign
-from mlcrystal.landscape import BlockingForceLandscape
+from mlcrystal.landscape import BlockingForceLandscape, with_shared_response
 from mlcrystal.replay_tables import REPLAY_CONFIG_COLUMNS, REPLAY_SCHEMA
 
 
@@ -48,17 +49,22 @@ def calibrated_jobs(seeds: int = 20) -> list[tuple[dict, dict]]:
     return jobs
 
 
-def ensemble_jobs(members: list[str], model_seeds: int = 1, cheap_seeds: int = 5) -> list[tuple[dict, dict]]:
-    """Table (b), member by member: authors (budget 155) and skopt BO (120) x ``model_seeds``; random search
-    and grids (cell-centre and edge-including, 4 and 5 levels; budget 120) x ``cheap_seeds``."""
+def ensemble_jobs(members: list[str], model_seeds: int = 1, cheap_seeds: int = 5,
+                  authors_seeds: int | None = None) -> list[tuple[dict, dict]]:
+    """Table (b), member by member: authors (budget 155) x ``authors_seeds`` (default ``model_seeds``) and
+    skopt BO (120) x ``model_seeds``; random search and grids (cell-centre and edge-including, 4 and 5 levels;
+    budget 120) x ``cheap_seeds``."""
     jobs = []
+    authors_seeds = model_seeds if authors_seeds is None else authors_seeds
     for m in members:
-        for s in range(model_seeds):
-            jobs.append((_config("authors", "n_extra=0", s, m, kappa=5.0),
-                         {"strategy": "authors", "budget": 155, "n_extra_intensities": 0}))
-            jobs.append((_config("bo", "", s, m, kappa=1.96),
-                         {"strategy": "bo", "budget": 120}))
-            jobs[-1][0]["acq"] = "gp_hedge"
+        for s in range(max(model_seeds, authors_seeds)):
+            if s < authors_seeds:
+                jobs.append((_config("authors", "n_extra=0", s, m, kappa=5.0),
+                             {"strategy": "authors", "budget": 155, "n_extra_intensities": 0}))
+            if s < model_seeds:
+                jobs.append((_config("bo", "", s, m, kappa=1.96),
+                             {"strategy": "bo", "budget": 120}))
+                jobs[-1][0]["acq"] = "gp_hedge"
         for s in range(cheap_seeds):
             jobs.append((_config("random", "", s, m), {"strategy": "random", "budget": 120}))
             for kind in ("centres", "edges"):
@@ -68,7 +74,34 @@ def ensemble_jobs(members: list[str], model_seeds: int = 1, cheap_seeds: int = 5
     return jobs
 
 
+#: Suffix of a landscape name whose compounds 2 and 9 respond like compound 3 (``landscape.with_shared_response``).
+SHARED = ";2,9 as 3"
+
+#: The ablations of table (c): variant label -> options of the authors' loop (each changes one thing).
+ABLATIONS = {"n_extra=0;maximizer=sampling": {"maximizer": "sampling"},
+             "n_extra=0;optimizer_seed=fresh": {"optimizer_seed": None},
+             "n_extra=4": {"n_extra_intensities": 4}}
+
+
+def ablation_jobs(landscapes: list[str], seeds: int = 1) -> list[tuple[dict, dict]]:
+    """Table (c), landscape by landscape: the authors' loop (budget 100, the study's 10 measurements) with one
+    change each: the sampling maximiser, a fresh optimiser seed at every step, 4 extra intensities, and the
+    unchanged loop on the landscape whose compounds 2 and 9 respond like compound 3. The unchanged loop on the
+    unchanged landscape is in tables (a) and (b) (the first 100 experiments of their campaigns)."""
+    jobs = []
+    for m in landscapes:
+        for s in range(seeds):
+            for variant, opts in ABLATIONS.items():
+                jobs.append((_config("authors", variant, s, m, kappa=5.0),
+                             {"strategy": "authors", "budget": 100, "n_extra_intensities": 0, **opts}))
+            jobs.append((_config("authors", "n_extra=0", s, m + SHARED, kappa=5.0),
+                         {"strategy": "authors", "budget": 100, "n_extra_intensities": 0}))
+    return jobs
+
+
 def _landscape(name: str, table: pd.DataFrame | None):
+    if name.endswith(SHARED):
+        return with_shared_response(_landscape(name.removesuffix(SHARED), table), 3, (2, 9))
     if name == "calibrated":
         return BlockingForceLandscape()
     draw = int(name.removeprefix("member-"))
@@ -95,12 +128,14 @@ def _key(config: dict) -> tuple:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("table", choices=("calibrated", "ensemble"))
+    ap.add_argument("table", choices=("calibrated", "ensemble", "ablation"))
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--members", type=int, default=12, help="first N kept members of the ensemble")
     ap.add_argument("--seeds", type=int, default=20, help="seeds of table (a)")
-    ap.add_argument("--model-seeds", type=int, default=1, help="seeds of authors and skopt BO per member")
+    ap.add_argument("--model-seeds", type=int, default=1, help="seeds of skopt BO (and authors) per member")
+    ap.add_argument("--authors-seeds", type=int, default=None, help="seeds of authors per member "
+                    "(default: --model-seeds)")
     ap.add_argument("--cheap-seeds", type=int, default=5, help="seeds of random search and grids per member")
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--finish", action="store_true", help="only write the table from the checkpoint")
@@ -109,8 +144,11 @@ def main(argv=None) -> int:
     if args.table == "calibrated":
         jobs = calibrated_jobs(args.seeds)
     else:
-        kept = table.loc[table["kept"], "draw"].astype(int).tolist()[: args.members]
-        jobs = ensemble_jobs([f"member-{d}" for d in kept], args.model_seeds, args.cheap_seeds)
+        kept = [f"member-{d}" for d in table.loc[table["kept"], "draw"].astype(int).tolist()[: args.members]]
+        if args.table == "ensemble":
+            jobs = ensemble_jobs(kept, args.model_seeds, args.cheap_seeds, args.authors_seeds)
+        else:
+            jobs = ablation_jobs(["calibrated", *kept], args.model_seeds)
     partial = Path(str(args.out) + ".partial.csv")
     done: set[tuple] = set()
     if partial.exists() and (args.resume or args.finish):
@@ -133,7 +171,7 @@ def main(argv=None) -> int:
     print(f"wall {time.time() - t0:.0f} s for {len(todo)} campaigns", file=sys.stderr)
     out = pd.read_csv(partial, keep_default_na=False, na_values=[""])
     out = out.drop_duplicates(subset=[*REPLAY_CONFIG_COLUMNS, "experiment"], keep="first")  # a campaign run twice
-    unit = "landscape" if args.table == "ensemble" else "seed"  # keep complete members (seeds) only
+    unit = "seed" if args.table == "calibrated" else "landscape"  # keep complete members (seeds) only
     per_unit = {u: sum(1 for c, _ in jobs if c[unit] == u) for u in out[unit].unique()}
     n_done = out.groupby(unit)[REPLAY_CONFIG_COLUMNS].apply(lambda g: len(g.drop_duplicates()))
     complete = [u for u, n in n_done.items() if n == per_unit[u]]

@@ -76,6 +76,11 @@ AUTHORS_MAXIMIZERS = ("bayes_opt", "sampling")
 _non_negative_int = int_at_least(0, "an integer >= 0")
 
 
+def _optimizer_seed(text: str) -> int | None:
+    """``--optimizer-seed``: an integer >= 0, or ``fresh`` (None: a new seed at every step)."""
+    return None if text == "fresh" else _non_negative_int(text)
+
+
 def _non_negative_float(text: str) -> float:
     try:
         value = float(text)
@@ -136,9 +141,10 @@ def add_replay_parser(sub: Any) -> argparse.ArgumentParser:
                          "(default 0, the published n_trial_P; the 'authors' loop takes up to 10)")
     rp.add_argument("--maximizer", nargs="+", choices=AUTHORS_MAXIMIZERS, default=["bayes_opt"],
                     help="acquisition maximiser of 'authors': the library's own (default) or sampling only")
-    rp.add_argument("--optimizer-seed", nargs="+", type=_non_negative_int, default=[study.AUTHORS_OPTIMIZER_SEED],
+    rp.add_argument("--optimizer-seed", nargs="+", type=_optimizer_seed, default=[study.AUTHORS_OPTIMIZER_SEED],
                     help=f"random_state of the optimiser 'authors' rebuilds at every step "
-                         f"(default {study.AUTHORS_OPTIMIZER_SEED}, as in the published code)")
+                         f"(default {study.AUTHORS_OPTIMIZER_SEED}, as in the published code), or 'fresh' for "
+                         "a new seed drawn from the campaign's generator at every step")
     rp.add_argument("--initial", choices=tuple(INITIAL_SIZE), default="study",
                     help="initial design: the study's 10 conditions, 10 seeded random ones, or the authors' "
                          "code's 5 random points")
@@ -237,7 +243,8 @@ def _variants(strategy: str, args: argparse.Namespace) -> list[tuple[str | None,
         for n, m, seed in itertools.product(getattr(args, "n_extra", [0]), getattr(args, "maximizer", ["bayes_opt"]),
                                             getattr(args, "optimizer_seed", [study.AUTHORS_OPTIMIZER_SEED])):
             label = f"n_extra={n}" + ("" if m == "bayes_opt" else f";maximizer={m}")
-            label += "" if seed == study.AUTHORS_OPTIMIZER_SEED else f";optimizer_seed={seed}"
+            shown = "fresh" if seed is None else seed
+            label += "" if seed == study.AUTHORS_OPTIMIZER_SEED else f";optimizer_seed={shown}"
             label += "" if getattr(args, "initial", "study") == "study" else f";initial={args.initial}"
             pairs.append((label, {"n_extra_intensities": n, "maximizer": m, "optimizer_seed": seed}))
     return pairs

@@ -118,7 +118,7 @@ from mlcrystal.campaign import (
     extra_intensities,
     snap_modulus,
 )
-from mlcrystal.seeding import RandomState, check_random_state
+from mlcrystal.seeding import RandomState, check_random_state, int_seed
 
 #: The five inputs, in the order of a campaign history.
 INPUTS: tuple[str, ...] = ("E_GPa",) + SIZE_POWER
@@ -384,7 +384,7 @@ def _intensity_levels(n_extra: int, bounds: Mapping) -> tuple[float, ...]:
 
 def run_authors(landscape, first: pd.DataFrame, budget_left: int, rng: np.random.Generator, noise: float,
                 bounds: Mapping, *, kappa: float = study.UCB_KAPPA,
-                optimizer_seed: int = study.AUTHORS_OPTIMIZER_SEED, n_extra_intensities: int = 0,
+                optimizer_seed: int | None = study.AUTHORS_OPTIMIZER_SEED, n_extra_intensities: int = 0,
                 maximizer: str = "bayes_opt", n_candidates: int = 10000,
                 stop_at: float | None = None) -> list[pd.DataFrame]:
     """The search phase of a campaign run the authors' way (strategy ``"authors"``).
@@ -408,8 +408,13 @@ def run_authors(landscape, first: pd.DataFrame, budget_left: int, rng: np.random
         Relative measurement noise (see :func:`mlcrystal.campaign.run_campaign`).
     bounds : mapping
         Search box with ``E_GPa`` and the four continuous inputs.
-    kappa, optimizer_seed, maximizer, n_candidates
+    kappa, maximizer, n_candidates
         See :func:`authors_suggest`.
+    optimizer_seed : int or None, default 1
+        See :func:`authors_suggest`: the published code rebuilds its optimiser
+        with the same seed at every step. ``None`` draws a fresh seed for every
+        step from ``rng`` (an ablation: the warm-up points then differ from
+        step to step).
     n_extra_intensities : int, default 0
         Further intensities measured on every suggested crystal (0 to 10; the
         code's simulation uses 0). Up to 4 they are the study's initial
@@ -434,7 +439,8 @@ def run_authors(landscape, first: pd.DataFrame, budget_left: int, rng: np.random
     [1, 1]
     """
     box = _check_bounds(bounds)
-    _check_options(kappa, optimizer_seed, maximizer, n_candidates)
+    fresh_seed = optimizer_seed is None
+    _check_options(kappa, 0 if optimizer_seed is None else optimizer_seed, maximizer, n_candidates)
     if (not isinstance(n_extra_intensities, Integral) or isinstance(n_extra_intensities, bool)
             or not 0 <= n_extra_intensities <= MAX_EXTRA_INTENSITIES):
         raise ValueError(f"n_extra_intensities must be an int in [0, {MAX_EXTRA_INTENSITIES}]; "
@@ -450,8 +456,9 @@ def run_authors(landscape, first: pd.DataFrame, budget_left: int, rng: np.random
     left = int(budget_left)
     while left > 0 and (stop_at is None or best < stop_at):
         obs = pd.concat(data, ignore_index=True)
+        seed = int_seed(rng) if fresh_seed else optimizer_seed
         s = authors_suggest(obs[list(INPUTS)].to_numpy(float), obs["force_mN"].to_numpy(float), box,
-                            landscape.moduli, kappa=kappa, optimizer_seed=optimizer_seed,
+                            landscape.moduli, kappa=kappa, optimizer_seed=seed,
                             maximizer=maximizer, n_candidates=n_candidates)
         compound = snap_modulus(s["E_suggested_GPa"], landscape.moduli, random_state=rng)
         powers = [float(s["P_mW_cm2"])]

@@ -73,6 +73,7 @@ Units: E in GPa, lengths in micrometres, P in mW/cm^2, force in mN.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -1190,6 +1191,49 @@ def best_length_profile(land: _Landscape, compound: int, T_um: ArrayLike, W_um: 
         L_best, f_best = min([(res.x, res.fun), *ends], key=lambda p: p[1])
         rows.append((t, float(L_best), -float(f_best)))
     return pd.DataFrame(rows, columns=["T_um", "L_um", "force_mN"])
+
+
+def with_shared_response(land: BlockingForceLandscape, source: int, targets: tuple[int, ...]) -> BlockingForceLandscape:
+    """A copy of ``land`` in which the ``targets`` respond to light like ``source`` (an ablation).
+
+    Moduli, constants and every other compound stay as they are; each target
+    takes the :class:`PhotoResponse` of ``source``. Chapter 6 uses it to test
+    whether the study's loop struggles because it sees a crystal only through
+    its modulus: compounds 2 and 9 have almost the modulus of compound 3, so
+    giving them compound 3's response makes the modulus a faithful summary.
+
+    Parameters
+    ----------
+    land : BlockingForceLandscape
+    source : int
+        The compound whose response is copied.
+    targets : tuple of int
+        Compounds that take it (measured ones included: the copy is no longer
+        calibrated for them).
+
+    Returns
+    -------
+    BlockingForceLandscape
+
+    Raises
+    ------
+    ValueError
+        A compound not in the landscape's library.
+
+    Examples
+    --------
+    >>> land = BlockingForceLandscape()
+    >>> twin = with_shared_response(land, 3, (2, 9))
+    >>> twin.responses[9] == land.responses[3], land.responses[9] == land.responses[3]
+    (True, False)
+    """
+    if not isinstance(land, BlockingForceLandscape):
+        raise ValueError("with_shared_response needs a BlockingForceLandscape (the Gaussian has no responses).")
+    source = _check_land_compound(land, source)
+    targets = tuple(_check_land_compound(land, t) for t in targets)
+    twin = copy.copy(land)
+    twin.responses = {c: (land.responses[source] if c in targets else r) for c, r in land.responses.items()}
+    return twin
 
 
 def curvature_parts(land: BlockingForceLandscape, compound: int, T_um: ArrayLike, P_mW_cm2: float) -> pd.DataFrame:

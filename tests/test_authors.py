@@ -329,3 +329,27 @@ def test_rebuilt_optimizer_draws_the_same_warm_up_crystals(monkeypatch):
         order = [0, 1, 4, 3, 2]  # bayes_opt's sorted keys E, L, P, T, W as columns of X
         crystals.append(drawn[-1] * X.std(axis=0)[order] + X.mean(axis=0)[order])
     np.testing.assert_allclose(crystals[0], crystals[1], rtol=1e-9)
+
+
+def test_fresh_optimizer_seed_draws_a_new_seed_each_step(monkeypatch):
+    """optimizer_seed=None: each step's seed comes from the campaign's generator (seeded, so reproducible)."""
+    land = GaussianLandscape()
+    first, _ = _first(land)
+    seen = []
+    original = authors.authors_suggest
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs["optimizer_seed"])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(authors, "authors_suggest", spy)
+    a = authors.run_authors(land, first, 3, np.random.default_rng(5), 0.0, study.SEARCH_BOUNDS, optimizer_seed=None)
+    seeds_a, seen[:] = list(seen), []
+    b = authors.run_authors(land, first, 3, np.random.default_rng(5), 0.0, study.SEARCH_BOUNDS, optimizer_seed=None)
+    assert seen == seeds_a and len(set(seeds_a)) == 3  # same generator, same seeds; a new one each step
+    pd.testing.assert_frame_equal(pd.concat(a), pd.concat(b))
+    seen[:] = []
+    authors.run_authors(land, first, 2, np.random.default_rng(5), 0.0, study.SEARCH_BOUNDS)
+    assert seen == [study.AUTHORS_OPTIMIZER_SEED] * 2  # the published default: the same seed every step
+    with pytest.raises(ValueError, match="optimizer_seed"):
+        authors.run_authors(land, first, 2, np.random.default_rng(5), 0.0, study.SEARCH_BOUNDS, optimizer_seed=-3)

@@ -292,6 +292,17 @@ def test_authors_and_named_options_expand_into_variants():
     assert set(s[s.strategy == "authors"].acq) == {"UCB"}
 
 
+def test_optimizer_seed_fresh_is_a_named_variant_and_bad_seeds_are_refused(capsys):
+    args = build_parser().parse_args(["replay", "--out", "x.csv", "--strategy", "authors",
+                                      "--optimizer-seed", "1", "fresh", "7"])
+    s = pd.DataFrame(replay_settings(args))
+    assert s.variant.tolist() == ["n_extra=0", "n_extra=0;optimizer_seed=fresh", "n_extra=0;optimizer_seed=7"]
+    assert [o["optimizer_seed"] for o in s.options] == [1, None, 7]
+    with pytest.raises(SystemExit) as exc:
+        build_parser().parse_args(["replay", "--out", "x.csv", "--optimizer-seed", "new"])
+    assert exc.value.code == 2 and "expected an integer >= 0, got 'new'" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("args,message", [
     (["--strategy", "paper", "--n-extra", "5"], "--n-extra 5 is above the 4 further intensities"),
     (["--strategy", "authors", "--n-extra", "11"], "--n-extra 11 is above the authors' loop's 10"),

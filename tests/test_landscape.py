@@ -57,6 +57,22 @@ def test_sources_of_the_photoresponses(land):
     assert all(r.source == "invented" for c, r in land.responses.items() if c not in (5, 9))
 
 
+def test_shared_response_copies_one_compound_response_and_leaves_the_original(land):
+    twin = ls.with_shared_response(land, 3, (2, 9))
+    assert twin.responses[2] == twin.responses[9] == land.responses[3]
+    assert land.responses[9].source == "calibrated" and land.responses[2] != land.responses[3]  # original kept
+    assert twin.moduli == land.moduli and twin.responses[5] == land.responses[5]
+    crystal = dict(L_um=900.0, W_um=1200.0, T_um=150.0, P_mW_cm2=1500.0)
+    # same response, nearly the same modulus: nearly the same force; the original differs
+    assert twin.force(9, **crystal) == pytest.approx(twin.force(3, **crystal), rel=0.05)
+    assert land.force(9, **crystal) < 0.8 * land.force(3, **crystal)
+    assert twin.force(3, **crystal) == land.force(3, **crystal)
+    with pytest.raises(ValueError, match="compound"):
+        ls.with_shared_response(land, 6, (2,))
+    with pytest.raises(ValueError, match="BlockingForceLandscape"):
+        ls.with_shared_response(GaussianLandscape(), 3, (2,))
+
+
 def test_scalar_in_float_out_array_in_array_out(land):
     f = land.force(compound=3, **CRYSTAL, P_mW_cm2=1000.0)
     assert isinstance(f, float) and f > 0
