@@ -13,6 +13,7 @@ from mlcrystal.metrics import (
     experiments_to_target,
     grid_baseline,
     grid_ratio_table,
+    paired_ablation,
     quantile_band,
     reference_pool,
     target_summary,
@@ -239,3 +240,31 @@ def test_experiments_to_targets_judges_each_landscape_against_its_own_target():
 def test_grid_baseline_of_the_edge_including_grid(toy_lab, toy_box):
     edges = grid_baseline(toy_lab, 2, target=0.0, bounds=toy_box, kind="edges")
     assert edges["n_grid"] == 16 * len(toy_lab.compounds) and edges["n_hits"] == edges["n_grid"]
+
+
+def test_paired_ablation_pairs_landscapes_and_averages_seeds():
+    t = pd.DataFrame({
+        "landscape": ["a", "a", "b", "c"] + ["a", "b", "c"] + ["a", "b"],
+        "ablation": ["base"] * 4 + ["up"] * 3 + ["down"] * 2,
+        "best_share": [0.4, 0.6, 0.5, 0.7] + [0.9, 0.8, 0.6] + [0.1, 0.2],
+        "experiments": [np.inf, 40.0, np.inf, 80.0] + [30.0, 50.0, np.inf] + [np.inf, np.inf]})
+    r = paired_ablation(t, "base", n_boot=200).set_index("ablation")
+    # landscape a's two baseline seeds are averaged (0.5, reached in 1 of 2)
+    assert r.loc["up", "landscapes"] == 3 and r.loc["down", "landscapes"] == 2
+    np.testing.assert_allclose(r.loc["up", "median_change"], 0.3)  # changes 0.4, 0.3, -0.1
+    assert r.loc["up", "better"] == pytest.approx(2 / 3) and r.loc["up", "worse"] == pytest.approx(1 / 3)
+    assert r.loc["up", "reached"] == pytest.approx(2 / 3)
+    assert r.loc["up", "reached_base"] == pytest.approx((0.5 + 0 + 1) / 3)
+    assert r.loc["down", "change_hi"] < 0 and r.loc["down", "worse"] == 1.0
+    assert r.loc["up", "change_lo"] <= 0.3 <= r.loc["up", "change_hi"]
+
+
+def test_paired_ablation_refuses_unknown_baseline_and_unpaired_ablations():
+    t = pd.DataFrame({"landscape": ["a", "b"], "ablation": ["base", "x"], "best_share": [0.5, 0.6],
+                      "experiments": [np.inf, 3.0]})
+    with pytest.raises(ValueError, match="baseline 'nope'"):
+        paired_ablation(t, "nope")
+    with pytest.raises(ValueError, match="shares no landscape"):
+        paired_ablation(t, "base")
+    with pytest.raises(ValueError, match="best_share"):
+        paired_ablation(t.drop(columns="best_share"), "base")
