@@ -26,9 +26,9 @@ import pandas as pd
 from joblib import Parallel, delayed
 
 from mlcrystal import ensemble
-from mlcrystal.__main__ import _rounded
+from mlcrystal.__main__ import _rounded, make_landscape
 from mlcrystal.campaign import Progress, run_campaign
-from mlcrystal.landscape import BlockingForceLandscape, with_shared_response
+from mlcrystal.landscape import SHARED_RESPONSE_SUFFIX
 from mlcrystal.replay_tables import REPLAY_CONFIG_COLUMNS, REPLAY_SCHEMA
 
 
@@ -74,9 +74,6 @@ def ensemble_jobs(members: list[str], model_seeds: int = 1, cheap_seeds: int = 5
     return jobs
 
 
-#: Suffix of a landscape name whose compounds 2 and 9 respond like compound 3 (``landscape.with_shared_response``).
-SHARED = ";2,9 as 3"
-
 #: The ablations of table (c): variant label -> options of the authors' loop (each changes one thing).
 ABLATIONS = {"n_extra=0;maximizer=sampling": {"maximizer": "sampling"},
              "n_extra=0;optimizer_seed=fresh": {"optimizer_seed": None},
@@ -94,18 +91,13 @@ def ablation_jobs(landscapes: list[str], seeds: int = 1) -> list[tuple[dict, dic
             for variant, opts in ABLATIONS.items():
                 jobs.append((_config("authors", variant, s, m, kappa=5.0),
                              {"strategy": "authors", "budget": 100, "n_extra_intensities": 0, **opts}))
-            jobs.append((_config("authors", "n_extra=0", s, m + SHARED, kappa=5.0),
+            jobs.append((_config("authors", "n_extra=0", s, m + SHARED_RESPONSE_SUFFIX, kappa=5.0),
                          {"strategy": "authors", "budget": 100, "n_extra_intensities": 0}))
     return jobs
 
 
 def _landscape(name: str, table: pd.DataFrame | None):
-    if name.endswith(SHARED):
-        return with_shared_response(_landscape(name.removesuffix(SHARED), table), 3, (2, 9))
-    if name == "calibrated":
-        return BlockingForceLandscape()
-    draw = int(name.removeprefix("member-"))
-    return ensemble.member(table.set_index("draw").loc[draw])
+    return make_landscape(name)
 
 
 def _run(config: dict, kwargs: dict, table: pd.DataFrame | None) -> pd.DataFrame:

@@ -55,7 +55,12 @@ from mlcrystal.campaign import (
     grid_size,
     iter_campaigns,
 )
-from mlcrystal.landscape import BlockingForceLandscape, GaussianLandscape
+from mlcrystal.landscape import (
+    SHARED_RESPONSE_SUFFIX,
+    BlockingForceLandscape,
+    GaussianLandscape,
+    with_shared_response,
+)
 from mlcrystal.replay_tables import REPLAY_CONFIG_COLUMNS
 from mlcrystal.rules import int_at_least, positive_int
 
@@ -265,8 +270,15 @@ def make_landscape(name: str = "blocking", library: str = "published") -> Any:
     """The landscape named on the command line or in a table's ``landscape`` column.
 
     ``"blocking"`` or ``"calibrated"``, ``"gaussian"``, or ``"member-<draw>"``
-    (a kept draw of :func:`mlcrystal.ensemble.load_ensemble`).
+    (a kept draw of :func:`mlcrystal.ensemble.load_ensemble`); a calibrated
+    or member name ending in :data:`mlcrystal.landscape.SHARED_RESPONSE_SUFFIX`
+    is that landscape with compounds 2 and 9 responding like compound 3.
     """
+    if name.endswith(SHARED_RESPONSE_SUFFIX) and name != SHARED_RESPONSE_SUFFIX:
+        base = make_landscape(name.removesuffix(SHARED_RESPONSE_SUFFIX), library)
+        if not isinstance(base, BlockingForceLandscape):
+            raise ValueError(f"landscape {name!r}: only the blocking-force landscapes have photoresponses.")
+        return with_shared_response(base, 3, (2, 9))
     if name in ("blocking", "calibrated"):
         return BlockingForceLandscape(library=library)
     if name == "gaussian":

@@ -1193,6 +1193,11 @@ def best_length_profile(land: _Landscape, compound: int, T_um: ArrayLike, W_um: 
     return pd.DataFrame(rows, columns=["T_um", "L_um", "force_mN"])
 
 
+#: Suffix of a landscape name (``"calibrated;2,9 as 3"``, ``"member-12;2,9 as 3"``) whose compounds 2 and 9
+#: respond like compound 3 (:func:`with_shared_response`; chapter 6's ablation).
+SHARED_RESPONSE_SUFFIX = ";2,9 as 3"
+
+
 def with_shared_response(land: BlockingForceLandscape, source: int, targets: tuple[int, ...]) -> BlockingForceLandscape:
     """A copy of ``land`` in which the ``targets`` respond to light like ``source`` (an ablation).
 

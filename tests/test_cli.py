@@ -339,3 +339,16 @@ def test_ensemble_replay_names_each_member_and_resumes(tmp_path, monkeypatch, ca
     got = table[(table.landscape == f"member-{kept[1]}") & (table.strategy == "random") & (table.seed == 1)]
     assert len(got) == 12
     assert got["force_mN"].to_numpy() == pytest.approx(cli._rounded(ref.copy())["force_mN"].to_numpy(), abs=1e-4)
+
+
+def test_make_landscape_reads_the_shared_response_suffix():
+    from mlcrystal.landscape import SHARED_RESPONSE_SUFFIX
+
+    kept = int(cli.ensemble.load_ensemble().query("kept").draw.iloc[0])
+    for name in ("calibrated", f"member-{kept}"):
+        base, twin = cli.make_landscape(name), cli.make_landscape(name + SHARED_RESPONSE_SUFFIX)
+        assert twin.responses[2] == twin.responses[9] == base.responses[3] != base.responses[9]
+        assert twin.penetration_depth_um == base.penetration_depth_um
+    for bad in ("gaussian" + SHARED_RESPONSE_SUFFIX, SHARED_RESPONSE_SUFFIX):
+        with pytest.raises(ValueError, match="landscape"):
+            cli.make_landscape(bad)
