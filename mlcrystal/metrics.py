@@ -773,6 +773,60 @@ def reproduces_study(histories: pd.DataFrame, threshold: float = 37.0, within: i
     return out
 
 
+def campaign_outcomes(histories: pd.DataFrame, targets: Mapping[str, float], optima: Mapping[str, float],
+                      group: Sequence[str] = ("strategy", "variant"), within: int | None = None,
+                      column: str = "force_mN") -> pd.DataFrame:
+    """Per campaign: experiments to target, and the best force at the start and at the end as shares of the optimum.
+
+    Parameters
+    ----------
+    histories : pandas.DataFrame
+        A replay table (``landscape, seed, experiment, phase`` and ``group``).
+    targets, optima : mapping
+        Target and optimum force (mN) per landscape name.
+    group : sequence of str
+        Columns naming a setting.
+    within : int, optional
+        Only the first ``within`` experiments count (e.g. the study's 100).
+    column : str, default "force_mN"
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per campaign: ``landscape, *group, seed, budget, target_mN,
+        experiments`` (as :func:`experiments_to_targets`), ``initial_share``
+        (best of the initial design / optimum), ``best_share`` (best of the
+        campaign / optimum) and ``gain_share`` (their difference: what the
+        search added).
+
+    Examples
+    --------
+    >>> h = pd.DataFrame({"landscape": "a", "strategy": "x", "variant": "v", "seed": 0, "experiment": [1, 2, 3],
+    ...                   "phase": ["initial", "search", "search"], "force_mN": [2.0, 5.0, 9.0]})
+    >>> campaign_outcomes(h, {"a": 8.0}, {"a": 10.0}, within=2)[["experiments", "initial_share", "best_share"]]
+       experiments  initial_share  best_share
+    0          inf            0.2         0.5
+    """
+    _check_history(histories, ["landscape", "seed", "experiment", "phase", column, *group])
+    if within is not None:
+        if not isinstance(within, Integral) or within < 1:
+            raise ValueError(f"within must be a positive integer of experiments; got {within!r}.")
+        histories = histories[histories["experiment"] <= within]
+    missing = sorted(set(histories["landscape"].unique()) - set(optima))
+    if missing:
+        raise ValueError(f"optima has no value for the landscape(s) {missing[:5]}; give one per landscape.")
+    out = experiments_to_targets(histories, targets, group=group, column=column)
+    keys = ["landscape", *group, "seed"]
+    start = histories[histories["phase"] == "initial"].groupby(keys, dropna=False)[column].max().rename("_start")
+    best = histories.groupby(keys, dropna=False)[column].max().rename("_best")
+    out = out.merge(start.reset_index(), on=keys, how="left").merge(best.reset_index(), on=keys, how="left")
+    opt = out["landscape"].map(dict(optima)).astype(float)
+    out["initial_share"] = out.pop("_start") / opt
+    out["best_share"] = out.pop("_best") / opt
+    out["gain_share"] = out["best_share"] - out["initial_share"]
+    return out
+
+
 def paired_ablation(per_campaign: pd.DataFrame, baseline: str, value: str = "best_share",
                     label: str = "ablation", by: str = "landscape", n_boot: int = 2000, level: float = 0.9,
                     random_state: RandomState = 0) -> pd.DataFrame:
@@ -851,4 +905,4 @@ __all__ = ["experiments_to_target", "expected_first_hit", "grid_baseline", "effi
            "reference_pool", "top_candidates", "top_percent", "enhancement_factor",
            "acceleration_factor", "best_so_far_bands", "quantile_band", "target_summary", "grid_ratio_table",
            "random_baseline", "bootstrap_interval", "experiments_to_targets", "distribution_table",
-           "reproduces_study", "paired_ablation"]
+           "reproduces_study", "campaign_outcomes", "paired_ablation"]

@@ -7,6 +7,7 @@ import pytest
 from mlcrystal.metrics import (
     acceleration_factor,
     best_so_far_bands,
+    campaign_outcomes,
     efficiency_ratio,
     enhancement_factor,
     expected_first_hit,
@@ -268,3 +269,24 @@ def test_paired_ablation_refuses_unknown_baseline_and_unpaired_ablations():
         paired_ablation(t, "base")
     with pytest.raises(ValueError, match="best_share"):
         paired_ablation(t.drop(columns="best_share"), "base")
+
+
+def test_campaign_outcomes_judges_each_landscape_by_its_own_target_and_optimum():
+    rows = []
+    for land, forces in (("a", [1.0, 3.0, 6.0, 8.0]), ("b", [4.0, 2.0, 5.0, 20.0])):
+        for e, f in enumerate(forces, 1):
+            rows.append({"landscape": land, "strategy": "s", "variant": None, "seed": 0, "experiment": e,
+                         "phase": "initial" if e <= 2 else "search", "force_mN": f})
+    h = pd.DataFrame(rows)
+    out = campaign_outcomes(h, {"a": 6.0, "b": 6.0}, {"a": 10.0, "b": 25.0}, within=3).set_index("landscape")
+    assert out.loc["a", "experiments"] == 3 and np.isinf(out.loc["b", "experiments"])  # b's 20 comes at 4
+    np.testing.assert_allclose(out.loc["a", ["initial_share", "best_share", "gain_share"]].to_numpy(float),
+                               [0.3, 0.6, 0.3])
+    np.testing.assert_allclose(out.loc["b", ["initial_share", "best_share", "gain_share"]].to_numpy(float),
+                               [0.16, 0.2, 0.04])
+    full = campaign_outcomes(h, {"a": 6.0, "b": 6.0}, {"a": 10.0, "b": 25.0}).set_index("landscape")
+    assert full.loc["b", "experiments"] == 4 and full.loc["b", "best_share"] == pytest.approx(0.8)
+    with pytest.raises(ValueError, match="optima has no value"):
+        campaign_outcomes(h, {"a": 6.0, "b": 6.0}, {"a": 10.0})
+    with pytest.raises(ValueError, match="within"):
+        campaign_outcomes(h, {"a": 6.0, "b": 6.0}, {"a": 10.0, "b": 25.0}, within=0)
