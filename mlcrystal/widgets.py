@@ -25,6 +25,13 @@ from mlcrystal.landscape import BlockingForceLandscape
 from mlcrystal.plotting import figure_html
 from mlcrystal.study import SEARCH_BOUNDS
 
+#: Figure sizes (inches) of the explorers' static figures. Each is saved with a
+#: tight bounding box and shown at the width of the text column, which is about
+#: 360 CSS px on a phone: a figure about 5 in wide keeps its smallest text (the
+#: legend, 10 pt) near 10 px there, so legends sit below the axes, not beside them.
+ANISOTROPY_FIGSIZE = (5.0, 6.0)
+LANDSCAPE_FIGSIZE = (5.0, 4.4)
+
 #: Keyword arguments that make a control's description a real, full-width text label
 #: (screen readers read it; the static HTML page shows it whole).
 _LABEL: dict[str, object] = {"description_allow_html": False, "style": {"description_width": "initial"}}
@@ -163,7 +170,8 @@ def anisotropy_explorer_figure(C, theta_deg: float = 90.0, phi_deg: float = 0.0,
     title : str, optional
         Figure title, e.g. the crystal's label.
     ax : matplotlib polar Axes, optional
-        Created if not given.
+        Created with :data:`ANISOTROPY_FIGSIZE` if not given. The legend goes
+        below the axis label, so a given Axes needs room beneath it.
 
     Returns
     -------
@@ -180,7 +188,7 @@ def anisotropy_explorer_figure(C, theta_deg: float = 90.0, phi_deg: float = 0.0,
     r = anisotropy_readout(C, theta_deg, phi_deg)
     a, E = meridian_section(C, phi_deg)
     if ax is None:
-        _, ax = plt.subplots(figsize=(5.0, 5.0), subplot_kw={"projection": "polar"})
+        _, ax = plt.subplots(figsize=ANISOTROPY_FIGSIZE, subplot_kw={"projection": "polar"})
     ax.plot(a, E, lw=2, label="E in this plane")
     ax.plot([np.radians(theta_deg)], [r["E"]], "o", ms=9, color="black", label=f"E = {r['E']:.2f} GPa")
     ax.plot([0, np.radians(theta_deg)], [0, r["E"]], color="black", lw=1)
@@ -188,9 +196,10 @@ def anisotropy_explorer_figure(C, theta_deg: float = 90.0, phi_deg: float = 0.0,
     ax.set_theta_direction(-1)  # angle grows towards the azimuth phi (to the right)
     ax.set_ylim(0, 1.08 * E.max())
     ax.set_rlabel_position(200)
-    ax.set_xlabel(f"angle from +z (deg), in the plane of azimuth phi = {phi_deg:.0f} deg; radius: E (GPa)")
-    ax.set_title(title, fontsize="medium")
-    ax.legend(loc="lower right", bbox_to_anchor=(1.15, -0.12), fontsize="small")
+    # two short lines and a legend below the label: the figure stays as wide as the plot
+    ax.set_xlabel(f"angle from +z (deg) in the plane of azimuth\nphi = {phi_deg:.0f} deg; radius: E (GPa)")
+    ax.set_title(title, fontsize="medium", pad=16)  # clear of the 0° label
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize="small", frameon=False)
     return ax
 
 
@@ -246,7 +255,7 @@ def anisotropy_explorer(tensors: pd.DataFrame, crystal=None, theta_deg: float = 
         C = tensors.loc[pick.value, "C_GPa"]
         readout.value = anisotropy_readout(C, theta.value, phi.value)["text"]
         label = next(lbl for lbl, idx in options if idx == pick.value)
-        fig, ax = plt.subplots(figsize=(5.0, 5.0), subplot_kw={"projection": "polar"})
+        fig, ax = plt.subplots(figsize=ANISOTROPY_FIGSIZE, subplot_kw={"projection": "polar"})
         anisotropy_explorer_figure(C, theta.value, phi.value, title=label, ax=ax)
         r = anisotropy_readout(C, theta.value, phi.value)
         alt = (f"Polar plot of Young's modulus (GPa) of {label} against the angle from +z, in the plane of "
@@ -323,6 +332,8 @@ def landscape_explorer_figure(land, compound: int, L_um: float, W_um: float, T_u
     L_um, W_um, T_um, P_mW_cm2 : float
         The chosen crystal and intensity.
     ax : matplotlib Axes, optional
+        Created with :data:`LANDSCAPE_FIGSIZE` if not given. The legend goes
+        below the axes, so a given Axes needs room beneath it.
 
     Returns
     -------
@@ -342,7 +353,7 @@ def landscape_explorer_figure(land, compound: int, L_um: float, W_um: float, T_u
     L, T = land.snap(np.full_like(T, float(L_um)), T)
     F = land.force(compound, L, W_um, T, P_mW_cm2)
     if ax is None:
-        _, ax = plt.subplots(figsize=(8.0, 3.6))  # room for the legend beside the axes
+        _, ax = plt.subplots(figsize=LANDSCAPE_FIGSIZE)
     ax.plot(T, F, lw=2, label=f"compound {compound}, L = {L_um:.0f} um (or L/T limit)")
     ax.plot([T_um], [r["force_mN"]], "o", ms=9, color="black", label=f"this crystal: {r['force_mN']:.1f} mN")
     ax.axhline(land.optimum()["force_mN"], color="grey", ls="--", lw=1, label="landscape's best")
@@ -350,7 +361,9 @@ def landscape_explorer_figure(land, compound: int, L_um: float, W_um: float, T_u
     ax.set_ylabel("blocking force F (mN)")
     ax.set_ylim(0, 1.1 * max(land.optimum()["force_mN"], np.nanmax(F)))
     ax.set_title(f"W = {W_um:.0f} um, P = {P_mW_cm2:.0f} mW/cm$^2$", fontsize="medium")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize="small", borderaxespad=0)
+    # below the axes, one entry per line: a beside-the-axes legend would widen the
+    # figure and shrink every label on a phone
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), fontsize="small", frameon=False)
     return ax
 
 
@@ -404,7 +417,7 @@ def landscape_explorer(land=None, compound: int = 3, L_um: float = 1000.0, W_um:
     def redraw(*_):
         args = (pick.value, *(sliders[n].value for n in ("L_um", "W_um", "T_um", "P_mW_cm2")))
         readout.value = landscape_readout(land, *args)["text"]
-        fig, ax = plt.subplots(figsize=(8.0, 3.6))
+        fig, ax = plt.subplots(figsize=LANDSCAPE_FIGSIZE)
         landscape_explorer_figure(land, *args, ax=ax)
         r = landscape_readout(land, *args)
         alt = (f"Blocking force (mN) against crystal thickness (um) for compound {args[0]} at L = {args[1]:.0f} um, "

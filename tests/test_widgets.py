@@ -156,3 +156,100 @@ def test_explorer_plot_carries_alt_text_that_follows_the_sliders(table):
     theta.value = 0.0
     assert "E = 30.00 GPa" in out.outputs[0]["data"]["text/html"]
     assert "image/png" not in out.outputs[0]["data"]  # no bare image without a description
+
+
+# --------------------------------------------------------------------------
+# legible on a phone: the static figures shown 360 CSS px wide
+# --------------------------------------------------------------------------
+
+#: Width of the text column on a 390 px phone, and the smallest text wanted there (CSS px).
+PHONE_COLUMN_PX = 360
+MIN_PHONE_TEXT_PX = 9.0
+
+
+def _saved_width_in(fig):
+    """Width (inches) of the PNG that ``savefig(bbox_inches="tight")`` writes."""
+    import matplotlib as mpl
+
+    fig.canvas.draw()
+    return fig.get_tightbbox(fig.canvas.get_renderer()).width + 2 * mpl.rcParams["savefig.pad_inches"]
+
+
+def _smallest_text_px(fig, column_px=PHONE_COLUMN_PX):
+    """Font size (CSS px) of the figure's smallest visible text when its image is shown ``column_px`` wide."""
+    from matplotlib.text import Text
+
+    px_per_pt = column_px / (72 * _saved_width_in(fig))
+    sizes = [t.get_fontsize() * px_per_pt for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    return min(sizes)
+
+
+def test_smallest_text_px_scales_with_the_saved_width():
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5.0, 5.0))
+    ax.set_xlabel("x", fontsize=10)
+    ax.tick_params(labelsize=8)
+    width = _saved_width_in(fig)
+    assert 4.0 < width < 5.5
+    narrow = _smallest_text_px(fig)
+    assert narrow == pytest.approx(8 * PHONE_COLUMN_PX / (72 * width))  # the tick labels
+    ax.legend(handles=ax.plot([0, 1], label="a long label beside the axes " * 2),
+              loc="upper left", bbox_to_anchor=(1.02, 1), fontsize=10)
+    assert _smallest_text_px(fig) < 0.7 * narrow  # the legend beside the axes widens the image
+    plt.close(fig)
+
+
+@pytest.fixture
+def book_style():
+    import matplotlib as mpl
+    import matplotlib.pyplot as plt
+
+    from mlcrystal.plotting import set_style
+
+    with mpl.rc_context():
+        set_style()
+        yield
+        plt.close("all")
+
+
+def _landscape_ax():
+    from mlcrystal.landscape import BlockingForceLandscape
+
+    # long legend entries: the chapter's explorer at its start values
+    return widgets.landscape_explorer_figure(BlockingForceLandscape(), 5, 626.0, 708.0, 241.0, 2080.0)
+
+
+@pytest.mark.parametrize("draw", [
+    lambda: widgets.anisotropy_explorer_figure(ORTHO, 60, 90, title="anthracene (Dye)"),
+    _landscape_ax,
+], ids=["anisotropy", "landscape"])
+def test_explorer_figures_are_legible_on_a_phone(book_style, draw):
+    ax = draw()
+    fig = ax.figure
+    assert _saved_width_in(fig) <= 5.6  # about as wide as the column it is shrunk into
+    assert _smallest_text_px(fig) >= MIN_PHONE_TEXT_PX
+    # the legend sits below the axes, inside the figure's width, and covers no label
+    renderer = fig.canvas.get_renderer()
+    legend = ax.get_legend().get_window_extent(renderer)
+    assert legend.y1 <= ax.get_window_extent(renderer).y0
+    assert not legend.overlaps(ax.xaxis.label.get_window_extent(renderer))
+    assert not any(legend.overlaps(t.get_window_extent(renderer)) for t in ax.get_xticklabels() if t.get_text())
+
+
+@pytest.mark.parametrize("build", [
+    lambda t: widgets.anisotropy_explorer(t, crystal=12, theta_deg=60, phi_deg=90),
+    lambda t: widgets.landscape_explorer(compound=5, L_um=626, W_um=708, T_um=241, P_mW_cm2=2080),
+], ids=["anisotropy", "landscape"])
+def test_explorer_images_are_narrow(book_style, table, build):
+    import base64
+    import io
+    import re
+
+    from PIL import Image
+
+    out = build(table).children[-1]
+    html = out.outputs[0]["data"]["text/html"]
+    png = base64.b64decode(re.search(r'src="data:image/png;base64,([^"]+)"', html).group(1))
+    width_px = Image.open(io.BytesIO(png)).size[0]
+    assert width_px <= 5.6 * 100  # figure_html saves at 100 dpi

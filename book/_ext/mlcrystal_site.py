@@ -19,6 +19,12 @@ page's scripts) it
   ``<i class="fa-...">`` icons as SVG, but the theme's own stylesheet already
   draws every one of them with the Font Awesome webfonts it ships (the script
   only adds the theme's custom PyPI icons, which this book does not use);
+* gives every empty header cell of a pandas table a job or takes its header
+  role away (axe-core's ``empty-table-header`` rule): the corner above an
+  unnamed index is the header of the row labels, so it gets a visually hidden
+  "row label"; an empty cell in a column that another header row already names
+  (the corner above a named index, the cells beside the index's name) becomes a
+  plain ``<td>`` (:func:`label_empty_table_headers`);
 * adds ``<meta name="description">`` from the page's first paragraph of prose
   (or, for pages without one, such as the search page, the site's
   description in ``mlcrystal_site_description``).
@@ -241,6 +247,109 @@ def fix_citation_roles(body: str) -> str:
     return "".join(out)
 
 
+#: A table as pandas' ``DataFrame.to_html`` writes it (notebook outputs, rendered by myst-nb as they are).
+DATAFRAME_RE = re.compile(r'<table\b[^>]*\bclass="(?:[^"]*\s)?dataframe(?:\s[^"]*)?"[^>]*>.*?</table>', re.S)
+_THEAD_RE = re.compile(r"<thead\b[^>]*>.*?</thead>", re.S)
+_TBODY_RE = re.compile(r"<tbody\b[^>]*>.*?</tbody>", re.S)
+_ROW_RE = re.compile(r"<tr\b[^>]*>.*?</tr>", re.S)
+_CELL_RE = re.compile(r"<(th|td)\b([^>]*)>(.*?)</\1>", re.S)
+#: CSS class (book/_static/mlcrystal.css) of text that screen readers read and the page does not show.
+VISUALLY_HIDDEN = "mlc-visually-hidden"
+
+
+def _is_blank(cell_html: str) -> bool:
+    text = html.unescape(re.sub(r"<[^>]*>", "", cell_html))
+    return not text.replace("\u00a0", " ").strip()
+
+
+def _label_table(table: str) -> str:
+    thead = _THEAD_RE.search(table)
+    if thead is None:
+        return table
+    tbody = _TBODY_RE.search(table)
+    first_row = _ROW_RE.search(tbody.group(0)) if tbody else None
+    depth = 0  # index levels: the row-header cells that start a body row
+    for cell in _CELL_RE.finditer(first_row.group(0) if first_row else ""):
+        if cell.group(1) != "th":
+            break
+        depth += 1
+    # every header cell with the columns it covers
+    rows = []
+    for row in _ROW_RE.finditer(thead.group(0)):
+        col, cells = 0, []
+        for cell in _CELL_RE.finditer(row.group(0)):
+            span = re.search(r'\bcolspan="?(\d+)', cell.group(2))
+            width = max(int(span.group(1)), 1) if span else 1
+            cells.append((range(col, col + width), cell))
+            col += width
+        rows.append((row, cells))
+    named = {c for _, cells in rows for cols, cell in cells for c in cols if not _is_blank(cell.group(3))}
+    last_blank = {}  # column -> row number of its lowest blank header cell (the one next to the data)
+    for r, (_, cells) in enumerate(rows):
+        for cols, cell in cells:
+            if cell.group(1) == "th" and _is_blank(cell.group(3)):
+                for c in cols:
+                    last_blank[c] = r
+    out, pos = [], 0
+    offset = thead.start()
+    for r, (row, cells) in enumerate(rows):
+        for cols, cell in cells:
+            if cell.group(1) != "th" or not _is_blank(cell.group(3)):
+                continue
+            unnamed = [c for c in cols if c not in named and last_blank[c] == r]
+            if unnamed:
+                label = "row label" if unnamed[0] < depth else "unnamed column"
+                new = f'<th{cell.group(2)}><span class="{VISUALLY_HIDDEN}">{label}</span></th>'
+            else:
+                new = f"<td{cell.group(2)}>{cell.group(3)}</td>"
+            start = offset + row.start() + cell.start()
+            out.append(table[pos:start] + new)
+            pos = offset + row.start() + cell.end()
+    out.append(table[pos:])
+    return "".join(out)
+
+
+def label_empty_table_headers(body: str) -> str:
+    """Leave no empty header cell in the page's pandas tables.
+
+    pandas writes the corner above the index, and the cells beside a named
+    index, as empty ``<th>``; a screen reader then announces a header with no
+    name (axe-core: ``empty-table-header``). Each empty header cell of a
+    ``table.dataframe`` becomes
+
+    * ``<th>`` with a visually hidden "row label" when it is the header of the
+      index column (the lowest empty cell of an index column no header row
+      names; "unnamed column" for a data column without a name);
+    * a plain ``<td>`` when another header row already names its column (or a
+      lower empty cell is its header): it heads nothing.
+
+    Other tables, and cells with text, are left as they are.
+
+    Parameters
+    ----------
+    body : str
+        The page's HTML body.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> t = ('<table class="dataframe"><thead><tr><th></th><th>E (GPa)</th></tr></thead>'
+    ...      '<tbody><tr><th>0</th><td>2.5</td></tr></tbody></table>')
+    >>> label_empty_table_headers(t).split("<thead>")[1].split("</thead>")[0]
+    '<tr><th><span class="mlc-visually-hidden">row label</span></th><th>E (GPa)</th></tr>'
+    >>> named = ('<table class="dataframe"><thead><tr><th></th><th>E</th></tr><tr><th>compound</th><th></th></tr>'
+    ...          '</thead><tbody><tr><th>urea</th><td>2.5</td></tr></tbody></table>')
+    >>> label_empty_table_headers(named).count("<td></td>"), "<th></th>" in label_empty_table_headers(named)
+    (2, False)
+    """
+    if "<th" not in body or "dataframe" not in body:
+        return body
+    return DATAFRAME_RE.sub(lambda m: _label_table(m.group(0)), body)
+
+
 def _page_has_math(app: Any, pagename: str, context: dict, doctree: nodes.Node | None) -> bool:
     if doctree is not None and (doctree.next_node(nodes.math) or doctree.next_node(nodes.math_block)):
         return True
@@ -274,7 +383,7 @@ def on_html_page_context(app: Any, pagename: str, templatename: str, context: di
         _with_defer(s) if (is_widget_script(s) or is_mathjax_script(s, app.config.mathjax_path or "")) else s
         for s in kept]
     if context.get("body"):
-        context["body"] = fix_citation_roles(context["body"])
+        context["body"] = label_empty_table_headers(fix_citation_roles(context["body"]))
     metatags = context.get("metatags") or ""
     if 'name="description"' not in metatags:
         title = re.sub(r"<[^>]+>", "", context.get("title") or "")

@@ -194,3 +194,62 @@ def test_description_leaves_out_citations():
     d = doc(nodes.paragraph("", "", nodes.Text("Anyone checking the study's published numbers "),
                             pending_xref("", nodes.Text("waseda_output_force"), refdomain="cite"), nodes.Text(".")))
     assert ext.describe(d, "fallback") == "Anyone checking the study's published numbers."
+
+
+def _thead(table_html: str) -> str:
+    return table_html.split("<thead>")[1].split("</thead>")[0]
+
+
+def _headers(table_html: str) -> list[list[str]]:
+    """Each header row as its cells: text, "td" for a plain cell, "hidden:<text>" for screen-reader text."""
+    import re
+
+    rows = []
+    for row in re.findall(r"<tr\b[^>]*>(.*?)</tr>", _thead(table_html), re.S):
+        cells = []
+        for tag, inner in re.findall(r"<(th|td)\b[^>]*>(.*?)</\1>", row, re.S):
+            hidden = re.search(r'class="mlc-visually-hidden">([^<]*)<', inner)
+            cells.append("td" if tag == "td" else f"hidden:{hidden.group(1)}" if hidden else inner.strip())
+        rows.append(cells)
+    return rows
+
+
+def test_empty_table_headers_of_pandas_tables_are_labelled_or_demoted():
+    import pandas as pd
+
+    plain = pd.DataFrame({"E (GPa)": [2.5, 3.1], "n": [1, 2]})
+    assert _headers(ext.label_empty_table_headers(plain.to_html())) == [["hidden:row label", "E (GPa)", "n"]]
+    named = plain.rename_axis("compound")
+    assert _headers(ext.label_empty_table_headers(named.to_html())) == [["td", "E (GPa)", "n"],
+                                                                         ["compound", "td", "td"]]
+    two_levels = plain.set_index("n", append=True)  # index levels: unnamed, "n"
+    assert _headers(ext.label_empty_table_headers(two_levels.to_html())) == [["td", "td", "E (GPa)"],
+                                                                             ["hidden:row label", "n", "td"]]
+    wide = pd.DataFrame({("x", "a"): [1], ("x", "b"): [2], ("y", "c"): [3]})  # two header rows, colspan
+    assert _headers(ext.label_empty_table_headers(wide.to_html())) == [["td", "x", "y"],
+                                                                       ["hidden:row label", "a", "b", "c"]]
+    unnamed_column = pd.DataFrame({"": [1], "b": [2]})
+    assert _headers(ext.label_empty_table_headers(unnamed_column.to_html())) == [
+        ["hidden:row label", "hidden:unnamed column", "b"]]
+    for frame in (plain, named, two_levels, wide):
+        out = ext.label_empty_table_headers(frame.to_html())
+        assert "<th></th>" not in out
+        assert out.split("<tbody>")[1] == frame.to_html().split("<tbody>")[1]  # the body rows are untouched
+
+
+def test_empty_table_headers_leave_other_tables_and_text_alone():
+    other = '<p>x</p><table class="docutils"><thead><tr><th></th><th>a</th></tr></thead></table>'
+    assert ext.label_empty_table_headers(other) == other
+    assert ext.label_empty_table_headers("<p>no table</p>") == "<p>no table</p>"
+    nbsp = '<table class="dataframe"><thead><tr><th>&nbsp;</th><th>a</th></tr></thead><tbody></tbody></table>'
+    assert "row label" not in ext.label_empty_table_headers(nbsp)  # no body row: no index column to name
+    assert "<th>&nbsp;</th>" not in ext.label_empty_table_headers(nbsp)
+
+
+def test_page_context_labels_the_tables_of_the_body():
+    import pandas as pd
+
+    context = {"script_files": [], "metatags": "",
+               "body": '<div class="output text_html">' + pd.DataFrame({"a": [1]}).to_html() + "</div>"}
+    ext.on_html_page_context(fake_app(), "book/01", "page.html", context, doc(nodes.paragraph("", "y" * 50)))
+    assert 'class="mlc-visually-hidden">row label</span>' in context["body"]
