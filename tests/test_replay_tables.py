@@ -262,25 +262,31 @@ def test_a_blank_landscape_is_refused(tmp_path):
 
 def test_the_stored_tables_of_the_authors_loop_the_ensemble_and_the_ablations():
     from mlcrystal.ensemble import load_ensemble
+    from mlcrystal.landscape import SHARED_RESPONSE_SUFFIX
 
     ablation = load_replay("ablation")
-    assert ablation.groupby("variant").size().to_dict() == {v: 100 for v in [
-        "n_extra=0", "n_extra=0;maximizer=sampling", "n_extra=0;maximizer=sampling;optimizer_seed=7",
-        "n_extra=0;optimizer_seed=7", "n_extra=4", "n_extra=4;maximizer=sampling",
-        "n_extra=4;maximizer=sampling;optimizer_seed=7", "n_extra=4;optimizer_seed=7"]}
+    kept = [f"member-{d}" for d in load_ensemble().query("kept").draw.astype(int)]
+    runs = ablation.groupby(["landscape", "variant"]).agg(seeds=("seed", "nunique"), budget=("experiment", "max"))
+    assert runs.budget.eq(100).all() and runs.seeds.eq(1).all() and ablation.strategy.eq("authors").all()
+    per_land = runs.reset_index().groupby("landscape").variant.apply(sorted).to_dict()
+    lands = ["calibrated", *kept]
+    assert sorted(per_land) == sorted(lands + [n + SHARED_RESPONSE_SUFFIX for n in lands])
+    for name, variants in per_land.items():  # each ablation changes one thing
+        expect = (["n_extra=0"] if name.endswith(SHARED_RESPONSE_SUFFIX) else
+                  ["n_extra=0;maximizer=sampling", "n_extra=0;optimizer_seed=fresh", "n_extra=4"])
+        assert variants == expect, name
     calibrated = load_replay("authors")
     per = calibrated.groupby(["strategy", "variant"]).agg(seeds=("seed", "nunique"), budget=("experiment", "max"))
     assert per.index.tolist() == [("authors", "n_extra=0"), ("paper", "n_extra=0"), ("paper", "n_extra=4")]
-    assert per.budget.eq(155).all() and per.seeds.nunique() == 1 and per.seeds.iloc[0] >= 3
+    assert per.budget.eq(155).all() and per.seeds.eq(20).all()
     assert calibrated.landscape.eq("calibrated").all()
     ens = load_replay("ensemble")
-    kept = [f"member-{d}" for d in load_ensemble().query("kept").draw.astype(int)]
-    members = sorted(ens.landscape.unique(), key=kept.index)
-    assert members == kept[: len(members)] and len(members) >= 3  # the first kept members, complete
+    assert sorted(ens.landscape.unique()) == sorted(kept)  # every kept member, complete
     settings = ens.groupby(["landscape", "strategy", "variant", "grid_levels"], dropna=False).agg(
         seeds=("seed", "nunique"), budget=("experiment", "max")).reset_index()
     assert settings.groupby("landscape").size().eq(7).all()  # authors, bo, random, 2 grid kinds x 2 levels
     assert settings.query("strategy == 'authors'").budget.eq(155).all()
     assert settings.query("strategy != 'authors'").budget.eq(120).all()
-    assert settings.query("strategy in ['authors', 'bo']").seeds.eq(1).all()
-    assert settings.query("strategy in ['random', 'grid']").seeds.eq(5).all()
+    assert settings.query("strategy == 'authors'").seeds.eq(3).all()
+    assert settings.query("strategy == 'bo'").seeds.eq(5).all()
+    assert settings.query("strategy in ['random', 'grid']").seeds.eq(20).all()
