@@ -531,7 +531,7 @@ def smarts_counts(smiles: Iterable[str], patterns: Mapping[str, str]) -> pd.Data
 
 
 def draw_fragments(smiles: Sequence[str], fragments: Sequence[str], legends: Sequence[str] | None = None,
-                   mols_per_row: int = 3, size: tuple[int, int] = (300, 240)):
+                   mols_per_row: int = 2, size: tuple[int, int] = (300, 240)):
     """Draw molecules with the atoms of the given fragments highlighted.
 
     Parameters
@@ -543,7 +543,9 @@ def draw_fragments(smiles: Sequence[str], fragments: Sequence[str], legends: Seq
         are highlighted.
     legends : sequence of str, optional
         Captions under the molecules; default ``"<fragment>: <count>"``.
-    mols_per_row : int, default 3
+    mols_per_row : int, default 2
+        Two 300 px panels per row keep the legends legible when the page
+        shrinks the image to a phone's width (about 360 px).
     size : (int, int)
         Size of each panel in pixels.
 

@@ -7,13 +7,20 @@
 - exercise solutions are code cells (tagged ``hide-cell``, starting ``# Solution N``) whose stored
   output says what the result means, never ``python`` code in a markdown dropdown, so nbval runs them;
 - cells are excluded from nbval's comparison by the cell tag ``nbval-ignore-output``, never by a
-  comment the reader sees.
+  comment the reader sees;
+- no stored PNG is wider than :data:`MAX_FIGURE_WIDTH_IN` inches at its own resolution, unless its cell
+  carries the tag ``wide-figure`` and says why in its metadata (``mlcrystal.wide-figure``): the page
+  shrinks every image to the text column, about 360 px on a phone, and with it every label.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import io
 import json
 import re
+import struct
 from pathlib import Path
 
 import pytest
@@ -23,6 +30,17 @@ NOTEBOOKS = sorted(BOOK.glob("[0-9][0-9]_*.ipynb"))
 
 #: Chapters being rewritten in another workstream; they adopt these conventions there.
 PENDING: set[str] = set()
+
+#: Widest figure a chapter may store, in inches at the PNG's own resolution. The page shows each image
+#: at the width of the text column, about 360 px on a phone: a 7 in figure at 100 dpi (700 px) keeps
+#: its smallest allowed text, 10 pt (14 px at 100 dpi), at about 7 px there; the default 6.4 in near 8 px.
+MAX_FIGURE_WIDTH_IN = 7.0
+#: Resolution assumed for a PNG without a pHYs chunk (RDKit's drawings): the book's figure dpi.
+DEFAULT_DPI = 100.0
+#: The cell tag that lets one figure be wider, with its reason in metadata ``mlcrystal.wide-figure``.
+WIDE_TAG = "wide-figure"
+#: Chapters whose wide figures are re-laid out in another workstream (reported as xfail, not skipped).
+WIDE_PENDING: dict[str, str] = {"06_replaying_the_73x_claim": "figures re-laid out separately"}
 
 FIGURE_NAME = re.compile(r"^fig-[0-9]{2}-[a-z0-9]+(-[a-z0-9]+)*$")
 NUMREF = re.compile(r"\{numref\}`(?:[^`<]*<)?(fig-[^`>]+)>?`")
@@ -132,6 +150,72 @@ def test_no_visible_nbval_comment(path):
     assert visible == [], f"{path.name} cells {visible}: use the cell tag nbval-ignore-output, not a comment"
 
 
+def png_size_inches(data: bytes) -> tuple[float, float]:
+    """Width and height of a PNG in inches, from its IHDR and pHYs chunks.
+
+    A PNG without a pHYs chunk in metres counts at :data:`DEFAULT_DPI`.
+
+    >>> from matplotlib.figure import Figure
+    >>> buf = io.BytesIO()
+    >>> Figure(figsize=(3, 2)).savefig(buf, format="png", dpi=50)
+    >>> png_size_inches(buf.getvalue())
+    (3.0, 2.0)
+    """
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("not a PNG file")
+    width, height = struct.unpack(">II", data[16:24])
+    dpi_x = dpi_y = DEFAULT_DPI
+    pos = 8
+    while pos + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        if kind == b"pHYs":
+            px, py, unit = struct.unpack(">IIB", data[pos + 8:pos + 17])
+            if unit == 1 and px and py:  # pixels per metre
+                dpi_x, dpi_y = px * 0.0254, py * 0.0254
+            break
+        if kind == b"IDAT":  # pHYs must come before the image data
+            break
+        pos += 12 + length
+    return round(width / dpi_x, 2), round(height / dpi_y, 2)
+
+
+def _width_problems(path: Path) -> list[str]:
+    problems = []
+    for k, cell in enumerate(_cells(path)):
+        if cell["cell_type"] != "code":
+            continue
+        tagged = WIDE_TAG in cell["metadata"].get("tags", [])
+        reason = cell["metadata"].get("mlcrystal", {}).get(WIDE_TAG, "")
+        where = f"{path.name} cell {k} ({_source(cell).splitlines()[0][:50]!r})"
+        if tagged and len(reason.split()) < 8:
+            problems.append(f"{where}: tagged {WIDE_TAG!r} without a reason in metadata mlcrystal.{WIDE_TAG}")
+        widths = []
+        for out in cell.get("outputs", []):
+            png = out.get("data", {}).get("image/png")
+            if png:
+                try:
+                    widths.append(png_size_inches(base64.b64decode("".join(png)))[0])
+                except (ValueError, binascii.Error, struct.error) as err:
+                    problems.append(f"{where}: stored image/png is not a readable PNG ({err})")
+        wide = [w for w in widths if w > MAX_FIGURE_WIDTH_IN]
+        if wide and not tagged:
+            problems.append(f"{where}: figure {max(wide):.2f} in wide (limit {MAX_FIGURE_WIDTH_IN} in): stack its "
+                            f"panels or move its legend below, or tag the cell {WIDE_TAG!r} and give the reason")
+        if tagged and widths and not wide:
+            problems.append(f"{where}: tagged {WIDE_TAG!r} but only {max(widths):.2f} in wide; remove the tag")
+    return problems
+
+
+def _width_params():
+    return [pytest.param(p, id=p.stem, marks=[pytest.mark.xfail(strict=False, reason=WIDE_PENDING[p.stem])]
+                         if p.stem in WIDE_PENDING else []) for p in NOTEBOOKS]
+
+
+@pytest.mark.parametrize("path", _width_params())
+def test_figures_fit_a_phone(path):
+    assert _width_problems(path) == []
+
+
 def test_checks_catch_what_they_are_for(tmp_path):
     """The checks above fail on a notebook that breaks each convention."""
     png = {"output_type": "display_data", "metadata": {}, "data": {"image/png": "iVBORw0KGgo="}}
@@ -157,3 +241,32 @@ def test_checks_catch_what_they_are_for(tmp_path):
     assert any("without the hide-cell tag" in p for p in solutions)
     assert any("prints no sentence" in p for p in solutions)
     assert NUMREF.findall("see {numref}`fig-02-a` and {numref}`Figure %s <fig-04-b>`") == ["fig-02-a", "fig-04-b"]
+
+
+def test_width_check_catches_wide_figures(tmp_path):
+    """A figure wider than the limit fails unless tagged with a reason; a stale tag fails too."""
+    from matplotlib.figure import Figure
+
+    def png(width_in, dpi):
+        buf = io.BytesIO()
+        Figure(figsize=(width_in, 1)).savefig(buf, format="png", dpi=dpi)
+        return {"output_type": "display_data", "metadata": {},
+                "data": {"image/png": base64.b64encode(buf.getvalue()).decode("ascii")}}
+
+    reason = {"mlcrystal": {WIDE_TAG: "a matrix with one label per row needs the width; tap to enlarge it"}}
+    cells = [
+        {"cell_type": "code", "metadata": {}, "outputs": [png(8, 50)], "source": ["wide()"]},
+        {"cell_type": "code", "metadata": {}, "outputs": [png(6.4, 200)], "source": ["narrow_at_high_dpi()"]},
+        {"cell_type": "code", "metadata": {"tags": [WIDE_TAG], **reason}, "outputs": [png(9, 100)],
+         "source": ["tagged_wide()"]},
+        {"cell_type": "code", "metadata": {"tags": [WIDE_TAG]}, "outputs": [png(9, 100)], "source": ["no_reason()"]},
+        {"cell_type": "code", "metadata": {"tags": [WIDE_TAG], **reason}, "outputs": [png(5, 100)],
+         "source": ["stale_tag()"]},
+    ]
+    bad = tmp_path / "99_wide.ipynb"
+    bad.write_text(json.dumps({"cells": cells}), encoding="utf-8")
+    problems = _width_problems(bad)
+    assert len(problems) == 3, problems
+    assert "cell 0 ('wide()'): figure 8.00 in wide" in problems[0]
+    assert "cell 3 ('no_reason()'): tagged 'wide-figure' without a reason" in problems[1]
+    assert "cell 4 ('stale_tag()'): tagged 'wide-figure' but only 5.00 in wide" in problems[2]

@@ -2,7 +2,10 @@
 // (mlcrystal.css); this marks it for keyboard and screen-reader users (a
 // focusable, named region) and puts a visible "scroll" hint above it.
 // It also names the handle of each ipywidgets slider after the slider's
-// visible label (ipywidgets 8 leaves the role="slider" handle unnamed).
+// visible label (ipywidgets 8 leaves the role="slider" handle unnamed), and
+// makes every figure a link to its own image file: the page shrinks a figure
+// to the text column (about 360 px on a phone), and a tap or click (or Enter
+// on the focused link) opens it at full resolution.
 (function () {
   "use strict";
   var SELECTOR = ".bd-article table.dataframe, .bd-article table.table, .bd-article table.docutils, " +
@@ -39,6 +42,40 @@
       }
     });
   }
+  // Each figure image (a file under _images/, not a data: URI drawn by a live widget)
+  // becomes the content of a link to that file, so its name is the image's alt text
+  // (plus the hint's words while the hint shows) and its title says what it does.
+  // The visible hint "Open at full size" shows only while the image is drawn
+  // smaller than its own pixels, as on a phone (mlcrystal.css).
+  var FIGURE_IMAGES = ".bd-article figure img, .bd-article .cell_output img";
+  function zoomable() {
+    document.querySelectorAll(FIGURE_IMAGES).forEach(function (img) {
+      var src = img.getAttribute("src") || "";
+      if (!src || /^data:/i.test(src) || img.closest("a") || img.closest(".jupyter-widgets")) { return; }
+      var link = document.createElement("a");
+      link.className = "mlc-zoom";
+      link.href = src;
+      var fig = img.closest("figure");
+      var num = fig && fig.querySelector(".caption-number");
+      link.title = "Open " + (num ? num.textContent.trim().replace(/^Fig\.?/, "figure") : "the figure") +
+                   " at full size";
+      var hint = document.createElement("span");
+      hint.className = "mlc-zoom-hint";
+      hint.textContent = "Open at full size";
+      img.parentNode.insertBefore(link, img);
+      link.appendChild(img);
+      link.appendChild(hint);
+      if (img.complete) { shrunk(img); } else { img.addEventListener("load", function () { shrunk(img); }); }
+    });
+  }
+  // marks a link whose image is drawn narrower than its own pixels (so enlarging shows more)
+  function shrunk(img) {
+    var link = img.parentNode;
+    if (link && link.classList) {
+      link.classList.toggle("mlc-shrunk", img.naturalWidth > 0 && img.clientWidth < img.naturalWidth - 1);
+    }
+  }
+  function markShrunk() { document.querySelectorAll("a.mlc-zoom > img").forEach(shrunk); }
   var labelled = 0;
   function nameSliders() {
     document.querySelectorAll('[role="slider"]:not([aria-label]):not([aria-labelledby])').forEach(function (h) {
@@ -51,8 +88,9 @@
     });
   }
   var timer;
-  function later() { clearTimeout(timer); timer = setTimeout(mark, 150); }
+  function later() { clearTimeout(timer); timer = setTimeout(function () { mark(); markShrunk(); }, 150); }
   function start() {
+    zoomable();
     mark();
     nameSliders();
     // widgets render after the page loads (deferred scripts): name sliders as they appear
