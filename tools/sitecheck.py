@@ -743,6 +743,48 @@ sticks out: article p > code (540 px wide, right edge at 612 px)
                    f"at {width} px the page scrolls sideways ({sw} px of content in {cw} px); sticks out: {where}")
 
 
+def widget_fit_problem(page: str, width: int, measured: list[dict]) -> Problem | None:
+    """A problem when a control of an embedded widget does not fit its widget's box.
+
+    The page may fit its viewport while a slider runs past the right edge of
+    its widget, which then scrolls sideways inside the page (or cuts the
+    control off).
+
+    Parameters
+    ----------
+    page : str
+    width : int
+        Viewport width, px.
+    measured : list of dict
+        ``[{"selector": str, "overhang": float}, ...]`` as the browser
+        measured it: elements inside a ``.widget-subarea`` that pass its right
+        edge, or boxes whose content is wider than they are, by ``overhang`` px.
+
+    Returns
+    -------
+    Problem or None
+        Kind ``"widget-overflow"`` naming the element that overhangs most.
+
+    Examples
+    --------
+    >>> print(widget_fit_problem("book/05.html", 390, [{"selector": "div.widget-slider", "overhang": 24.6}]))
+    book/05.html: [widget-overflow] at 390 px 1 widget control(s) do not fit their widget: div.widget-slider \
+(24.6 px past its edge)
+    >>> widget_fit_problem("book/05.html", 390, []) is None
+    True
+    """
+    if not isinstance(measured, list) or not all(isinstance(m, dict) and "selector" in m and "overhang" in m
+                                                  for m in measured):
+        raise ValueError(f"{page}: widget measurement at {width} px needs a list of {{selector, overhang}}, "
+                         f"got {measured!r}")
+    if not measured:
+        return None
+    worst = max(measured, key=lambda m: float(m["overhang"]))
+    detail = (f"at {width} px {len(measured)} widget control(s) do not fit their widget: {worst['selector']} "
+              f"({float(worst['overhang']):.1f} px past its edge)")
+    return Problem(page, "widget-overflow", detail)
+
+
 def weight_problems(weights: dict[str, int], budget: int = CHAPTER_BYTES_BUDGET) -> list[Problem]:
     """Fail the heaviest chapter page when it transfers more than ``budget`` bytes.
 
@@ -872,6 +914,25 @@ _WIDGETS_JS = """() => {
   const shown = views.filter(v => Array.from(v.parentElement.querySelectorAll('.widget-subarea'))
       .some(w => { const r = w.getBoundingClientRect(); return r.width > 0 && r.height > 0; }));
   return {views: views.length, rendered: shown.length};
+}"""
+#: Controls of embedded widgets that pass their widget's right edge, or boxes inside a widget whose content
+#: is wider than they are (they scroll sideways or cut a control off).
+_WIDGET_FIT_JS = """() => {
+  const name = el => { let n = el.tagName.toLowerCase();
+    const c = Array.from(el.classList).slice(0, 2); return n + (c.length ? '.' + c.join('.') : ''); };
+  const out = [];
+  for (const area of document.querySelectorAll('.widget-subarea')) {
+    const edge = area.getBoundingClientRect().right;
+    for (const el of area.querySelectorAll('*')) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) continue;
+      const past = r.right - edge, inside = el.scrollWidth - el.clientWidth;
+      const boxed = getComputedStyle(el).overflowX !== 'visible' && el.clientWidth > 0 ? inside : 0;
+      const over = Math.max(past, boxed);
+      if (over > 1) out.push({selector: name(el), overhang: over});
+    }
+  }
+  return out;
 }"""
 #: Math that MathJax has not typeset: a .math element without an mjx-container.
 _RAW_MATH_JS = """() => Array.from(document.querySelectorAll('span.math, div.math'))
@@ -1111,6 +1172,9 @@ def _check_one_page(context, base, host, root, page_path, shots, timeout_ms, Pla
             if full and w["rendered"] < w["views"]:
                 add("widgets", f"{w['views'] - w['rendered']} of {w['views']} embedded widget view(s) "
                                "did not render visibly")
+            fit = widget_fit_problem(page_path, width, page.evaluate(_WIDGET_FIT_JS))
+            if fit is not None:
+                report.problems.append(fit)
             if full and w["rendered"]:
                 el = page.locator(".widget-subarea").first
                 el.scroll_into_view_if_needed()

@@ -540,3 +540,15 @@ def test_alt_text_that_is_a_file_path_fails_the_static_check(site):
     assert sitecheck.path_alt_images('<img src="x.svg" alt="logo.svg">') == ["x.svg"]
     assert sitecheck.path_alt_images('<img src="x.png" alt="Force (mN) against thickness T/um">') == []
     assert sitecheck.path_alt_images('<img src="x.png">') == []  # a missing alt is axe-core's to report
+
+
+def test_widget_fit_problem_names_the_worst_overhang_and_refuses_bad_measurements():
+    measured = [{"selector": "div.widget-label", "overhang": 2.0},
+                {"selector": "div.widget-slider", "overhang": 31.5}]
+    p = sitecheck.widget_fit_problem("book/05.html", 390, measured)
+    assert p.kind == "widget-overflow" and "2 widget control(s)" in p.detail
+    assert "div.widget-slider (31.5 px past its edge)" in p.detail
+    assert sitecheck.widget_fit_problem("book/05.html", 1280, []) is None
+    for bad in (None, [{"selector": "x"}], {"selector": "x", "overhang": 3}):
+        with pytest.raises(ValueError, match="book/05.html: widget measurement at 390 px"):
+            sitecheck.widget_fit_problem("book/05.html", 390, bad)
