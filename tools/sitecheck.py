@@ -26,7 +26,8 @@ kinds of checks on the static site that ``make book`` builds:
    an element the theme owns and is listed in :data:`THEME_AXE_EXCEPTIONS`
    with its reason. Every page is loaded at 1280 px and at 390 px (a phone)
    and fails when the document scrolls sideways; the widest element that
-   sticks out is named. The bytes each page transfers are summed from the
+   sticks out is named. A widget control that passes its widget's right
+   edge (or a box inside a widget that scrolls sideways) fails too. The bytes each page transfers are summed from the
    network events and printed; the heaviest chapter page must stay under
    :data:`CHAPTER_BYTES_BUDGET`. Every page needs a favicon and a
    ``<meta name="description">``, and no image may have a file path for
