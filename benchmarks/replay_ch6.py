@@ -96,12 +96,8 @@ def ablation_jobs(landscapes: list[str], seeds: int = 1) -> list[tuple[dict, dic
     return jobs
 
 
-def _landscape(name: str, table: pd.DataFrame | None):
-    return make_landscape(name)
-
-
-def _run(config: dict, kwargs: dict, table: pd.DataFrame | None) -> pd.DataFrame:
-    land = _landscape(config["landscape"], table)
+def _run(config: dict, kwargs: dict) -> pd.DataFrame:
+    land = make_landscape(config["landscape"])
     kw = dict(kwargs)
     strategy = kw.pop("strategy")
     h = run_campaign(land, strategy, random_state=config["seed"], **kw)
@@ -152,7 +148,7 @@ def main(argv=None) -> int:
     t0 = time.time()
     if not args.finish and todo:
         bar = Progress(len(jobs), done=len(jobs) - len(todo), label=args.table)
-        tasks = (delayed(_run)(c, k, table) for c, k in todo)
+        tasks = (delayed(_run)(c, k) for c, k in todo)
         with open(partial, "a") as fh:
             for h in Parallel(n_jobs=args.jobs, return_as="generator")(tasks):
                 h.to_csv(fh, header=fh.tell() == 0, index=False)
