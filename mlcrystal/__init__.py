@@ -1,17 +1,53 @@
 """mlcrystal: a teaching and replication kit for machine-learning-driven
 optimisation of output force in photo-actuated organic crystals.
 
-Modules (one per concept, imported on demand so that ``import mlcrystal`` is
-fast and touches no network):
+The package mirrors the book. Its parts are imported on first use, so that
+``import mlcrystal`` is fast and touches no network
+(``mlcrystal.force.run_campaign`` imports the force half when it is first read).
 
-- :mod:`mlcrystal.datasets`: pinned upstream data, validated loaders, cleaning
-- :mod:`mlcrystal.features`: RDKit fragment counts, correlation pruning
-- :mod:`mlcrystal.design`: the study's LASSO protocol and sounder alternatives
-- :mod:`mlcrystal.elasticity`: directional Young's modulus, anisotropy
-- :mod:`mlcrystal.landscape`: a calibrated blocking-force simulator
-- :mod:`mlcrystal.campaign`: Bayesian optimisation, grid and random search
-- :mod:`mlcrystal.metrics`: experiments-to-target, efficiency ratios, AF/EF
-- :mod:`mlcrystal.plotting`: the book's figure style
+Shared foundations
+------------------
+study
+    Every published fact of the study, each with its source.
+seeding
+    The one random-state convention (``random_state``, child streams).
+datasets
+    The pinned upstream data, validated loaders, cleaning, the correction table, package data.
+plotting
+    The book's figure style and table formatting.
+
+The two halves, chapter 4 and the command line
+----------------------------------------------
+rules
+    The design-rules half (chapters 1-3 and 7): audit, curation, features, the study's LASSO,
+    partition statistics, representations, the ``rules`` report.
+crystal
+    Chapter 4: stiffness tensors, directional Young's modulus, anisotropy, its explorer.
+force
+    The force half (chapters 5-6): the laboratory protocol, landscapes, the ensemble, strategies,
+    the authors' loop, campaigns, metrics, stored replays, the landscape explorer.
+cli
+    The command line (``python -m mlcrystal``, console script ``mlcrystal``).
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
 __version__ = "0.1.0"
+
+__all__ = ["study", "seeding", "datasets", "plotting", "rules", "crystal", "force", "cli", "__version__"]
+
+#: The package's modules and subpackages, imported on first use.
+_SUBMODULES = ("study", "seeding", "datasets", "plotting", "rules", "crystal", "force", "cli")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

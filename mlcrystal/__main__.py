@@ -3,7 +3,7 @@
 ``replay`` runs many seeded optimisation campaigns on the simulated landscape
 and writes their histories as one table (csv or csv.gz), e.g.::
 
-    python -m mlcrystal replay --strategy bo paper grid random --seeds 100 \\
+    python -m mlcrystal replay --strategy skopt fast grid random --seeds 100 \\
         --budget 150 --out mlcrystal/data/replay_main.csv.gz
 
 List-valued options (``--strategy``, ``--acq``, ``--kappa``, ``--noise``,
@@ -19,7 +19,7 @@ run never leaves a truncated table; a lock file ``<out>.lock`` keeps a second
 run from writing the same table at the same time. Campaigns run on the
 machine's cores (joblib) or on a Dask cluster (``--scheduler``).
 
-This module is a thin argparse layer over :mod:`mlcrystal.campaign`: a new
+This module is a thin argparse layer over :mod:`mlcrystal.force.campaigns`: a new
 command is one entry of :data:`COMMANDS`.
 
 Dask is an optional extra (``pip install 'mlcrystal[dask]'``), imported only
@@ -46,35 +46,33 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from mlcrystal import ensemble, rules, study
-from mlcrystal.campaign import (
-    BO_ACQUISITIONS,
-    MAX_GRID_POINTS,
-    STRATEGIES,
-    Progress,
-    grid_size,
-    iter_campaigns,
-)
-from mlcrystal.landscape import (
+from mlcrystal import study
+from mlcrystal.force import ensemble
+from mlcrystal.force.campaigns import Progress, iter_campaigns
+from mlcrystal.force.lab import MAX_GRID_POINTS, grid_size
+from mlcrystal.force.landscape import (
     SHARED_RESPONSE_SUFFIX,
     BlockingForceLandscape,
     GaussianLandscape,
     with_shared_response,
 )
-from mlcrystal.replay_tables import REPLAY_CONFIG_COLUMNS
-from mlcrystal.rules import int_at_least, positive_int
+from mlcrystal.force.replay_tables import REPLAY_CONFIG_COLUMNS
+from mlcrystal.force.strategies.registry import STRATEGIES
+from mlcrystal.force.strategies.skopt_bo import BO_ACQUISITIONS
+from mlcrystal.rules import report as rules
+from mlcrystal.rules.report import int_at_least, positive_int
 
 #: Columns written before the campaign history, in order.
 CONFIG_COLUMNS = REPLAY_CONFIG_COLUMNS
 
-_DEFAULT_KAPPA = {"bo": 1.96, "paper": study.UCB_KAPPA, "authors": study.UCB_KAPPA}
+_DEFAULT_KAPPA = {"skopt": 1.96, "fast": study.UCB_KAPPA, "authors": study.UCB_KAPPA}
 
 #: Experiments of the initial design of each ``--initial`` choice: the study's
 #: 10 measurements (2 compounds x 5 intensities) or 10 random conditions.
 INITIAL_SIZE = {"study": len(study.COMPOUND_LABELS) * len(study.INITIAL_INTENSITY_FRACTIONS), "random": 10,
                 "authors": study.AUTHORS_N_INITIAL}
 
-#: Acquisition maximisers of the ``authors`` strategy (see :func:`mlcrystal.authors.authors_suggest`).
+#: Acquisition maximisers of the ``authors`` strategy (see :func:`mlcrystal.force.authors.authors_suggest`).
 AUTHORS_MAXIMIZERS = ("bayes_opt", "sampling")
 
 
@@ -113,10 +111,10 @@ def available_cores() -> int:
 def add_replay_parser(sub: Any) -> argparse.ArgumentParser:
     """Add the ``replay`` sub-command to ``sub`` (an argparse sub-parsers object)."""
     rp = sub.add_parser("replay", help="run many seeded campaigns and write their histories",
-                        description="Run seeded optimisation campaigns (mlcrystal.campaign.run_campaign) "
+                        description="Run seeded optimisation campaigns (mlcrystal.force.campaigns.run_campaign) "
                                     "and write one row per experiment to a csv/csv.gz table.")
-    rp.add_argument("--strategy", nargs="+", choices=sorted(STRATEGIES), default=["bo"],
-                    help="strategies to run (default: bo)")
+    rp.add_argument("--strategy", nargs="+", choices=sorted(STRATEGIES), default=["skopt"],
+                    help="strategies to run (default: skopt)")
     rp.add_argument("--seeds", type=positive_int, default=10, help="number of seeded campaigns per setting")
     rp.add_argument("--seed-start", type=_non_negative_int, default=0,
                     help="first seed, >= 0 (seeds are consecutive)")
@@ -129,9 +127,9 @@ def add_replay_parser(sub: Any) -> argparse.ArgumentParser:
     rp.add_argument("--resume", action="store_true",
                     help="continue an interrupted run: skip the campaigns in <out>.partial.csv")
     rp.add_argument("--acq", nargs="+", choices=BO_ACQUISITIONS, default=["gp_hedge"],
-                    help="acquisition functions of the bo strategy (default: gp_hedge)")
+                    help="acquisition functions of the skopt strategy (default: gp_hedge)")
     rp.add_argument("--kappa", nargs="+", type=_non_negative_float, default=None,
-                    help="exploration weight: UCB kappa of 'paper' (default 5), LCB kappa of 'bo' (default 1.96)")
+                    help="exploration weight: UCB kappa of 'fast' (default 5), LCB kappa of 'skopt' (default 1.96)")
     rp.add_argument("--noise", nargs="+", type=_non_negative_float, default=[0.0],
                     help="relative measurement noise sd (default 0)")
     rp.add_argument("--grid-levels", nargs="+", type=positive_int, default=[3],
@@ -142,7 +140,7 @@ def add_replay_parser(sub: Any) -> argparse.ArgumentParser:
     rp.add_argument("--grid-kind", nargs="+", choices=("centres", "edges"), default=["centres"],
                     help="grid values: cell centres (default) or evenly spaced including the box edges")
     rp.add_argument("--n-extra", nargs="+", type=_non_negative_int, default=[0],
-                    help="extra intensities measured on each suggested crystal by 'paper' and 'authors' "
+                    help="extra intensities measured on each suggested crystal by 'fast' and 'authors' "
                          "(default 0, the published n_trial_P; the 'authors' loop takes up to 10)")
     rp.add_argument("--maximizer", nargs="+", choices=AUTHORS_MAXIMIZERS, default=["bayes_opt"],
                     help="acquisition maximiser of 'authors': the library's own (default) or sampling only")
@@ -200,23 +198,23 @@ def replay_settings(args: argparse.Namespace) -> list[dict]:
 
     Returns a list of dicts with the table's config columns (``strategy, acq,
     kappa, noise, grid_levels, variant``) and the ``options`` passed to
-    :func:`mlcrystal.campaign.run_campaign`.
+    :func:`mlcrystal.force.campaigns.run_campaign`.
     """
     settings = []
     for strategy in args.strategy:
-        acqs = args.acq if strategy == "bo" else [None]
+        acqs = args.acq if strategy == "skopt" else [None]
         levels = args.grid_levels if strategy == "grid" else [None]
         kappas = (args.kappa or [_DEFAULT_KAPPA[strategy]]) if strategy in _DEFAULT_KAPPA else [None]
         for acq, kappa, noise, lv, (variant, named) in itertools.product(acqs, kappas, args.noise, levels,
                                                                         _variants(strategy, args)):
             options: dict[str, Any] = dict(named)
-            if strategy == "bo":
+            if strategy == "skopt":
                 options["acq"] = acq
                 if acq in ("LCB", "gp_hedge"):
                     options["kappa"] = kappa
                 else:
                     kappa = None
-            elif strategy == "paper":
+            elif strategy == "fast":
                 options["kappa"] = kappa
                 acq = "UCB"
             elif strategy == "grid":
@@ -241,7 +239,7 @@ def _variants(strategy: str, args: argparse.Namespace) -> list[tuple[str | None,
     pairs: list[tuple[str | None, dict]] = [(None, {})]
     if strategy == "grid":
         pairs = [(kind, {"kind": kind}) for kind in getattr(args, "grid_kind", ["centres"])]
-    elif strategy == "paper":
+    elif strategy == "fast":
         pairs = [(f"n_extra={n}", {"n_extra": n}) for n in getattr(args, "n_extra", [0])]
     elif strategy == "authors":
         pairs = []
@@ -270,8 +268,8 @@ def make_landscape(name: str = "blocking", library: str = "published") -> Any:
     """The landscape named on the command line or in a table's ``landscape`` column.
 
     ``"blocking"`` or ``"calibrated"``, ``"gaussian"``, or ``"member-<draw>"``
-    (a kept draw of :func:`mlcrystal.ensemble.load_ensemble`); a calibrated
-    or member name ending in :data:`mlcrystal.landscape.SHARED_RESPONSE_SUFFIX`
+    (a kept draw of :func:`mlcrystal.force.ensemble.load_ensemble`); a calibrated
+    or member name ending in :data:`mlcrystal.force.landscape.SHARED_RESPONSE_SUFFIX`
     is that landscape with compounds 2 and 9 responding like compound 3.
     """
     if name.endswith(SHARED_RESPONSE_SUFFIX) and name != SHARED_RESPONSE_SUFFIX:
@@ -330,8 +328,8 @@ def check_replay_args(parser: argparse.ArgumentParser, args: argparse.Namespace)
                      "pass --resume to continue it or --force to start over")
     if args.members is not None and args.landscape != "ensemble":
         parser.error(f"--members applies to --landscape ensemble only; got --landscape {args.landscape}")
-    if "paper" in args.strategy and max(args.n_extra) > 4:
-        parser.error(f"--n-extra {max(args.n_extra)} is above the 4 further intensities of the 'paper' strategy "
+    if "fast" in args.strategy and max(args.n_extra) > 4:
+        parser.error(f"--n-extra {max(args.n_extra)} is above the 4 further intensities of the 'fast' strategy "
                      "(the study's initial levels); use 0 to 4, or --strategy authors for up to 10")
     if "authors" in args.strategy and max(args.n_extra) > 10:
         parser.error(f"--n-extra {max(args.n_extra)} is above the authors' loop's 10 further intensities; use 0 to 10")

@@ -8,9 +8,11 @@ initial blocking-force measurements) and ``stiffness_tensors_rev.csv``
 (stiffness tensors of molecular crystals, Taniguchi, CrystEngComm 2024).
 They are downloaded on first use with :mod:`pooch` into the user's cache
 folder, or read from the folder named by ``MLCRYSTAL_DATA_DIR`` (nothing is
-downloaded then); nothing touches the network at import.  The kit's replay
-tables are read by :mod:`mlcrystal.replay_tables`; the chemistry audit is
-:mod:`mlcrystal.audit`.
+downloaded then); nothing touches the network at import.  The kit's own tables
+(``mlcrystal/data``) are read through :func:`package_file`, which works from a
+zipped install; the correction table is applied by :func:`apply_corrections`.
+The replay tables are read by :mod:`mlcrystal.force.replay_tables`; the
+chemistry audit is :mod:`mlcrystal.rules.audit`.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -26,8 +30,15 @@ import pooch
 
 from mlcrystal import study
 
+__all__ = ["ENV_VAR", "PACKAGE_DATA", "LICENCES", "UpstreamFile", "package_file", "read_package_csv", "REGISTRY",
+           "DataUnavailableError", "fetch", "require_columns", "first_bad", "require_numeric", "require_text",
+           "YOUNGS_COLUMNS", "METHOD_LABELS", "load_youngs_modulus", "CleaningResult", "clean_youngs_modulus",
+           "spread_by_compound", "INITIAL_COLUMNS", "load_initial_blocking_force", "VOIGT_COLUMNS",
+           "EXPERIMENTAL_METHOD", "load_stiffness_tensors", "CORRECTION_COLUMNS", "load_corrections",
+           "apply_corrections"]
+
 ENV_VAR = "MLCRYSTAL_DATA_DIR"
-#: The kit's package data: the pooch registry (and the replay tables of :mod:`mlcrystal.replay_tables`).
+#: The kit's package data (``mlcrystal/data``): the pooch registry, the stored tables.
 PACKAGE_DATA = resources.files("mlcrystal") / "data"
 #: Licence of each upstream file (the registry holds names, hashes and URLs).
 LICENCES = {"Youngs_modulus_dataset.xlsx": "MIT (c) 2025 kazuki143",
@@ -45,10 +56,58 @@ class UpstreamFile:
     licence: str
 
 
+def package_file(name: str) -> Traversable:
+    """One file of the kit's package data (``mlcrystal/data``), zip-safe.
+
+    The one reader of the package data: open the result with ``.open()``
+    or ``.read_bytes()`` (never turn it into a path: an installed package
+    may be a zip file).
+
+    Raises
+    ------
+    FileNotFoundError
+        ``name`` is not in the package data; the message lists what is.
+
+    Examples
+    --------
+    >>> package_file("registry.txt").read_text(encoding="utf-8").startswith("#")
+    True
+    """
+    item = PACKAGE_DATA / name
+    if not item.is_file():
+        have = sorted(t.name for t in PACKAGE_DATA.iterdir() if t.is_file())
+        raise FileNotFoundError(f"mlcrystal/data/{name} is not in the package data; it holds {have}. "
+                                "Reinstall the package or check the name.")
+    return item
+
+
+def read_package_csv(name: str, columns: list[str], **read_csv: Any) -> pd.DataFrame:
+    """Read a kit-authored CSV table of the package data and check its columns.
+
+    Parameters
+    ----------
+    name : str
+        File name in ``mlcrystal/data`` (``.csv`` or ``.csv.gz``).
+    columns : list of str
+        Columns the table must have (a missing one is refused, naming the file).
+    **read_csv
+        Passed to :func:`pandas.read_csv`.
+
+    Examples
+    --------
+    >>> read_package_csv("corrections.csv", CORRECTION_COLUMNS).columns[0]
+    'source_row'
+    """
+    with package_file(name).open("rb") as fh:
+        table = pd.read_csv(fh, compression="gzip" if name.endswith(".gz") else None, **read_csv)
+    require_columns(table, columns, f"mlcrystal/data/{name}")
+    return table
+
+
 def _pooch_registry() -> pooch.Pooch:
     """The pinned files as a pooch registry read from the package data (no download)."""
     pup = pooch.create(path=pooch.os_cache("mlcrystal"), base_url="")
-    with (PACKAGE_DATA / "registry.txt").open("r", encoding="utf-8") as fh:
+    with package_file("registry.txt").open("r", encoding="utf-8") as fh:
         pup.load_registry(fh)
     return pup
 
@@ -159,7 +218,7 @@ def _read_table(path: Path) -> pd.DataFrame:
     return df
 
 
-def _require_columns(df: pd.DataFrame, columns: list[str], source: str, path: Path | None = None) -> None:
+def require_columns(df: pd.DataFrame, columns: list[str], source: str, path: Path | None = None) -> None:
     """Refuse missing columns; for a workbook, say on which sheet the columns are, if any."""
     missing = [c for c in columns if c not in df.columns]
     if not missing:
@@ -174,7 +233,7 @@ def _require_columns(df: pd.DataFrame, columns: list[str], source: str, path: Pa
     raise ValueError(f"{source}: missing column(s) {missing}; found {list(df.columns)}. {hint}")
 
 
-def _first_bad(bad: pd.Series, df: pd.DataFrame, col: str, source: str, header_rows: int, expected: str,
+def first_bad(bad: pd.Series, df: pd.DataFrame, col: str, source: str, header_rows: int, expected: str,
                fix: str) -> None:
     """Raise for the first True of ``bad``: file, column, row and line, what was expected and got, the fix."""
     if bad.any():
@@ -186,7 +245,7 @@ def _first_bad(bad: pd.Series, df: pd.DataFrame, col: str, source: str, header_r
                          f"{expected}, got {got}" + (f" ({n} bad cells in this column)" if n > 1 else "") + f". {fix}")
 
 
-def _require_numeric(df: pd.DataFrame, columns: list[str], source: str, *, header_rows: int = 1,
+def require_numeric(df: pd.DataFrame, columns: list[str], source: str, *, header_rows: int = 1,
                      allow_missing: tuple[str, ...] = (), positive: tuple[str, ...] = (),
                      fix: str = "") -> pd.DataFrame:
     """Convert ``columns`` to float, refusing text, non-finite values and (unless allowed) blanks.
@@ -200,19 +259,19 @@ def _require_numeric(df: pd.DataFrame, columns: list[str], source: str, *, heade
         bad = (values.isna() & df[col].notna()) | np.isinf(values)
         if col not in allow_missing:
             bad |= df[col].isna()
-        _first_bad(bad, df, col, source, header_rows, "a finite number", fix or "Fix or blank the cell"
+        first_bad(bad, df, col, source, header_rows, "a finite number", fix or "Fix or blank the cell"
                    + ("" if col in allow_missing else " (this column may not be blank)") + ".")
         if col in positive:
-            _first_bad(values <= 0, df, col, source, header_rows, "a positive number",
+            first_bad(values <= 0, df, col, source, header_rows, "a positive number",
                        "Sizes, intensities and moduli are > 0: correct the sign or the value.")
         out[col] = values
     return out
 
 
-def _require_text(df: pd.DataFrame, columns: list[str], source: str) -> None:
+def require_text(df: pd.DataFrame, columns: list[str], source: str) -> None:
     for col in columns:
         bad = df[col].isna() | (df[col].astype(str).str.strip() == "")
-        _first_bad(bad, df, col, source, 1, "text", "Every row needs a value here: fill the empty cell.")
+        first_bad(bad, df, col, source, 1, "text", "Every row needs a value here: fill the empty cell.")
 
 
 # --------------------------------------------------------------------------
@@ -245,7 +304,7 @@ def load_youngs_modulus(clean: bool = True, path: str | os.PathLike[str] | None 
     path : path-like, optional
         Read this file instead of the pinned upstream file (same layout).
     corrected : bool, default False
-        Apply the kit's correction table (:func:`mlcrystal.audit.apply_corrections`; no row is removed).
+        Apply the kit's correction table (:func:`mlcrystal.datasets.apply_corrections`; no row is removed).
 
     Returns
     -------
@@ -273,10 +332,10 @@ def load_youngs_modulus(clean: bool = True, path: str | os.PathLike[str] | None 
     path = Path(path) if path is not None else fetch("Youngs_modulus_dataset.xlsx")
     raw = _read_table(path)
     source = path.name
-    _require_columns(raw, list(YOUNGS_COLUMNS), source, path)
-    _require_text(raw, ["Compound", "Smiles", "Method", "Reference"], source)
-    raw = _require_numeric(raw, ["E (Gpa)"], source, positive=("E (Gpa)",))
-    raw = _require_numeric(raw, ["Density (g/cm3)", "S.E."], source, allow_missing=("Density (g/cm3)", "S.E."))
+    require_columns(raw, list(YOUNGS_COLUMNS), source, path)
+    require_text(raw, ["Compound", "Smiles", "Method", "Reference"], source)
+    raw = require_numeric(raw, ["E (Gpa)"], source, positive=("E (Gpa)",))
+    raw = require_numeric(raw, ["Density (g/cm3)", "S.E."], source, allow_missing=("Density (g/cm3)", "S.E."))
     df = raw[list(YOUNGS_COLUMNS)].rename(columns=YOUNGS_COLUMNS)
     for col in ["compound", "smiles", "method", "doi"]:
         df[col] = df[col].astype(str)
@@ -284,7 +343,6 @@ def load_youngs_modulus(clean: bool = True, path: str | os.PathLike[str] | None 
     df = df.reset_index(drop=True)
     df = clean_youngs_modulus(df).data if clean else df
     if corrected:
-        from mlcrystal.audit import apply_corrections  # imported here: audit imports this module
         df = apply_corrections(df)
     return df
 
@@ -363,7 +421,7 @@ def spread_by_compound(df: pd.DataFrame, min_rows: int = 2, key: str = "smiles")
     key : str, default "smiles"
         The column that names a structure: the SMILES string as published,
         or a standardised structure (``structure`` or ``structure_no_stereo``
-        of :func:`mlcrystal.audit.curation_keys`).
+        of :func:`mlcrystal.rules.curation.curation_keys`).
 
     Returns
     -------
@@ -378,10 +436,10 @@ def spread_by_compound(df: pd.DataFrame, min_rows: int = 2, key: str = "smiles")
     >>> spread_by_compound(t)[["n", "ratio"]].values.tolist()
     [[2.0, 4.0]]
     """
-    _require_columns(df, ["compound", key, "E_GPa"], "spread_by_compound")
+    require_columns(df, ["compound", key, "E_GPa"], "spread_by_compound")
     if not isinstance(min_rows, (int, np.integer)) or min_rows < 1:
         raise ValueError(f"min_rows must be a positive integer, got {min_rows!r}.")
-    _first_bad(df[key].isna(), df, key, "spread_by_compound", 1, "a structure",
+    first_bad(df[key].isna(), df, key, "spread_by_compound", 1, "a structure",
                f"Drop or fix the rows without a {key!r} (an unreadable SMILES has no standardised structure).")
     g = df.assign(**{key: df[key].astype(str).str.strip()}).groupby(key, sort=False).agg(
         compound=("compound", lambda s: str(s.iloc[0]).strip()), n=("E_GPa", "size"),
@@ -434,14 +492,14 @@ def load_initial_blocking_force(path: str | os.PathLike[str] | None = None) -> p
     path = Path(path) if path is not None else fetch("initial_dataset.xlsx")
     raw = _read_table(path)
     source = path.name
-    _require_columns(raw, list(INITIAL_COLUMNS), source, path)
-    _require_text(raw, ["Compound"], source)
-    raw = _require_numeric(raw, [c for c in INITIAL_COLUMNS if c != "Compound"], source,
+    require_columns(raw, list(INITIAL_COLUMNS), source, path)
+    require_text(raw, ["Compound"], source)
+    raw = require_numeric(raw, [c for c in INITIAL_COLUMNS if c != "Compound"], source,
                            positive=("E", "P", "L", "W", "T"))
-    _first_bad(~raw["upper_or_down"].isin([0.0, 1.0]), raw, "upper_or_down", source, 1, "0 or 1 (the lit face)",
+    first_bad(~raw["upper_or_down"].isin([0.0, 1.0]), raw, "upper_or_down", source, 1, "0 or 1 (the lit face)",
                "Enter 0 or 1.")
     labels = raw["Compound"].astype(str).str.strip()
-    _first_bad(~labels.isin(list(study.COMPOUND_LABELS)), raw, "Compound", source, 1,
+    first_bad(~labels.isin(list(study.COMPOUND_LABELS)), raw, "Compound", source, 1,
                f"one of the study's labels {list(study.COMPOUND_LABELS)}",
                "Correct the label, or add the compound to mlcrystal.study.COMPOUND_LABELS if it is published.")
     df = raw[list(INITIAL_COLUMNS)].rename(columns=INITIAL_COLUMNS)
@@ -485,9 +543,9 @@ def load_stiffness_tensors(path: str | os.PathLike[str] | None = None) -> pd.Dat
     """
     path = Path(path) if path is not None else fetch("stiffness_tensors_rev.csv")
     raw = _read_table(path)
-    _require_columns(raw, ["Compound", "subname", "Method", *VOIGT_COLUMNS], path.name, path)
-    _require_text(raw, ["Compound", "Method"], path.name)
-    raw = _require_numeric(raw, VOIGT_COLUMNS, path.name)
+    require_columns(raw, ["Compound", "subname", "Method", *VOIGT_COLUMNS], path.name, path)
+    require_text(raw, ["Compound", "Method"], path.name)
+    raw = require_numeric(raw, VOIGT_COLUMNS, path.name)
     matrices = raw[VOIGT_COLUMNS].to_numpy(float).reshape(-1, 6, 6)
     df = pd.DataFrame({
         "compound": raw["Compound"].astype(str).str.strip(),
@@ -497,3 +555,100 @@ def load_stiffness_tensors(path: str | os.PathLike[str] | None = None) -> pd.Dat
     df["experimental"] = df["method"].eq(EXPERIMENTAL_METHOD)
     df["C_GPa"] = list(matrices)
     return df
+
+
+# --------------------------------------------------------------------------
+# the kit's correction table (package data)
+# --------------------------------------------------------------------------
+
+CORRECTION_COLUMNS = ["source_row", "field", "published", "corrected", "reason", "evidence"]
+
+
+
+def load_corrections() -> pd.DataFrame:
+    """The kit's correction table ``mlcrystal/data/corrections.csv`` (read from the package data).
+
+    One row per corrected cell: ``source_row`` (line in the spreadsheet),
+    ``field`` (a column of :func:`mlcrystal.datasets.load_youngs_modulus`),
+    the ``published`` and ``corrected`` values, the ``reason`` and the
+    ``evidence`` (name, formulas, DOI).  Only errors that the row itself
+    shows are corrected; rows where name or structure could be the wrong one
+    stay flagged, uncorrected.
+
+    Examples
+    --------
+    >>> c = load_corrections()
+    >>> c.field.unique().tolist(), bool(c.source_row.is_unique)
+    (['smiles'], True)
+    """
+    return read_package_csv("corrections.csv", CORRECTION_COLUMNS, dtype={"published": str, "corrected": str})
+
+
+def apply_corrections(df: pd.DataFrame, corrections: pd.DataFrame | None = None) -> pd.DataFrame:
+    """A copy of ``df`` with the correction table applied; ``.attrs["corrections"]`` lists every change.
+
+    Each correction names a line (``source_row``) and a ``field``; the
+    current value must equal the ``published`` value (text compared without
+    surrounding spaces, numbers to 1e-9) before it is replaced.  No row is
+    added or removed.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table of :func:`mlcrystal.datasets.load_youngs_modulus` (needs ``source_row``).
+    corrections : pandas.DataFrame, optional
+        Defaults to :func:`load_corrections`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The corrected copy; ``.attrs["corrections"]`` is a table ``row, source_row,
+        compound, field, before, after, reason``.
+
+    Raises
+    ------
+    ValueError
+        A correction names a line not in ``df``, a column it lacks, or a published value that
+        does not match the table (the table changed or the correction is stale).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"compound": ["Resorcinol"], "smiles": ["Oc1ccccc1O"], "E_GPa": [1.0], "source_row": [2]})
+    >>> c = pd.DataFrame({"source_row": [2], "field": ["smiles"], "published": ["Oc1ccccc1O"],
+    ...                   "corrected": ["Oc1cccc(O)c1"], "reason": ["catechol drawn"], "evidence": ["name"]})
+    >>> out = apply_corrections(t, c)
+    >>> out.smiles[0], out.attrs["corrections"][["source_row", "before", "after"]].values.tolist()
+    ('Oc1cccc(O)c1', [[2, 'Oc1ccccc1O', 'Oc1cccc(O)c1']])
+    """
+    corrections = load_corrections() if corrections is None else corrections
+    require_columns(corrections, CORRECTION_COLUMNS, "the correction table")
+    require_columns(df, ["source_row"], "apply_corrections")
+    out = df.copy()
+    out.attrs = {}
+    lines = pd.Series(np.arange(len(out)), index=out["source_row"].to_numpy())
+    changes = []
+    for k, c in corrections.reset_index(drop=True).iterrows():
+        line, field = int(c["source_row"]), str(c["field"])
+        where = f"correction {k} (line {line}, field {field!r})"
+        if field not in out.columns:
+            raise ValueError(f"{where}: the table has no column {field!r}; columns are {list(out.columns)}.")
+        if line not in lines.index:
+            raise ValueError(f"{where}: the table has no line {line}; correct the table's source_row or drop the "
+                             "correction.")
+        i = int(lines[line])
+        now = out[field].iloc[i]
+        numeric = pd.api.types.is_numeric_dtype(out[field])
+        same = (np.isclose(float(now), float(c["published"]), rtol=0, atol=1e-9) if numeric
+                else str(now).strip() == str(c["published"]).strip())
+        if not same:
+            raise ValueError(f"{where}: the table holds {now!r}, the correction expects the published value "
+                             f"{c['published']!r}; the correction is stale or the table was changed: "
+                             "check the row before updating the correction.")
+        new = float(c["corrected"]) if numeric else str(c["corrected"]).strip()
+        out.iloc[i, out.columns.get_loc(field)] = new
+        changes.append({"row": i, "source_row": line, "compound": str(out["compound"].iloc[i]).strip()
+                        if "compound" in out else "", "field": field, "before": now, "after": new,
+                        "reason": c["reason"]})
+    out.attrs["corrections"] = pd.DataFrame(
+        changes, columns=["row", "source_row", "compound", "field", "before", "after", "reason"])
+    return out

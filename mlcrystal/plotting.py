@@ -11,6 +11,8 @@ import matplotlib as mpl
 import pandas as pd
 import seaborn as sns
 
+__all__ = ["PAPER_COLOR", "DASH", "figure_html", "set_style", "format_table"]
+
 #: Colour for the study's published values; model and simulation use the palette.
 PAPER_COLOR = "#b2182b"
 

@@ -25,6 +25,8 @@ from numbers import Integral
 
 import numpy as np
 
+__all__ = ["RandomState", "INT_SEED_HIGH", "check_random_state", "spawn", "int_seed"]
+
 #: What :func:`check_random_state` accepts.
 RandomState = None | int | np.random.Generator
 

@@ -16,7 +16,7 @@ Sources named below:
 
 This module holds numbers and names only: no computation, no imports from the
 rest of the package. Everything the kit assumes, calibrates or invents lives
-beside the code that uses it (for example :mod:`mlcrystal.landscape`), never
+beside the code that uses it (for example :mod:`mlcrystal.force.landscape`), never
 here. Mappings are read-only.
 
 Examples
@@ -33,6 +33,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
+
+__all__ = ["N_LITERATURE_MODULI", "N_LITERATURE_SOURCES", "DROPPED_FRAGMENTS", "N_DESIGN_COLUMNS", "RDKIT_VERSION",
+           "CORRELATION_SIGNS", "LASSO_TEST_SIZE", "LASSO_SPLIT_SEED", "LASSO_CV_FOLDS", "LASSO_CV_SEED",
+           "LASSO_ALPHA_GRID", "LASSO_MAX_ITER", "LASSO_TARGET_NONZERO", "LASSO_RESULT", "LASSO_STABILITY_ALPHAS",
+           "RULE_NAMES", "BENDING_MODULI_GPA", "NANOINDENTATION_GROUPS", "COMPOUND_LABELS", "LIBRARIES",
+           "SEARCH_BOUNDS", "MAX_INTENSITY_MW_CM2", "INITIAL_INTENSITY_FRACTIONS", "UCB_KAPPA", "AUTHORS_N_INITIAL",
+           "AUTHORS_OPTIMIZER_SEED", "AUTHORS_SUCCESS_FRACTION", "AUTHORS_SUCCESS_GRID_LEVELS", "GAUSSIAN_PEAK",
+           "GAUSSIAN_CENTRE", "GAUSSIAN_SD", "RECORD_TRAJECTORY_MN", "N_EXPERIMENTS", "BEST_FORCE_MN",
+           "BEST_COMPOUND", "PREVIOUS_MAXIMUM_MN", "CLAIMED_EFFICIENCY_VS_GRID", "COMPOUND3_DIHEDRAL_DEG"]
 
 # ---------------------------------------------------------------------------
 # 1. Data collection
@@ -153,7 +162,7 @@ AUTHORS_SUCCESS_GRID_LEVELS = 30
 #: The authors' 5-D Gaussian test function (code): peak, centre and spread.
 #: The code evaluates P in mW/cm^2 as written (centre 50, sd 40); its P-loop
 #: bounds 1-100 hint that percent of the maximum was meant. Both readings are
-#: options of :class:`mlcrystal.landscape.GaussianLandscape`.
+#: options of :class:`mlcrystal.force.landscape.GaussianLandscape`.
 GAUSSIAN_PEAK = 15.0
 GAUSSIAN_CENTRE = MappingProxyType({"E_GPa": 2.0, "L_um": 2000.0, "W_um": 1200.0, "T_um": 120.0,
                                     "P": 50.0})

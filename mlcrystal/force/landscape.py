@@ -60,7 +60,7 @@ Every constant the study's data leave open (penetration depth, thermal
 length, sensor stiffness, the photothermal strain of the measured compounds
 and the response of each unmeasured compound) is an option of
 :class:`BlockingForceLandscape`; the defaults are the reference landscape.
-:mod:`mlcrystal.ensemble` draws plausible alternatives.
+:mod:`mlcrystal.force.ensemble` draws plausible alternatives.
 
 Region: :meth:`BlockingForceLandscape.force` answers for sizes within a
 factor :data:`VALIDITY_FACTOR` of the study's search box and intensities
@@ -86,6 +86,15 @@ from scipy import optimize
 from mlcrystal import study
 from mlcrystal.datasets import load_initial_blocking_force
 from mlcrystal.seeding import RandomState, check_random_state
+
+__all__ = ["ArrayLike", "VALIDITY_FACTOR", "VALID_RANGE", "PENETRATION_DEPTH_UM", "THERMAL_LENGTH_UM",
+           "POISSON_RATIO", "SHEAR_COEFFICIENT", "SENSOR_STIFFNESS_N_M", "MIN_ASPECT_RATIO",
+           "THERMAL_STRAIN_PER_INTENSITY", "CALIBRATED_PARAMS", "PhotoResponse", "MEASURED_COMPOUNDS",
+           "INVENTED_RESPONSES", "layer_curvature", "blocking_force_mN", "photo_curvature", "OPTIMUM_LATTICE_LEVELS",
+           "BlockingForceLandscape", "IntensityReading", "INTENSITY_READINGS", "GaussianLandscape",
+           "CalibrationResult", "CALIBRATION_OPTIONS", "fit_table", "calibrate", "parameter_table", "force_grid",
+           "best_length_profile", "SHARED_RESPONSE_SUFFIX", "with_shared_response", "curvature_parts",
+           "heat_crossover_table"]
 
 ArrayLike = Any  # float or array_like of floats
 

@@ -28,29 +28,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from numbers import Integral, Real
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 from scipy.stats import norm
 
-from mlcrystal.campaign import grid_points, random_design
+from mlcrystal.force.lab import Bounds, Laboratory, grid_points, random_design
 from mlcrystal.seeding import RandomState, check_random_state
 
-#: A search box: ``{name: (low, high)}`` for L_um, W_um, T_um, P_mW_cm2.
-Bounds = Mapping[str, tuple[float, float]]
-
-
-class _Laboratory(Protocol):
-    """What the metrics need of a landscape (see :mod:`mlcrystal.campaign`)."""
-
-    compounds: Any
-    moduli: Any
-
-    def snap(self, L_um: Any, T_um: Any) -> tuple[Any, Any]: ...
-
-    def force(self, compound: Any, L_um: Any, W_um: Any, T_um: Any, P_mW_cm2: Any) -> Any: ...
+__all__ = ["experiments_to_target", "expected_first_hit", "grid_baseline", "efficiency_ratio", "reference_pool",
+           "top_candidates", "top_percent", "enhancement_factor", "acceleration_factor", "best_so_far_bands",
+           "quantile_band", "target_summary", "grid_ratio_table", "random_baseline", "bootstrap_interval",
+           "experiments_to_targets", "distribution_table", "reproduces_study", "campaign_outcomes", "paired_ablation"]
 
 
 def _check_history(history: object, columns: Iterable[str]) -> None:
@@ -59,7 +50,7 @@ def _check_history(history: object, columns: Iterable[str]) -> None:
     missing = [c for c in columns if c not in history.columns]
     if missing:
         raise ValueError(f"history lacks columns {missing}; it has {list(history.columns)}. "
-                         "Pass the output of mlcrystal.campaign.run_campaign or run_campaigns.")
+                         "Pass the output of mlcrystal.force.campaigns.run_campaign or run_campaigns.")
 
 
 def _check_target(target: object) -> float:
@@ -134,17 +125,17 @@ def expected_first_hit(n_points: int, n_hits: int) -> float:
     return np.inf if n_hits == 0 else (n_points + 1) / (n_hits + 1)
 
 
-def grid_baseline(landscape: _Laboratory, levels: int | Mapping[str, int], target: float,
+def grid_baseline(landscape: Laboratory, levels: int | Mapping[str, int], target: float,
                   bounds: Bounds | None = None, kind: str = "centres") -> dict[str, Any]:
     """The grid-search baseline for a target: grid size, hits and expected first hit.
 
-    Every point of :func:`mlcrystal.campaign.grid_points` is snapped to a
+    Every point of :func:`mlcrystal.force.lab.grid_points` is snapped to a
     testable crystal (``landscape.snap``) and measured without noise.
 
     Parameters
     ----------
     landscape : object
-        The laboratory (see :mod:`mlcrystal.campaign`).
+        The laboratory (see :mod:`mlcrystal.force.campaigns`).
     levels : int or dict
         Levels per continuous variable (all compounds of the library are used).
     target : float
@@ -152,7 +143,7 @@ def grid_baseline(landscape: _Laboratory, levels: int | Mapping[str, int], targe
     bounds : dict, optional
     kind : {"centres", "edges"}, default "centres"
         Cell-centre grid or the grid including the box edges
-        (:func:`mlcrystal.campaign.grid_points`).
+        (:func:`mlcrystal.force.lab.grid_points`).
 
     Returns
     -------
@@ -162,7 +153,7 @@ def grid_baseline(landscape: _Laboratory, levels: int | Mapping[str, int], targe
 
     Examples
     --------
-    >>> from mlcrystal.landscape import GaussianLandscape
+    >>> from mlcrystal.force.landscape import GaussianLandscape
     >>> lab = GaussianLandscape()  # the study's 5-D Gaussian test function
     >>> b = grid_baseline(lab, 2, target=1.0)
     >>> b["n_grid"], b["n_hits"], round(b["expected_first_hit"], 2)
@@ -176,7 +167,7 @@ def grid_baseline(landscape: _Laboratory, levels: int | Mapping[str, int], targe
             "grid_best_mN": float(force.max())}
 
 
-def _noise_free_force(landscape: _Laboratory, conditions: pd.DataFrame) -> np.ndarray:
+def _noise_free_force(landscape: Laboratory, conditions: pd.DataFrame) -> np.ndarray:
     L, T = landscape.snap(conditions["L_um"].to_numpy(float), conditions["T_um"].to_numpy(float))
     return np.asarray(landscape.force(compound=conditions["compound"].to_numpy(int), L_um=np.asarray(L),
                                       W_um=conditions["W_um"].to_numpy(float), T_um=np.asarray(T),
@@ -214,13 +205,13 @@ def efficiency_ratio(grid_experiments: float, bo_experiments: ArrayLike) -> floa
     return float(r) if r.ndim == 0 else r
 
 
-def reference_pool(landscape: _Laboratory, n: int = 10000, random_state: RandomState = 0,
+def reference_pool(landscape: Laboratory, n: int = 10000, random_state: RandomState = 0,
                    bounds: Bounds | None = None) -> pd.DataFrame:
     """A fixed pool of random conditions with their (noise-free) forces.
 
     Used to define the *top candidates* of the continuous landscape (see the
     module docstring): draw ``n`` conditions once with a fixed seed
-    (:func:`mlcrystal.campaign.random_design`), snap them to testable
+    (:func:`mlcrystal.force.lab.random_design`), snap them to testable
     crystals, and measure them without noise.
 
     Returns
@@ -230,7 +221,7 @@ def reference_pool(landscape: _Laboratory, n: int = 10000, random_state: RandomS
 
     Examples
     --------
-    >>> from mlcrystal.landscape import GaussianLandscape
+    >>> from mlcrystal.force.landscape import GaussianLandscape
     >>> lab = GaussianLandscape()  # the study's 5-D Gaussian test function
     >>> reference_pool(lab, n=100).shape
     (100, 7)
@@ -437,7 +428,7 @@ def target_summary(histories: pd.DataFrame, target: float, group: Sequence[str] 
 
     Examples
     --------
-    >>> h = pd.DataFrame({"strategy": "bo", "seed": [0, 0, 1, 1], "experiment": [1, 2, 1, 2],
+    >>> h = pd.DataFrame({"strategy": "skopt", "seed": [0, 0, 1, 1], "experiment": [1, 2, 1, 2],
     ...                   "force_mN": [1.0, 5.0, 6.0, 2.0]})
     >>> target_summary(h, 4.0)[["campaigns", "reached", "median"]].to_dict("records")
     [{'campaigns': 2, 'reached': 1.0, 'median': 1.5}]
@@ -458,7 +449,7 @@ def target_summary(histories: pd.DataFrame, target: float, group: Sequence[str] 
     return out
 
 
-def grid_ratio_table(landscape: _Laboratory, levels: Iterable[int], target: float, bo_experiments: ArrayLike,
+def grid_ratio_table(landscape: Laboratory, levels: Iterable[int], target: float, bo_experiments: ArrayLike,
                      bounds: Bounds | None = None) -> pd.DataFrame:
     """Efficiency ratio of BO over grid search for several grid resolutions.
 
@@ -484,7 +475,7 @@ def grid_ratio_table(landscape: _Laboratory, levels: Iterable[int], target: floa
 
     Examples
     --------
-    >>> from mlcrystal.landscape import GaussianLandscape
+    >>> from mlcrystal.force.landscape import GaussianLandscape
     >>> lab = GaussianLandscape()  # the study's 5-D Gaussian test function
     >>> t = grid_ratio_table(lab, [2], 1.0, [2.0, 4.0])
     >>> t[["n_grid", "n_hits", "ratio_full_grid"]].round(2).to_dict("records")
@@ -504,7 +495,7 @@ def grid_ratio_table(landscape: _Laboratory, levels: Iterable[int], target: floa
 # random search at the target, bootstrap intervals, distributions over landscapes
 # ---------------------------------------------------------------------------
 
-def random_baseline(landscape: _Laboratory | None, target: float, n: int = 200_000, random_state: RandomState = 0,
+def random_baseline(landscape: Laboratory | None, target: float, n: int = 200_000, random_state: RandomState = 0,
                     bounds: Bounds | None = None, n_initial: int = 0, level: float = 0.95,
                     forces: ArrayLike | None = None) -> dict[str, float]:
     """Experiments random search needs, on average, to reach ``target``: computed, not simulated.
@@ -520,7 +511,7 @@ def random_baseline(landscape: _Laboratory | None, target: float, n: int = 200_0
     Parameters
     ----------
     landscape : object
-        The laboratory (see :mod:`mlcrystal.campaign`).
+        The laboratory (see :mod:`mlcrystal.force.campaigns`).
     target : float
         Target force (mN).
     n : int, default 200000
@@ -545,7 +536,7 @@ def random_baseline(landscape: _Laboratory | None, target: float, n: int = 200_0
 
     Examples
     --------
-    >>> from mlcrystal.landscape import GaussianLandscape
+    >>> from mlcrystal.force.landscape import GaussianLandscape
     >>> b = random_baseline(GaussianLandscape(), target=5.0, n=20000)
     >>> bool(b["n_hits"] > 0 and b["lo"] < b["expected"] < b["hi"])
     True
@@ -899,10 +890,3 @@ def paired_ablation(per_campaign: pd.DataFrame, baseline: str, value: str = "bes
                      "change_lo": ci["lo"], "change_hi": ci["hi"], "better": float(np.mean(diff > 0)),
                      "worse": float(np.mean(diff < 0))})
     return pd.DataFrame(rows)
-
-
-__all__ = ["experiments_to_target", "expected_first_hit", "grid_baseline", "efficiency_ratio",
-           "reference_pool", "top_candidates", "top_percent", "enhancement_factor",
-           "acceleration_factor", "best_so_far_bands", "quantile_band", "target_summary", "grid_ratio_table",
-           "random_baseline", "bootstrap_interval", "experiments_to_targets", "distribution_table",
-           "reproduces_study", "campaign_outcomes", "paired_ablation"]

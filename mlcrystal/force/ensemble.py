@@ -1,7 +1,7 @@
 """An ensemble of plausible blocking-force landscapes.
 
 The study's ten measurements calibrate four constants of
-:class:`mlcrystal.landscape.BlockingForceLandscape` (photostrain and
+:class:`mlcrystal.force.landscape.BlockingForceLandscape` (photostrain and
 saturation of compounds 5 and 9). Everything else that the data leave open
 gets a prior range here, each with its reason (:data:`PRIORS`):
 
@@ -38,7 +38,6 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -48,10 +47,15 @@ import pandas as pd
 from joblib import Parallel, delayed
 from scipy.stats import qmc
 
-from mlcrystal import landscape as ls
 from mlcrystal import study
-from mlcrystal.datasets import load_initial_blocking_force
+from mlcrystal.datasets import load_initial_blocking_force, package_file
+from mlcrystal.force import landscape as ls
 from mlcrystal.seeding import RandomState, check_random_state
+
+__all__ = ["Prior", "PRIORS", "ACCEPTANCE", "REASONS", "ENSEMBLE_FILE", "STORED_BUILD_CPU_SECONDS",
+           "LARGEST_CRYSTAL", "priors_table", "defaults", "draw_constants", "member", "evaluate", "build_ensemble",
+           "rejection_table", "save_ensemble", "load_ensemble", "optimum_summary", "sensitivity",
+           "sensitivity_summary", "heat_reversal_share"]
 
 # ---------------------------------------------------------------------------
 # priors
@@ -252,7 +256,7 @@ def member(row: Mapping[str, Any] | pd.Series, library: str = "published") -> ls
 
     Returns
     -------
-    mlcrystal.landscape.BlockingForceLandscape
+    mlcrystal.force.landscape.BlockingForceLandscape
 
     Examples
     --------
@@ -407,10 +411,8 @@ def rejection_table(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["reason", "failing", "first_failing"])
 
 
-def _data_path(path: str | Path | None) -> Path:
-    if path is not None:
-        return Path(path)
-    return Path(str(resources.files("mlcrystal") / "data" / ENSEMBLE_FILE))
+#: Where :func:`save_ensemble` writes by default: the package data of a checkout.
+_CHECKOUT_DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def save_ensemble(table: pd.DataFrame, path: str | Path | None = None) -> Path:
@@ -426,7 +428,7 @@ def save_ensemble(table: pd.DataFrame, path: str | Path | None = None) -> Path:
     -------
     pathlib.Path
     """
-    out = _data_path(path)
+    out = _CHECKOUT_DATA / ENSEMBLE_FILE if path is None else Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".tmp")
     table.to_csv(tmp, index=False, float_format="%.6g")
@@ -452,8 +454,13 @@ def load_ensemble(path: str | Path | None = None) -> pd.DataFrame:
     >>> bool(t.loc[t.kept, "best_force_mN"].min() >= 37.0)
     True
     """
-    p = _data_path(path)
-    table = pd.read_csv(p, keep_default_na=False, na_values=[""])
+    if path is None:
+        p = f"mlcrystal/data/{ENSEMBLE_FILE}"
+        with package_file(ENSEMBLE_FILE).open("rb") as fh:
+            table = pd.read_csv(fh, keep_default_na=False, na_values=[""])
+    else:
+        p = str(path)
+        table = pd.read_csv(Path(path), keep_default_na=False, na_values=[""])
     need = {"draw", "kept", "rejected_because", *(q.name for q in PRIORS), *ls.CALIBRATED_PARAMS}
     missing = sorted(need - set(table.columns))
     if missing:
@@ -600,7 +607,7 @@ def heat_reversal_share(table: pd.DataFrame, P_mW_cm2: float = study.MAX_INTENSI
     table : pandas.DataFrame
         As returned by :func:`build_ensemble` or :func:`load_ensemble`.
     P_mW_cm2 : float, default the lamp's maximum
-        Intensity (heat's best chance, see :func:`mlcrystal.landscape.heat_crossover_table`).
+        Intensity (heat's best chance, see :func:`mlcrystal.force.landscape.heat_crossover_table`).
 
     Returns
     -------

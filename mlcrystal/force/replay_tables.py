@@ -27,15 +27,18 @@ import gzip
 import io
 import os
 import zlib
-from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import pandas as pd
 
-from mlcrystal.datasets import _first_bad, _require_columns, _require_numeric
+from mlcrystal.datasets import PACKAGE_DATA, first_bad, require_columns, require_numeric
+
+__all__ = ["REPLAY_DIR", "REPLAY_SCHEMA", "REPLAY_CONFIG_COLUMNS", "REPLAY_ADDED_COLUMNS", "REPLAY_HISTORY_COLUMNS",
+           "load_replay"]
 
 #: Where the stored replay tables are: the package data folder ``mlcrystal/data``.
-REPLAY_DIR = resources.files("mlcrystal") / "data"
+REPLAY_DIR = PACKAGE_DATA
 
 
 #: The one schema of a replay table: column -> (kind, may be blank), in the
@@ -53,24 +56,23 @@ REPLAY_SCHEMA: dict[str, tuple[str, bool]] = {
 REPLAY_CONFIG_COLUMNS = ["strategy", "acq", "kappa", "noise", "grid_levels", "landscape", "variant", "seed"]
 #: Configuration columns added after the first tables were stored, and the value a table without them
 #: means: ``landscape`` names the landscape ("calibrated", or "member-<draw>" of
-#: :func:`mlcrystal.ensemble.load_ensemble`); ``variant`` the strategy's named options (e.g. "n_extra=4",
+#: :func:`mlcrystal.force.ensemble.load_ensemble`); ``variant`` the strategy's named options (e.g. "n_extra=4",
 #: "edges"), blank for the defaults.
 REPLAY_ADDED_COLUMNS: dict[str, str | None] = {"landscape": "calibrated", "variant": None}
 #: The history columns of one campaign, in order.
 REPLAY_HISTORY_COLUMNS = [c for c in REPLAY_SCHEMA if c not in REPLAY_CONFIG_COLUMNS]
 
 
-def _replay_path(name: str | os.PathLike[str], directory: str | os.PathLike[str] | None) -> Path:
+def _replay_path(name: str | os.PathLike[str], directory: str | os.PathLike[str] | None) -> Path | Traversable:
     if isinstance(name, os.PathLike) or os.sep in name or "/" in name:
         return Path(name)
     fname = name if name.endswith((".csv", ".csv.gz")) else f"replay_{name}.csv.gz"
     if directory is not None:
         return Path(directory) / fname
-    with resources.as_file(REPLAY_DIR / fname) as p:  # a real file inside an installed package
-        return Path(p)
+    return REPLAY_DIR / fname  # package data, read without a path (zip-safe)
 
 
-def _read_replay_bytes(path: Path) -> bytes:
+def _read_replay_bytes(path: Path | Traversable) -> bytes:
     try:
         data = path.read_bytes()
         data = gzip.decompress(data) if path.name.endswith(".gz") else data
@@ -93,17 +95,17 @@ def _check_replay(table: pd.DataFrame, source: str) -> pd.DataFrame:
             table.insert(REPLAY_CONFIG_COLUMNS.index(col), col, value)
     if "variant" in table.columns:
         table["variant"] = table["variant"].astype(object)
-    _require_columns(table, list(REPLAY_SCHEMA), source)
+    require_columns(table, list(REPLAY_SCHEMA), source)
     for col, (kind, blank_ok) in REPLAY_SCHEMA.items():
         if kind == "text":
-            _first_bad(table[col].isna() & (not blank_ok), table, col, source, 1, "a value", _REWRITE)
+            first_bad(table[col].isna() & (not blank_ok), table, col, source, 1, "a value", _REWRITE)
             continue
-        table = _require_numeric(table, [col], source, allow_missing=(col,) if blank_ok else (), fix=_REWRITE)
+        table = require_numeric(table, [col], source, allow_missing=(col,) if blank_ok else (), fix=_REWRITE)
         if kind == "integer":
             fraction = table[col].notna() & (table[col] != table[col].round())
-            _first_bad(fraction, table, col, source, 1, "an integer", _REWRITE)
+            first_bad(fraction, table, col, source, 1, "an integer", _REWRITE)
             table[col] = table[col].astype("Int64" if blank_ok else "int64")
-    _first_bad(~table["phase"].isin(["initial", "search"]), table, "phase", source, 1, "initial or search", _REWRITE)
+    first_bad(~table["phase"].isin(["initial", "search"]), table, "phase", source, 1, "initial or search", _REWRITE)
     config = REPLAY_CONFIG_COLUMNS[:-1]
     n_of = table.groupby(config, dropna=False, sort=False)["experiment"].transform("max")
     campaigns = table.assign(_n=n_of).groupby([*config, "seed"], dropna=False, sort=False)

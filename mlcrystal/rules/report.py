@@ -8,10 +8,10 @@ Python) takes a table of Young's moduli of organic crystals with columns
 1. validates it (a missing column, a modulus that is not a positive number or
    a SMILES that RDKit cannot read stops the run with a message naming the
    file, row and column);
-2. audits it (:func:`mlcrystal.audit.audit`: duplicates, implausible
+2. audits it (:func:`mlcrystal.rules.audit.audit`: duplicates, implausible
    values, names that contradict structures...; flags only, nothing removed);
-3. counts the study's fragments (:func:`mlcrystal.features.paper_design_matrix`);
-4. runs the study's LASSO protocol (:func:`mlcrystal.design.paper_lasso`: one
+3. counts the study's fragments (:func:`mlcrystal.rules.features.paper_design_matrix`);
+4. runs the study's LASSO protocol (:func:`mlcrystal.rules.lasso.paper_lasso`: one
    80/20 split, 5-fold CV, the alpha that gives about 8 variables);
 5. checks the result over many partitions, with the same functions as the
    book: the single split's R^2 placed among many random splits, grouped
@@ -42,23 +42,27 @@ from sklearn.dummy import DummyRegressor
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import Lasso
 
-from mlcrystal import audit, study
-from mlcrystal.audit import paper_of
+from mlcrystal import study
 from mlcrystal.datasets import load_youngs_modulus
-from mlcrystal.design import (
-    PaperLassoResult,
+from mlcrystal.plotting import PAPER_COLOR, set_style
+from mlcrystal.rules import audit
+from mlcrystal.rules.curation import paper_of
+from mlcrystal.rules.features import fragment_smarts, paper_design_matrix
+from mlcrystal.rules.lasso import PaperLassoResult, paper_lasso
+from mlcrystal.rules.partitions import (
     bootstrap_selection_frequency,
     distribution_summary,
     grouped_cv_distribution,
     influence_summary,
     leave_one_group_out_influence,
-    paper_lasso,
     percentile_of,
     split_r2_distribution,
 )
-from mlcrystal.features import fragment_smarts, paper_design_matrix
-from mlcrystal.plotting import PAPER_COLOR, set_style
 from mlcrystal.seeding import spawn
+
+__all__ = ["REQUIRED_COLUMNS", "OPTIONAL_COLUMNS", "MIN_ROWS_PER_VALIDATION_SET", "STUDY_SOURCE", "minimum_rows",
+           "RulesResult", "read_table", "validate_table", "study_table", "run_rules", "int_at_least", "positive_int",
+           "command", "add_parser", "main"]
 
 #: Columns the table must have.
 REQUIRED_COLUMNS = ("smiles", "E_GPa")
@@ -116,7 +120,7 @@ class RulesResult:
         The audit's findings, with the ``source`` and ``line`` of each row.
     X : pandas.DataFrame
         The study's design matrix.
-    lasso : mlcrystal.design.PaperLassoResult
+    lasso : mlcrystal.rules.lasso.PaperLassoResult
     rules : pandas.DataFrame
         One row per rule with its confidence (also ``rules.csv``).
     cv_scores : pandas.DataFrame

@@ -2,7 +2,7 @@
 
 The authors chose their experiments with ``bayesian-optimization`` 1.5.1
 (module ``bayes_opt``). This module replays that loop on a simulated
-laboratory (a landscape of :mod:`mlcrystal.landscape`), step by step as their
+laboratory (a landscape of :mod:`mlcrystal.force.landscape`), step by step as their
 published code does it:
 
 1. z-score every observed input over the observed points (population
@@ -28,11 +28,11 @@ random integer points of the authors' simulation mode,
 ``n_trial_P = 0``; up to 10), the acquisition maximiser (``"bayes_opt"`` or
 ``"sampling"``) and the unit of the Gaussian test function's intensity
 (``GaussianLandscape(intensity_reading="mW_cm2")`` for the code's mW/cm^2,
-:class:`mlcrystal.landscape.GaussianLandscape` for the percent reading).
+:class:`mlcrystal.force.landscape.GaussianLandscape` for the percent reading).
 
 Departures of the fast variant
 ------------------------------
-``mlcrystal.campaign``'s ``"paper"`` strategy (:func:`mlcrystal.campaign.paper_suggest`)
+the ``"fast"`` strategy (:func:`mlcrystal.force.strategies.fast.fast_suggest`)
 is a faster approximation of this loop (about 4x less CPU per campaign). It
 differs in:
 
@@ -50,7 +50,7 @@ differs in:
 
 Measured (``benchmarks/bench_authors.py success``; budget 155, no extra
 intensities, target 90 % of the landscape's true optimum; "authors" = this
-module, "fast" = ``"paper"`` with ``n_extra=0``; edge share = search
+module, "fast" = strategy ``"fast"`` with ``n_extra=0``; edge share = search
 experiments with W, T or P within 0.5 of a bound):
 
 =======================  =======  =======  =====  =====  ========  ===========  ==========
@@ -88,7 +88,7 @@ Two facts bear on this (candidate causes, not tested here):
 
 Examples
 --------
->>> from mlcrystal.landscape import GaussianLandscape
+>>> from mlcrystal.force.landscape import GaussianLandscape
 >>> land = GaussianLandscape()
 >>> design = authors_initial_design(land, random_state=0)
 >>> len(design), set(design.E_GPa) <= {0.602, 1.25, 1.92, 3.55}
@@ -110,18 +110,20 @@ import pandas as pd
 from bayes_opt import BayesianOptimization, UtilityFunction
 
 from mlcrystal import study
-from mlcrystal.campaign import (
+from mlcrystal.force.lab import (
+    INPUTS,
     SIZE_POWER,
     STUDY_INTENSITIES,
-    _finish,
-    _measure,
+    check_bounds,
     extra_intensities,
+    finish,
+    measure,
     snap_modulus,
 )
 from mlcrystal.seeding import RandomState, check_random_state, int_seed
 
-#: The five inputs, in the order of a campaign history.
-INPUTS: tuple[str, ...] = ("E_GPa",) + SIZE_POWER
+__all__ = ["MAXIMIZERS", "MAX_EXTRA_INTENSITIES", "authors_suggest", "authors_initial_design", "run_authors",
+           "AUTHORS_OPTIONS", "success_grid_extremes", "SimulationResult", "authors_simulation", "edge_share"]
 
 #: Acquisition maximisers: the library's own (warm-up + L-BFGS-B) or random sampling only.
 MAXIMIZERS = ("bayes_opt", "sampling")
@@ -137,28 +139,6 @@ _EXTREMES_CACHE: dict = {}
 # ---------------------------------------------------------------------------
 # validation
 # ---------------------------------------------------------------------------
-
-def _check_bounds(bounds: Mapping | None) -> dict[str, tuple[float, float]]:
-    if bounds is None:
-        bounds = study.SEARCH_BOUNDS
-    if not isinstance(bounds, Mapping):
-        raise ValueError(f"bounds must be a mapping {{name: (low, high)}} for {list(INPUTS)}; "
-                         f"got {type(bounds).__name__}. Pass e.g. mlcrystal.study.SEARCH_BOUNDS.")
-    missing = [k for k in INPUTS if k not in bounds]
-    if missing:
-        raise ValueError(f"bounds must give (low, high) for {list(INPUTS)}; missing {missing}. "
-                         "Pass e.g. mlcrystal.study.SEARCH_BOUNDS.")
-    out = {}
-    for k in INPUTS:
-        try:
-            lo, hi = (float(v) for v in bounds[k])
-        except (TypeError, ValueError) as err:
-            raise ValueError(f"bounds[{k!r}] must be a pair (low, high) of numbers; got {bounds[k]!r}.") from err
-        if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
-            raise ValueError(f"bounds[{k!r}] must be finite with low < high; got ({lo}, {hi}).")
-        out[k] = (lo, hi)
-    return out
-
 
 def _check_moduli(moduli: Mapping | Sequence) -> np.ndarray:
     values = list(moduli.values()) if isinstance(moduli, Mapping) else list(moduli)
@@ -271,7 +251,7 @@ def authors_suggest(X, y, bounds: Mapping | None, moduli: Mapping | Sequence, *,
     (True, True)
     """
     _check_options(kappa, optimizer_seed, maximizer, n_candidates)
-    box = _check_bounds(bounds)
+    box = check_bounds(bounds, need_modulus=True)
     levels = _check_moduli(moduli)
     try:
         X = np.asarray(X, dtype=float)
@@ -341,14 +321,14 @@ def authors_initial_design(landscape, n: int = study.AUTHORS_N_INITIAL, random_s
 
     Examples
     --------
-    >>> from mlcrystal.landscape import GaussianLandscape
+    >>> from mlcrystal.force.landscape import GaussianLandscape
     >>> d = authors_initial_design(GaussianLandscape(), n=3, random_state=1)
     >>> d.columns.tolist()
     ['compound', 'E_GPa', 'L_um', 'W_um', 'T_um', 'P_mW_cm2']
     """
     if not isinstance(n, Integral) or isinstance(n, bool) or n < 1:
         raise ValueError(f"n must be a positive integer number of initial points; got {n!r}.")
-    box = _check_bounds(bounds)
+    box = check_bounds(bounds, need_modulus=True)
     _check_moduli(landscape.moduli)
     rng = check_random_state(random_state)
     order = ("E_GPa", "L_um", "P_mW_cm2", "T_um", "W_um")  # the code's (alphabetical) key order
@@ -389,15 +369,15 @@ def run_authors(landscape, first: pd.DataFrame, budget_left: int, rng: np.random
                 stop_at: float | None = None) -> list[pd.DataFrame]:
     """The search phase of a campaign run the authors' way (strategy ``"authors"``).
 
-    Same call and return convention as the ``"paper"`` strategy's search
-    phase in :func:`mlcrystal.campaign.run_campaign`: each element of the list
+    Same call and return convention as the ``"fast"`` strategy's search
+    phase in :func:`mlcrystal.force.campaigns.run_campaign`: each element of the list
     is the measurements of one suggested crystal.
 
     Parameters
     ----------
     landscape : object
         The laboratory (``moduli``, ``force``, ``snap``), see
-        :mod:`mlcrystal.campaign`.
+        :mod:`mlcrystal.force.campaigns`.
     first : pandas.DataFrame
         The measured initial design (columns of a campaign history).
     budget_left : int
@@ -405,7 +385,7 @@ def run_authors(landscape, first: pd.DataFrame, budget_left: int, rng: np.random
     rng : numpy.random.Generator
         Breaks ties between compounds of equal modulus and seeds the noise.
     noise : float
-        Relative measurement noise (see :func:`mlcrystal.campaign.run_campaign`).
+        Relative measurement noise (see :func:`mlcrystal.force.campaigns.run_campaign`).
     bounds : mapping
         Search box with ``E_GPa`` and the four continuous inputs.
     kappa, maximizer, n_candidates
@@ -418,7 +398,7 @@ def run_authors(landscape, first: pd.DataFrame, budget_left: int, rng: np.random
     n_extra_intensities : int, default 0
         Further intensities measured on every suggested crystal (0 to 10; the
         code's simulation uses 0). Up to 4 they are the study's initial
-        levels (:func:`mlcrystal.campaign.extra_intensities`); beyond, 11 even
+        levels (:func:`mlcrystal.force.lab.extra_intensities`); beyond, 11 even
         steps of the intensity range.
     stop_at : float, optional
         Stop once a measured force reaches this value (mN).
@@ -430,15 +410,15 @@ def run_authors(landscape, first: pd.DataFrame, budget_left: int, rng: np.random
     Examples
     --------
     >>> from mlcrystal import study
-    >>> from mlcrystal.campaign import _measure
-    >>> from mlcrystal.landscape import GaussianLandscape
+    >>> from mlcrystal.force.campaigns import measure
+    >>> from mlcrystal.force.landscape import GaussianLandscape
     >>> land, rng = GaussianLandscape(), np.random.default_rng(0)
-    >>> first = _measure(land, authors_initial_design(land, random_state=0), 0.0, rng)
+    >>> first = measure(land, authors_initial_design(land, random_state=0), 0.0, rng)
     >>> parts = run_authors(land, first, 2, rng, 0.0, study.SEARCH_BOUNDS)
     >>> [len(p) for p in parts]
     [1, 1]
     """
-    box = _check_bounds(bounds)
+    box = check_bounds(bounds, need_modulus=True)
     fresh_seed = optimizer_seed is None
     _check_options(kappa, 0 if optimizer_seed is None else optimizer_seed, maximizer, n_candidates)
     if (not isinstance(n_extra_intensities, Integral) or isinstance(n_extra_intensities, bool)
@@ -466,12 +446,17 @@ def run_authors(landscape, first: pd.DataFrame, budget_left: int, rng: np.random
             powers += extra_intensities(powers[0], n_extra=int(n_extra_intensities), levels=levels)
         cond = pd.DataFrame({"compound": compound, "L_um": float(s["L_um"]), "W_um": float(s["W_um"]),
                              "T_um": float(s["T_um"]), "P_mW_cm2": powers[:left]})
-        m = _measure(landscape, cond, noise, rng)
+        m = measure(landscape, cond, noise, rng)
         data.append(m)
         out.append(m)
         left -= len(m)
         best = max(best, float(m["force_mN"].max()))
     return out
+
+
+#: Options of the ``"authors"`` strategy (see :func:`run_authors`); its initial design is
+#: ``initial="study"`` (the study's 10 measurements) or ``initial="authors"`` (the code's 5 random points).
+AUTHORS_OPTIONS = frozenset({"kappa", "optimizer_seed", "n_extra_intensities", "maximizer", "n_candidates"})
 
 
 # ---------------------------------------------------------------------------
@@ -502,14 +487,14 @@ def success_grid_extremes(landscape, bounds: Mapping | None = None,
 
     Examples
     --------
-    >>> from mlcrystal.landscape import GaussianLandscape
+    >>> from mlcrystal.force.landscape import GaussianLandscape
     >>> hi, lo = success_grid_extremes(GaussianLandscape(), levels=5)
     >>> round(hi, 2), lo < 1e-3
     (11.59, True)
     """
     if not isinstance(levels, Integral) or isinstance(levels, bool) or levels < 2:
         raise ValueError(f"levels must be an int >= 2 (grid values per variable); got {levels!r}.")
-    box = _check_bounds(bounds)
+    box = check_bounds(bounds, need_modulus=True)
     key_fn = getattr(landscape, "_cache_key", None)
     key = ((tuple(key_fn(c) for c in landscape.compounds), tuple(box.items()), int(levels))
            if callable(key_fn) else None)
@@ -543,7 +528,7 @@ class SimulationResult:
     max_mN, min_mN : float
         The grid extremes the threshold comes from (``nan`` for a given target).
     history : pandas.DataFrame
-        The campaign history (columns of :func:`mlcrystal.campaign.run_campaign`).
+        The campaign history (columns of :func:`mlcrystal.force.campaigns.run_campaign`).
     """
 
     experiments: float
@@ -592,7 +577,7 @@ def authors_simulation(landscape, budget: int = 1000, random_state: RandomState 
 
     Examples
     --------
-    >>> from mlcrystal.landscape import GaussianLandscape
+    >>> from mlcrystal.force.landscape import GaussianLandscape
     >>> res = authors_simulation(GaussianLandscape(), budget=7, random_state=0, target=1.0)
     >>> res.experiments <= 7 or res.experiments == float("inf")
     True
@@ -601,7 +586,7 @@ def authors_simulation(landscape, budget: int = 1000, random_state: RandomState 
         raise ValueError(f"budget must be a positive integer number of experiments; got {budget!r}.")
     if not isinstance(noise, Real) or not np.isfinite(noise) or noise < 0:
         raise ValueError(f"noise must be a relative standard deviation >= 0; got {noise!r}.")
-    box = _check_bounds(bounds)
+    box = check_bounds(bounds, need_modulus=True)
     rng = check_random_state(random_state)
     if isinstance(initial, pd.DataFrame):
         design = initial
@@ -620,9 +605,9 @@ def authors_simulation(landscape, budget: int = 1000, random_state: RandomState 
         if not isinstance(target, Real) or np.isnan(target) or target == -np.inf:
             raise ValueError(f"target must be a force in mN (numpy.inf runs the whole budget); got {target!r}.")
         hi, lo, threshold = float("nan"), float("nan"), float(target)
-    first = _measure(landscape, design, noise, rng)
+    first = measure(landscape, design, noise, rng)
     search = run_authors(landscape, first, budget - len(first), rng, noise, box, stop_at=threshold, **options)
-    history = _finish([first] + search, ["initial"] + ["search"] * len(search))
+    history = finish([first] + search, ["initial"] + ["search"] * len(search))
     hits = np.flatnonzero(history["force_mN"].to_numpy() >= threshold)
     experiments = float(history["experiment"].iloc[hits[0]]) if len(hits) else float("inf")
     return SimulationResult(experiments, float(threshold), hi, lo, history)
@@ -657,7 +642,7 @@ def edge_share(history: pd.DataFrame, bounds: Mapping | None = None,
     >>> edge_share(h)
     0.5
     """
-    box = _check_bounds(bounds)
+    box = check_bounds(bounds, need_modulus=True)
     if not isinstance(history, pd.DataFrame) or "phase" not in history.columns:
         raise ValueError("history must be a campaign history (a DataFrame with a 'phase' column).")
     unknown = [v for v in variables if v not in SIZE_POWER or v not in history.columns]

@@ -1,0 +1,224 @@
+"""The design-rules half (chapters 1-3 and 7): from a table of moduli to design rules.
+
+Modules
+-------
+audit
+    Row checks of the modulus table (one function per check) and :func:`~mlcrystal.rules.audit.audit`.
+curation
+    Standardised structures (ChEMBL pipeline), papers, names read by OPSIN and their components.
+review
+    The kit's stored review of the rows the curation checks flag, and the audit's precision.
+features
+    RDKit fragment counts, what a fragment pattern matches, correlation pruning.
+fingerprints
+    MACCS keys, Morgan counts and whole-molecule descriptors.
+lasso
+    The study's LASSO protocol and sounder checks of one partition.
+partitions
+    Statistics over many partitions (distributions, paired differences, influence).
+representations
+    Representations compared under grouped cross-validation (chapter 7).
+chapter3
+    Chapter 3's stored table of grouped cross-validation scores.
+report
+    The ``rules`` report: a user's own table through the audit, the LASSO protocol and
+    chapter 3's checks.
+
+Every public name of these modules is also an attribute of the package,
+imported on first use (``from mlcrystal.rules import BootstrapResult``); modules whose name
+equals a function's name (``audit``, ``fingerprints``, ``representations``) are reached as modules.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__all__ = ["audit", "curation", "review", "features", "fingerprints", "lasso", "partitions", "representations",
+           "chapter3", "report", "AROMATIC_CARBONYL", "AUDIT_FLAGS", "BootstrapResult", "CATIONS",
+           "CHAPTER3_PARTITIONS_FILE", "COMPONENT_FLAGS", "COMPONENT_SEPARATORS", "COMPONENT_WORDS",
+           "COUNTER_IONS", "CURATION_FLAGS", "DENSITY_RANGE_G_CM3", "E_RANGE_GPa", "FINDING_COLUMNS",
+           "FINGERPRINT_KINDS", "FIRED_ONLY_FLAGS", "Finding", "HDRZINE_CLASSES", "HIGH_MODULUS_GPa",
+           "KNOWN_COMPONENTS", "METALS", "MIN_ROWS_PER_VALIDATION_SET", "MULTI_COMPONENT_WORDS",
+           "NAME_COMPONENT_SEPARATORS", "NAME_QUALIFIERS", "NAME_SUBSTRUCTURES", "NH2_CLASSES",
+           "NONFINITE_POLICIES", "OPTIONAL_COLUMNS", "OneStandardErrorResult", "PARA_SUBSTITUENTS",
+           "PaperLassoResult", "QUESTIONABLE_FLAGS", "REPRESENTATIONS_CV_FILE", "REQUIRED_COLUMNS",
+           "REVIEW_COLUMNS", "RulesResult", "STUDY_SOURCE", "SULFONATE_ESTER", "VERDICTS", "add_curation_keys",
+           "add_parser", "audit_precision", "audit_summary", "benchmark_models", "bootstrap_lasso",
+           "bootstrap_selection_frequency", "canonical_smiles", "chapter3_partition_scores",
+           "chapter3_schemes", "check_components", "check_density", "check_duplicates", "check_high_modulus",
+           "check_label_variants", "check_modulus_range", "check_multicomponent", "check_name_structure",
+           "check_name_vs_smiles", "check_para", "check_photodimers", "check_salts", "check_same_name",
+           "check_structure_duplicates", "check_suspicious_chemistry", "check_unreadable_smiles",
+           "check_whitespace", "chemical_name", "chemistry_findings", "classify_matches", "coefficient_path",
+           "command", "compare_representations", "compare_with_paper", "component_findings",
+           "component_name_findings", "correlation_with_target", "cross_validated_scores", "curation_audit",
+           "curation_keys", "cv_splitters", "distribution_summary", "draw_fragments", "drop_constant",
+           "drop_flagged", "fragment_counts", "fragment_matches", "fragment_names", "fragment_smarts",
+           "grouped_cv_distribution", "identical_in_training", "influence_summary", "int_at_least", "leakage",
+           "leave_one_group_out_influence", "leave_one_out_r2", "load_audit_review", "load_partition_scores",
+           "load_representation_scores", "main", "max_correlation_with", "max_pairwise_correlation",
+           "minimum_rows", "morgan_bit_environments", "name_components", "name_findings",
+           "one_standard_error_alpha", "paired_difference", "paper_alphas", "paper_design_matrix",
+           "paper_lasso", "paper_of", "paper_split_leakage", "para_findings", "parse_smiles", "percentile_of",
+           "photodimer_findings", "positive_int", "prune_correlated", "rank_design_rules", "read_table",
+           "representation_models", "resolve_names", "run_rules", "salt_findings", "save_partition_scores",
+           "smarts_counts", "smiles_findings", "split_r2_distribution", "standardise_smiles",
+           "standardised_coefficients", "standardised_lasso_cv", "study_table", "validate_table",
+           "with_grouped_inner_cv"]
+
+#: The package's modules, imported on first use.
+_SUBMODULES = ("audit", "curation", "review", "features", "fingerprints", "lasso", "partitions", "representations",
+               "chapter3", "report")
+
+#: Where each public name lives (``tests/test_architecture.py`` checks this against the modules' ``__all__``).
+_EXPORTS = {
+    "AUDIT_FLAGS": "audit",
+    "CURATION_FLAGS": "audit",
+    "DENSITY_RANGE_G_CM3": "audit",
+    "E_RANGE_GPa": "audit",
+    "FINDING_COLUMNS": "audit",
+    "FIRED_ONLY_FLAGS": "audit",
+    "Finding": "audit",
+    "HIGH_MODULUS_GPa": "audit",
+    "METALS": "audit",
+    "MULTI_COMPONENT_WORDS": "audit",
+    "NAME_SUBSTRUCTURES": "audit",
+    "QUESTIONABLE_FLAGS": "audit",
+    "audit_summary": "audit",
+    "check_density": "audit",
+    "check_duplicates": "audit",
+    "check_label_variants": "audit",
+    "check_modulus_range": "audit",
+    "check_multicomponent": "audit",
+    "check_name_vs_smiles": "audit",
+    "check_same_name": "audit",
+    "check_suspicious_chemistry": "audit",
+    "check_unreadable_smiles": "audit",
+    "check_whitespace": "audit",
+    "chemistry_findings": "audit",
+    "component_findings": "audit",
+    "drop_flagged": "audit",
+    "name_findings": "audit",
+    "parse_smiles": "audit",
+    "smiles_findings": "audit",
+    "CHAPTER3_PARTITIONS_FILE": "chapter3",
+    "chapter3_partition_scores": "chapter3",
+    "chapter3_schemes": "chapter3",
+    "load_partition_scores": "chapter3",
+    "save_partition_scores": "chapter3",
+    "CATIONS": "curation",
+    "COMPONENT_FLAGS": "curation",
+    "COMPONENT_SEPARATORS": "curation",
+    "COMPONENT_WORDS": "curation",
+    "COUNTER_IONS": "curation",
+    "KNOWN_COMPONENTS": "curation",
+    "NAME_COMPONENT_SEPARATORS": "curation",
+    "NAME_QUALIFIERS": "curation",
+    "PARA_SUBSTITUENTS": "curation",
+    "SULFONATE_ESTER": "curation",
+    "add_curation_keys": "curation",
+    "check_components": "curation",
+    "check_high_modulus": "curation",
+    "check_name_structure": "curation",
+    "check_para": "curation",
+    "check_photodimers": "curation",
+    "check_salts": "curation",
+    "check_structure_duplicates": "curation",
+    "chemical_name": "curation",
+    "component_name_findings": "curation",
+    "curation_audit": "curation",
+    "curation_keys": "curation",
+    "name_components": "curation",
+    "paper_of": "curation",
+    "para_findings": "curation",
+    "photodimer_findings": "curation",
+    "resolve_names": "curation",
+    "salt_findings": "curation",
+    "standardise_smiles": "curation",
+    "AROMATIC_CARBONYL": "features",
+    "HDRZINE_CLASSES": "features",
+    "NH2_CLASSES": "features",
+    "classify_matches": "features",
+    "correlation_with_target": "features",
+    "draw_fragments": "features",
+    "drop_constant": "features",
+    "fragment_counts": "features",
+    "fragment_matches": "features",
+    "fragment_names": "features",
+    "fragment_smarts": "features",
+    "max_correlation_with": "features",
+    "max_pairwise_correlation": "features",
+    "paper_design_matrix": "features",
+    "prune_correlated": "features",
+    "smarts_counts": "features",
+    "FINGERPRINT_KINDS": "fingerprints",
+    "NONFINITE_POLICIES": "fingerprints",
+    "canonical_smiles": "fingerprints",
+    "morgan_bit_environments": "fingerprints",
+    "BootstrapResult": "lasso",
+    "PaperLassoResult": "lasso",
+    "benchmark_models": "lasso",
+    "bootstrap_lasso": "lasso",
+    "coefficient_path": "lasso",
+    "compare_with_paper": "lasso",
+    "cross_validated_scores": "lasso",
+    "cv_splitters": "lasso",
+    "leakage": "lasso",
+    "leave_one_out_r2": "lasso",
+    "paper_alphas": "lasso",
+    "paper_lasso": "lasso",
+    "paper_split_leakage": "lasso",
+    "rank_design_rules": "lasso",
+    "standardised_coefficients": "lasso",
+    "standardised_lasso_cv": "lasso",
+    "OneStandardErrorResult": "partitions",
+    "bootstrap_selection_frequency": "partitions",
+    "distribution_summary": "partitions",
+    "grouped_cv_distribution": "partitions",
+    "influence_summary": "partitions",
+    "leave_one_group_out_influence": "partitions",
+    "one_standard_error_alpha": "partitions",
+    "paired_difference": "partitions",
+    "percentile_of": "partitions",
+    "split_r2_distribution": "partitions",
+    "with_grouped_inner_cv": "partitions",
+    "MIN_ROWS_PER_VALIDATION_SET": "report",
+    "OPTIONAL_COLUMNS": "report",
+    "REQUIRED_COLUMNS": "report",
+    "RulesResult": "report",
+    "STUDY_SOURCE": "report",
+    "add_parser": "report",
+    "command": "report",
+    "int_at_least": "report",
+    "main": "report",
+    "minimum_rows": "report",
+    "positive_int": "report",
+    "read_table": "report",
+    "run_rules": "report",
+    "study_table": "report",
+    "validate_table": "report",
+    "REPRESENTATIONS_CV_FILE": "representations",
+    "compare_representations": "representations",
+    "identical_in_training": "representations",
+    "load_representation_scores": "representations",
+    "representation_models": "representations",
+    "REVIEW_COLUMNS": "review",
+    "VERDICTS": "review",
+    "audit_precision": "review",
+    "load_audit_review": "review",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
