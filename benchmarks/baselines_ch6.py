@@ -1,6 +1,6 @@
 """Chapter 6's computed baselines, per landscape: random search's expected experiments to the target
-(from a reference pool, :func:`mlcrystal.metrics.random_baseline`) and the grids' expected first hit
-(cell-centre and edge-including, 4 and 5 levels, :func:`mlcrystal.metrics.grid_baseline`).
+(from a reference pool, :func:`mlcrystal.force.metrics.random_baseline`) and the grids' expected first hit
+(cell-centre and edge-including, 4 and 5 levels, :func:`mlcrystal.force.metrics.grid_baseline`).
 
 Usage (from the repository root)::
 
@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from mlcrystal import ensemble, metrics, study
-from mlcrystal.landscape import BlockingForceLandscape
+from mlcrystal import study
+from mlcrystal.force import ensemble, metrics
+from mlcrystal.force.landscape import BlockingForceLandscape
 
 FRACTION = 0.9
 POOL = 200_000

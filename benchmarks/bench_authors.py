@@ -1,4 +1,4 @@
-"""The authors' loop (bayes_opt 1.5.1) against the fast "paper" variant and skopt BO.
+"""The authors' loop (bayes_opt 1.5.1) against the fast "fast" variant and skopt BO.
 
 Usage (from the repository root, with the study's data reachable)::
 
@@ -7,8 +7,8 @@ Usage (from the repository root, with the study's data reachable)::
     MLCRYSTAL_DATA_DIR=/path/to/data python benchmarks/bench_authors.py agreement --seeds 30 --jobs 2
 
 ``timing``
-    CPU time per campaign of ``authors`` (:mod:`mlcrystal.authors`), the fast
-    ``"paper"`` variant (``n_extra=0``) and skopt ``"bo"`` on
+    CPU time per campaign of ``authors`` (:mod:`mlcrystal.force.authors`), the fast
+    ``"fast"`` variant (``n_extra=0``) and skopt ``"skopt"`` on
     ``BlockingForceLandscape()`` from the study's 10 measurements, and their
     ratios. One BLAS thread, campaigns one after the other.
 ``success``
@@ -24,7 +24,7 @@ Usage (from the repository root, with the study's data reachable)::
     the authors' simulation mode (5 random integer points, then one
     measurement per suggestion, success on the 30-level grid rule) with the
     library's maximiser and with the fast variant's sampling maximiser, and
-    the fast ``"paper"`` strategy from 5 random points, on the Gaussian (P in %).
+    the fast ``"fast"`` strategy from 5 random points, on the Gaussian (P in %).
 
 Nothing here asserts a timing; the machine load is printed, quote it.
 """
@@ -43,7 +43,7 @@ import pandas as pd  # noqa: E402
 
 
 def _landscapes():
-    from mlcrystal.landscape import BlockingForceLandscape, GaussianLandscape
+    from mlcrystal.force.landscape import BlockingForceLandscape, GaussianLandscape
 
     return {"gaussian_percent": GaussianLandscape(), "gaussian_mW": GaussianLandscape(intensity_reading="mW_cm2"),
             "physical": BlockingForceLandscape()}
@@ -60,25 +60,25 @@ def _cpu(fn, *args, **kwargs):
 # ---------------------------------------------------------------------------
 
 def _authors_campaign(land, budget, seed):
-    from mlcrystal.authors import authors_simulation
+    from mlcrystal.force.authors import authors_simulation
 
     return authors_simulation(land, budget=budget, random_state=seed, initial="study", target=np.inf).history
 
 
 def _kit_campaign(land, strategy, budget, seed, **options):
-    from mlcrystal.campaign import run_campaign
+    from mlcrystal.force.campaigns import run_campaign
 
     return run_campaign(land, strategy, budget=budget, random_state=seed, initial="study", **options)
 
 
 def timing(seeds, budget):
-    from mlcrystal.landscape import BlockingForceLandscape
+    from mlcrystal.force.landscape import BlockingForceLandscape
 
     land = BlockingForceLandscape()
     land.optimum()
     runs = {"authors (bayes_opt)": lambda s: _authors_campaign(land, budget, s),
-            "paper (fast, n_extra=0)": lambda s: _kit_campaign(land, "paper", budget, s, n_extra=0),
-            "bo (skopt)": lambda s: _kit_campaign(land, "bo", budget, s)}
+            "paper (fast, n_extra=0)": lambda s: _kit_campaign(land, "fast", budget, s, n_extra=0),
+            "bo (skopt)": lambda s: _kit_campaign(land, "skopt", budget, s)}
     rows = []
     for name, fn in runs.items():
         for s in range(seeds):
@@ -97,8 +97,8 @@ def timing(seeds, budget):
 # ---------------------------------------------------------------------------
 
 def _one_success(name, land, loop, seed, budget, initial="study"):
-    from mlcrystal.authors import authors_initial_design, authors_simulation, edge_share
-    from mlcrystal.campaign import run_campaign
+    from mlcrystal.force.authors import authors_initial_design, authors_simulation, edge_share
+    from mlcrystal.force.campaigns import run_campaign
 
     target = 0.9 * land.optimum()["force_mN"]
     design = "study" if initial == "study" else authors_initial_design(land, random_state=seed)
@@ -106,7 +106,7 @@ def _one_success(name, land, loop, seed, budget, initial="study"):
     if loop == "authors":
         hist = authors_simulation(land, budget=budget, random_state=seed, initial=design, target=target).history
     else:
-        hist = run_campaign(land, "paper", budget=budget, random_state=seed, initial=design, n_extra=0)
+        hist = run_campaign(land, "fast", budget=budget, random_state=seed, initial=design, n_extra=0)
     cpu = time.process_time() - t
     hits = np.flatnonzero(hist["force_mN"].to_numpy() >= target)
     first = float(hist["experiment"].iloc[hits[0]]) if len(hits) else np.inf
@@ -149,16 +149,16 @@ def success(seeds, jobs, budget=155, out=None, only=None, initial="study"):
 # ---------------------------------------------------------------------------
 
 def _one_agreement(loop, seed, budget):
-    from mlcrystal.authors import authors_simulation, success_grid_extremes
-    from mlcrystal.campaign import run_campaign
-    from mlcrystal.landscape import GaussianLandscape
+    from mlcrystal.force.authors import authors_simulation, success_grid_extremes
+    from mlcrystal.force.campaigns import run_campaign
+    from mlcrystal.force.landscape import GaussianLandscape
     from mlcrystal.study import AUTHORS_N_INITIAL, AUTHORS_SUCCESS_FRACTION
 
     land = GaussianLandscape()
-    if loop == "paper":
+    if loop == "fast":
         hi, lo = success_grid_extremes(land)
         threshold = lo + AUTHORS_SUCCESS_FRACTION * (hi - lo)
-        hist = run_campaign(land, "paper", budget=budget, random_state=seed, initial="random",
+        hist = run_campaign(land, "fast", budget=budget, random_state=seed, initial="random",
                             n_initial=AUTHORS_N_INITIAL, n_extra=0)
         hits = np.flatnonzero(hist["force_mN"].to_numpy() >= threshold)
         return {"loop": loop, "seed": seed, "experiments": float(hits[0] + 1) if len(hits) else np.inf}
@@ -171,7 +171,7 @@ def agreement(seeds, jobs, budget=200):
     from joblib import Parallel, delayed
     from scipy.stats import mannwhitneyu
 
-    loops = ("authors", "authors_sampling", "paper")
+    loops = ("authors", "authors_sampling", "fast")
     t = time.perf_counter()
     rows = Parallel(n_jobs=jobs)(delayed(_one_agreement)(lp, s, budget) for lp in loops for s in range(seeds))
     wall = time.perf_counter() - t

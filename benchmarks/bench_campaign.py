@@ -6,7 +6,7 @@ Usage (from the repository root, with the study's data reachable)::
         --campaigns 100 --budget 100 --reference-seeds 10
 
 Prints the wall time of ``--campaigns`` seeded BO campaigns run with
-``mlcrystal.campaign.run_campaigns`` (goal: 100 x 100 within 10 minutes on a
+``mlcrystal.force.campaigns.run_campaigns`` (goal: 100 x 100 within 10 minutes on a
 2-core machine), the CPU time per campaign of both loops on ``--reference-seeds`` seeds,
 their ratio, and both loops' final best force, so the speed-up is shown at
 equal quality. The machine load (1-minute load average) is printed too: on a
@@ -29,7 +29,7 @@ def default_skopt_campaign(land, budget, seed):
     from skopt import Optimizer
     from skopt.space import Categorical, Real
 
-    from mlcrystal.campaign import SIZE_POWER
+    from mlcrystal.force.lab import SIZE_POWER
     from mlcrystal.study import SEARCH_BOUNDS
 
     space = [Categorical(list(land.compounds))] + [Real(*SEARCH_BOUNDS[k]) for k in SIZE_POWER]
@@ -60,19 +60,19 @@ def _pair(land, budget, seed):
     """One seed with both loops, single-threaded BLAS: (seed, cpu ours, cpu default, best ours, best default)."""
     from threadpoolctl import threadpool_limits
 
-    from mlcrystal.campaign import run_campaign
+    from mlcrystal.force.campaigns import run_campaign
 
     warnings.simplefilter("ignore")
     with threadpool_limits(limits=1):
-        ours, t_ours = _cpu_timed(lambda: run_campaign(land, "bo", budget=budget, random_state=seed))
+        ours, t_ours = _cpu_timed(lambda: run_campaign(land, "skopt", budget=budget, random_state=seed))
         ref, t_ref = _cpu_timed(default_skopt_campaign, land, budget, seed)
     return seed, t_ours, t_ref, float(ours.best_mN.iloc[-1]), float(ref.iloc[-1])
 
 
 def main(argv=None):
     from mlcrystal.__main__ import available_cores
-    from mlcrystal.campaign import run_campaigns
-    from mlcrystal.landscape import BlockingForceLandscape
+    from mlcrystal.force.campaigns import run_campaigns
+    from mlcrystal.force.landscape import BlockingForceLandscape
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--campaigns", type=int, default=100)
@@ -87,7 +87,7 @@ def main(argv=None):
 
     # 1. the goal: many campaigns on both cores
     t = time.perf_counter()
-    hist = run_campaigns(land, "bo", seeds=args.campaigns, n_jobs=args.jobs, budget=args.budget)
+    hist = run_campaigns(land, "skopt", seeds=args.campaigns, n_jobs=args.jobs, budget=args.budget)
     wall = time.perf_counter() - t
     final = hist.groupby("seed").best_mN.last()
     print(f"mlcrystal bo: {args.campaigns} campaigns x {args.budget} experiments in {wall:.0f} s wall "

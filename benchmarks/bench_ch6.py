@@ -1,4 +1,4 @@
-"""CPU time per campaign of the authors' loop, the fast "paper" variant and skopt BO, and the cost of
+"""CPU time per campaign of the authors' loop, the fast "fast" variant and skopt BO, and the cost of
 chapter 6's stored replays, as ratios.
 
 Usage (from the repository root, with the study's data reachable)::
@@ -25,13 +25,13 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 RECORD = Path(__file__).with_name("ch6_replay_cost.json")
-LOOPS = {"authors (bayes_opt)": ("authors", {}), "fast variant (n_extra=0)": ("paper", {"n_extra": 0}),
-         "skopt BO": ("bo", {})}
+LOOPS = {"authors (bayes_opt)": ("authors", {}), "fast variant (n_extra=0)": ("fast", {"n_extra": 0}),
+         "skopt BO": ("skopt", {})}
 
 
 def measure(budget: int, seeds: int) -> dict[str, float]:
-    from mlcrystal.campaign import run_campaign
-    from mlcrystal.landscape import BlockingForceLandscape
+    from mlcrystal.force.campaigns import run_campaign
+    from mlcrystal.force.landscape import BlockingForceLandscape
 
     land = BlockingForceLandscape()
     out = {}

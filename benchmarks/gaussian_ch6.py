@@ -1,7 +1,7 @@
 """Chapter 6's Gaussian test: the authors' simulation mode (their 5 random initial points, their
 success rule min + 0.9 (max - min) on their grid) on the study's Gaussian test function, with P read as
 the code evaluates it (mW/cm^2, ``GaussianLandscape(intensity_reading="mW_cm2")``) and as "% of the
-maximum" (:class:`mlcrystal.landscape.GaussianLandscape`, the default reading).
+maximum" (:class:`mlcrystal.force.landscape.GaussianLandscape`, the default reading).
 
 Usage (from the repository root)::
 
@@ -17,12 +17,12 @@ from pathlib import Path
 import pandas as pd
 
 from mlcrystal import study
-from mlcrystal.authors import authors_simulation, edge_share, success_grid_extremes
-from mlcrystal.landscape import GaussianLandscape
+from mlcrystal.force.authors import authors_simulation, edge_share, success_grid_extremes
+from mlcrystal.force.landscape import GaussianLandscape
 
 
 class _Uncached:
-    """The laboratory without its cache key (GaussianLandscape's ``_cache_key`` takes a compound)."""
+    """The laboratory without its cache key (GaussianLandscape's ``definition_key`` takes a compound)."""
 
     def __init__(self, land):
         self.compounds, self.force, self.snap = land.compounds, land.force, land.snap

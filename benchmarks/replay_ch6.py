@@ -10,7 +10,7 @@ Usage (from the repository root, with ``MLCRYSTAL_DATA_DIR`` set)::
 Every finished campaign is appended to ``<out>.partial.csv`` (one flushed block per campaign), so that an
 interrupted run keeps what finished and ``--resume`` skips it. The ensemble jobs are ordered member by
 member, so a run cut short leaves complete members; ``--finish`` writes the table of the complete members
-only. The table has the columns of :data:`mlcrystal.replay_tables.REPLAY_SCHEMA` (``landscape`` and
+only. The table has the columns of :data:`mlcrystal.force.replay_tables.REPLAY_SCHEMA` (``landscape`` and
 ``variant`` name the member and the strategy's named options).
 """
 
@@ -25,11 +25,11 @@ from pathlib import Path
 import pandas as pd
 from joblib import Parallel, delayed
 
-from mlcrystal import ensemble
 from mlcrystal.__main__ import _rounded, make_landscape
-from mlcrystal.campaign import Progress, run_campaign
-from mlcrystal.landscape import SHARED_RESPONSE_SUFFIX
-from mlcrystal.replay_tables import REPLAY_CONFIG_COLUMNS, REPLAY_SCHEMA
+from mlcrystal.force import ensemble
+from mlcrystal.force.campaigns import Progress, run_campaign
+from mlcrystal.force.landscape import SHARED_RESPONSE_SUFFIX
+from mlcrystal.force.replay_tables import REPLAY_CONFIG_COLUMNS, REPLAY_SCHEMA
 
 
 def _config(strategy, variant, seed, landscape, *, kappa=None, levels=None):
@@ -44,8 +44,8 @@ def calibrated_jobs(seeds: int = 20) -> list[tuple[dict, dict]]:
         jobs.append((_config("authors", "n_extra=0", s, "calibrated", kappa=5.0),
                      {"strategy": "authors", "budget": 155, "n_extra_intensities": 0}))
         for n_extra in (0, 4):
-            jobs.append((_config("paper", f"n_extra={n_extra}", s, "calibrated", kappa=5.0),
-                         {"strategy": "paper", "budget": 155, "n_extra": n_extra}))
+            jobs.append((_config("fast", f"n_extra={n_extra}", s, "calibrated", kappa=5.0),
+                         {"strategy": "fast", "budget": 155, "n_extra": n_extra}))
     return jobs
 
 
@@ -62,8 +62,8 @@ def ensemble_jobs(members: list[str], model_seeds: int = 1, cheap_seeds: int = 5
                 jobs.append((_config("authors", "n_extra=0", s, m, kappa=5.0),
                              {"strategy": "authors", "budget": 155, "n_extra_intensities": 0}))
             if s < model_seeds:
-                jobs.append((_config("bo", "", s, m, kappa=1.96),
-                             {"strategy": "bo", "budget": 120}))
+                jobs.append((_config("skopt", "", s, m, kappa=1.96),
+                             {"strategy": "skopt", "budget": 120}))
                 jobs[-1][0]["acq"] = "gp_hedge"
         for s in range(cheap_seeds):
             jobs.append((_config("random", "", s, m), {"strategy": "random", "budget": 120}))

@@ -35,9 +35,9 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__version__ = "0.1.0"
-
 __all__ = ["study", "seeding", "datasets", "plotting", "rules", "crystal", "force", "cli", "__version__"]
+
+__version__ = "0.1.0"
 
 #: The package's modules and subpackages, imported on first use.
 _SUBMODULES = ("study", "seeding", "datasets", "plotting", "rules", "crystal", "force", "cli")
@@ -45,7 +45,12 @@ _SUBMODULES = ("study", "seeding", "datasets", "plotting", "rules", "crystal", "
 
 def __getattr__(name: str) -> Any:
     if name in _SUBMODULES:
-        return importlib.import_module(f"{__name__}.{name}")
+        try:
+            return importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as err:  # a part missing from this install: no such attribute
+            if err.name != f"{__name__}.{name}":
+                raise
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r} ({err})") from err
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

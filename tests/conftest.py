@@ -120,7 +120,7 @@ class ToyLab:
     """A smooth 5-D bump that behaves like a landscape: compound 3 best, peak at
     L=2000, W=1200, T=150 um, force growing linearly with intensity P.
 
-    It has what :func:`mlcrystal.campaign.run_campaign` asks of a landscape
+    It has what :func:`mlcrystal.force.campaigns.run_campaign` asks of a landscape
     (``compounds``, ``moduli``, ``min_aspect_ratio``, ``snap``, ``force``,
     ``initial_design``) and needs no data file.
     """

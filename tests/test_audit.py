@@ -4,9 +4,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mlcrystal import audit as audit_module
-from mlcrystal.audit import AUDIT_FLAGS, FIRED_ONLY_FLAGS, audit, audit_summary, drop_flagged, smiles_findings
+from mlcrystal import rules as audit_module
 from mlcrystal.datasets import load_youngs_modulus, spread_by_compound
+from mlcrystal.rules.audit import (
+    AUDIT_FLAGS,
+    FIRED_ONLY_FLAGS,
+    audit,
+    audit_summary,
+    drop_flagged,
+    smiles_findings,
+)
 
 BENZOIC = "OC(=O)c1ccccc1"
 

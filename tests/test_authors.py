@@ -1,4 +1,4 @@
-"""The authors' loop through bayes_opt 1.5.1 (mlcrystal.authors)."""
+"""The authors' loop through bayes_opt 1.5.1 (mlcrystal.force.authors)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mlcrystal import authors, study
-from mlcrystal.campaign import _finish, _measure, extra_intensities, run_campaign
-from mlcrystal.landscape import BlockingForceLandscape, GaussianLandscape
+from mlcrystal import study
+from mlcrystal.force import authors
+from mlcrystal.force.campaigns import run_campaign
+from mlcrystal.force.lab import extra_intensities, finish, measure
+from mlcrystal.force.landscape import BlockingForceLandscape, GaussianLandscape
 
 MODULI = study.BENDING_MODULI_GPA
 
@@ -155,7 +157,7 @@ def test_initial_design_refuses_bad_input():
 
 def _first(land, seed=0):
     rng = np.random.default_rng(seed)
-    return _measure(land, authors.authors_initial_design(land, random_state=seed), 0.0, rng), rng
+    return measure(land, authors.authors_initial_design(land, random_state=seed), 0.0, rng), rng
 
 
 def test_run_authors_follows_the_campaign_convention():
@@ -164,7 +166,7 @@ def test_run_authors_follows_the_campaign_convention():
     parts = authors.run_authors(land, first, 3, rng, 0.0, study.SEARCH_BOUNDS)
     assert [len(p) for p in parts] == [1, 1, 1]
     assert list(parts[0].columns) == list(first.columns)
-    hist = _finish([first] + parts, ["initial"] + ["search"] * len(parts))
+    hist = finish([first] + parts, ["initial"] + ["search"] * len(parts))
     assert len(hist) == 8 and (hist["phase"] == "search").sum() == 3
     search = hist[hist.phase == "search"]
     assert set(search["E_GPa"]) <= set(MODULI.values())
@@ -178,7 +180,7 @@ def test_run_authors_follows_the_campaign_convention():
 
 def test_run_authors_first_step_is_authors_suggest():
     land = BlockingForceLandscape()
-    first = _measure(land, land.initial_design(), 0.0, np.random.default_rng(0))
+    first = measure(land, land.initial_design(), 0.0, np.random.default_rng(0))
     part = authors.run_authors(land, first, 1, np.random.default_rng(0), 0.0, study.SEARCH_BOUNDS)[0]
     s = authors.authors_suggest(first[list(authors.INPUTS)], first["force_mN"], None, land.moduli)
     L, T = land.snap(float(s["L_um"]), float(s["T_um"]))
@@ -293,17 +295,17 @@ def test_fast_variant_agrees_with_authors_on_the_gaussian():
     experiments-to-success comparison on 30 seeds.
     """
     land, budget = GaussianLandscape(), 30
-    best = {"authors": [], "paper": [], "random": []}
+    best = {"authors": [], "fast": [], "random": []}
     for seed in range(4):
         design = authors.authors_initial_design(land, random_state=seed)
         res = authors.authors_simulation(land, budget=budget, random_state=seed, initial=design, target=np.inf)
         best["authors"].append(res.history["best_mN"].iloc[-1])
-        for strategy, opts in (("paper", {"n_extra": 0}), ("random", {})):
+        for strategy, opts in (("fast", {"n_extra": 0}), ("random", {})):
             h = run_campaign(land, strategy, budget=budget, random_state=seed, initial=design, **opts)
             best[strategy].append(h["best_mN"].iloc[-1])
     med = {k: float(np.median(v)) for k, v in best.items()}
-    assert abs(med["authors"] - med["paper"]) <= 3.0
-    assert med["authors"] > med["random"] and med["paper"] > med["random"]
+    assert abs(med["authors"] - med["fast"]) <= 3.0
+    assert med["authors"] > med["random"] and med["fast"] > med["random"]
 
 
 def test_rebuilt_optimizer_draws_the_same_warm_up_crystals(monkeypatch):

@@ -1,4 +1,4 @@
-"""Tests of mlcrystal.campaign on a small hand-made landscape (and the real one when its data is at hand)."""
+"""Tests of mlcrystal.force.campaigns on a small hand-made landscape (and the real one when its data is at hand)."""
 
 import pickle
 
@@ -8,25 +8,19 @@ import pytest
 from skopt.learning import GaussianProcessRegressor
 from skopt.learning.gaussian_process.kernels import ConstantKernel, Matern
 
-from mlcrystal import campaign as cp
+from mlcrystal import force as cp
 from mlcrystal import study
-from mlcrystal.campaign import (
-    HISTORY_COLUMNS,
-    extra_intensities,
-    grid_points,
-    make_bo_optimizer,
-    paper_suggest,
-    random_design,
-    run_campaign,
-    run_campaigns,
-    snap_modulus,
-)
-from mlcrystal.landscape import BlockingForceLandscape
-from mlcrystal.replay_tables import load_replay
+from mlcrystal.force.campaigns import run_campaign, run_campaigns
+from mlcrystal.force.lab import HISTORY_COLUMNS, extra_intensities, grid_points, random_design, snap_modulus
+from mlcrystal.force.landscape import BlockingForceLandscape
+from mlcrystal.force.replay_tables import load_replay
+from mlcrystal.force.strategies import registry, skopt_bo
+from mlcrystal.force.strategies.fast import fast_suggest
+from mlcrystal.force.strategies.skopt_bo import make_bo_optimizer
 from mlcrystal.seeding import int_seed
 
-STRATEGY_CASES = [("bo", {"acq": "EI", "n_points": 200}), ("bo", {"acq": "gp_hedge", "n_points": 200}),
-                  ("paper", {"n_candidates": 500, "gp_restarts": 1}), ("grid", {"levels": 2}), ("random", {})]
+STRATEGY_CASES = [("skopt", {"acq": "EI", "n_points": 200}), ("skopt", {"acq": "gp_hedge", "n_points": 200}),
+                  ("fast", {"n_candidates": 500, "gp_restarts": 1}), ("grid", {"levels": 2}), ("random", {})]
 
 
 @pytest.mark.parametrize("strategy,options", STRATEGY_CASES)
@@ -57,7 +51,7 @@ def test_history_is_tidy(strategy, options, toy_lab, toy_box):
 
 
 def test_paper_strategy_measures_each_crystal_at_five_intensities(toy_lab, toy_box):
-    h = run_campaign(toy_lab, "paper", budget=20, random_state=1, bounds=toy_box, n_candidates=300, gp_restarts=0,
+    h = run_campaign(toy_lab, "fast", budget=20, random_state=1, bounds=toy_box, n_candidates=300, gp_restarts=0,
                      n_extra=4)
     search = h[h.phase == "search"]
     assert len(search) == 10
@@ -69,7 +63,7 @@ def test_paper_strategy_measures_each_crystal_at_five_intensities(toy_lab, toy_b
 
 
 def test_paper_strategy_truncates_last_block_to_budget(toy_lab, toy_box):
-    h = run_campaign(toy_lab, "paper", budget=13, random_state=1, bounds=toy_box, n_candidates=300, gp_restarts=0,
+    h = run_campaign(toy_lab, "fast", budget=13, random_state=1, bounds=toy_box, n_candidates=300, gp_restarts=0,
                      n_extra=4)
     assert len(h) == 13
 
@@ -142,15 +136,15 @@ def test_paper_suggest_stays_in_bounds_and_explores_with_kappa(toy_box):
     rng = np.random.default_rng(0)
     X = np.column_stack([rng.uniform(*toy_box[k], 12) for k in toy_box])
     y = X[:, 1] / 100.0
-    x = paper_suggest(X, y, toy_box, kappa=0.0, n_candidates=2000, random_state=0)
+    x = fast_suggest(X, y, toy_box, kappa=0.0, n_candidates=2000, random_state=0)
     lo = np.array([v[0] for v in toy_box.values()])
     hi = np.array([v[1] for v in toy_box.values()])
     assert np.all((x >= lo) & (x <= hi))
     assert x[1] > 2000  # pure exploitation follows the trend in L
     with pytest.raises(ValueError, match=r"\(n, 5\)"):
-        paper_suggest(X[:, :4], y, toy_box)
+        fast_suggest(X[:, :4], y, toy_box)
     with pytest.raises(ValueError, match="finite"):
-        paper_suggest(np.where(X > 2500, np.nan, X), y, toy_box)
+        fast_suggest(np.where(X > 2500, np.nan, X), y, toy_box)
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -178,12 +172,12 @@ def test_make_bo_optimizer_space_and_fast_gp_matches_skopt(toy_lab, toy_box):
     ({"random_state": "seed"}, "random_state"),
     ({"random_state": -1}, "non-negative int"),
     ({"random_state": 1.5}, "non-negative int"),
-    ({"strategy": "bo", "random_state": -3}, "non-negative int"),
+    ({"strategy": "skopt", "random_state": -3}, "non-negative int"),
     ({"initial": "lhs"}, "initial"),
     ({"strategy": "grid", "acq": "EI"}, "unknown options"),
-    ({"strategy": "bo", "initial": "none"}, "at least 2"),
+    ({"strategy": "skopt", "initial": "none"}, "at least 2"),
     ({"strategy": "grid", "order": "spiral"}, "order"),
-    ({"strategy": "bo", "refit_every": 0}, "refit_every"),
+    ({"strategy": "skopt", "refit_every": 0}, "refit_every"),
 ])
 def test_run_campaign_rejects_bad_input(kwargs, match, toy_lab, toy_box):
     args = {"strategy": "random", "budget": 12, "random_state": 0, "bounds": toy_box, **kwargs}
@@ -216,7 +210,7 @@ def test_run_campaigns_stacks_seeds_and_matches_single_runs(toy_lab, toy_box):
 @pytest.mark.needs_data("initial_dataset.xlsx")
 def test_real_landscape_campaign():
     land = BlockingForceLandscape()
-    h = run_campaign(land, "bo", budget=14, random_state=0, acq="EI", n_points=200)
+    h = run_campaign(land, "skopt", budget=14, random_state=0, acq="EI", n_points=200)
     assert len(h) == 14 and h["best_mN"].iloc[-1] >= h["force_mN"].iloc[:10].max()
     assert (h["L_um"] >= land.min_aspect_ratio * h["T_um"] - 1e-6).all()
 
@@ -225,9 +219,9 @@ def test_real_landscape_campaign():
 def test_bo_optimizer_pickles_and_asks_the_same_point(toy_lab, toy_box):
     opt = make_bo_optimizer(toy_lab, acq="gp_hedge", n_points=200, random_state=5, bounds=toy_box)
     h = run_campaign(toy_lab, "random", budget=12, random_state=0, bounds=toy_box)
-    opt.tell([cp._as_point(r, toy_box) for _, r in h.iterrows()], (-h["force_mN"]).tolist())
+    opt.tell([skopt_bo._as_point(r, toy_box) for _, r in h.iterrows()], (-h["force_mN"]).tolist())
     cp.prepare_next_fit(opt, optimise=True)
-    opt.tell(cp._as_point(h.iloc[0], toy_box), -float(h["force_mN"].iloc[0]))
+    opt.tell(skopt_bo._as_point(h.iloc[0], toy_box), -float(h["force_mN"].iloc[0]))
     copy = pickle.loads(pickle.dumps(opt))
     assert isinstance(copy.models[-1], cp.FastGP)
     a, b = opt.ask(), copy.ask()
@@ -239,17 +233,17 @@ def test_bo_optimizer_pickles_and_asks_the_same_point(toy_lab, toy_box):
 def test_prepare_next_fit_warm_starts_or_freezes_the_kernel(toy_lab, toy_box):
     opt = make_bo_optimizer(toy_lab, acq="EI", n_points=200, random_state=1, bounds=toy_box)
     h = run_campaign(toy_lab, "random", budget=14, random_state=1, bounds=toy_box)
-    opt.tell([cp._as_point(r, toy_box) for _, r in h.iterrows()], (-h["force_mN"]).tolist())
+    opt.tell([skopt_bo._as_point(r, toy_box) for _, r in h.iterrows()], (-h["force_mN"]).tolist())
     fitted = opt.models[-1].kernel_
     est = cp.prepare_next_fit(opt, optimise=False)
     assert opt.base_estimator_ is est and est.optimizer is None
     np.testing.assert_allclose(est.kernel.k1.theta, fitted.k1.theta)  # the fitted kernel is the start
-    opt.tell(cp._as_point(h.iloc[1], toy_box), -float(h["force_mN"].iloc[1]))
+    opt.tell(skopt_bo._as_point(h.iloc[1], toy_box), -float(h["force_mN"].iloc[1]))
     # hyperparameters kept fixed: the new fit has exactly the previous length scales
     np.testing.assert_allclose(opt.models[-1].kernel_.k1.theta, fitted.k1.theta)
     assert len(opt.models) == 2  # only the last fits are kept
     est = cp.prepare_next_fit(opt, optimise=True)
-    assert est.optimizer is cp._lbfgs_warm and len(opt.models) == 1
+    assert est.optimizer is skopt_bo._lbfgs_warm and len(opt.models) == 1
 
 
 def test_int_seed_for_skopt_comes_from_the_campaign_generator(toy_lab, toy_box):
@@ -267,7 +261,7 @@ def test_strategy_registry_adds_a_strategy_in_one_line(toy_lab, toy_box):
         cond = pd.DataFrame({"compound": [landscape.compounds[0]] * n_search,
                              **{k: [bounds[k][side]] * n_search for k in cp.SIZE_POWER}})
         cond["L_um"] = np.maximum(cond["L_um"], 1000.0)
-        return [cp._measure(landscape, cond, noise, rng)]
+        return [cp.measure(landscape, cond, noise, rng)]
 
     cp.register_strategy("corner", first_corner, {"corner"})
     try:
@@ -278,7 +272,7 @@ def test_strategy_registry_adds_a_strategy_in_one_line(toy_lab, toy_box):
         with pytest.raises(ValueError, match="unknown options"):
             run_campaign(toy_lab, "corner", budget=12, bounds=toy_box, levels=2)
     finally:
-        del cp._REGISTRY["corner"]
+        del registry._REGISTRY["corner"]
     assert "corner" not in cp.STRATEGIES
 
 
@@ -293,7 +287,7 @@ def test_grid_points_refuses_a_grid_too_large_for_memory(toy_lab, toy_box):
 def test_study_facts_come_from_the_study_module():
     assert cp.STUDY_INTENSITIES == tuple(f * study.MAX_INTENSITY_MW_CM2 for f in study.INITIAL_INTENSITY_FRACTIONS)
     assert cp.STUDY_INTENSITIES == (208.0, 520.0, 1040.0, 1560.0, 2080.0)
-    assert cp._check_bounds(None) == dict(study.SEARCH_BOUNDS)
+    assert cp.check_bounds(None) == dict(study.SEARCH_BOUNDS)
 
 
 def test_iter_campaigns_yields_every_key_and_progress_counts(capsys, toy_lab, toy_box):
@@ -328,28 +322,28 @@ def test_compare_with_stored_identity_for_machine_independent_strategies(toy_lab
 
 def test_compare_with_stored_distribution_for_bo():
     rng = np.random.default_rng(0)
-    stored = _final_best_table("bo", 35 + rng.standard_normal(100))
-    typical = cp.compare_with_stored(_final_best_table("bo", [35.2, 34.6]), stored)
+    stored = _final_best_table("skopt", 35 + rng.standard_normal(100))
+    typical = cp.compare_with_stored(_final_best_table("skopt", [35.2, 34.6]), stored)
     assert typical["check"].item() == "median best inside the stored interval" and typical["agree"].item()
     assert typical["lo"].item() < 34.9 < typical["hi"].item() and typical["live_median"].item() == pytest.approx(34.9)
-    worse = cp.compare_with_stored(_final_best_table("bo", [30.0, 31.0]), stored)
+    worse = cp.compare_with_stored(_final_best_table("skopt", [30.0, 31.0]), stored)
     assert not worse["agree"].item() and worse["hi"].item() < 38
     # a wider interval at a higher level
-    wide = cp.compare_with_stored(_final_best_table("bo", [35.2, 34.6]), stored, level=0.999)
+    wide = cp.compare_with_stored(_final_best_table("skopt", [35.2, 34.6]), stored, level=0.999)
     assert wide["lo"].item() <= typical["lo"].item() and wide["hi"].item() >= typical["hi"].item()
     with pytest.raises(ValueError, match="level"):
         cp.compare_with_stored(stored, stored, level=1.0)
     with pytest.raises(ValueError, match="lacks columns"):
         cp.compare_with_stored(stored.drop(columns="best_mN"), stored)
-    with pytest.raises(ValueError, match="no 'paper' campaigns"):
-        cp.compare_with_stored(stored.assign(strategy="paper"), stored)
+    with pytest.raises(ValueError, match="no 'fast' campaigns"):
+        cp.compare_with_stored(stored.assign(strategy="fast"), stored)
 
 
 @pytest.mark.needs_data("initial_dataset.xlsx")
 def test_stored_main_table_reproduces_for_machine_independent_strategies():
     land = BlockingForceLandscape(library="published")
     main = load_replay("main")
-    options = {"paper": {"n_extra": 4}, "grid": {"levels": 4}, "random": {}}  # stored before n_extra's default was 0
+    options = {"fast": {"n_extra": 4}, "grid": {"levels": 4}, "random": {}}  # stored before n_extra's default was 0
     live = pd.concat([run_campaigns(land, s, seeds=[3], budget=120, **o).assign(strategy=s)
                       for s, o in options.items()], ignore_index=True)
     res = cp.compare_with_stored(live, main)
@@ -359,7 +353,7 @@ def test_stored_main_table_reproduces_for_machine_independent_strategies():
 # ---------------------------------------------------------------- the authors' loop, named options, grid kinds
 
 def test_paper_default_measures_one_intensity_per_crystal_the_published_n_trial_p(toy_lab, toy_box):
-    h = run_campaign(toy_lab, "paper", budget=14, random_state=1, bounds=toy_box, n_candidates=300, gp_restarts=0)
+    h = run_campaign(toy_lab, "fast", budget=14, random_state=1, bounds=toy_box, n_candidates=300, gp_restarts=0)
     search = h[h.phase == "search"]
     assert len(search) == 4
     # each suggestion is its own crystal: no two consecutive rows share size and compound
@@ -374,7 +368,7 @@ def test_authors_is_a_registered_strategy_with_its_named_options(toy_lab, toy_bo
 
 
 def test_authors_campaign_runs_the_authors_loop_from_their_initial_design(toy_lab, toy_box):
-    from mlcrystal import authors
+    from mlcrystal.force import authors
 
     h = run_campaign(toy_lab, "authors", budget=8, random_state=3, bounds=toy_box, initial="authors",
                      n_extra_intensities=1, maximizer="sampling", n_candidates=200)
@@ -410,10 +404,10 @@ def test_grid_kinds_centres_and_edges(toy_lab, toy_box):
 
 def test_compare_with_stored_per_seed_for_a_named_strategy(toy_lab, toy_box):
     stored = run_campaigns(toy_lab, "random", seeds=3, budget=12, bounds=toy_box,
-                           initial="random").assign(strategy="bo")
+                           initial="random").assign(strategy="skopt")
     live = stored[stored.seed == 1].copy()
     assert cp.compare_with_stored(live, stored)["check"].item() == "median best inside the stored interval"
-    same = cp.compare_with_stored(live, stored, per_seed=["bo"])
+    same = cp.compare_with_stored(live, stored, per_seed=["skopt"])
     assert same["check"].item() == "identical per seed" and same["agree"].item()
     live.loc[live.index[5], "force_mN"] += 0.01
-    assert not cp.compare_with_stored(live, stored, per_seed=["bo"])["agree"].item()
+    assert not cp.compare_with_stored(live, stored, per_seed=["skopt"])["agree"].item()

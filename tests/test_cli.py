@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 from mlcrystal import __main__ as cli
-from mlcrystal import campaign as cp
-from mlcrystal import ensemble
 from mlcrystal.__main__ import CONFIG_COLUMNS, build_parser, main, read_checkpoint, replay_settings, sidecar
-from mlcrystal.campaign import HISTORY_COLUMNS
+from mlcrystal.force import campaigns as cp
+from mlcrystal.force import ensemble
+from mlcrystal.force.lab import HISTORY_COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -107,11 +107,11 @@ def test_folder_without_write_permission_is_refused_for_any_user(tmp_path, capsy
 
 
 def test_replay_settings_expand_only_what_applies():
-    args = build_parser().parse_args(["replay", "--out", "x.csv", "--strategy", "bo", "paper", "grid", "random",
+    args = build_parser().parse_args(["replay", "--out", "x.csv", "--strategy", "skopt", "fast", "grid", "random",
                                       "--acq", "EI", "LCB", "--kappa", "1", "5", "--grid-levels", "2", "3"])
     s = pd.DataFrame(replay_settings(args))
-    assert (s.strategy == "bo").sum() == 3  # EI (kappa unused) + LCB x 2 kappas
-    assert (s.strategy == "paper").sum() == 2 and set(s[s.strategy == "paper"].acq) == {"UCB"}
+    assert (s.strategy == "skopt").sum() == 3  # EI (kappa unused) + LCB x 2 kappas
+    assert (s.strategy == "fast").sum() == 2 and set(s[s.strategy == "fast"].acq) == {"UCB"}
     assert sorted(s[s.strategy == "grid"].grid_levels) == [2, 3]
     assert (s.strategy == "random").sum() == 1
     assert s[s.strategy == "grid"].options.iloc[0] == {"kind": "centres", "levels": 2, "order": "random"}
@@ -233,7 +233,7 @@ def test_replay_on_a_dask_cluster_equals_the_joblib_table(tmp_path):
 @pytest.mark.needs_data("initial_dataset.xlsx")
 def test_replay_in_a_subprocess_on_two_workers(tmp_path):
     out = tmp_path / "tiny.csv.gz"
-    res = _run("replay", "--strategy", "bo", "paper", "grid", "random", "--seeds", "2", "--budget", "15",
+    res = _run("replay", "--strategy", "skopt", "fast", "grid", "random", "--seeds", "2", "--budget", "15",
                "--grid-levels", "2", "--out", str(out), "--jobs", "2")
     assert res.returncode == 0, res.stderr
     assert "8/8 campaigns" in res.stderr and "/s" in res.stderr and "wrote 120 rows" in res.stderr
@@ -241,7 +241,7 @@ def test_replay_in_a_subprocess_on_two_workers(tmp_path):
     assert list(table.columns) == CONFIG_COLUMNS + HISTORY_COLUMNS
     assert table.groupby(["strategy", "seed"]).size().eq(15).all() and set(table.seed) == {0, 1}
     assert (table.groupby(["strategy", "seed"]).best_mN.apply(lambda b: b.is_monotonic_increasing)).all()
-    assert table.loc[table.strategy == "paper", "kappa"].eq(5.0).all()
+    assert table.loc[table.strategy == "fast", "kappa"].eq(5.0).all()
 
 
 def test_scheduler_without_dask_is_an_argparse_error(tmp_path, capsys, monkeypatch):
@@ -279,7 +279,7 @@ def test_scheduler_local_starts_a_local_cluster_of_jobs_single_threaded_workers(
 # ---------------------------------------------------------------- authors, named options, ensemble landscapes
 
 def test_authors_and_named_options_expand_into_variants():
-    args = build_parser().parse_args(["replay", "--out", "x.csv", "--strategy", "authors", "paper", "grid",
+    args = build_parser().parse_args(["replay", "--out", "x.csv", "--strategy", "authors", "fast", "grid",
                                       "--n-extra", "0", "4", "--maximizer", "bayes_opt", "sampling",
                                       "--grid-kind", "centres", "edges", "--grid-levels", "4"])
     s = pd.DataFrame(replay_settings(args))
@@ -287,7 +287,7 @@ def test_authors_and_named_options_expand_into_variants():
                                                            "n_extra=4", "n_extra=4;maximizer=sampling"]
     assert s[s.strategy == "authors"].options.iloc[1] == {"n_extra_intensities": 0, "maximizer": "sampling",
                                                           "optimizer_seed": 1, "kappa": 5.0}
-    assert s[s.strategy == "paper"].variant.tolist() == ["n_extra=0", "n_extra=4"]
+    assert s[s.strategy == "fast"].variant.tolist() == ["n_extra=0", "n_extra=4"]
     assert s[s.strategy == "grid"].variant.tolist() == ["centres", "edges"]
     assert set(s[s.strategy == "authors"].acq) == {"UCB"}
 
@@ -304,7 +304,7 @@ def test_optimizer_seed_fresh_is_a_named_variant_and_bad_seeds_are_refused(capsy
 
 
 @pytest.mark.parametrize("args,message", [
-    (["--strategy", "paper", "--n-extra", "5"], "--n-extra 5 is above the 4 further intensities"),
+    (["--strategy", "fast", "--n-extra", "5"], "--n-extra 5 is above the 4 further intensities"),
     (["--strategy", "authors", "--n-extra", "11"], "--n-extra 11 is above the authors' loop's 10"),
     (["--members", "3"], "--members applies to --landscape ensemble only"),
     (["--strategy", "authors", "--initial", "authors", "--budget", "4"], "below the initial design (5 experiments"),
@@ -327,7 +327,7 @@ def test_ensemble_replay_names_each_member_and_resumes(tmp_path, monkeypatch, ca
     assert main(run) == 130
     monkeypatch.undo()
     assert main([*run, "--resume"]) == 0
-    from mlcrystal.replay_tables import load_replay
+    from mlcrystal.force.replay_tables import load_replay
 
     table = load_replay(out)
     assert sorted(table.landscape.unique()) == sorted(f"member-{d}" for d in kept)
@@ -342,7 +342,7 @@ def test_ensemble_replay_names_each_member_and_resumes(tmp_path, monkeypatch, ca
 
 
 def test_make_landscape_reads_the_shared_response_suffix():
-    from mlcrystal.landscape import SHARED_RESPONSE_SUFFIX
+    from mlcrystal.force.landscape import SHARED_RESPONSE_SUFFIX
 
     kept = int(cli.ensemble.load_ensemble().query("kept").draw.iloc[0])
     for name in ("calibrated", f"member-{kept}"):

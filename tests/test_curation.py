@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mlcrystal import audit as A
+from mlcrystal import datasets
+from mlcrystal import rules as A
 from mlcrystal.datasets import load_youngs_modulus
 
 needs_java = pytest.mark.skipif(shutil.which("java") is None,
@@ -159,7 +160,7 @@ def test_curation_audit_orders_flags_and_leaves_audit_unchanged():
         [2, "co-crystal drawn as one molecule"], [2, "named component not drawn"], [2, "named component not drawn"],
         [4, "salt charges unbalanced"], [3, "para named, not drawn"]]
     assert f.attrs["skipped"] == ""
-    assert set(A.audit(t).flag) <= set(A.AUDIT_FLAGS)  # audit() runs none of the curation checks
+    assert set(A.audit.audit(t).flag) <= set(A.AUDIT_FLAGS)  # audit() runs none of the curation checks
     with pytest.raises(ValueError, match="missing column"):
         A.curation_audit(t.drop(columns="smiles"))
 
@@ -222,8 +223,8 @@ def test_review_covers_exactly_what_the_curation_audit_flags():
 def test_corrections_are_read_from_the_package_data():
     path = resources.files("mlcrystal") / "data" / "corrections.csv"
     assert path.is_file() and (resources.files("mlcrystal") / "data" / "audit_review.csv").is_file()
-    c = A.load_corrections()
-    assert list(c.columns) == A.CORRECTION_COLUMNS and len(c) == 31 and c.source_row.is_unique
+    c = datasets.load_corrections()
+    assert list(c.columns) == datasets.CORRECTION_COLUMNS and len(c) == 31 and c.source_row.is_unique
     assert c.evidence.str.contains("doi 10.").all() and c.reason.notna().all()
 
 
@@ -258,11 +259,11 @@ def test_corrections_refuse_a_stale_published_value_and_unknown_rows():
     c = pd.DataFrame({"source_row": [2], "field": ["smiles"], "published": ["Oc1cccc(O)c1"],
                       "corrected": ["Oc1cccc(O)c1"], "reason": ["r"], "evidence": ["e"]})
     with pytest.raises(ValueError, match=r"correction 0 \(line 2, field 'smiles'\): the table holds 'Oc1ccccc1O'"):
-        A.apply_corrections(t, c)
+        datasets.apply_corrections(t, c)
     with pytest.raises(ValueError, match="the table has no line 9"):
-        A.apply_corrections(t, c.assign(source_row=[9]))
+        datasets.apply_corrections(t, c.assign(source_row=[9]))
     with pytest.raises(ValueError, match="has no column 'density'"):
-        A.apply_corrections(t, c.assign(field=["density"]))
-    e = A.apply_corrections(t, c.assign(field=["E_GPa"], published=["5.0"], corrected=["0.5"]))
+        datasets.apply_corrections(t, c.assign(field=["density"]))
+    e = datasets.apply_corrections(t, c.assign(field=["E_GPa"], published=["5.0"], corrected=["0.5"]))
     assert e.E_GPa.tolist() == [0.5, 5.0] and t.E_GPa.tolist() == [5.0, 5.0]  # the input is not changed
     assert e.attrs["corrections"][["source_row", "before", "after"]].values.tolist() == [[2, 5.0, 0.5]]

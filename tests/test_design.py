@@ -5,7 +5,7 @@ from sklearn.dummy import DummyRegressor
 from sklearn.linear_model import Lasso
 from sklearn.model_selection import train_test_split
 
-from mlcrystal.design import (
+from mlcrystal.rules.lasso import (
     BootstrapResult,
     benchmark_models,
     bootstrap_lasso,
@@ -28,7 +28,7 @@ from mlcrystal.study import LASSO_RESULT
 @pytest.fixture(scope="module")
 def study():
     from mlcrystal.datasets import load_youngs_modulus
-    from mlcrystal.features import paper_design_matrix
+    from mlcrystal.rules.features import paper_design_matrix
 
     df = load_youngs_modulus(clean=False)
     return df, paper_design_matrix(df)

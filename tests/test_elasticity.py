@@ -1,4 +1,4 @@
-"""Tests for mlcrystal.elasticity: directional Young's modulus and anisotropy."""
+"""Tests for mlcrystal.crystal: directional Young's modulus and anisotropy."""
 
 import numpy as np
 import pandas as pd
@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from scipy import stats
 from scipy.spatial.transform import Rotation
 
-from mlcrystal import elasticity as el
+from mlcrystal import crystal as el
 from mlcrystal.datasets import load_stiffness_tensors
 from mlcrystal.study import BENDING_MODULI_GPA
 
@@ -454,8 +454,8 @@ def test_summarise_plate_orientations():
     assert s.at["softest", "share_thickness_stiffer"] == 0.0
     with pytest.raises(ValueError, match="plate_orientation_table"):
         el.summarise_plate_orientations(p.drop(columns="draw"))
-    with pytest.raises(ValueError, match="band must be two quantiles"):
-        el.summarise_plate_orientations(p, band=(0.9, 0.1))
+    with pytest.raises(ValueError, match="level must be the coverage of a central interval"):
+        el.summarise_plate_orientations(p, level=1.5)
 
 
 # --------------------------------------------------------------------------
@@ -532,7 +532,7 @@ def test_permutation_test_is_reproducible():
     ({"n_permutations": 10}, "n_permutations must be an integer >= 99"),
     ({"alternative": "bigger"}, "alternative must be"),
     ({"statistic": "spearman"}, "statistic must be a callable"),
-    ({"band": (0.5, 0.4)}, "band must be two quantiles"),
+    ({"level": 1.2}, "level must be the coverage of a central interval"),
     ({"random_state": -3}, "random_state must be"),
 ])
 def test_permutation_test_rejects_bad_input(kwargs, match):
@@ -545,16 +545,16 @@ def test_bootstrap_interval_brackets_the_statistic():
     rng = np.random.default_rng(4)
     x = rng.normal(size=80)
     y = x + rng.normal(size=80)
-    lo, hi = el.bootstrap_interval(x, y, n_resamples=999, random_state=0)
+    lo, hi = el.bootstrap_interval(x, y, n_boot=999, random_state=0)
     rho = float(el.spearman_rho(x, y))
     assert lo < rho < hi and hi - lo < 0.4
-    assert (lo, hi) == el.bootstrap_interval(x, y, n_resamples=999, random_state=0)
-    lo90, hi90 = el.bootstrap_interval(x, y, n_resamples=999, confidence=0.5, random_state=0)
+    assert (lo, hi) == el.bootstrap_interval(x, y, n_boot=999, random_state=0)
+    lo90, hi90 = el.bootstrap_interval(x, y, n_boot=999, level=0.5, random_state=0)
     assert lo <= lo90 and hi90 <= hi
-    with pytest.raises(ValueError, match="confidence must lie in"):
-        el.bootstrap_interval(x, y, confidence=95)
-    with pytest.raises(ValueError, match="n_resamples"):
-        el.bootstrap_interval(x, y, n_resamples=5)
+    with pytest.raises(ValueError, match="level must be the coverage"):
+        el.bootstrap_interval(x, y, level=95)
+    with pytest.raises(ValueError, match="n_boot"):
+        el.bootstrap_interval(x, y, n_boot=5)
 
 
 # --------------------------------------------------------------------------

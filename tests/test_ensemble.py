@@ -1,12 +1,12 @@
-"""Tests of mlcrystal.ensemble: plausible landscapes, their calibration and the optimum's sensitivity."""
+"""Tests of mlcrystal.force.ensemble: plausible landscapes, their calibration and the optimum's sensitivity."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from mlcrystal import ensemble as en
-from mlcrystal import landscape as ls
 from mlcrystal import study
+from mlcrystal.force import ensemble as en
+from mlcrystal.force import landscape as ls
 
 UNMEASURED = (1, 2, 3, 4, 7, 8, 10)
 

@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mlcrystal.features import (
+from mlcrystal.rules.features import (
     AROMATIC_CARBONYL,
     HDRZINE_CLASSES,
     NH2_CLASSES,

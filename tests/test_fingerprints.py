@@ -4,7 +4,13 @@ import pytest
 from rdkit import Chem
 from rdkit.Chem import Descriptors, rdMolDescriptors
 
-from mlcrystal.features import canonical_smiles, fingerprints, fragment_counts, morgan_bit_environments, representations
+from mlcrystal.rules.features import fragment_counts
+from mlcrystal.rules.fingerprints import (
+    canonical_smiles,
+    fingerprints,
+    morgan_bit_environments,
+    representations,
+)
 
 BENZENE, ETHANOL = "c1ccccc1", "CCO"
 

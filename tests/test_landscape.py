@@ -1,4 +1,4 @@
-"""Tests of mlcrystal.landscape: the simulated blocking-force experiment."""
+"""Tests of mlcrystal.force.landscape: the simulated blocking-force experiment."""
 
 import re
 
@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mlcrystal import landscape as ls
-from mlcrystal import study, widgets
-from mlcrystal.landscape import BlockingForceLandscape, GaussianLandscape
+from mlcrystal import study
+from mlcrystal.force import explorer as widgets
+from mlcrystal.force import landscape as ls
+from mlcrystal.force.landscape import BlockingForceLandscape, GaussianLandscape
 from mlcrystal.study import BENDING_MODULI_GPA, SEARCH_BOUNDS
 
 pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
@@ -34,7 +35,7 @@ def test_the_studys_facts_come_from_study_only():
     # no copies of the published facts in the landscape module (issue 9)
     for name in ("SEARCH_BOUNDS", "P_MAX_MW_CM2", "LIBRARIES", "STUDY_BENDING_MODULI_GPA"):
         assert not hasattr(ls, name), name
-    assert "mlcrystal.elasticity" not in {getattr(v, "__module__", None) for v in vars(ls).values()}
+    assert "mlcrystal.crystal" not in {getattr(v, "__module__", None) for v in vars(ls).values()}
     assert GaussianLandscape().PEAK == study.GAUSSIAN_PEAK
 
 
@@ -326,7 +327,8 @@ def test_optimum_is_cached(land):
     a = land.optimum_per_compound()
     b = BlockingForceLandscape().optimum_per_compound()
     pd.testing.assert_frame_equal(a, b)
-    assert ls._OPTIMUM_CACHE  # computed once per landscape definition
+    assert ls._optimum.cache_info().currsize >= len(land.compounds)  # computed once per landscape definition
+    assert land.definition_key(3) == BlockingForceLandscape().definition_key(3)
 
 
 def test_article_library_optimum(land):
@@ -423,7 +425,7 @@ def test_curvature_parts_add_up(land):
         ls.curvature_parts(land, 3, [100.0], -5.0)
 
 
-# --- the explorer (mlcrystal.widgets, chapter-5 section) -----------------------------
+# --- the explorer (mlcrystal.crystal.explorer, chapter-5 section) -----------------------------
 
 def test_landscape_readout_snaps_and_reports(land):
     best = land.optimum()

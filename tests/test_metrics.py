@@ -1,10 +1,10 @@
-"""Tests of mlcrystal.metrics on small hand-made histories."""
+"""Tests of mlcrystal.force.metrics on small hand-made histories."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from mlcrystal.metrics import (
+from mlcrystal.force.metrics import (
     acceleration_factor,
     best_so_far_bands,
     campaign_outcomes,
@@ -143,9 +143,9 @@ def test_best_so_far_bands_and_quantile_band():
 
 
 def test_target_summary_and_ratio_columns():
-    h = HISTS.assign(strategy=np.where(HISTS.seed == 2, "random", "bo"))
+    h = HISTS.assign(strategy=np.where(HISTS.seed == 2, "random", "skopt"))
     t = target_summary(h, 8.0, grid_experiments=30.0)
-    bo = t[t.strategy == "bo"].iloc[0]
+    bo = t[t.strategy == "skopt"].iloc[0]
     assert bo["campaigns"] == 2 and bo["reached"] == 1.0 and bo["median"] == 3.5
     assert bo["ratio_median"] == pytest.approx(30.0 / 3.5)
     assert bo["ratio_lo"] == pytest.approx(30.0 / bo["hi"])
@@ -173,7 +173,7 @@ def test_reference_pool_takes_a_generator_and_refuses_bad_seeds(toy_lab, toy_box
 # ---------------------------------------------------------------- random search at the target, bootstrap, ensembles
 
 def test_random_baseline_is_the_geometric_expectation_of_the_pool_hit_rate(toy_lab, toy_box):
-    from mlcrystal.metrics import random_baseline
+    from mlcrystal.force.metrics import random_baseline
 
     forces = np.r_[np.full(98, 1.0), 5.0, 6.0]  # 2 hits in 100
     r = random_baseline(None, 4.0, forces=forces, n_initial=10)
@@ -195,27 +195,27 @@ def test_random_baseline_is_the_geometric_expectation_of_the_pool_hit_rate(toy_l
 
 
 def test_bootstrap_interval_resamples_clusters_and_counts_censored_runs():
-    from mlcrystal.metrics import bootstrap_interval
+    from mlcrystal.force.metrics import cluster_bootstrap_interval
 
     v = np.r_[np.full(10, 20.0), np.full(10, np.inf)]
-    share = bootstrap_interval(v, "share", n_boot=500)
+    share = cluster_bootstrap_interval(v, "share", n_boot=500)
     assert share["estimate"] == 0.5 and 0.2 < share["lo"] < 0.5 < share["hi"] < 0.8
     # two clusters that differ completely: the clustered interval spans both, the plain one is narrower
     labels = np.r_[np.zeros(10), np.ones(10)]
-    clustered = bootstrap_interval(v, "share", clusters=labels, n_boot=500)
+    clustered = cluster_bootstrap_interval(v, "share", clusters=labels, n_boot=500)
     assert clustered["n_clusters"] == 2 and clustered["lo"] == 0.0 and clustered["hi"] == 1.0
-    med = bootstrap_interval(v, "median", clusters=labels, n_boot=500)
+    med = cluster_bootstrap_interval(v, "median", clusters=labels, n_boot=500)
     assert med["hi"] == np.inf and med["lo"] == 20.0
     with pytest.raises(ValueError, match="one label per value"):
-        bootstrap_interval(v, "share", clusters=labels[:5])
+        cluster_bootstrap_interval(v, "share", clusters=labels[:5])
     with pytest.raises(ValueError, match="statistic must be one of"):
-        bootstrap_interval(v, "mode")
+        cluster_bootstrap_interval(v, "mode")
     with pytest.raises(ValueError, match="without NaN"):
-        bootstrap_interval([1.0, np.nan])
+        cluster_bootstrap_interval([1.0, np.nan])
 
 
 def test_experiments_to_targets_judges_each_landscape_against_its_own_target():
-    from mlcrystal.metrics import distribution_table, experiments_to_targets, reproduces_study
+    from mlcrystal.force.metrics import distribution_table, experiments_to_targets, reproduces_study
 
     rows = []
     for land, forces in (("m1", [10.0, 30.0, 40.0]), ("m2", [10.0, 20.0, 25.0])):

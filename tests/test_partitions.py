@@ -1,4 +1,4 @@
-"""Statistics over many partitions (mlcrystal.design), on synthetic data with known answers."""
+"""Statistics over many partitions (mlcrystal.rules.lasso), on synthetic data with known answers."""
 
 import numpy as np
 import pandas as pd
@@ -8,21 +8,23 @@ from sklearn.ensemble import RandomForestRegressor
 from sklearn.linear_model import Lasso
 from sklearn.model_selection import GridSearchCV, KFold
 
-from mlcrystal.design import (
+from mlcrystal.rules.lasso import standardised_lasso_cv
+from mlcrystal.rules.partitions import (
     bootstrap_selection_frequency,
-    compare_representations,
     distribution_summary,
     grouped_cv_distribution,
-    identical_in_training,
     influence_summary,
     leave_one_group_out_influence,
     one_standard_error_alpha,
     paired_difference,
     percentile_of,
-    representation_models,
     split_r2_distribution,
-    standardised_lasso_cv,
     with_grouped_inner_cv,
+)
+from mlcrystal.rules.representations import (
+    compare_representations,
+    identical_in_training,
+    representation_models,
 )
 
 
@@ -235,7 +237,7 @@ def test_compare_representations_is_paired_across_representations(signal):
 # chapter 3's schemes and stored repeated cross-validation
 # ---------------------------------------------------------------------------
 
-from mlcrystal.design import (  # noqa: E402
+from mlcrystal.rules.chapter3 import (  # noqa: E402
     chapter3_partition_scores,
     chapter3_schemes,
     load_partition_scores,
@@ -323,7 +325,7 @@ def test_stored_chapter3_partitions_are_complete_and_paired():
 
 from sklearn.neighbors import KNeighborsRegressor  # noqa: E402
 
-from mlcrystal.design import load_representation_scores  # noqa: E402
+from mlcrystal.rules.representations import load_representation_scores  # noqa: E402
 
 
 def _two_editions(n_papers=10, rows=3):

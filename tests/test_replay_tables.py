@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mlcrystal.replay_tables import (
+from mlcrystal.force.replay_tables import (
     REPLAY_CONFIG_COLUMNS,
     REPLAY_DIR,
     REPLAY_HISTORY_COLUMNS,
@@ -18,7 +18,7 @@ from mlcrystal.replay_tables import (
 def tiny(seeds=(0, 1, 2), budget=4):
     """Two configurations x ``seeds`` x ``budget`` experiments, as the writer lays them out."""
     rows = []
-    for strategy, acq, kappa, levels in [("bo", "EI", np.nan, pd.NA), ("grid", np.nan, np.nan, 4)]:
+    for strategy, acq, kappa, levels in [("skopt", "EI", np.nan, pd.NA), ("grid", np.nan, np.nan, 4)]:
         for seed in seeds:
             best = 0.0
             for k in range(1, budget + 1):
@@ -76,7 +76,7 @@ def test_the_stored_tables_are_package_data_and_complete():
     main = load_replay("main")
     assert main.shape == (48000, 19)
     assert main["landscape"].eq("calibrated").all() and main["variant"].isna().all()  # stored before the columns
-    assert main.groupby("strategy").seed.nunique().to_dict() == {"bo": 100, "grid": 100, "paper": 100, "random": 100}
+    assert main.groupby("strategy").seed.nunique().to_dict() == {"skopt": 100, "grid": 100, "fast": 100, "random": 100}
     assert main.groupby(["strategy", "seed"]).experiment.max().eq(120).all()
     for name, settings in [("kappa", 4), ("acq", 3), ("noise", 3)]:
         t = load_replay(name)
@@ -191,7 +191,7 @@ def test_a_configuration_lacking_a_seed(tmp_path):
 
 def test_a_campaign_with_a_gap(tmp_path):
     table = tiny()
-    table = table[~((table.strategy == "bo") & (table.seed == 2) & (table.experiment == 3))]
+    table = table[~((table.strategy == "skopt") & (table.seed == 2) & (table.experiment == 3))]
     with pytest.raises(ValueError) as err:
         load_replay(write(table, tmp_path / "gap.csv"))
     msg = str(err.value)
@@ -221,7 +221,7 @@ def landscapes_table():
     parts = []
     for land in ("member-1", "member-2"):
         for variant in ("n_extra=0", "n_extra=4"):
-            parts.append(tiny(seeds=(0, 1)).query("strategy == 'bo'").assign(landscape=land, variant=variant))
+            parts.append(tiny(seeds=(0, 1)).query("strategy == 'skopt'").assign(landscape=land, variant=variant))
         parts.append(tiny(seeds=(0, 1, 2), budget=6).query("strategy == 'grid'").assign(landscape=land,
                                                                                        variant="edges"))
     table = pd.concat(parts, ignore_index=True)
@@ -231,9 +231,9 @@ def landscapes_table():
 def test_landscape_and_variant_are_configuration_with_budget_and_seeds_per_strategy(tmp_path):
     back = load_replay(write(landscapes_table(), tmp_path / "ens.csv.gz"))
     assert back.groupby(["landscape", "strategy", "variant"]).seed.nunique().to_dict() == {
-        ("member-1", "bo", "n_extra=0"): 2, ("member-1", "bo", "n_extra=4"): 2, ("member-1", "grid", "edges"): 3,
-        ("member-2", "bo", "n_extra=0"): 2, ("member-2", "bo", "n_extra=4"): 2, ("member-2", "grid", "edges"): 3}
-    assert back.groupby("strategy").experiment.max().to_dict() == {"bo": 4, "grid": 6}
+        ("member-1", "skopt", "n_extra=0"): 2, ("member-1", "skopt", "n_extra=4"): 2, ("member-1", "grid", "edges"): 3,
+        ("member-2", "skopt", "n_extra=0"): 2, ("member-2", "skopt", "n_extra=4"): 2, ("member-2", "grid", "edges"): 3}
+    assert back.groupby("strategy").experiment.max().to_dict() == {"skopt": 4, "grid": 6}
 
 
 def test_a_landscape_lacking_a_seed_of_its_strategy(tmp_path):
@@ -261,8 +261,8 @@ def test_a_blank_landscape_is_refused(tmp_path):
 
 
 def test_the_stored_tables_of_the_authors_loop_the_ensemble_and_the_ablations():
-    from mlcrystal.ensemble import load_ensemble
-    from mlcrystal.landscape import SHARED_RESPONSE_SUFFIX
+    from mlcrystal.force.ensemble import load_ensemble
+    from mlcrystal.force.landscape import SHARED_RESPONSE_SUFFIX
 
     ablation = load_replay("ablation")
     kept = [f"member-{d}" for d in load_ensemble().query("kept").draw.astype(int)]
@@ -277,7 +277,7 @@ def test_the_stored_tables_of_the_authors_loop_the_ensemble_and_the_ablations():
         assert variants == expect, name
     calibrated = load_replay("authors")
     per = calibrated.groupby(["strategy", "variant"]).agg(seeds=("seed", "nunique"), budget=("experiment", "max"))
-    assert per.index.tolist() == [("authors", "n_extra=0"), ("paper", "n_extra=0"), ("paper", "n_extra=4")]
+    assert per.index.tolist() == [("authors", "n_extra=0"), ("fast", "n_extra=0"), ("fast", "n_extra=4")]
     assert per.budget.eq(155).all() and per.seeds.eq(20).all()
     assert calibrated.landscape.eq("calibrated").all()
     ens = load_replay("ensemble")
@@ -288,5 +288,5 @@ def test_the_stored_tables_of_the_authors_loop_the_ensemble_and_the_ablations():
     assert settings.query("strategy == 'authors'").budget.eq(155).all()
     assert settings.query("strategy != 'authors'").budget.eq(120).all()
     assert settings.query("strategy == 'authors'").seeds.eq(3).all()
-    assert settings.query("strategy == 'bo'").seeds.eq(5).all()
+    assert settings.query("strategy == 'skopt'").seeds.eq(5).all()
     assert settings.query("strategy in ['random', 'grid']").seeds.eq(20).all()

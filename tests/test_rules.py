@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mlcrystal import rules
-from mlcrystal.features import paper_design_matrix
+from mlcrystal.rules import report as rules
+from mlcrystal.rules.features import paper_design_matrix
 
 # simple, valid molecules with different numbers of benzene rings and aliphatic OH groups
 MOLECULES = [

@@ -1,11 +1,12 @@
-"""Tests for mlcrystal.widgets: the logic behind the explorers (no browser needed)."""
+"""Tests for mlcrystal.crystal.explorer: the logic behind the explorers (no browser needed)."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from mlcrystal import elasticity as el
-from mlcrystal import widgets
+from mlcrystal import crystal as el
+from mlcrystal.crystal import explorer as widgets
+from mlcrystal.force import explorer as force_explorer
 
 ORTHO = np.diag([10.0, 20.0, 30.0, 4.0, 5.0, 6.0])
 
@@ -126,7 +127,7 @@ def _controls(box):
 
 @pytest.mark.parametrize("build, n_controls", [
     (lambda t: widgets.anisotropy_explorer(t, crystal=10), 3),
-    (lambda t: widgets.landscape_explorer(), 5),
+    (lambda t: force_explorer.landscape_explorer(), 5),
 ])
 def test_every_control_has_a_full_text_label(table, build, n_controls):
     controls = _controls(build(table))
@@ -143,7 +144,7 @@ def test_every_control_has_a_full_text_label(table, build, n_controls):
 
 
 def test_slider_labels_name_the_quantity_and_unit():
-    box = widgets.landscape_explorer()
+    box = force_explorer.landscape_explorer()
     labels = [c.description for c in _controls(box)]
     assert labels == ["compound", "length L (um)", "width W (um)", "thickness T (um)", "light intensity P (mW/cm2)"]
 
@@ -214,10 +215,10 @@ def book_style():
 
 
 def _landscape_ax():
-    from mlcrystal.landscape import BlockingForceLandscape
+    from mlcrystal.force.landscape import BlockingForceLandscape
 
     # long legend entries: the chapter's explorer at its start values
-    return widgets.landscape_explorer_figure(BlockingForceLandscape(), 5, 626.0, 708.0, 241.0, 2080.0)
+    return force_explorer.landscape_explorer_figure(BlockingForceLandscape(), 5, 626.0, 708.0, 241.0, 2080.0)
 
 
 @pytest.mark.parametrize("draw", [
@@ -239,7 +240,7 @@ def test_explorer_figures_are_legible_on_a_phone(book_style, draw):
 
 @pytest.mark.parametrize("build", [
     lambda t: widgets.anisotropy_explorer(t, crystal=12, theta_deg=60, phi_deg=90),
-    lambda t: widgets.landscape_explorer(compound=5, L_um=626, W_um=708, T_um=241, P_mW_cm2=2080),
+    lambda t: force_explorer.landscape_explorer(compound=5, L_um=626, W_um=708, T_um=241, P_mW_cm2=2080),
 ], ids=["anisotropy", "landscape"])
 def test_explorer_images_are_narrow(book_style, table, build):
     import base64

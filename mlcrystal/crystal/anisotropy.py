@@ -203,6 +203,7 @@ def anisotropy_ratio(C: ArrayLike, n_points: int = 4000, refine: bool = True) ->
 
     Examples
     --------
+    >>> from mlcrystal.crystal.tensors import isotropic_stiffness
     >>> round(anisotropy_ratio(isotropic_stiffness(5.0, 0.3)), 6)
     1.0
     """
@@ -299,6 +300,7 @@ def voigt_reuss_moduli(C: ArrayLike) -> dict[str, float]:
 
     Examples
     --------
+    >>> from mlcrystal.crystal.tensors import isotropic_stiffness
     >>> m = voigt_reuss_moduli(isotropic_stiffness(10.0, 0.25))
     >>> round(m["K_V"], 6), round(m["G_R"], 6), round(m["E_H"], 6)
     (6.666667, 4.0, 10.0)
@@ -339,6 +341,7 @@ def universal_anisotropy_index(C: ArrayLike) -> float:
 
     Examples
     --------
+    >>> from mlcrystal.crystal.tensors import isotropic_stiffness
     >>> round(universal_anisotropy_index(isotropic_stiffness(10.0, 0.3)), 12)
     0.0
     """
@@ -377,6 +380,7 @@ def anisotropy_table(tensors: pd.DataFrame, n_points: int = 4000, refine: bool =
 
     Examples
     --------
+    >>> from mlcrystal.crystal.tensors import isotropic_stiffness
     >>> t = pd.DataFrame({"compound": ["iso", "broken"],
     ...                   "C_GPa": [isotropic_stiffness(8.0, 0.3), -np.eye(6)]})
     >>> out = anisotropy_table(t, n_points=200)

@@ -80,14 +80,12 @@ def ratio_spearman_rho(x: ArrayLike, y: ArrayLike, axis: int = -1) -> Any:
     return spearman_rho(x, np.asarray(y, dtype=float) / x, axis=axis)
 
 
-def _check_band(band: tuple[float, float]) -> tuple[float, float]:
-    try:
-        lo, hi = (float(b) for b in band)
-    except (TypeError, ValueError):
-        raise ValueError(f"band must be two quantiles (low, high) in [0, 1]; got {band!r}.") from None
-    if not 0 <= lo < hi <= 1:
-        raise ValueError(f"band must be two quantiles with 0 <= low < high <= 1; got {band!r}.")
-    return lo, hi
+def _check_level(level: float) -> tuple[float, float]:
+    """The quantiles ``((1 - level) / 2, (1 + level) / 2)`` of a central interval of coverage ``level``."""
+    if isinstance(level, bool) or not isinstance(level, (int, float, np.floating)) or not 0 < level < 1:
+        raise ValueError(f"level must be the coverage of a central interval, in (0, 1) (e.g. 0.9); got {level!r}.")
+    lo = round((1 - float(level)) / 2, 12)
+    return lo, round(1 - lo, 12)
 
 
 def _paired_samples(x: ArrayLike, y: ArrayLike, min_n: int = 3) -> tuple[np.ndarray, np.ndarray]:
@@ -106,7 +104,7 @@ def _paired_samples(x: ArrayLike, y: ArrayLike, min_n: int = 3) -> tuple[np.ndar
 
 def permutation_test(x: ArrayLike, y: ArrayLike, statistic: Callable[..., Any] = spearman_rho,
                      n_permutations: int = 9999, random_state: RandomState = None,
-                     alternative: str = "two-sided", band: tuple[float, float] = (0.025, 0.975)) -> dict[str, Any]:
+                     alternative: str = "two-sided", level: float = 0.95) -> dict[str, Any]:
     """Test an association against the null of random pairings.
 
     The pairs ``(x_i, y_i)`` are re-paired at random ``n_permutations``
@@ -130,8 +128,8 @@ def permutation_test(x: ArrayLike, y: ArrayLike, statistic: Callable[..., Any] =
     alternative : {"two-sided", "less", "greater"}, default "two-sided"
         Two-sided p is twice the smaller one-sided p (SciPy's convention),
         so it also works for a null that is not centred on zero.
-    band : (float, float), default (0.025, 0.975)
-        Quantiles of the null distribution reported as its band.
+    level : float, default 0.95
+        Coverage of the central band of the null distribution reported (its 2.5-97.5 % quantiles).
 
     Returns
     -------
@@ -167,7 +165,7 @@ def permutation_test(x: ArrayLike, y: ArrayLike, statistic: Callable[..., Any] =
         raise ValueError(f"alternative must be 'two-sided', 'less' or 'greater'; got {alternative!r}.")
     if not callable(statistic):
         raise ValueError(f"statistic must be a callable statistic(x, y, axis=-1); got {statistic!r}.")
-    lo, hi = _check_band(band)
+    lo, hi = _check_level(level)
     res = stats.permutation_test((xs, ys), statistic, permutation_type="pairings", vectorized=True,
                                  n_resamples=int(n_permutations), alternative=alternative,
                                  rng=check_random_state(random_state))
@@ -178,7 +176,7 @@ def permutation_test(x: ArrayLike, y: ArrayLike, statistic: Callable[..., Any] =
 
 
 def bootstrap_interval(x: ArrayLike, y: ArrayLike, statistic: Callable[..., Any] = spearman_rho,
-                       n_resamples: int = 2000, confidence: float = 0.95,
+                       n_boot: int = 2000, level: float = 0.95,
                        random_state: RandomState = None) -> tuple[float, float]:
     """Percentile bootstrap interval of a paired statistic (pairs resampled together).
 
@@ -188,9 +186,9 @@ def bootstrap_interval(x: ArrayLike, y: ArrayLike, statistic: Callable[..., Any]
         Paired, finite observations (n >= 3).
     statistic : callable, default :func:`spearman_rho`
         ``statistic(x, y, axis=-1)``, vectorised along ``axis``.
-    n_resamples : int, default 2000
+    n_boot : int, default 2000
         Bootstrap resamples (>= 99).
-    confidence : float, default 0.95
+    level : float, default 0.95
         Coverage of the interval, in (0, 1).
     random_state : None, int or numpy.random.Generator
         Seed of the resampling.
@@ -203,23 +201,22 @@ def bootstrap_interval(x: ArrayLike, y: ArrayLike, statistic: Callable[..., Any]
     Examples
     --------
     >>> x = np.arange(30.0)
-    >>> lo, hi = bootstrap_interval(x, x ** 2, n_resamples=200, random_state=0)
+    >>> lo, hi = bootstrap_interval(x, x ** 2, n_boot=200, random_state=0)
     >>> round(lo, 3), round(hi, 3)
     (1.0, 1.0)
     """
     xs, ys = _paired_samples(x, y)
-    if not (isinstance(n_resamples, (int, np.integer)) and not isinstance(n_resamples, bool) and n_resamples >= 99):
-        raise ValueError(f"n_resamples must be an integer >= 99; got {n_resamples!r}.")
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence must lie in (0, 1); got {confidence!r}.")
-    res = stats.bootstrap((xs, ys), statistic, paired=True, vectorized=True, n_resamples=int(n_resamples),
-                          confidence_level=confidence, method="percentile", rng=check_random_state(random_state))
+    if not (isinstance(n_boot, (int, np.integer)) and not isinstance(n_boot, bool) and n_boot >= 99):
+        raise ValueError(f"n_boot must be an integer >= 99; got {n_boot!r}.")
+    _check_level(level)
+    res = stats.bootstrap((xs, ys), statistic, paired=True, vectorized=True, n_resamples=int(n_boot),
+                          confidence_level=float(level), method="percentile", rng=check_random_state(random_state))
     return float(res.confidence_interval.low), float(res.confidence_interval.high)
 
 
 def thickness_length_correlation(plates: pd.DataFrame, length: str = "E_length_mean", n_permutations: int = 9999,
                                  random_state: RandomState = None,
-                                 band: tuple[float, float] = (0.05, 0.95)) -> pd.DataFrame:
+                                 level: float = 0.9) -> pd.DataFrame:
     """Across crystals: does a plate stiffer through its thickness tend to be softer along its length?
 
     For each orientation rule of :func:`plate_orientation_table`, Spearman's
@@ -238,8 +235,8 @@ def thickness_length_correlation(plates: pd.DataFrame, length: str = "E_length_m
         Permutations per test.
     random_state : None, int or numpy.random.Generator
         Seed; each test draws from its own child stream.
-    band : (float, float), default (0.05, 0.95)
-        Quantiles of rho over the random draws.
+    level : float, default 0.9
+        Coverage of the central band of rho over the random draws (the 5-95 % quantiles).
 
     Returns
     -------
@@ -253,6 +250,7 @@ def thickness_length_correlation(plates: pd.DataFrame, length: str = "E_length_m
 
     Examples
     --------
+    >>> from mlcrystal.crystal.plates import plate_orientation_table
     >>> Cs = [np.diag([a, 2 * a, 3 * a, 0.4 * a, 0.5 * a, 0.6 * a]) for a in (1.0, 2.0, 3.0, 5.0, 8.0)]
     >>> p = plate_orientation_table(pd.DataFrame({"C_GPa": Cs}), n_random=3, random_state=0)
     >>> r = thickness_length_correlation(p, n_permutations=999, random_state=0)
@@ -267,7 +265,7 @@ def thickness_length_correlation(plates: pd.DataFrame, length: str = "E_length_m
         raise ValueError(f"plates must be the output of plate_orientation_table() with columns {sorted(needed)}; "
                          "got " + (f"columns {list(plates.columns)}." if isinstance(plates, pd.DataFrame)
                                    else f"{type(plates).__name__}."))
-    lo, hi = _check_band(band)
+    lo, hi = _check_level(level)
     present = [o for o in ("stiffest", "random", "softest") if plates.orientation.eq(o).any()]
     groups = [(o, d, g) for o in present for d, g in plates[plates.orientation.eq(o)].groupby("draw")]
     streams = spawn(random_state, len(groups))

@@ -20,10 +20,15 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML
 
-from mlcrystal.crystal import anisotropy, tensors
+from mlcrystal.crystal.anisotropy import extreme_youngs_moduli, youngs_modulus_in_plane
+from mlcrystal.crystal.tensors import (
+    direction_from_angles,
+    directional_youngs_modulus,
+    stiffness_problem,
+)
 from mlcrystal.plotting import figure_html
 
-__all__ = ["ANISOTROPY_FIGSIZE", "LANDSCAPE_FIGSIZE", "crystal_options", "anisotropy_readout", "meridian_section",
+__all__ = ["ANISOTROPY_FIGSIZE", "crystal_options", "anisotropy_readout", "meridian_section",
            "anisotropy_explorer_figure", "anisotropy_explorer"]
 
 #: Figure sizes (inches) of the explorers' static figures. Each is saved with a
@@ -31,7 +36,6 @@ __all__ = ["ANISOTROPY_FIGSIZE", "LANDSCAPE_FIGSIZE", "crystal_options", "anisot
 #: 360 CSS px on a phone: a figure about 5 in wide keeps its smallest text (the
 #: legend, 10 pt) near 10 px there, so legends sit below the axes, not beside them.
 ANISOTROPY_FIGSIZE = (5.0, 6.0)
-LANDSCAPE_FIGSIZE = (5.0, 4.4)
 
 #: Keyword arguments that make a control's description a real, full-width text label
 #: (screen readers read it; the static HTML page shows it whole).
@@ -51,7 +55,7 @@ def crystal_options(tensors: pd.DataFrame, valid_only: bool = True) -> list[tupl
         As returned by :func:`mlcrystal.datasets.load_stiffness_tensors`
         (columns ``compound``, ``source``, ``method``, ``C_GPa``).
     valid_only : bool, default True
-        Leave out tensors refused by :func:`mlcrystal.tensors.validate_stiffness`.
+        Leave out tensors refused by :func:`mlcrystal.crystal.tensors.validate_stiffness`.
 
     Returns
     -------
@@ -61,6 +65,7 @@ def crystal_options(tensors: pd.DataFrame, valid_only: bool = True) -> list[tupl
 
     Examples
     --------
+    >>> from mlcrystal.crystal import tensors
     >>> t = pd.DataFrame({"compound": ["urea", "urea"], "source": ["Fischer", None],
     ...                   "method": ["Exp", "DFT"],
     ...                   "C_GPa": [tensors.isotropic_stiffness(5.0, 0.3)] * 2})
@@ -73,7 +78,7 @@ def crystal_options(tensors: pd.DataFrame, valid_only: bool = True) -> list[tupl
                          f"with columns compound, source, method, C_GPa; missing {sorted(missing)}.")
     options = []
     for idx, row in tensors.iterrows():
-        if valid_only and tensors.stiffness_problem(row["C_GPa"]):
+        if valid_only and stiffness_problem(row["C_GPa"]):
             continue
         source = row["source"] if isinstance(row["source"], str) and row["source"].strip() else "unnamed source"
         options.append((f"{row['compound']} ({source.strip()}, {row['method']})", idx))
@@ -116,9 +121,9 @@ def anisotropy_readout(C, theta_deg: float, phi_deg: float) -> dict:
         if not (isinstance(value, (int, float, np.integer, np.floating)) and np.isfinite(value)
                 and 0 <= value <= hi):
             raise ValueError(f"{name} must be a number of degrees in [0, {hi}]; got {value!r}.")
-    d = tensors.direction_from_angles(theta_deg, phi_deg)
-    E = tensors.directional_youngs_modulus(C, d)
-    ext = anisotropy.extreme_youngs_moduli(C, n_points=2000)
+    d = direction_from_angles(theta_deg, phi_deg)
+    E = directional_youngs_modulus(C, d)
+    ext = extreme_youngs_moduli(C, n_points=2000)
     span = ext["E_max"] - ext["E_min"]
     fraction = float(np.clip((E - ext["E_min"]) / span, 0, 1)) if span > 1e-9 * ext["E_max"] else 0.0
     text = (f"n = ({d[0]:+.3f}, {d[1]:+.3f}, {d[2]:+.3f}): <b>E = {E:.2f} GPa</b> "
@@ -156,7 +161,8 @@ def meridian_section(C, phi_deg: float, n_angles: int = 361):
     if not (np.isscalar(phi_deg) and np.isfinite(phi_deg)):
         raise ValueError(f"phi_deg must be a finite number of degrees; got {phi_deg!r}.")
     p = np.radians(phi_deg)
-    return anisotropy.youngs_modulus_in_plane(C, ([0.0, 0.0, 1.0], [np.cos(p), np.sin(p), 0.0]), n_angles)
+    plane = np.array([[0.0, 0.0, 1.0], [np.cos(p), np.sin(p), 0.0]])
+    return youngs_modulus_in_plane(C, plane, n_angles)
 
 
 def anisotropy_explorer_figure(C, theta_deg: float = 90.0, phi_deg: float = 0.0, title: str = "", ax=None):
@@ -225,6 +231,7 @@ def anisotropy_explorer(tensors: pd.DataFrame, crystal=None, theta_deg: float = 
 
     Examples
     --------
+    >>> from mlcrystal.crystal import tensors
     >>> t = pd.DataFrame({"compound": ["iso"], "source": ["demo"], "method": ["Exp"],
     ...                   "C_GPa": [tensors.isotropic_stiffness(5.0, 0.3)]})
     >>> w = anisotropy_explorer(t)

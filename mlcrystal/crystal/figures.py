@@ -79,6 +79,7 @@ def plot_modulus_surface(C: ArrayLike, ax: Axes3D | None = None, n_theta: int = 
 
     Examples
     --------
+    >>> from mlcrystal.crystal.tensors import isotropic_stiffness
     >>> import matplotlib
     >>> matplotlib.use("Agg")
     >>> ax = plot_modulus_surface(isotropic_stiffness(5.0, 0.3), n_theta=10, n_phi=20)

@@ -9,7 +9,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from mlcrystal.crystal.anisotropy import extreme_youngs_moduli, plate_moduli
-from mlcrystal.crystal.correlations import _check_band
+from mlcrystal.crystal.correlations import _check_level
 from mlcrystal.crystal.plausibility import _require_tensor_column
 from mlcrystal.crystal.tensors import stiffness_problem, validate_stiffness
 from mlcrystal.seeding import RandomState, check_random_state, spawn
@@ -127,6 +127,7 @@ def plate_orientation_table(tensors: pd.DataFrame, n_random: int = 20, random_st
 
     Examples
     --------
+    >>> from mlcrystal.crystal.tensors import isotropic_stiffness
     >>> t = pd.DataFrame({"compound": ["iso"], "C_GPa": [isotropic_stiffness(8.0, 0.3)]})
     >>> p = plate_orientation_table(t, n_random=3, random_state=0)
     >>> len(p), sorted(set(p.orientation)), bool(np.allclose(p.length_mean_over_thickness, 1.0))
@@ -149,16 +150,16 @@ def plate_orientation_table(tensors: pd.DataFrame, n_random: int = 20, random_st
     return pd.concat(parts, ignore_index=True)
 
 
-def summarise_plate_orientations(plates: pd.DataFrame, band: tuple[float, float] = (0.05, 0.95)) -> pd.DataFrame:
+def summarise_plate_orientations(plates: pd.DataFrame, level: float = 0.9) -> pd.DataFrame:
     """Median in-plane/thickness ratios per orientation, with the spread over random draws.
 
     Parameters
     ----------
     plates : pandas.DataFrame
         Output of :func:`plate_orientation_table`.
-    band : (float, float), default (0.05, 0.95)
-        Quantiles of the per-draw medians reported for the random
-        orientation (the fixed orientations have a single draw).
+    level : float, default 0.9
+        Coverage of the central band of the per-draw medians reported for the
+        random orientation (its 5-95 % quantiles; the fixed orientations have a single draw).
 
     Returns
     -------
@@ -187,7 +188,7 @@ def summarise_plate_orientations(plates: pd.DataFrame, band: tuple[float, float]
         raise ValueError(f"plates must be the output of plate_orientation_table() with columns {sorted(needed)}; "
                          "got " + (f"columns {list(plates.columns)}." if isinstance(plates, pd.DataFrame)
                                    else f"{type(plates).__name__}."))
-    lo, hi = _check_band(band)
+    lo, hi = _check_level(level)
     rows = {}
     for orientation in ("stiffest", "random", "softest"):
         p = plates[plates.orientation.eq(orientation)]

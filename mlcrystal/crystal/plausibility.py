@@ -69,6 +69,7 @@ def tensor_plausibility(tensors: pd.DataFrame, hill_fold_bound: float = HILL_FOL
 
     Examples
     --------
+    >>> from mlcrystal.crystal.tensors import isotropic_stiffness
     >>> soft = isotropic_stiffness(8.0, 0.3)
     >>> soft[3, 3] = 0.05
     >>> t = pd.DataFrame({"compound": ["a", "a", "a", "a", "b"],

@@ -98,6 +98,7 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import warnings
 from collections.abc import Mapping, Sequence
@@ -132,8 +133,6 @@ MAXIMIZERS = ("bayes_opt", "sampling")
 #: loop asks "Do you try other light intensity?" at most ten times (code).
 MAX_EXTRA_INTENSITIES = 10
 
-#: Grid extremes already computed, keyed by landscape definition, bounds and levels.
-_EXTREMES_CACHE: dict = {}
 
 
 # ---------------------------------------------------------------------------
@@ -495,11 +494,34 @@ def success_grid_extremes(landscape, bounds: Mapping | None = None,
     if not isinstance(levels, Integral) or isinstance(levels, bool) or levels < 2:
         raise ValueError(f"levels must be an int >= 2 (grid values per variable); got {levels!r}.")
     box = check_bounds(bounds, need_modulus=True)
-    key_fn = getattr(landscape, "_cache_key", None)
-    key = ((tuple(key_fn(c) for c in landscape.compounds), tuple(box.items()), int(levels))
-           if callable(key_fn) else None)
-    if key is not None and key in _EXTREMES_CACHE:
-        return _EXTREMES_CACHE[key]
+    key_fn = getattr(landscape, "definition_key", None)  # optional: landscapes that have it share results
+    if callable(key_fn):
+        key = (tuple(key_fn(c) for c in landscape.compounds), tuple(box.items()), int(levels))
+        return _grid_extremes_by_definition(_Keyed(key, landscape, box, int(levels)))
+    return _grid_extremes(landscape, box, int(levels))
+
+
+class _Keyed:
+    """A grid-extremes question, equal to another when the landscape definition, box and levels are."""
+
+    __slots__ = ("key", "landscape", "box", "levels")
+
+    def __init__(self, key: tuple, landscape: Any, box: dict, levels: int) -> None:
+        self.key, self.landscape, self.box, self.levels = key, landscape, box, levels
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Keyed) and self.key == other.key
+
+
+@functools.cache
+def _grid_extremes_by_definition(item: _Keyed) -> tuple[float, float]:
+    return _grid_extremes(item.landscape, item.box, item.levels)
+
+
+def _grid_extremes(landscape: Any, box: dict, levels: int) -> tuple[float, float]:
     axes = {k: np.linspace(*box[k], int(levels)) for k in SIZE_POWER}
     W, T, P = np.meshgrid(axes["W_um"], axes["T_um"], axes["P_mW_cm2"], indexing="ij")
     W, T, P = W.ravel(), T.ravel(), P.ravel()
@@ -509,8 +531,6 @@ def success_grid_extremes(landscape, bounds: Mapping | None = None,
             L, Ts = landscape.snap(np.full(T.shape, length), T)
             f = np.asarray(landscape.force(compound=compound, L_um=L, W_um=W, T_um=Ts, P_mW_cm2=P))
             hi, lo = max(hi, float(f.max())), min(lo, float(f.min()))
-    if key is not None:
-        _EXTREMES_CACHE[key] = (hi, lo)
     return hi, lo
 
 

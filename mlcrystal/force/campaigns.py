@@ -52,6 +52,7 @@ import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
 
+from mlcrystal.force.authors import authors_initial_design
 from mlcrystal.force.lab import HISTORY_COLUMNS, Bounds, Laboratory, check_bounds, finish, measure, random_design
 from mlcrystal.force.strategies.registry import get_strategy
 from mlcrystal.seeding import RandomState, check_random_state
@@ -423,9 +424,6 @@ def _initial(landscape: Laboratory, initial: str | pd.DataFrame | None, n_initia
     if initial == "random":
         return random_design(landscape, n_initial, random_state=rng, bounds=bounds)
     if initial == "authors":
-        # mlcrystal.force.authors builds on this module's helpers (a real import cycle), so it is imported here
-        from mlcrystal.force.authors import authors_initial_design
-
         return authors_initial_design(landscape, random_state=rng, bounds=bounds)
     if initial is None or initial == "none":
         return pd.DataFrame(columns=["compound", "L_um", "W_um", "T_um", "P_mW_cm2"])

@@ -11,14 +11,13 @@ from mlcrystal.force.landscape import BlockingForceLandscape
 from mlcrystal.plotting import figure_html
 from mlcrystal.study import SEARCH_BOUNDS
 
-__all__ = ["ANISOTROPY_FIGSIZE", "LANDSCAPE_FIGSIZE", "landscape_readout", "landscape_explorer_figure",
+__all__ = ["LANDSCAPE_FIGSIZE", "landscape_readout", "landscape_explorer_figure",
            "landscape_explorer"]
 
 #: Figure sizes (inches) of the explorers' static figures. Each is saved with a
 #: tight bounding box and shown at the width of the text column, which is about
 #: 360 CSS px on a phone: a figure about 5 in wide keeps its smallest text (the
 #: legend, 10 pt) near 10 px there, so legends sit below the axes, not beside them.
-ANISOTROPY_FIGSIZE = (5.0, 6.0)
 LANDSCAPE_FIGSIZE = (5.0, 4.4)
 
 #: Keyword arguments that make a control's description a real, full-width text label
@@ -166,7 +165,8 @@ def landscape_explorer(land=None, compound: int = 3, L_um: float = 1000.0, W_um:
     out = ipywidgets.Output()
 
     def redraw(*_):
-        args = (pick.value, *(sliders[n].value for n in ("L_um", "W_um", "T_um", "P_mW_cm2")))
+        args: tuple[int, float, float, float, float] = (
+            pick.value, sliders["L_um"].value, sliders["W_um"].value, sliders["T_um"].value, sliders["P_mW_cm2"].value)
         readout.value = landscape_readout(land, *args)["text"]
         fig, ax = plt.subplots(figsize=LANDSCAPE_FIGSIZE)
         landscape_explorer_figure(land, *args, ax=ax)

@@ -109,7 +109,7 @@ def check_bounds(bounds: Bounds | None = None, *, need_modulus: bool = False) ->
     Examples
     --------
     >>> check_bounds()["T_um"]
-    (10.0, 100.0)
+    (50.0, 500.0)
     >>> check_bounds(dict(study.SEARCH_BOUNDS, L_um=(2, 1)))
     Traceback (most recent call last):
     ...

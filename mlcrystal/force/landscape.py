@@ -74,6 +74,7 @@ Units: E in GPa, lengths in micrometres, P in mW/cm^2, force in mN.
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -390,8 +391,27 @@ def _noisy(force: Any, noise: float | None, random_state: RandomState) -> Any:
     return out[()] if out.ndim == 0 else out
 
 
-#: Optima already computed, one entry per compound and landscape definition (shared by all instances).
-_OPTIMUM_CACHE: dict[tuple, dict[str, float]] = {}
+
+class _ByDefinition:
+    """A landscape and a compound, equal to another when their definition keys are equal (for the cache)."""
+
+    __slots__ = ("key", "land", "compound")
+
+    def __init__(self, key: tuple, land: Any, compound: int) -> None:
+        self.key, self.land, self.compound = key, land, compound
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _ByDefinition) and self.key == other.key
+
+
+@functools.cache
+def _optimum(item: _ByDefinition) -> MappingProxyType:
+    """A compound's optimum, computed once per landscape definition (shared by all instances)."""
+    return MappingProxyType(item.land._optimise_compound(item.compound))
+
 
 #: Levels per input of the lattice the optimum search starts from (11**4 points per compound).
 OPTIMUM_LATTICE_LEVELS = 11
@@ -528,15 +548,15 @@ class _Landscape:
         >>> len(table)
         8
         """
-        rows = []
-        for c in self.compounds:
-            key = self._cache_key(c)
-            if key not in _OPTIMUM_CACHE:
-                _OPTIMUM_CACHE[key] = self._optimise_compound(c)
-            rows.append(dict(_OPTIMUM_CACHE[key]))
+        rows = [dict(_optimum(_ByDefinition(self.definition_key(c), self, c))) for c in self.compounds]
         return pd.DataFrame(rows)
 
-    def _cache_key(self, compound: int) -> tuple:
+    def definition_key(self, compound: int) -> tuple:
+        """Everything the compound's force depends on, as a hashable key (equal keys: equal forces).
+
+        Results computed from a landscape (its optimum) are cached by this key, so they are
+        shared by every instance with the same definition and recomputed when a constant changes.
+        """
         raise NotImplementedError
 
     def _force(self, comp: np.ndarray, L: Any, W: Any, T: Any, P: Any) -> Any:
@@ -756,7 +776,8 @@ class BlockingForceLandscape(_Landscape):
     def __repr__(self) -> str:
         return f"BlockingForceLandscape(library={self.library!r})"
 
-    def _cache_key(self, compound: int) -> tuple:
+    def definition_key(self, compound: int) -> tuple:
+        """Everything the compound's force depends on (see :meth:`_Landscape.definition_key`)."""
         # the response is part of the key, so a reader who edits land.responses gets a fresh optimum
         return ("physical", int(compound), self.moduli[compound], self.responses[compound], self.sensor_stiffness_N_m,
                 self.penetration_depth_um, self.thermal_length_um, self.min_aspect_ratio, OPTIMUM_LATTICE_LEVELS)
@@ -868,7 +889,8 @@ class GaussianLandscape(_Landscape):
         extra = "" if self.intensity_reading == "percent" else f", intensity_reading={self.intensity_reading!r}"
         return f"GaussianLandscape(library={self.library!r}{extra})"
 
-    def _cache_key(self, compound: int) -> tuple:
+    def definition_key(self, compound: int) -> tuple:
+        """Everything the compound's value depends on (see :meth:`_Landscape.definition_key`)."""
         return ("gaussian", int(compound), self.moduli[compound], tuple(self.CENTRE.items()),
                 tuple(self.SD.items()), OPTIMUM_LATTICE_LEVELS)
 

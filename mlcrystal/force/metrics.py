@@ -33,14 +33,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
-from scipy.stats import norm
+from scipy.stats import binomtest
 
 from mlcrystal.force.lab import Bounds, Laboratory, grid_points, random_design
 from mlcrystal.seeding import RandomState, check_random_state
 
 __all__ = ["experiments_to_target", "expected_first_hit", "grid_baseline", "efficiency_ratio", "reference_pool",
            "top_candidates", "top_percent", "enhancement_factor", "acceleration_factor", "best_so_far_bands",
-           "quantile_band", "target_summary", "grid_ratio_table", "random_baseline", "bootstrap_interval",
+           "quantile_band", "target_summary", "grid_ratio_table", "random_baseline", "cluster_bootstrap_interval",
            "experiments_to_targets", "distribution_table", "reproduces_study", "campaign_outcomes", "paired_ablation"]
 
 
@@ -556,11 +556,9 @@ def random_baseline(landscape: Laboratory | None, target: float, n: int = 200_00
             raise ValueError("forces must be a non-empty array of finite forces (mN).")
         n = int(force.size)
     k = int(np.sum(force >= target))
-    z = float(norm.ppf(0.5 + level / 2))
     p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    p_lo, p_hi = (max(centre - half, 0.0) if k else 0.0), min(centre + half, 1.0)
+    ci = binomtest(k, int(n)).proportion_ci(confidence_level=level, method="wilson")
+    p_lo, p_hi = (float(ci.low) if k else 0.0), float(ci.high)
     return {"n_pool": int(n), "n_hits": k, "hit_rate": p,
             "expected": n_initial + expected_first_hit(int(n), k),
             "lo": n_initial + 1.0 / p_hi, "hi": n_initial + (1.0 / p_lo if p_lo > 0 else np.inf)}
@@ -575,9 +573,14 @@ def _statistic(name: str) -> Any:
     return stats[name]
 
 
-def bootstrap_interval(values: ArrayLike, statistic: str = "median", clusters: ArrayLike | None = None,
+def cluster_bootstrap_interval(values: ArrayLike, statistic: str = "median", clusters: ArrayLike | None = None,
                        n_boot: int = 2000, level: float = 0.9, random_state: RandomState = 0) -> dict[str, float]:
-    """A statistic of a sample and its percentile bootstrap interval (resampling clusters, then members).
+    """A statistic of a sample and its two-stage (cluster) percentile bootstrap interval.
+
+    Clusters are resampled with replacement, then members within each drawn
+    cluster; without ``clusters`` this is the ordinary percentile bootstrap of
+    ``values``. (:func:`mlcrystal.crystal.correlations.bootstrap_interval` is
+    the paired bootstrap of a correlation.)
 
     Parameters
     ----------
@@ -603,10 +606,10 @@ def bootstrap_interval(values: ArrayLike, statistic: str = "median", clusters: A
 
     Examples
     --------
-    >>> r = bootstrap_interval([3.0, 5.0, 7.0, 9.0, np.inf], "median", random_state=0)
+    >>> r = cluster_bootstrap_interval([3.0, 5.0, 7.0, 9.0, np.inf], "median", random_state=0)
     >>> r["estimate"], r["lo"] <= 7.0 <= r["hi"]
     (7.0, True)
-    >>> bootstrap_interval([1.0, np.inf, 2.0, np.inf], "share")["estimate"]
+    >>> cluster_bootstrap_interval([1.0, np.inf, 2.0, np.inf], "share")["estimate"]
     0.5
     """
     v = np.asarray(values, dtype=float).ravel()
@@ -698,7 +701,7 @@ def distribution_table(per_campaign: pd.DataFrame, group: Sequence[str] = ("stra
     group : sequence of str
     value : str, default "experiments"
     n_boot, level, random_state
-        See :func:`bootstrap_interval` (landscapes are the clusters).
+        See :func:`cluster_bootstrap_interval` (landscapes are the clusters).
 
     Returns
     -------
@@ -717,8 +720,8 @@ def distribution_table(per_campaign: pd.DataFrame, group: Sequence[str] = ("stra
     rows = []
     for key, g in per_campaign.groupby(keys, sort=True, dropna=False):
         v, c = g[value].to_numpy(float), g["landscape"].to_numpy()
-        share = bootstrap_interval(v, "share", c, n_boot=n_boot, level=level, random_state=random_state)
-        med = bootstrap_interval(v, "median", c, n_boot=n_boot, level=level, random_state=random_state)
+        share = cluster_bootstrap_interval(v, "share", c, n_boot=n_boot, level=level, random_state=random_state)
+        med = cluster_bootstrap_interval(v, "median", c, n_boot=n_boot, level=level, random_state=random_state)
         rows.append({**dict(zip(keys, key, strict=True)), "landscapes": share["n_clusters"], "campaigns": share["n"],
                      "reached": share["estimate"], "reached_lo": share["lo"], "reached_hi": share["hi"],
                      "median": med["estimate"], "median_lo": med["lo"], "median_hi": med["hi"]})
@@ -841,7 +844,7 @@ def paired_ablation(per_campaign: pd.DataFrame, baseline: str, value: str = "bes
     value : str, default "best_share"
     label, by : str
     n_boot, level, random_state
-        See :func:`bootstrap_interval` (the landscapes are resampled).
+        See :func:`cluster_bootstrap_interval` (the landscapes are resampled).
 
     Returns
     -------
@@ -884,7 +887,7 @@ def paired_ablation(per_campaign: pd.DataFrame, baseline: str, value: str = "bes
         if shared.empty:
             raise ValueError(f"ablation {name!r} shares no {by} with the baseline {baseline!r}.")
         diff = (ab.loc[shared, value] - base.loc[shared, value]).to_numpy(float)
-        ci = bootstrap_interval(diff, "median", n_boot=n_boot, level=level, random_state=random_state)
+        ci = cluster_bootstrap_interval(diff, "median", n_boot=n_boot, level=level, random_state=random_state)
         rows.append({label: name, "landscapes": len(shared), "reached_base": float(base.loc[shared, "_reached"].mean()),
                      "reached": float(ab.loc[shared, "_reached"].mean()), "median_change": ci["estimate"],
                      "change_lo": ci["lo"], "change_hi": ci["hi"], "better": float(np.mean(diff > 0)),

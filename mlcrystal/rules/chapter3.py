@@ -87,6 +87,7 @@ def chapter3_partition_scores(df: pd.DataFrame, *, alpha: float = study.LASSO_RE
 
     Examples
     --------
+    >>> from sklearn.dummy import DummyRegressor
     >>> t = pd.DataFrame({"smiles": ["c1ccccc1O", "CCO", "CC(=O)O", "c1ccccc1N", "OCCO"] * 4,
     ...                   "doi": [f"10.1/p{i % 7}" for i in range(20)], "E_GPa": np.linspace(1.0, 20.0, 20)})
     >>> s = chapter3_partition_scores(t, models={"mean": DummyRegressor()}, n_repeats=2)

@@ -154,6 +154,7 @@ def with_grouped_inner_cv(model, groups_train, *, n_splits: int = 5, random_stat
 
     Examples
     --------
+    >>> from mlcrystal.rules.lasso import standardised_lasso_cv
     >>> m = with_grouped_inner_cv(standardised_lasso_cv(), ["a", "a", "b", "c", "c", "d"], n_splits=3,
     ...                           random_state=0)
     >>> folds = m.get_params()["lassocv__cv"]
@@ -242,6 +243,7 @@ def grouped_cv_distribution(models: dict, X: pd.DataFrame, y, groups, *, n_repea
 
     Examples
     --------
+    >>> from sklearn.dummy import DummyRegressor
     >>> rng = np.random.default_rng(0)
     >>> X = pd.DataFrame({"a": rng.normal(size=40), "b": rng.normal(size=40)})
     >>> y = 3 * X.a + rng.normal(0, 0.3, 40)

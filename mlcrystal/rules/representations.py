@@ -119,6 +119,7 @@ def compare_representations(feature_sets: dict, y, groups, *, models: dict | Non
 
     Examples
     --------
+    >>> from sklearn.linear_model import Lasso
     >>> rng = np.random.default_rng(0)
     >>> a = pd.DataFrame({"x": rng.normal(size=30)})
     >>> b = pd.DataFrame({"z": rng.normal(size=30)})
