@@ -1,4 +1,4 @@
-"""The book's figure style and shared small helpers for what the chapters show."""
+"""The book's figure style, table formatting, and the rounded numbers the chapters quote (glue)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,15 @@ import base64
 import html
 import io
 from collections.abc import Mapping
+from typing import Any
 
 import matplotlib as mpl
+import numpy as np
 import pandas as pd
 import seaborn as sns
 
-__all__ = ["PAPER_COLOR", "DASH", "figure_html", "set_style", "format_table"]
+__all__ = ["PAPER_COLOR", "DASH", "figure_html", "set_style", "format_table", "median_band", "glue_values",
+           "glue_band"]
 
 #: Colour for the study's published values; model and simulation use the palette.
 PAPER_COLOR = "#b2182b"
@@ -138,3 +141,45 @@ def format_table(table: pd.DataFrame | pd.Series, decimals: int | Mapping[str, i
         else:
             out[col] = values.tolist()
     return pd.DataFrame(out, index=frame.index, columns=frame.columns)
+
+
+def median_band(values: Any, digits: int = 2) -> tuple[float, float, float]:
+    """Median and 5-95 % band of a distribution, rounded for the text (``-0.0`` shown as ``0.0``).
+
+    Examples
+    --------
+    >>> median_band([1.0, 2.0, 3.0, 4.0, 5.0], digits=1)
+    (3.0, 1.2, 4.8)
+    """
+    lo, med, hi = np.nanquantile(np.asarray(values, dtype=float), [0.05, 0.5, 0.95])
+    return tuple(round(float(v), digits) + 0.0 for v in (med, lo, hi))  # type: ignore[return-value]
+
+
+def glue_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Glue rounded values for the text (``myst_nb.glue(name, value, display=False)``), and return them.
+
+    Quote each in markdown with ``{glue:text}`name```. Round before
+    gluing: stored outputs must be the same on every machine.
+
+    Examples
+    --------
+    >>> glue_values({"n_rows": 393})  # doctest: +SKIP
+    {'n_rows': 393}
+    """
+    from myst_nb import glue  # imported here: only the book's notebooks need myst_nb (not a package dependency)
+
+    for name, value in values.items():
+        glue(name, value, display=False)
+    return dict(values)
+
+
+def glue_band(name: str, values: Any, digits: int = 2) -> dict[str, Any]:
+    """Glue the median and 5-95 % band of ``values`` as ``<name>_med``, ``<name>_lo`` and ``<name>_hi``.
+
+    Examples
+    --------
+    >>> glue_band("r2", [0.1, 0.2, 0.3])  # doctest: +SKIP
+    {'r2_med': 0.2, 'r2_lo': 0.11, 'r2_hi': 0.29}
+    """
+    med, lo, hi = median_band(values, digits)
+    return glue_values({f"{name}_med": med, f"{name}_lo": lo, f"{name}_hi": hi})

@@ -290,3 +290,46 @@ def test_campaign_outcomes_judges_each_landscape_by_its_own_target_and_optimum()
         campaign_outcomes(h, {"a": 6.0, "b": 6.0}, {"a": 10.0})
     with pytest.raises(ValueError, match="within"):
         campaign_outcomes(h, {"a": 6.0, "b": 6.0}, {"a": 10.0, "b": 25.0}, within=0)
+
+
+def test_baseline_ratios_and_ratio_table_judge_each_campaign_against_its_own_landscape():
+    from mlcrystal.force.metrics import baseline_ratios, ratio_table
+
+    per = pd.DataFrame({"landscape": ["a", "a", "b", "b"], "setting": ["BO", "BO", "BO", "BO"],
+                        "experiments": [10.0, np.inf, 20.0, 5.0]})
+    grid = pd.DataFrame({"landscape": ["a", "b"], "expected": [100.0, 40.0]})
+    rand = pd.DataFrame({"landscape": ["b"], "expected": [np.inf]})
+    r = baseline_ratios(per, {"grid": grid, "random": rand})
+    assert r.baseline.tolist() == ["grid"] * 4 + ["random"] * 2
+    assert r.ratio.tolist()[:4] == [10.0, 0.0, 2.0, 8.0]  # 0: never reached; a's baseline is not b's
+    assert np.isinf(r.ratio.iloc[4:]).all()  # a baseline that never reaches: every reaching campaign wins
+    t = ratio_table(r[r.baseline == "grid"], n_boot=200).iloc[0]
+    assert (t.landscapes, t.campaigns, t.reached_n) == (2, 4, 3)  # ratio 0: a campaign that never reached
+    assert t["median"] == 5.0 and t["median_if_reached"] == 8.0 and t["q05_if_reached"] == pytest.approx(2.6)
+    with pytest.raises(ValueError, match="lacks columns"):
+        baseline_ratios(per.drop(columns="setting"), {"grid": grid})
+
+
+def test_paired_ablations_and_the_ablation_table_in_percent():
+    from mlcrystal.force.metrics import ABLATION_VALUES, ablation_table, paired_ablation, paired_ablations
+
+    rng = np.random.default_rng(0)
+    rows = []
+    for land in range(6):
+        for abl, shift in (("unchanged", 0.0), ("better", 0.1)):
+            best = 0.5 + shift + 0.01 * rng.standard_normal()
+            rows.append({"landscape": f"m{land}", "ablation": abl, "experiments": 10.0 if best > 0.55 else np.inf,
+                         "best_share": best,
+                         "gain_share": best - 0.3, "initial_share": 0.3})
+    outcomes = pd.DataFrame(rows)
+    paired = paired_ablations(outcomes, "unchanged", n_boot=200)
+    assert list(paired) == list(ABLATION_VALUES)
+    pd.testing.assert_frame_equal(paired["best_share"],
+                                  paired_ablation(outcomes, "unchanged", n_boot=200).set_index("ablation"))
+    table = ablation_table(paired)
+    row = table.loc["better"]
+    assert row["landscapes"] == 6 and row["landscapes better (%)"] == 100.0
+    assert 9.0 < row["best: median change (% of optimum)"] < 11.0 and row["lo"] <= row["hi"]
+    assert row["search gain: median change"] == pytest.approx(row["best: median change (% of optimum)"])
+    with pytest.raises(ValueError, match="gain_share"):
+        ablation_table({"best_share": paired["best_share"]})

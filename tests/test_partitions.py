@@ -369,3 +369,18 @@ def test_stored_representation_scores_cover_the_documented_design():
     assert s.groupby("repeat").seed.nunique().eq(1).all()
     assert s.groupby("repeat").seed.first().tolist() == reference.seed.tolist()
     assert np.isfinite(s.r2).all() and (s.mae > 0).all()
+
+
+def test_paired_comparison_compares_every_model_with_the_reference():
+    from mlcrystal.rules.partitions import paired_comparison
+
+    s = pd.DataFrame({"scheme": ["by paper"] * 6 + ["by structure"] * 6, "repeat": [0, 1] * 6,
+                      "model": (["ref"] * 2 + ["a"] * 2 + ["b"] * 2) * 2,
+                      "r2": [0.1, 0.2, 0.3, 0.4, 0.0, 0.1, 0.2, 0.2, 0.1, 0.1, 0.5, 0.6]})
+    t = paired_comparison(s, "ref")
+    assert t.index.tolist() == [("by paper", "a"), ("by paper", "b"), ("by structure", "a"), ("by structure", "b")]
+    assert t.loc[("by paper", "a"), "median difference"] == pytest.approx(0.2)
+    assert t.loc[("by paper", "b"), "share of repeats better"] == 0.0
+    assert t.loc[("by structure", "b"), "share of repeats better"] == 1.0
+    with pytest.raises(ValueError, match="reference 'c' is not a model"):
+        paired_comparison(s, "c")

@@ -41,7 +41,8 @@ from mlcrystal.seeding import RandomState, check_random_state
 __all__ = ["experiments_to_target", "expected_first_hit", "grid_baseline", "efficiency_ratio", "reference_pool",
            "top_candidates", "top_percent", "enhancement_factor", "acceleration_factor", "best_so_far_bands",
            "quantile_band", "target_summary", "grid_ratio_table", "random_baseline", "cluster_bootstrap_interval",
-           "experiments_to_targets", "distribution_table", "reproduces_study", "campaign_outcomes", "paired_ablation"]
+           "experiments_to_targets", "distribution_table", "reproduces_study", "campaign_outcomes", "paired_ablation",
+           "baseline_ratios", "ratio_table", "ABLATION_VALUES", "paired_ablations", "ablation_table"]
 
 
 def _check_history(history: object, columns: Iterable[str]) -> None:
@@ -893,3 +894,153 @@ def paired_ablation(per_campaign: pd.DataFrame, baseline: str, value: str = "bes
                      "change_lo": ci["lo"], "change_hi": ci["hi"], "better": float(np.mean(diff > 0)),
                      "worse": float(np.mean(diff < 0))})
     return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------
+# chapter 6's tables: efficiency ratios over landscapes, ablations against the unchanged loop
+# ---------------------------------------------------------------------------
+
+def baseline_ratios(per_campaign: pd.DataFrame, baselines: Mapping[str, pd.DataFrame],
+                    setting: str = "setting") -> pd.DataFrame:
+    """Each campaign's efficiency ratio against its own landscape's baseline, for several baselines.
+
+    Parameters
+    ----------
+    per_campaign : pandas.DataFrame
+        One row per campaign with ``landscape``, ``experiments`` (to target,
+        ``inf`` when not reached) and the column ``setting``.
+    baselines : mapping of str to pandas.DataFrame
+        Baseline name -> one row per landscape with ``landscape`` and
+        ``expected`` (the baseline's expected experiments to target).
+    setting : str, default "setting"
+        The column naming each campaign's setting.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``landscape, setting, baseline, ratio`` (:func:`efficiency_ratio`),
+        baseline by baseline, landscape by landscape, campaigns in their order.
+
+    Examples
+    --------
+    >>> per = pd.DataFrame({"landscape": ["a", "a", "b"], "setting": "BO", "experiments": [10.0, np.inf, 20.0]})
+    >>> base = pd.DataFrame({"landscape": ["a", "b"], "expected": [100.0, 40.0]})
+    >>> baseline_ratios(per, {"grid": base}).ratio.tolist()
+    [10.0, 0.0, 2.0]
+    """
+    _check_history(per_campaign, ["landscape", "experiments", setting])
+    rows = []
+    for label, base in baselines.items():
+        _check_history(base, ["landscape", "expected"])
+        for _, b in base.iterrows():
+            sel = per_campaign[per_campaign.landscape == b.landscape]
+            rows += [{"landscape": b.landscape, "setting": s, "baseline": label,
+                      "ratio": float(efficiency_ratio(b.expected, e))}
+                     for s, e in zip(sel[setting], sel["experiments"], strict=True)]
+    return pd.DataFrame(rows, columns=["landscape", "setting", "baseline", "ratio"])
+
+
+def ratio_table(ratios: pd.DataFrame, n_boot: int = 2000, level: float = 0.9,
+                random_state: RandomState = 0) -> pd.DataFrame:
+    """The distribution of efficiency ratios per setting and baseline, over landscapes.
+
+    Parameters
+    ----------
+    ratios : pandas.DataFrame
+        :func:`baseline_ratios` output.
+    n_boot, level, random_state
+        See :func:`distribution_table` (landscapes are the clusters).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (setting, baseline): the columns of :func:`distribution_table`
+        for the ratio (a campaign that never reached the target has ratio 0),
+        then ``reached_n`` and the 5 %, 50 % and 95 % quantiles of the ratios
+        of the campaigns that reached it (``q05_if_reached``,
+        ``median_if_reached``, ``q95_if_reached``).
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"landscape": list("aabb"), "setting": "BO", "baseline": "grid",
+    ...                   "ratio": [2.0, 0.0, 4.0, 6.0]})
+    >>> ratio_table(r, n_boot=50)[["setting", "baseline", "median", "reached_n", "median_if_reached"]].values.tolist()
+    [['BO', 'grid', 3.0, 3, 4.0]]
+    """
+    _check_history(ratios, ["landscape", "setting", "baseline", "ratio"])
+    table = distribution_table(ratios, group=["setting", "baseline"], value="ratio", n_boot=n_boot, level=level,
+                               random_state=random_state)
+    if_reached = pd.DataFrame([{"setting": s, "baseline": b, **quantile_band(g.ratio[g.ratio > 0])}
+                               for (s, b), g in ratios.groupby(["setting", "baseline"])])
+    return table.merge(if_reached.rename(columns={"n": "reached_n", "lo": "q05_if_reached",
+                                                  "median": "median_if_reached", "hi": "q95_if_reached"}),
+                       on=["setting", "baseline"])
+
+
+#: The outcomes :func:`paired_ablations` compares, and what each means.
+ABLATION_VALUES = {"best_share": "best force within the budget, as a share of the landscape's optimum",
+                   "gain_share": "best force gained by the search, as a share of the optimum",
+                   "initial_share": "best force of the initial design, as a share of the optimum"}
+
+
+def paired_ablations(outcomes: pd.DataFrame, baseline: str, n_boot: int = 2000, level: float = 0.9,
+                     random_state: RandomState = 0) -> dict[str, pd.DataFrame]:
+    """:func:`paired_ablation` for each outcome of :data:`ABLATION_VALUES`, indexed by ablation.
+
+    Parameters
+    ----------
+    outcomes : pandas.DataFrame
+        :func:`campaign_outcomes` output with an ``ablation`` column.
+    baseline : str
+        The ablation every other is compared with (e.g. ``"unchanged"``).
+    n_boot, level, random_state
+        See :func:`paired_ablation`.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        Outcome -> :func:`paired_ablation` table indexed by ``ablation``.
+    """
+    return {v: paired_ablation(outcomes, baseline, value=v, n_boot=n_boot, level=level,
+                               random_state=random_state).set_index("ablation")
+            for v in ABLATION_VALUES}
+
+
+def ablation_table(paired: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Chapter 6's ablation table in percent, from :func:`paired_ablations`.
+
+    Parameters
+    ----------
+    paired : mapping
+        :func:`paired_ablations` output (needs ``best_share`` and ``gain_share``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per ablation: ``landscapes``, the share of landscapes reaching the
+        target unchanged and with the ablation, the median change of the best
+        force (% of optimum) with its interval ``lo``/``hi``, the share of
+        landscapes where the ablation did better, and the median change of
+        the search's gain with ``gain lo``/``gain hi``.
+
+    Examples
+    --------
+    >>> best = pd.DataFrame({"landscapes": [4], "reached_base": [0.5], "reached": [0.75], "median_change": [0.1],
+    ...                      "change_lo": [0.0], "change_hi": [0.2], "better": [0.75]}, index=["x"])
+    >>> gain = best.assign(median_change=0.05, change_lo=-0.01, change_hi=0.1)
+    >>> float(ablation_table({"best_share": best, "gain_share": gain}).loc["x", "best: median change (% of optimum)"])
+    10.0
+    """
+    for key in ("best_share", "gain_share"):
+        if key not in paired:
+            raise ValueError(f"paired lacks {key!r}; pass the output of paired_ablations().")
+    best, gain = paired["best_share"], paired["gain_share"]
+    return pd.DataFrame({
+        "landscapes": best.landscapes,
+        "reached, unchanged (%)": 100 * best.reached_base,
+        "reached (%)": 100 * best.reached,
+        "best: median change (% of optimum)": 100 * best.median_change,
+        "lo": 100 * best.change_lo, "hi": 100 * best.change_hi,
+        "landscapes better (%)": 100 * best.better,
+        "search gain: median change": 100 * gain.median_change,
+        "gain lo": 100 * gain.change_lo, "gain hi": 100 * gain.change_hi})

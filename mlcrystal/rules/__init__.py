@@ -59,13 +59,13 @@ __all__ = ["audit", "curation", "review", "features", "fingerprints", "lasso", "
            "leave_one_group_out_influence", "leave_one_out_r2", "load_audit_review", "load_partition_scores",
            "load_representation_scores", "main", "max_correlation_with", "max_pairwise_correlation",
            "minimum_rows", "morgan_bit_environments", "name_components", "name_findings",
-           "one_standard_error_alpha", "paired_difference", "paper_alphas", "paper_design_matrix",
-           "paper_lasso", "paper_of", "paper_split_leakage", "para_findings", "parse_smiles", "percentile_of",
-           "photodimer_findings", "positive_int", "prune_correlated", "rank_design_rules", "read_table",
-           "representation_models", "resolve_names", "run_rules", "salt_findings", "save_partition_scores",
-           "smarts_counts", "smiles_findings", "split_r2_distribution", "standardise_smiles",
-           "standardised_coefficients", "standardised_lasso_cv", "study_table", "validate_table",
-           "with_grouped_inner_cv"]
+           "one_standard_error_alpha", "paired_comparison", "paired_difference", "paper_alphas",
+           "paper_design_matrix", "paper_lasso", "paper_of", "paper_split_leakage", "para_findings",
+           "parse_smiles", "percentile_of", "photodimer_findings", "positive_int", "prune_correlated",
+           "rank_design_rules", "read_table", "representation_models", "resolve_names", "run_rules",
+           "salt_findings", "save_partition_scores", "smarts_counts", "smiles_findings",
+           "split_r2_distribution", "standardise_smiles", "standardised_coefficients", "standardised_lasso_cv",
+           "study_table", "validate_table", "with_grouped_inner_cv"]
 
 #: The package's modules, imported on first use.
 _SUBMODULES = ("audit", "curation", "review", "features", "fingerprints", "lasso", "partitions", "representations",
@@ -179,6 +179,7 @@ _EXPORTS = {
     "influence_summary": "partitions",
     "leave_one_group_out_influence": "partitions",
     "one_standard_error_alpha": "partitions",
+    "paired_comparison": "partitions",
     "paired_difference": "partitions",
     "percentile_of": "partitions",
     "split_r2_distribution": "partitions",

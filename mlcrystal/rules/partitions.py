@@ -20,7 +20,8 @@ from mlcrystal.rules.lasso import _check_xy, bootstrap_lasso, paper_alphas
 from mlcrystal.seeding import check_random_state, int_seed, spawn
 
 __all__ = ["split_r2_distribution", "percentile_of", "with_grouped_inner_cv", "grouped_cv_distribution",
-           "distribution_summary", "paired_difference", "leave_one_group_out_influence", "influence_summary",
+           "distribution_summary", "paired_difference", "paired_comparison", "leave_one_group_out_influence",
+           "influence_summary",
            "bootstrap_selection_frequency", "OneStandardErrorResult", "one_standard_error_alpha"]
 
 
@@ -342,6 +343,47 @@ def paired_difference(scores: pd.DataFrame, a: str, b: str, value: str = "r2") -
     g = diff.assign(better=better).groupby("scheme", sort=False)
     return pd.DataFrame({"n": g.size(), "q05": g["diff"].quantile(0.05), "q50": g["diff"].median(),
                          "q95": g["diff"].quantile(0.95), "share_a_better": g.better.mean()})
+
+
+def paired_comparison(scores: pd.DataFrame, reference: str, value: str = "r2") -> pd.DataFrame:
+    """Every model against one reference, repeat by repeat, per grouping scheme (:func:`paired_difference`).
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        Columns ``scheme``, ``repeat``, ``model`` and ``value`` (e.g. a
+        representation and model joined into one ``model`` label).
+    reference : str
+        The model every other one is compared with.
+    value : str, default "r2"
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by (``grouped``: the scheme, ``combination``: the model):
+        ``median difference``, ``5 %``, ``95 %`` (model minus reference) and
+        ``share of repeats better``; schemes in sorted order, models in the
+        order they first appear.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"scheme": "by paper", "repeat": [0, 1, 0, 1], "model": ["a", "a", "b", "b"],
+    ...                   "r2": [0.1, 0.2, 0.3, 0.1]})
+    >>> paired_comparison(s, "a")["share of repeats better"].tolist()
+    [0.5]
+    """
+    if reference not in set(scores.get("model", [])):
+        raise ValueError(f"reference {reference!r} is not a model of scores; models are "
+                         f"{list(pd.unique(scores['model'])) if 'model' in scores else []}.")
+    rows = []
+    for other in scores.model.unique():
+        if other == reference:
+            continue
+        d = paired_difference(scores, other, reference, value=value)
+        for scheme, r in d.iterrows():
+            rows.append({"grouped": scheme, "combination": other, "median difference": r.q50,
+                         "5 %": r.q05, "95 %": r.q95, "share of repeats better": r.share_a_better})
+    return pd.DataFrame(rows).set_index(["grouped", "combination"]).sort_index(level=0, sort_remaining=False)
 
 
 def leave_one_group_out_influence(X: pd.DataFrame, y, groups, alpha: float, *, features=None,
