@@ -118,6 +118,7 @@ def _read_registry() -> dict[str, UpstreamFile]:
             for name, digest in pup.registry.items()}
 
 
+#: The pinned upstream files by name, read from the package's pooch registry (``registry.txt``).
 REGISTRY: dict[str, UpstreamFile] = _read_registry()
 
 
@@ -147,7 +148,7 @@ def _check_hash(name: str, path: Path) -> None:
 
 
 def _downloader() -> pooch.Pooch:
-    """The pooch registry of :data:`REGISTRY` in the current cache folder (built per call, cheap)."""
+    """The pooch registry of :data:`~mlcrystal.datasets.REGISTRY` in the current cache folder (built per call, cheap)."""
     return pooch.create(path=pooch.os_cache("mlcrystal"), base_url="",
                         registry={f.name: f"sha256:{f.sha256}" for f in REGISTRY.values()},
                         urls={f.name: f.url for f in REGISTRY.values()})
@@ -159,7 +160,7 @@ def fetch(name: str) -> Path:
     Parameters
     ----------
     name : str
-        One of the keys of :data:`REGISTRY`.
+        One of the keys of :data:`~mlcrystal.datasets.REGISTRY`.
 
     Returns
     -------

@@ -7,8 +7,8 @@ streams come from :func:`spawn` (``Generator.spawn``, i.e. ``SeedSequence``
 children), and the only conversion to an ``int`` is :func:`int_seed`, for
 libraries that want one (scikit-learn, scikit-optimize, bayes_opt).
 
-Examples
---------
+For example:
+
 >>> rng = check_random_state(7)
 >>> a, b = spawn(rng, 2)
 >>> int_seed(check_random_state(7)) == int_seed(check_random_state(7))

@@ -19,8 +19,8 @@ rest of the package. Everything the kit assumes, calibrates or invents lives
 beside the code that uses it (for example :mod:`mlcrystal.force.landscape`), never
 here. Mappings are read-only.
 
-Examples
---------
+For example:
+
 >>> from mlcrystal import study
 >>> study.BENDING_MODULI_GPA[3]
 0.677

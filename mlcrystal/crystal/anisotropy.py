@@ -64,7 +64,7 @@ def youngs_modulus_in_plane(C: ArrayLike, plane: str | ArrayLike = "xy",
     C : array-like, shape (6, 6)
         Voigt stiffness matrix (validated).
     plane : {"xy", "xz", "yz"} or (u, v)
-        A named plane of :data:`PLANES`, or two orthogonal in-plane vectors
+        A named plane of :data:`~mlcrystal.crystal.tensors.PLANES`, or two orthogonal in-plane vectors
         (normalised here); directions are ``cos(a) u + sin(a) v``.
     n_angles : int, default 361
         Number of angles from 0 to 2 pi inclusive.
@@ -356,7 +356,7 @@ def universal_anisotropy_index(C: ArrayLike) -> float:
 def anisotropy_table(tensors: pd.DataFrame, n_points: int = 4000, refine: bool = True) -> pd.DataFrame:
     """Directional moduli and anisotropy of every tensor in a table.
 
-    Tensors that fail :func:`validate_stiffness` are kept, flagged and given
+    Tensors that fail :func:`~mlcrystal.crystal.tensors.validate_stiffness` are kept, flagged and given
     NaN results, so they can be listed and excluded from statistics.
 
     Parameters

@@ -219,7 +219,7 @@ def thickness_length_correlation(plates: pd.DataFrame, length: str = "E_length_m
                                  level: float = 0.9) -> pd.DataFrame:
     """Across crystals: does a plate stiffer through its thickness tend to be softer along its length?
 
-    For each orientation rule of :func:`plate_orientation_table`, Spearman's
+    For each orientation rule of :func:`~mlcrystal.crystal.plates.plate_orientation_table`, Spearman's
     rho between ``E_thickness`` and the chosen in-plane modulus over the
     tensors, tested against random pairings (:func:`permutation_test`).
     For the random orientation the test is run for every draw, and the
@@ -228,7 +228,7 @@ def thickness_length_correlation(plates: pd.DataFrame, length: str = "E_length_m
     Parameters
     ----------
     plates : pandas.DataFrame
-        Output of :func:`plate_orientation_table`.
+        Output of :func:`~mlcrystal.crystal.plates.plate_orientation_table`.
     length : {"E_length_mean", "E_length_min", "E_length_max"}, default "E_length_mean"
         In-plane modulus standing for the bending direction.
     n_permutations : int, default 9999

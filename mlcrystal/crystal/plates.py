@@ -47,7 +47,7 @@ def plate_orientations(C: ArrayLike, n_random: int = 0, random_state: RandomStat
     random_state : None, int or numpy.random.Generator
         Seed of the random directions (see :mod:`mlcrystal.seeding`).
     n_angles : int, default 181
-        In-plane directions sampled per plate (see :func:`plate_moduli`).
+        In-plane directions sampled per plate (see :func:`~mlcrystal.crystal.anisotropy.plate_moduli`).
 
     Returns
     -------
@@ -103,7 +103,7 @@ def plate_orientation_table(tensors: pd.DataFrame, n_random: int = 20, random_st
     ----------
     tensors : pandas.DataFrame
         A table with a ``C_GPa`` column of valid 6x6 matrices (filter
-        refused ones first, e.g. with :func:`stiffness_problem`); other
+        refused ones first, e.g. with :func:`~mlcrystal.crystal.tensors.stiffness_problem`); other
         columns (``compound``, ``source``...) are carried over.
     n_random : int, default 20
         Random thickness directions per tensor.
@@ -123,7 +123,7 @@ def plate_orientation_table(tensors: pd.DataFrame, n_random: int = 20, random_st
     ------
     ValueError
         If ``C_GPa`` is missing or a tensor is refused by
-        :func:`validate_stiffness` (the message names its row).
+        :func:`~mlcrystal.crystal.tensors.validate_stiffness` (the message names its row).
 
     Examples
     --------

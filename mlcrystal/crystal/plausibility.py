@@ -34,7 +34,7 @@ def tensor_plausibility(tensors: pd.DataFrame, hill_fold_bound: float = HILL_FOL
                         min_shear_GPa: float = MIN_SHEAR_GPA) -> pd.DataFrame:
     """Flag admissible tensors that disagree with their compound's other tensors or shear implausibly easily.
 
-    Two checks beyond :func:`validate_stiffness` (a tensor can be symmetric
+    Two checks beyond :func:`~mlcrystal.crystal.tensors.validate_stiffness` (a tensor can be symmetric
     and positive definite and still be wrong):
 
     * agreement: the Hill modulus ``E_H`` of a tensor against the median
@@ -65,7 +65,7 @@ def tensor_plausibility(tensors: pd.DataFrame, hill_fold_bound: float = HILL_FOL
         ``min_shear`` (GPa) and ``min_shear_constant`` (``"C44"``...),
         ``flag_hill``, ``flag_shear``, ``flagged`` and ``reason`` (text).
         Refused tensors are kept with ``valid`` False and no flags: they
-        are excluded by :func:`validate_stiffness` already.
+        are excluded by :func:`~mlcrystal.crystal.tensors.validate_stiffness` already.
 
     Examples
     --------

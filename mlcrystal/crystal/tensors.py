@@ -73,7 +73,7 @@ VOIGT_INDEX = np.array([[0, 5, 4],
                         [5, 1, 3],
                         [4, 3, 2]])
 
-#: Named planes for :func:`youngs_modulus_in_plane`: two orthonormal in-plane
+#: Named planes for :func:`~mlcrystal.crystal.anisotropy.youngs_modulus_in_plane`: two orthonormal in-plane
 #: axes each; the angle is measured from the first one towards the second.
 PLANES = {
     "xy": (np.array([1.0, 0.0, 0.0]), np.array([0.0, 1.0, 0.0])),

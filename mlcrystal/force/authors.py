@@ -86,8 +86,8 @@ Two facts bear on this (candidate causes, not tested here):
   length has a spread of 0.5 um and the search box spans -1251 to 4749
   standard deviations in L (W: -12 to 35; T: -2 to 5).
 
-Examples
---------
+For example:
+
 >>> from mlcrystal.force.landscape import GaussianLandscape
 >>> land = GaussianLandscape()
 >>> design = authors_initial_design(land, random_state=0)

@@ -19,18 +19,18 @@ Strategies
     the study's kappa (:data:`mlcrystal.study.UCB_KAPPA`), the bending modulus
     searched as a real number and snapped to the nearest modulus of the
     library, and each suggested crystal measured at the suggested intensity
-    plus four more (see :func:`extra_intensities`).
+    plus four more (see :func:`~mlcrystal.force.lab.extra_intensities`).
 ``"grid"``
-    A full factorial grid (:func:`grid_points`) visited in a seeded random
+    A full factorial grid (:func:`~mlcrystal.force.lab.grid_points`) visited in a seeded random
     order (default) or in lexicographic order.
 ``"random"``
-    Uniform random sampling of the search box (:func:`random_design`).
+    Uniform random sampling of the search box (:func:`~mlcrystal.force.lab.random_design`).
 
 Every strategy first measures an initial design: the study's 10 initial
 conditions (``initial="study"``) or a seeded random design
 (``initial="random"``), and every suggested size goes through
 ``landscape.snap(L, T)`` (the nearest crystal that can be tested) before it is
-measured. A strategy is one entry of a registry (:func:`register_strategy`):
+measured. A strategy is one entry of a registry (:func:`~mlcrystal.force.strategies.registry.register_strategy`):
 a search function and the options it accepts.
 
 Randomness follows :mod:`mlcrystal.seeding`: every public function takes
@@ -73,7 +73,7 @@ def run_campaign(landscape: Laboratory, strategy: str = "skopt", budget: int = 1
         ``snap(L, T)`` and ``initial_design()`` as in
         :class:`mlcrystal.force.landscape.BlockingForceLandscape`.
     strategy : {"skopt", "fast", "grid", "random", "authors"}
-        See the module docstring (and :func:`register_strategy`).
+        See the module docstring (and :func:`~mlcrystal.force.strategies.registry.register_strategy`).
     budget : int, default 100
         Total number of experiments (measurements), initial ones included.
     random_state : None, int >= 0 or numpy.random.Generator

@@ -26,8 +26,8 @@ Each row of the ensemble table holds every constant of its landscape, so
 :func:`member` rebuilds it. :func:`sensitivity` moves one constant at a time
 across its prior range.
 
-Examples
---------
+For example:
+
 >>> t = priors_table()
 >>> len(t), sorted(t.scale.unique())
 (25, ['log'])

@@ -15,8 +15,8 @@ registered with :func:`mlcrystal.force.strategies.registry.register_strategy`):
 - :func:`snap_modulus`, a searched modulus snapped to a compound of the library;
 - :func:`random_design`, :func:`grid_points` and :func:`extra_intensities`, the designs.
 
-Examples
---------
+For example:
+
 >>> from mlcrystal.force.landscape import GaussianLandscape
 >>> import numpy as np
 >>> lab = GaussianLandscape()

@@ -62,7 +62,7 @@ and the response of each unmeasured compound) is an option of
 :class:`BlockingForceLandscape`; the defaults are the reference landscape.
 :mod:`mlcrystal.force.ensemble` draws plausible alternatives.
 
-Region: :meth:`BlockingForceLandscape.force` answers for sizes within a
+Region: :meth:`~mlcrystal.force.landscape.BlockingForceLandscape.force` answers for sizes within a
 factor :data:`VALIDITY_FACTOR` of the study's search box and intensities
 within the lamp's range (:data:`VALID_RANGE`) and refuses the rest with a
 ``ValueError``: beyond it nothing the model was calibrated or invented on
@@ -99,13 +99,13 @@ __all__ = ["ArrayLike", "VALIDITY_FACTOR", "VALID_RANGE", "PENETRATION_DEPTH_UM"
 
 ArrayLike = Any  # float or array_like of floats
 
-#: How far beyond the study's search box :meth:`BlockingForceLandscape.force`
+#: How far beyond the study's search box :meth:`~mlcrystal.force.landscape.BlockingForceLandscape.force`
 #: answers: every size may be up to this factor larger (and smaller) than the
 #: box allows. Beyond it the invented and calibrated constants describe
 #: nothing the study measured or searched, and the model refuses to extrapolate.
 VALIDITY_FACTOR = 2.0
 
-#: The region where :meth:`BlockingForceLandscape.force` answers: sizes within
+#: The region where :meth:`~mlcrystal.force.landscape.BlockingForceLandscape.force` answers: sizes within
 #: :data:`VALIDITY_FACTOR` of :data:`mlcrystal.study.SEARCH_BOUNDS` (the length
 #: has no lower bound beyond the beam-theory limit), intensity within the lamp's
 #: range (0 to :data:`mlcrystal.study.MAX_INTENSITY_MW_CM2`: saturation was
@@ -599,7 +599,7 @@ class _Landscape:
         Parameters
         ----------
         compound : int or array_like of int
-            The study's compound number (see :attr:`compounds`).
+            The study's compound number (see ``compounds``).
         L_um, W_um, T_um : float or array_like
             Free length, width and thickness in micrometres (finite, > 0;
             ``L_um / T_um >= min_aspect_ratio``; the physical landscape also
@@ -777,7 +777,7 @@ class BlockingForceLandscape(_Landscape):
         return f"BlockingForceLandscape(library={self.library!r})"
 
     def definition_key(self, compound: int) -> tuple:
-        """Everything the compound's force depends on (see :meth:`_Landscape.definition_key`)."""
+        """Everything the compound's force depends on (see ``definition_key``)."""
         # the response is part of the key, so a reader who edits land.responses gets a fresh optimum
         return ("physical", int(compound), self.moduli[compound], self.responses[compound], self.sensor_stiffness_N_m,
                 self.penetration_depth_um, self.thermal_length_um, self.min_aspect_ratio, OPTIMUM_LATTICE_LEVELS)
@@ -844,7 +844,7 @@ class GaussianLandscape(_Landscape):
       50 and spread 40 mW/cm^2 (near the lower edge of the search box).
 
     ``force(compound=...)`` uses the compound's bending modulus as E. There is
-    no beam-theory limit (``min_aspect_ratio = 0``), so :meth:`snap` changes
+    no beam-theory limit (``min_aspect_ratio = 0``), so :meth:`~mlcrystal.force.landscape.GaussianLandscape.snap` changes
     nothing, and no validity range: the test function is defined everywhere.
 
     Parameters
@@ -890,7 +890,7 @@ class GaussianLandscape(_Landscape):
         return f"GaussianLandscape(library={self.library!r}{extra})"
 
     def definition_key(self, compound: int) -> tuple:
-        """Everything the compound's value depends on (see :meth:`_Landscape.definition_key`)."""
+        """Everything the compound's value depends on (see ``definition_key``)."""
         return ("gaussian", int(compound), self.moduli[compound], tuple(self.CENTRE.items()),
                 tuple(self.SD.items()), OPTIMUM_LATTICE_LEVELS)
 

@@ -12,30 +12,30 @@ reader's decision, taken in the open (chapter 3 removes the rows with the
 :data:`QUESTIONABLE_FLAGS` to test the design rules' sensitivity).
 
 Curation beyond :func:`audit` (its flags are :data:`CURATION_FLAGS`):
-:func:`curation_keys` standardises structures with the ChEMBL structure
+:func:`~mlcrystal.rules.curation.curation_keys` standardises structures with the ChEMBL structure
 pipeline (with and without stereochemistry) and merges the DOIs of one paper;
-:func:`check_structure_duplicates` keys duplicates on those structures;
-:func:`check_name_structure` compares names that OPSIN can read with the
-SMILES; :func:`check_high_modulus` marks values to check against their source.
-:func:`name_components` splits a name into its components and
-:func:`check_components`, :func:`check_salts`, :func:`check_photodimers` and
-:func:`check_para` compare them with the drawn structure (a co-crystal drawn
+:func:`~mlcrystal.rules.curation.check_structure_duplicates` keys duplicates on those structures;
+:func:`~mlcrystal.rules.curation.check_name_structure` compares names that OPSIN can read with the
+SMILES; :func:`~mlcrystal.rules.curation.check_high_modulus` marks values to check against their source.
+:func:`~mlcrystal.rules.curation.name_components` splits a name into its components and
+:func:`~mlcrystal.rules.curation.check_components`, :func:`~mlcrystal.rules.curation.check_salts`, :func:`~mlcrystal.rules.curation.check_photodimers` and
+:func:`~mlcrystal.rules.curation.check_para` compare them with the drawn structure (a co-crystal drawn
 as one molecule, a named component or counter-ion not drawn, unbalanced
 salt charges, a sulfonate salt drawn as an ester, a photodimer drawn for its
-monomer, a para substituent drawn elsewhere); :func:`curation_audit` runs
+monomer, a para substituent drawn elsewhere); :func:`~mlcrystal.rules.curation.curation_audit` runs
 all of them.  The kit's verdict on every row they flag in the study's table
-is package data (:func:`load_audit_review`, summarised by
-:func:`audit_precision`), and so is its correction table
-(:func:`load_corrections`, applied by :func:`apply_corrections` or
+is package data (:func:`~mlcrystal.rules.review.load_audit_review`, summarised by
+:func:`~mlcrystal.rules.review.audit_precision`), and so is its correction table
+(:func:`~mlcrystal.datasets.load_corrections`, applied by :func:`~mlcrystal.datasets.apply_corrections` or
 ``load_youngs_modulus(corrected=True)``).
 
 What the checks cannot find: a wrong structure whose name is an abbreviation
-or a trade name absent from :data:`KNOWN_COMPONENTS` (and unread by OPSIN),
+or a trade name absent from :data:`~mlcrystal.rules.curation.KNOWN_COMPONENTS` (and unread by OPSIN),
 a wrong value (only outliers above :data:`HIGH_MODULUS_GPa`), a wrong
 stoichiometry of a correctly drawn co-crystal, a wrong polymorph or tautomer.
 
-Examples
---------
+For example:
+
 >>> import pandas as pd
 >>> t = pd.DataFrame({"compound": ["Resorcinol"], "smiles": ["Oc1ccccc1O"], "E_GPa": [8.0]})
 >>> audit(t)[["flag", "detail"]].values.tolist()
@@ -54,12 +54,14 @@ from rdkit.Chem import Descriptors
 
 from mlcrystal.datasets import METHOD_LABELS, CleaningResult, require_columns
 
-__all__ = ["AUDIT_FLAGS", "CURATION_FLAGS", "FIRED_ONLY_FLAGS", "QUESTIONABLE_FLAGS", "E_RANGE_GPa",
-           "DENSITY_RANGE_G_CM3", "HIGH_MODULUS_GPa", "NAME_SUBSTRUCTURES", "MULTI_COMPONENT_WORDS", "METALS",
-           "FINDING_COLUMNS", "Finding", "parse_smiles", "name_findings", "chemistry_findings", "component_findings",
-           "smiles_findings", "check_whitespace", "check_label_variants", "check_duplicates", "check_modulus_range",
-           "check_density", "check_unreadable_smiles", "check_same_name", "check_name_vs_smiles",
-           "check_suspicious_chemistry", "check_multicomponent", "audit", "audit_summary", "drop_flagged"]
+__all__ = ["AUDIT_FLAGS", "COMPONENT_FLAGS", "CURATION_FLAGS", "FIRED_ONLY_FLAGS", "QUESTIONABLE_FLAGS",
+           "E_RANGE_GPa", "DENSITY_RANGE_G_CM3", "HIGH_MODULUS_GPa", "NAME_SUBSTRUCTURES", "MULTI_COMPONENT_WORDS",
+           "METALS", "FINDING_COLUMNS", "Finding", "parse_smiles", "name_findings", "chemistry_findings",
+           "component_findings", "smiles_findings", "check_whitespace", "check_label_variants", "check_duplicates",
+           "check_modulus_range", "check_density", "check_unreadable_smiles", "check_same_name",
+           "check_name_vs_smiles", "check_suspicious_chemistry", "check_multicomponent", "audit", "audit_summary",
+           "drop_flagged"]
+
 
 #: What each audit flag means, in the order :func:`audit` reports them.
 AUDIT_FLAGS = {
@@ -75,8 +77,20 @@ AUDIT_FLAGS = {
     "unreadable SMILES": "the SMILES is missing or RDKit cannot parse it; the structure checks skip the row",
 }
 
+#: The curation checks' flags and what they mean (see :func:`~mlcrystal.rules.curation.curation_audit`).
+COMPONENT_FLAGS = {
+    "co-crystal drawn as one molecule": ("the name names several components (co-crystal, salt, solvate), "
+                                         "the SMILES is one molecule"),
+    "named component not drawn": "a component the name names (KNOWN_COMPONENTS or OPSIN) matches no drawn component",
+    "unnamed water drawn": "the SMILES holds water but the name says no hydrate or solvate",
+    "salt charges unbalanced": "the drawn ions do not add up to zero charge: part of the salt is missing",
+    "salt drawn as ester": "a sulfonic ester where the name names no ester (a sulfonate salt drawn covalently)",
+    "photodimer drawn": "a cyclobutane formed from two olefin (cinnamic) units, the name says no dimer",
+    "para named, not drawn": "the name puts a substituent 4-/p- on a benzene ring, the SMILES does not",
+}
+
 #: Flags of the curation checks that :func:`audit` does not run (yet): findings
-#: keyed on standardised structures (:func:`check_structure_duplicates`).
+#: keyed on standardised structures (:func:`~mlcrystal.rules.curation.check_structure_duplicates`).
 CURATION_FLAGS = {
     "duplicate structure": "same standardised structure and same E as an earlier row (however the SMILES is drawn)",
     "duplicate structure, stereo ignored": ("same E and the same standardised structure once stereochemistry is "
@@ -85,6 +99,7 @@ CURATION_FLAGS = {
     "name/structure formula mismatch": "the structure OPSIN reads from the name has another molecular formula",
     "name/structure isomer mismatch": ("the name's structure has the SMILES' formula and rings but another "
                                        "connectivity (an isomer, e.g. para named, meta drawn)"),
+    **COMPONENT_FLAGS,
 }
 
 #: Flags that :func:`audit_summary` lists only when they fire: they say that a
@@ -102,6 +117,7 @@ QUESTIONABLE_FLAGS = ["duplicate row", "implausible modulus", "name/SMILES misma
 #: errors: E from 0.01 to 100 GPa (the median of the data is 9.4 GPa),
 #: density from 0.8 to 3.5 g/cm3 (heavily brominated aromatics reach about 3).
 E_RANGE_GPa = (0.01, 100.0)
+#: Plausible crystal density range (g/cm3) used by :func:`check_density`.
 DENSITY_RANGE_G_CM3 = (0.8, 3.5)
 
 #: The kit's bound above which a modulus is worth checking against its source
@@ -547,7 +563,7 @@ def audit(df: pd.DataFrame, *, e_range: tuple[float, float] = E_RANGE_GPa,
     e_range : (float, float)
         Plausible Young's moduli in GPa (:data:`E_RANGE_GPa`).
     density_range : (float, float)
-        Plausible densities in g/cm3 (:data:`DENSITY_RANGE_G_CM3`).
+        Plausible densities in g/cm3 (:data:`~mlcrystal.rules.audit.DENSITY_RANGE_G_CM3`).
 
     Returns
     -------

@@ -23,7 +23,7 @@ CHAPTER3_PARTITIONS_FILE = "chapter3_partitions.csv"
 
 
 def chapter3_schemes(df: pd.DataFrame) -> dict:
-    """The three validation schemes of chapter 3, as group labels for :func:`grouped_cv_distribution`.
+    """The three validation schemes of chapter 3, as group labels for :func:`~mlcrystal.rules.partitions.grouped_cv_distribution`.
 
     Parameters
     ----------
@@ -63,7 +63,7 @@ def chapter3_schemes(df: pd.DataFrame) -> dict:
 def chapter3_partition_scores(df: pd.DataFrame, *, alpha: float = study.LASSO_RESULT["alpha"],
                               models: dict | None = None, n_repeats: int = 40, random_state=0,
                               n_jobs: int | None = None) -> pd.DataFrame:
-    """The repeated cross-validation of chapter 3: :func:`benchmark_models` x :func:`chapter3_schemes`.
+    """The repeated cross-validation of chapter 3: :func:`~mlcrystal.rules.lasso.benchmark_models` x :func:`chapter3_schemes`.
 
     Parameters
     ----------
@@ -83,7 +83,7 @@ def chapter3_partition_scores(df: pd.DataFrame, *, alpha: float = study.LASSO_RE
     Returns
     -------
     pandas.DataFrame
-        :func:`grouped_cv_distribution`'s columns.
+        :func:`~mlcrystal.rules.partitions.grouped_cv_distribution`'s columns.
 
     Examples
     --------
@@ -103,7 +103,7 @@ def chapter3_partition_scores(df: pd.DataFrame, *, alpha: float = study.LASSO_RE
 
 
 def save_partition_scores(scores: pd.DataFrame, path) -> None:
-    """Write a table of :func:`grouped_cv_distribution` with 6 significant digits.
+    """Write a table of :func:`~mlcrystal.rules.partitions.grouped_cv_distribution` with 6 significant digits.
 
     Parameters
     ----------

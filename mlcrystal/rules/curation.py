@@ -27,9 +27,10 @@ with rdBase.BlockLogs():  # the ChEMBL pipeline logs "Initializing Normalizer" o
 __all__ = ["standardise_smiles", "paper_of", "check_high_modulus", "curation_keys", "add_curation_keys",
            "check_structure_duplicates", "NAME_QUALIFIERS", "NAME_COMPONENT_SEPARATORS", "chemical_name",
            "resolve_names", "check_name_structure", "KNOWN_COMPONENTS", "COUNTER_IONS", "CATIONS", "COMPONENT_WORDS",
-           "COMPONENT_SEPARATORS", "SULFONATE_ESTER", "PARA_SUBSTITUENTS", "COMPONENT_FLAGS", "name_components",
+           "COMPONENT_SEPARATORS", "SULFONATE_ESTER", "PARA_SUBSTITUENTS", "name_components",
            "component_name_findings", "salt_findings", "photodimer_findings", "para_findings", "check_components",
            "check_salts", "check_photodimers", "check_para", "curation_audit"]
+
 
 # curation keys: standardised structures and papers
 # --------------------------------------------------------------------------
@@ -171,12 +172,12 @@ def add_curation_keys(df: pd.DataFrame) -> pd.DataFrame:
 def check_structure_duplicates(d: pd.DataFrame, keys: pd.DataFrame | None = None) -> pd.DataFrame:
     """Rows with the same standardised structure and the same E as an earlier row.
 
-    Unlike :func:`check_duplicates` (same SMILES string), two drawings of
+    Unlike :func:`~mlcrystal.rules.audit.check_duplicates` (same SMILES string), two drawings of
     one structure match here (a zwitterion and its neutral form, Kekulé and
     aromatic forms, another atom order).  A row that matches an earlier one
     only once stereochemistry is ignored is flagged
     ``"duplicate structure, stereo ignored"``.  Rows without a readable
-    SMILES are skipped.  Not run by :func:`audit` (whose flags the book shows).
+    SMILES are skipped.  Not run by :func:`~mlcrystal.rules.audit.audit` (whose flags the book shows).
 
     Parameters
     ----------
@@ -188,7 +189,7 @@ def check_structure_duplicates(d: pd.DataFrame, keys: pd.DataFrame | None = None
     Returns
     -------
     pandas.DataFrame
-        Findings as from :func:`audit`, with the flags of :data:`CURATION_FLAGS`.
+        Findings as from :func:`~mlcrystal.rules.audit.audit`, with the flags of :data:`~mlcrystal.rules.audit.CURATION_FLAGS`.
 
     Examples
     --------
@@ -329,10 +330,10 @@ def check_name_structure(d: pd.DataFrame, resolved: dict[str, str | None] | None
     components as the SMILES holds (otherwise OPSIN read only part of the
     name, or read a co-crystal name as one substituted molecule).  Heavy-atom
     formulas are compared after standardisation (hydrogens, and so protonation
-    states, are not compared: :func:`chemistry_findings` sees unbalanced charges);
+    states, are not compared: :func:`~mlcrystal.rules.audit.chemistry_findings` sees unbalanced charges);
     with equal formulas, the heavy-atom connectivities (InChI connection
     layers) are compared when both have the same number of rings (an open-chain and a ring form
-    of a sugar are not a contradiction).  Not run by :func:`audit`.
+    of a sugar are not a contradiction).  Not run by :func:`~mlcrystal.rules.audit.audit`.
 
     Parameters
     ----------
@@ -462,18 +463,6 @@ PARA_SUBSTITUENTS = {
     "dimethylamino": "[NX3]([CH3])[CH3]", "methyl": "[CH3]",
 }
 
-#: The curation checks' flags and what they mean (see :func:`curation_audit`).
-COMPONENT_FLAGS = {
-    "co-crystal drawn as one molecule": ("the name names several components (co-crystal, salt, solvate), "
-                                         "the SMILES is one molecule"),
-    "named component not drawn": "a component the name names (KNOWN_COMPONENTS or OPSIN) matches no drawn component",
-    "unnamed water drawn": "the SMILES holds water but the name says no hydrate or solvate",
-    "salt charges unbalanced": "the drawn ions do not add up to zero charge: part of the salt is missing",
-    "salt drawn as ester": "a sulfonic ester where the name names no ester (a sulfonate salt drawn covalently)",
-    "photodimer drawn": "a cyclobutane formed from two olefin (cinnamic) units, the name says no dimer",
-    "para named, not drawn": "the name puts a substituent 4-/p- on a benzene ring, the SMILES does not",
-}
-CURATION_FLAGS.update(COMPONENT_FLAGS)
 
 
 def _name_key(part: str) -> str:
@@ -750,7 +739,7 @@ def check_para(d: pd.DataFrame, mols: list[Chem.Mol | None] | None = None) -> pd
 
 def curation_audit(df: pd.DataFrame, *, resolved: dict[str, str | None] | None = None,
                    opsin: bool = False, bound: float = HIGH_MODULUS_GPa) -> pd.DataFrame:
-    """The curation checks (:data:`CURATION_FLAGS`), beside :func:`audit` whose output they leave unchanged.
+    """The curation checks (:data:`~mlcrystal.rules.audit.CURATION_FLAGS`), beside :func:`~mlcrystal.rules.audit.audit` whose output they leave unchanged.
 
     Runs :func:`check_structure_duplicates`, :func:`check_high_modulus`,
     :func:`check_components`, :func:`check_salts`, :func:`check_photodimers`,
@@ -773,7 +762,7 @@ def curation_audit(df: pd.DataFrame, *, resolved: dict[str, str | None] | None =
     -------
     pandas.DataFrame
         Findings (``row, source_row, compound, flag, detail``), ordered by
-        flag (as in :data:`CURATION_FLAGS`) then row; ``.attrs["skipped"]``
+        flag (as in :data:`~mlcrystal.rules.audit.CURATION_FLAGS`) then row; ``.attrs["skipped"]``
         is empty or says which check did not run and why.
 
     Examples

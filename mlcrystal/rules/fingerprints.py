@@ -71,7 +71,7 @@ def fingerprints(smiles: Iterable[str], kind: str = "morgan", *, radius: int = 2
                  nonfinite: str = "drop") -> pd.DataFrame:
     """Represent molecules by MACCS keys, Morgan (ECFP-like) counts or RDKit descriptors.
 
-    Alternatives to :func:`fragment_counts`, with the same input rules and
+    Alternatives to :func:`~mlcrystal.rules.features.fragment_counts`, with the same input rules and
     the same output shape: one row per SMILES, one named column per feature.
     Multi-component SMILES (joined with ``.``) are one entry, as in the study.
 
@@ -147,7 +147,7 @@ def canonical_smiles(smiles: Iterable[str], *, stereo: bool = True) -> pd.Series
     Parameters
     ----------
     smiles : sequence of str
-        SMILES strings (validated as in :func:`fragment_counts`).
+        SMILES strings (validated as in :func:`~mlcrystal.rules.features.fragment_counts`).
     stereo : bool, default True
         Keep stereochemistry; ``False`` merges stereoisomers.
 
@@ -171,7 +171,7 @@ def representations(smiles: Iterable[str], *, radius: int = 2, n_bits: int = 204
     Parameters
     ----------
     smiles : sequence of str
-        Validated as in :func:`fragment_counts`.
+        Validated as in :func:`~mlcrystal.rules.features.fragment_counts`.
     radius, n_bits : int
         Morgan radius and size (ECFP4-like, 2048 columns by default).
 
@@ -179,7 +179,7 @@ def representations(smiles: Iterable[str], *, radius: int = 2, n_bits: int = 204
     -------
     dict
         ``"fragment counts"``: the study's design matrix
-        (:func:`paper_design_matrix`); ``"MACCS keys"``, ``"Morgan counts"``:
+        (:func:`~mlcrystal.rules.features.paper_design_matrix`); ``"MACCS keys"``, ``"Morgan counts"``:
         :func:`fingerprints` without their all-zero columns;
         ``"RDKit descriptors"``: :func:`fingerprints` ``kind="descriptors"``
         (columns with non-finite values dropped, listed in

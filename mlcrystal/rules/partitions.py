@@ -215,7 +215,7 @@ def grouped_cv_distribution(models: dict, X: pd.DataFrame, y, groups, *, n_repea
     the same folds within a repeat, so differences between models are paired.
     Tuned models get a grouped inner CV on the training groups
     (:func:`with_grouped_inner_cv`).  Predictions of the folds are pooled
-    before scoring, as in :func:`cross_validated_scores`.
+    before scoring, as in :func:`~mlcrystal.rules.lasso.cross_validated_scores`.
 
     Parameters
     ----------
@@ -397,7 +397,7 @@ def leave_one_group_out_influence(X: pd.DataFrame, y, groups, alpha: float, *, f
     Parameters
     ----------
     X : pandas.DataFrame
-        Raw counts, as in :func:`paper_lasso`.
+        Raw counts, as in :func:`~mlcrystal.rules.lasso.paper_lasso`.
     y : array-like
     groups : array-like
         Group label of each row (at least 2 groups).
@@ -594,7 +594,7 @@ def one_standard_error_alpha(X: pd.DataFrame, y, *, alphas=None, cv=None, groups
         Raw counts (fitted as they are, like the study).
     y : array-like
     alphas : array-like, optional
-        Default: the study's grid, :func:`paper_alphas` (``np.logspace(-4, 1, 50)``).
+        Default: the study's grid, :func:`~mlcrystal.rules.lasso.paper_alphas` (``np.logspace(-4, 1, 50)``).
     cv : splitter, optional
         E.g. ``KFold(5, shuffle=True, random_state=42)`` for the study's
         folds; by default ``KFold`` (or shuffled ``GroupKFold`` when

@@ -75,7 +75,7 @@ def representation_models(*, random_state=0, n_jobs: int | None = None) -> dict:
     dict
         ``"LASSO"``: standardised columns, ``LassoCV`` over 20 alphas down to
         1 % of the largest useful one (5 inner folds, grouped when the caller
-        passes groups, see :func:`with_grouped_inner_cv`; ``tol=1e-3`` keeps
+        passes groups, see :func:`~mlcrystal.rules.partitions.with_grouped_inner_cv`; ``tol=1e-3`` keeps
         2048-column Morgan counts tractable); ``"random forest"``: 100 trees,
         30 % of the columns per split, at least 2 rows per leaf.
 
@@ -103,7 +103,7 @@ def compare_representations(feature_sets: dict, y, groups, *, models: dict | Non
     y : array-like
     groups : dict
         Scheme name -> group labels (or ``None`` for shuffled rows), as in
-        :func:`grouped_cv_distribution`.
+        :func:`~mlcrystal.rules.partitions.grouped_cv_distribution`.
     models : dict, optional
         Default :func:`representation_models`.
     n_repeats, n_splits : int
@@ -115,7 +115,7 @@ def compare_representations(feature_sets: dict, y, groups, *, models: dict | Non
     Returns
     -------
     pandas.DataFrame
-        :func:`grouped_cv_distribution`'s columns plus ``representation`` first.
+        :func:`~mlcrystal.rules.partitions.grouped_cv_distribution`'s columns plus ``representation`` first.
 
     Examples
     --------

@@ -29,7 +29,7 @@ def load_audit_review() -> pd.DataFrame:
     row's name, SMILES and DOI, and the reason.  "real" says that the check's
     claim holds for the row (for "check the source": that the value is an
     outlier worth reading in the source, not that it is wrong).  The checks
-    and :data:`KNOWN_COMPONENTS` were written while reading this table, so
+    and :data:`~mlcrystal.rules.curation.KNOWN_COMPONENTS` were written while reading this table, so
     its precision is measured in sample: expect lower on another table.
 
     Examples
@@ -55,7 +55,7 @@ def audit_precision(review: pd.DataFrame, findings: pd.DataFrame | None = None) 
     review : pandas.DataFrame
         ``source_row, check, verdict`` (as :func:`load_audit_review`), one row per flagged (line, check).
     findings : pandas.DataFrame, optional
-        The findings reviewed (``source_row, flag``, e.g. from :func:`curation_audit`); then every
+        The findings reviewed (``source_row, flag``, e.g. from :func:`~mlcrystal.rules.curation.curation_audit`); then every
         flagged (line, check) must have a verdict.
 
     Returns

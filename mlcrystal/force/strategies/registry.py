@@ -48,7 +48,7 @@ class Strategy:
 
 _REGISTRY: dict[str, Strategy] = {}
 
-#: The strategies :func:`run_campaign` knows (a live view of the registry).
+#: The strategies :func:`~mlcrystal.force.campaigns.run_campaign` knows (a live view of the registry).
 STRATEGIES: KeysView[str] = _REGISTRY.keys()
 
 
@@ -96,7 +96,7 @@ def get_strategy(name: str) -> Strategy:
 
 
 def register_strategy(name: str, search: SearchFunction, options: Iterable[str], min_initial: int = 0) -> None:
-    """Make ``name`` a strategy of :func:`run_campaign` (and of the command line).
+    """Make ``name`` a strategy of :func:`~mlcrystal.force.campaigns.run_campaign` (and of the command line).
 
     Parameters
     ----------

@@ -71,7 +71,7 @@ def make_bo_optimizer(landscape: Laboratory, acq: str = "gp_hedge", kappa: float
     with ``gp_restarts`` restarts of its hyperparameter optimiser and a
     BLAS-based predictive variance (:class:`FastGP`); the acquisition is
     maximised over ``n_points`` random candidates (``acq_optimizer="sampling"``).
-    During a campaign (:func:`run_campaign`) the kernel hyperparameters are
+    During a campaign (:func:`~mlcrystal.force.campaigns.run_campaign`) the kernel hyperparameters are
     re-optimised every ``refit_every`` experiments (default 5), warm-started
     from the previous fit and capped at 30 L-BFGS-B iterations, and kept fixed
     in between (:func:`prepare_next_fit`). Together these make a campaign
@@ -167,7 +167,7 @@ def prepare_next_fit(opt: Optimizer, optimise: bool) -> SkoptGP:
     * ``opt.base_estimator_`` is what ``tell`` clones and fits; it is the
       only hook to change the kernel and the hyperparameter optimiser of the
       next fit. We replace it by a copy with the warm kernel and either
-      :func:`_lbfgs_warm` (30 L-BFGS-B iterations from the warm start) or
+      ``_lbfgs_warm`` (30 L-BFGS-B iterations from the warm start) or
       ``optimizer=None`` (keep the hyperparameters fixed).
     * ``del opt.models[:-1]``: skopt keeps every fitted GP of a campaign;
       only the last is needed, so memory stays flat over long campaigns.
