@@ -16,7 +16,7 @@ GENERIC_CPU := NPY_DISABLE_CPU_FEATURES="X86_V3 X86_V4" OPENBLAS_CORETYPE=Presco
 help:
 	@echo "make book           build the executed book into _build/html (the main job)"
 	@echo "make test           make lint, make unit and make nbval, in that order"
-	@echo "make lint           ruff on the whole repository, mypy on the typed modules, Colab cells up to date"
+	@echo "make lint           ruff on the whole repository, mypy on the whole package, Colab cells up to date"
 	@echo "make colab-cells    write or refresh each chapter's Colab set-up cell (tools/colab_cell.py)"
 	@echo "make unit           unit tests (tests/) and the docstring examples of mlcrystal/ and tools/"
 	@echo "make nbval          re-execute every notebook (book/) and compare it with its stored outputs"
@@ -83,11 +83,13 @@ wheel-check: $(STAMP)
 	  "$$tmp/venv/bin/python" -m pip install --quiet "$$whl" -c requirements.txt; \
 	  cd "$$tmp"; \
 	  venv/bin/python -c "import mlcrystal, sys; sys.exit(0 if '$(CURDIR)' not in mlcrystal.__file__ else 'imported from the checkout')"; \
-	  venv/bin/python -c "from mlcrystal import datasets as d, ensemble, replay_tables as r; \
+	  venv/bin/python -c "from mlcrystal import datasets as d; from mlcrystal.force import ensemble, replay_tables as r; \
 	    print('rows:', len(d.load_youngs_modulus()), len(d.load_youngs_modulus(corrected=True)), \
 	          len(d.load_initial_blocking_force()), len(d.load_stiffness_tensors()), \
 	          len(r.load_replay('main')), len(ensemble.load_ensemble()))"; \
 	  venv/bin/python -m mlcrystal --help >/dev/null; \
+	  venv/bin/python -c "import importlib.resources as r, mlcrystal, mlcrystal.rules, mlcrystal.crystal, mlcrystal.force.strategies; \
+	    assert r.files('mlcrystal').joinpath('py.typed').is_file(), 'py.typed is not in the wheel'; print('subpackages and py.typed: OK')"; \
 	  echo "wheel-check: OK"
 
 notebooks: $(STAMP)

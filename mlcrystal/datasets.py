@@ -148,7 +148,8 @@ def _check_hash(name: str, path: Path) -> None:
 
 
 def _downloader() -> pooch.Pooch:
-    """The pooch registry of :data:`~mlcrystal.datasets.REGISTRY` in the current cache folder (built per call, cheap)."""
+    """The pooch registry of :data:`~mlcrystal.datasets.REGISTRY` in the current cache folder (built per call,
+    cheap)."""
     return pooch.create(path=pooch.os_cache("mlcrystal"), base_url="",
                         registry={f.name: f"sha256:{f.sha256}" for f in REGISTRY.values()},
                         urls={f.name: f.url for f in REGISTRY.values()})

@@ -155,8 +155,8 @@ def median_band(values: Any, digits: int = 2) -> tuple[float, float, float]:
     return tuple(round(float(v), digits) + 0.0 for v in (med, lo, hi))  # type: ignore[return-value]
 
 
-def glue_values(values: Mapping[str, Any]) -> dict[str, Any]:
-    """Glue rounded values for the text (``myst_nb.glue(name, value, display=False)``), and return them.
+def glue_values(values: Mapping[str, Any]) -> None:
+    """Glue rounded values for the text: ``myst_nb.glue(name, value, display=False)`` for each.
 
     Quote each in markdown with ``{glue:text}`name```. Round before
     gluing: stored outputs must be the same on every machine.
@@ -164,22 +164,19 @@ def glue_values(values: Mapping[str, Any]) -> dict[str, Any]:
     Examples
     --------
     >>> glue_values({"n_rows": 393})  # doctest: +SKIP
-    {'n_rows': 393}
     """
     from myst_nb import glue  # imported here: only the book's notebooks need myst_nb (not a package dependency)
 
     for name, value in values.items():
         glue(name, value, display=False)
-    return dict(values)
 
 
-def glue_band(name: str, values: Any, digits: int = 2) -> dict[str, Any]:
+def glue_band(name: str, values: Any, digits: int = 2) -> None:
     """Glue the median and 5-95 % band of ``values`` as ``<name>_med``, ``<name>_lo`` and ``<name>_hi``.
 
     Examples
     --------
     >>> glue_band("r2", [0.1, 0.2, 0.3])  # doctest: +SKIP
-    {'r2_med': 0.2, 'r2_lo': 0.11, 'r2_hi': 0.29}
     """
     med, lo, hi = median_band(values, digits)
-    return glue_values({f"{name}_med": med, f"{name}_lo": lo, f"{name}_hi": hi})
+    glue_values({f"{name}_med": med, f"{name}_lo": lo, f"{name}_hi": hi})

@@ -411,3 +411,34 @@ def test_compare_with_stored_per_seed_for_a_named_strategy(toy_lab, toy_box):
     assert same["check"].item() == "identical per seed" and same["agree"].item()
     live.loc[live.index[5], "force_mN"] += 0.01
     assert not cp.compare_with_stored(live, stored, per_seed=["skopt"])["agree"].item()
+
+
+@pytest.mark.parametrize(("old", "new"), [("bo", "skopt"), ("paper", "fast")])
+def test_old_strategy_names_are_refused_with_the_new_ones(toy_lab, toy_box, old, new):
+    with pytest.raises(ValueError, match=rf"strategy '{old}' was renamed '{new}'; use strategy='{new}'"):
+        run_campaign(toy_lab, old, budget=12, random_state=0, bounds=toy_box)
+    with pytest.raises(ValueError, match="old name of strategy"):
+        cp.register_strategy(old, lambda *a, **k: [], set())
+    assert registry.strategy_names()[:5] == ("skopt", "fast", "grid", "random", "authors")
+    assert old not in cp.STRATEGIES and new in registry.strategy_names()
+
+
+def test_every_strategy_measures_through_the_laboratory_protocol(toy_lab, toy_box, monkeypatch):
+    # the strategies (the authors' loop included) measure with mlcrystal.force.lab.measure: count the calls
+    from mlcrystal.force import authors, lab
+    from mlcrystal.force.strategies import fast, grid, random_search
+
+    calls = []
+    real = lab.measure
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    for module in (skopt_bo, fast, grid, random_search, authors):
+        monkeypatch.setattr(module, "measure", counting)
+    for name, options in [("skopt", {"n_points": 100}), ("fast", {"n_candidates": 200, "gp_restarts": 0}),
+                          ("grid", {"levels": 2}), ("random", {}), ("authors", {})]:
+        calls.clear()
+        run_campaign(toy_lab, name, budget=12, random_state=0, bounds=toy_box, **options)
+        assert calls, f"strategy {name!r} did not measure through mlcrystal.force.lab.measure"

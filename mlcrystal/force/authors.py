@@ -506,7 +506,7 @@ class _Keyed:
 
     __slots__ = ("key", "landscape", "box", "levels")
 
-    def __init__(self, key: tuple, landscape: Any, box: dict, levels: int) -> None:
+    def __init__(self, key: tuple, landscape: Any, box: dict[str, tuple[float, float]], levels: int) -> None:
         self.key, self.landscape, self.box, self.levels = key, landscape, box, levels
 
     def __hash__(self) -> int:
@@ -521,10 +521,9 @@ def _grid_extremes_by_definition(item: _Keyed) -> tuple[float, float]:
     return _grid_extremes(item.landscape, item.box, item.levels)
 
 
-def _grid_extremes(landscape: Any, box: dict, levels: int) -> tuple[float, float]:
+def _grid_extremes(landscape: Any, box: dict[str, tuple[float, float]], levels: int) -> tuple[float, float]:
     axes = {k: np.linspace(*box[k], int(levels)) for k in SIZE_POWER}
-    W, T, P = np.meshgrid(axes["W_um"], axes["T_um"], axes["P_mW_cm2"], indexing="ij")
-    W, T, P = W.ravel(), T.ravel(), P.ravel()
+    W, T, P = (g.ravel() for g in np.meshgrid(axes["W_um"], axes["T_um"], axes["P_mW_cm2"], indexing="ij"))
     hi, lo = -np.inf, np.inf
     for compound in landscape.compounds:
         for length in axes["L_um"]:  # one length at a time keeps memory flat

@@ -844,7 +844,8 @@ class GaussianLandscape(_Landscape):
       50 and spread 40 mW/cm^2 (near the lower edge of the search box).
 
     ``force(compound=...)`` uses the compound's bending modulus as E. There is
-    no beam-theory limit (``min_aspect_ratio = 0``), so :meth:`~mlcrystal.force.landscape.GaussianLandscape.snap` changes
+    no beam-theory limit (``min_aspect_ratio = 0``), so
+    :meth:`~mlcrystal.force.landscape.GaussianLandscape.snap` changes
     nothing, and no validity range: the test function is defined everywhere.
 
     Parameters

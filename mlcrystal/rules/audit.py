@@ -18,7 +18,8 @@ pipeline (with and without stereochemistry) and merges the DOIs of one paper;
 :func:`~mlcrystal.rules.curation.check_name_structure` compares names that OPSIN can read with the
 SMILES; :func:`~mlcrystal.rules.curation.check_high_modulus` marks values to check against their source.
 :func:`~mlcrystal.rules.curation.name_components` splits a name into its components and
-:func:`~mlcrystal.rules.curation.check_components`, :func:`~mlcrystal.rules.curation.check_salts`, :func:`~mlcrystal.rules.curation.check_photodimers` and
+:func:`~mlcrystal.rules.curation.check_components`, :func:`~mlcrystal.rules.curation.check_salts`,
+:func:`~mlcrystal.rules.curation.check_photodimers` and
 :func:`~mlcrystal.rules.curation.check_para` compare them with the drawn structure (a co-crystal drawn
 as one molecule, a named component or counter-ion not drawn, unbalanced
 salt charges, a sulfonate salt drawn as an ester, a photodimer drawn for its

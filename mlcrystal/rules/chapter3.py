@@ -23,7 +23,8 @@ CHAPTER3_PARTITIONS_FILE = "chapter3_partitions.csv"
 
 
 def chapter3_schemes(df: pd.DataFrame) -> dict:
-    """The three validation schemes of chapter 3, as group labels for :func:`~mlcrystal.rules.partitions.grouped_cv_distribution`.
+    """The three validation schemes of chapter 3, as group labels for
+    :func:`~mlcrystal.rules.partitions.grouped_cv_distribution`.
 
     Parameters
     ----------
@@ -63,7 +64,8 @@ def chapter3_schemes(df: pd.DataFrame) -> dict:
 def chapter3_partition_scores(df: pd.DataFrame, *, alpha: float = study.LASSO_RESULT["alpha"],
                               models: dict | None = None, n_repeats: int = 40, random_state=0,
                               n_jobs: int | None = None) -> pd.DataFrame:
-    """The repeated cross-validation of chapter 3: :func:`~mlcrystal.rules.lasso.benchmark_models` x :func:`chapter3_schemes`.
+    """The repeated cross-validation of chapter 3: :func:`~mlcrystal.rules.lasso.benchmark_models` x
+    :func:`chapter3_schemes`.
 
     Parameters
     ----------

@@ -189,7 +189,8 @@ def check_structure_duplicates(d: pd.DataFrame, keys: pd.DataFrame | None = None
     Returns
     -------
     pandas.DataFrame
-        Findings as from :func:`~mlcrystal.rules.audit.audit`, with the flags of :data:`~mlcrystal.rules.audit.CURATION_FLAGS`.
+        Findings as from :func:`~mlcrystal.rules.audit.audit`, with the flags of
+        :data:`~mlcrystal.rules.audit.CURATION_FLAGS`.
 
     Examples
     --------
@@ -739,7 +740,8 @@ def check_para(d: pd.DataFrame, mols: list[Chem.Mol | None] | None = None) -> pd
 
 def curation_audit(df: pd.DataFrame, *, resolved: dict[str, str | None] | None = None,
                    opsin: bool = False, bound: float = HIGH_MODULUS_GPa) -> pd.DataFrame:
-    """The curation checks (:data:`~mlcrystal.rules.audit.CURATION_FLAGS`), beside :func:`~mlcrystal.rules.audit.audit` whose output they leave unchanged.
+    """The curation checks (:data:`~mlcrystal.rules.audit.CURATION_FLAGS`), beside
+    :func:`~mlcrystal.rules.audit.audit` whose output they leave unchanged.
 
     Runs :func:`check_structure_duplicates`, :func:`check_high_modulus`,
     :func:`check_components`, :func:`check_salts`, :func:`check_photodimers`,

@@ -55,7 +55,8 @@ def audit_precision(review: pd.DataFrame, findings: pd.DataFrame | None = None) 
     review : pandas.DataFrame
         ``source_row, check, verdict`` (as :func:`load_audit_review`), one row per flagged (line, check).
     findings : pandas.DataFrame, optional
-        The findings reviewed (``source_row, flag``, e.g. from :func:`~mlcrystal.rules.curation.curation_audit`); then every
+        The findings reviewed (``source_row, flag``, e.g. from
+        :func:`~mlcrystal.rules.curation.curation_audit`); then every
         flagged (line, check) must have a verdict.
 
     Returns
