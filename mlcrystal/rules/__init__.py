@@ -74,6 +74,7 @@ _SUBMODULES = ("audit", "curation", "review", "features", "fingerprints", "lasso
 #: Where each public name lives (``tests/test_architecture.py`` checks this against the modules' ``__all__``).
 _EXPORTS = {
     "AUDIT_FLAGS": "audit",
+    "COMPONENT_FLAGS": "audit",
     "CURATION_FLAGS": "audit",
     "DENSITY_RANGE_G_CM3": "audit",
     "E_RANGE_GPa": "audit",
@@ -108,7 +109,6 @@ _EXPORTS = {
     "load_partition_scores": "chapter3",
     "save_partition_scores": "chapter3",
     "CATIONS": "curation",
-    "COMPONENT_FLAGS": "curation",
     "COMPONENT_SEPARATORS": "curation",
     "COMPONENT_WORDS": "curation",
     "COUNTER_IONS": "curation",
