@@ -70,8 +70,8 @@ def _pair(land, budget, seed):
 
 
 def main(argv=None):
-    from mlcrystal.__main__ import available_cores
     from mlcrystal.campaign import run_campaigns
+    from mlcrystal.cli.types import available_cores
     from mlcrystal.landscape import BlockingForceLandscape
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
