@@ -183,3 +183,4 @@ def test_doctor_names_a_wrong_data_folder_and_the_chapters_it_affects(tmp_path, 
 def test_kit_dispatcher_refuses_unknown_names():
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         kit.nothing  # noqa: B018 - the attribute access is the test
+
