@@ -179,8 +179,27 @@ def findings(download: bool = True) -> list[Finding]:
     return out
 
 
+def data_check(download: bool = True) -> int:
+    """``doctor --data-only``: one line per upstream file, the whole reason for one that is unavailable; 1 if any is."""
+    datasets = kit.datasets
+    failed = 0
+    for name in datasets.REGISTRY:
+        try:
+            path = datasets.fetch(name) if download or datasets.checkout_copy(name) or \
+                os.environ.get(datasets.ENV_VAR) else None
+        except (OSError, ValueError) as err:  # DataUnavailableError is an OSError: its text says what to do
+            print(f"{type(err).__name__}: {err}", file=sys.stderr)
+            failed += 1
+            continue
+        print(f"data: {name}: {path if path else 'not here (--offline)'}")
+        failed += path is None
+    return 1 if failed else 0
+
+
 def command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     """Print the report; 1 when something every chapter or a named chapter needs is missing."""
+    if args.data_only:
+        return data_check(download=not args.offline)
     report = findings(download=not args.offline)
     for f in report:
         print(f.line())
@@ -201,5 +220,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
                        description=__doc__.split("\n\n")[0] if __doc__ else None)
     p.add_argument("--offline", action="store_true",
                    help="do not try to download missing data (report only what is already here)")
+    p.add_argument("--data-only", action="store_true",
+                   help="check only that the upstream data are reachable (what make book and make lab run first)")
     p.set_defaults(func=partial(command, p))
     return p
