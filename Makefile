@@ -151,6 +151,8 @@ wheel-check: $(STAMP)
 	          len(d.load_initial_blocking_force()), len(d.load_stiffness_tensors()), \
 	          len(r.load_replay('main')), len(ensemble.load_ensemble()))"; \
 	  venv/bin/python -m mlcrystal --help >/dev/null; \
+	  venv/bin/mlcrystal --help | grep -q "console script is called mlcrystal"; \
+	  venv/bin/mlcrystal doctor --data-only; \
 	  echo "wheel-check: OK"
 
 notebooks: $(STAMP)
