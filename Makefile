@@ -104,7 +104,7 @@ book: book-preflight $(STAMP) data-check
 	  if [ $$status -ne 0 ] || compgen -G "_build/html/reports/*.err.log" >/dev/null; then \
 	    for log in _build/html/reports/*.err.log; do [ -f "$$log" ] && { echo "book: $$log:"; tail -n 3 "$$log"; }; done; \
 	    rm -rf _build/.doctrees; echo "book: FAILED; nothing of this build counts as up to date: the next make book executes every chapter again"; exit 1; fi; \
-	  echo $$hash > _build/.book-depends
+	  if [ "$(BOOK_EXECUTE)" = force ]; then echo $$hash > _build/.book-depends; fi
 
 test: lint unit nbval
 
