@@ -1111,6 +1111,10 @@ def _check_land_compound(land: Any, compound: Any) -> int:
     return int(compound)
 
 
+#: Most points :func:`force_grid` evaluates at once (about 100 MB of intermediate arrays).
+MAX_FORCE_GRID = 4_000_000
+
+
 def force_grid(land: _Landscape, compound: int, L_um: ArrayLike, T_um: ArrayLike, W_um: float,
                P_mW_cm2: float) -> np.ndarray:
     """Force on a grid of lengths and thicknesses (NaN where the crystal is untestable).
@@ -1140,6 +1144,9 @@ def force_grid(land: _Landscape, compound: int, L_um: ArrayLike, T_um: ArrayLike
     T = np.asarray(T_um, float)
     if L.ndim != 1 or T.ndim != 1 or L.size == 0 or T.size == 0:
         raise ValueError(f"L_um and T_um must be non-empty 1-D grids; got shapes {L.shape} and {T.shape}.")
+    if L.size * T.size > MAX_FORCE_GRID:
+        raise ValueError(f"a grid of {L.size:,} lengths x {T.size:,} thicknesses = {L.size * T.size:,} points is "
+                         f"above the limit of {MAX_FORCE_GRID:,}; use coarser axes (a figure needs a few hundred each).")
     LL, TT = np.meshgrid(L, T)
     ok = LL >= land.min_aspect_ratio * TT
     out = np.full(LL.shape, np.nan)

@@ -12,6 +12,7 @@ import pytest
 from mlcrystal import campaign as cp
 from mlcrystal.cli import main
 from mlcrystal.cli.output import sidecar
+from mlcrystal.landscape import MAX_FORCE_GRID, GaussianLandscape, force_grid
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ["replay", "--landscape", "gaussian", "--initial", "random", "--strategy", "grid", "random",
@@ -146,3 +147,10 @@ def test_an_unreachable_scheduler_is_one_line_and_leaves_no_checkpoint(tmp_path,
     assert res.returncode == 1 and last.startswith("python -m mlcrystal replay: error:") and "Traceback" not in \
         res.stderr
     assert not sidecar(out, "partial").exists() and not out.exists()
+
+
+def test_force_grid_has_an_upper_bound_on_its_size():
+    axis = list(range(1, 2_001))
+    with pytest.raises(ValueError, match=r"2,000 lengths x 2,001 thicknesses = 4,002,000 points is above the limit"):
+        force_grid(GaussianLandscape(), 1, axis, [*axis, 2001], 100.0, 100.0)
+    assert MAX_FORCE_GRID == 4_000_000
