@@ -1146,7 +1146,7 @@ def force_grid(land: _Landscape, compound: int, L_um: ArrayLike, T_um: ArrayLike
         raise ValueError(f"L_um and T_um must be non-empty 1-D grids; got shapes {L.shape} and {T.shape}.")
     if L.size * T.size > MAX_FORCE_GRID:
         raise ValueError(f"a grid of {L.size:,} lengths x {T.size:,} thicknesses = {L.size * T.size:,} points is "
-                         f"above the limit of {MAX_FORCE_GRID:,}; use coarser axes (a figure needs a few hundred each).")
+                         f"above the limit of {MAX_FORCE_GRID:,}; use coarser axes (a figure needs a few hundred).")
     LL, TT = np.meshgrid(L, T)
     ok = LL >= land.min_aspect_ratio * TT
     out = np.full(LL.shape, np.nan)
