@@ -68,8 +68,6 @@ def check_output_file(out: Path, suffixes: tuple[str, ...], *, force: bool, what
     ...     print(err)
     --out must end in .csv; got table.txt
     """
-    if not str(out).strip():
-        raise OutputError(f"{what} is empty; name a file ending in {' or '.join(suffixes)}")
     if not out.name.endswith(suffixes):
         raise OutputError(f"{what} must end in {' or '.join(suffixes)}; got {out}")
     if out.is_dir():
@@ -91,16 +89,16 @@ def check_output_folder(out: Path, names: tuple[str, ...], *, force: bool, input
 
     Examples
     --------
-    >>> try:
-    ...     check_output_folder(Path(""), ("report.md",), force=False)
-    ... except OutputError as err:
-    ...     print(err)
-    --out is empty; name a folder (--out . is the current folder)
+    >>> import tempfile
+    >>> with tempfile.NamedTemporaryFile() as f:
+    ...     try:
+    ...         check_output_folder(Path(f.name), ("report.md",), force=False)
+    ...     except OutputError as err:
+    ...         print(str(err).split(": ")[-1])
+    name a folder for the report and tables
     """
-    if not str(out).strip():
-        raise OutputError(f"{what} is empty; name a folder ({what} . is the current folder)")
     if out.exists() and not out.is_dir():
-        raise OutputError(f"{what}: {out} is a file, not a folder; name a folder for the report and tables")
+        raise OutputError(f"{what}: {out} is a file, not a folder: name a folder for the report and tables")
     existing = out.absolute()
     while not existing.exists():  # the folder is created later, under its nearest existing parent
         existing = existing.parent
