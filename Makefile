@@ -82,6 +82,9 @@ book-preflight:
 	@[ -n "$(PYTHON)" ] || { $(NO_PYTHON); }
 	@test -f $(ASSETS_STAMP) || command -v npm >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; } \
 	  || { echo "make book needs npm to fetch the website's JavaScript: install Node.js with npm (Debian/Ubuntu: sudo apt-get install npm; macOS: brew install node), or run 'make lab' to use the notebooks without building the site"; exit 1; }
+	@# a data folder named but incomplete: say so now, not after the install (data-check says more after it)
+	@if [ -n "$${MLCRYSTAL_DATA_DIR:-}" ]; then for f in $$(awk '!/^#/ && NF {print $$1}' mlcrystal/data/registry.txt); do \
+	  test -f "$$MLCRYSTAL_DATA_DIR/$$f" || { echo "MLCRYSTAL_DATA_DIR=$$MLCRYSTAL_DATA_DIR has no $$f: put the study's files there (data/README.md lists them) or unset it to download them"; exit 1; }; done; fi
 
 # The upstream data: reachable (MLCRYSTAL_DATA_DIR, data/, pooch's cache or a download), or the reason why not.
 data-check:

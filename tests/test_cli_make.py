@@ -36,8 +36,8 @@ def _bin(tmp_path, **scripts):
     return folder
 
 
-def _make(cwd, path_dir, *args):
-    env = {"PATH": str(path_dir), "HOME": os.environ.get("HOME", "/tmp")}
+def _make(cwd, path_dir, *args, **extra_env):
+    env = {"PATH": str(path_dir), "HOME": os.environ.get("HOME", "/tmp"), **extra_env}
     return subprocess.run([MAKE, "--no-print-directory", *args], cwd=cwd, env=env, capture_output=True, text=True,
                           timeout=120)
 
@@ -116,3 +116,18 @@ def test_a_package_change_reexecutes_every_chapter_and_a_failed_build_leaves_not
     (work / "fail").unlink()
     assert _book(work, path).returncode == 0
     assert calls.read_text().splitlines()[-1] == "fresh"  # the rebuild started from nothing
+
+
+def test_a_data_folder_without_the_files_is_named_before_any_install(tmp_path):
+    path = _bin(tmp_path, **{"python3.11": Path(sys.executable), "npm": "true"})
+    work = tmp_path / "clone"
+    (work / "mlcrystal" / "data").mkdir(parents=True)
+    shutil.copy(ROOT / "Makefile", work)
+    shutil.copy(ROOT / "mlcrystal" / "data" / "registry.txt", work / "mlcrystal" / "data")
+    env_dir = tmp_path / "empty"
+    env_dir.mkdir()
+    res = _make(work, path, "book", MLCRYSTAL_DATA_DIR=str(env_dir))
+    assert res.returncode != 0 and not (work / ".venv").exists()
+    assert res.stdout.strip().splitlines() == [
+        f"MLCRYSTAL_DATA_DIR={env_dir} has no Youngs_modulus_dataset.xlsx: put the study's files there "
+        "(data/README.md lists them) or unset it to download them"]
