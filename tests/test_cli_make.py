@@ -22,7 +22,7 @@ def _bin(tmp_path, **scripts):
     folder = tmp_path / "bin"
     folder.mkdir(exist_ok=True)
     for name in ("bash", "sh", "env", "cat", "sha256sum", "cut", "find", "sort", "rm", "mkdir", "sed", "tail", "touch",
-                 "test", "true"):
+                 "test", "true", "awk"):
         found = shutil.which(name)
         if found and not (folder / name).exists():
             (folder / name).symlink_to(found)
