@@ -154,3 +154,13 @@ def test_force_grid_has_an_upper_bound_on_its_size():
     with pytest.raises(ValueError, match=r"2,000 lengths x 2,001 thicknesses = 4,002,000 points is above the limit"):
         force_grid(GaussianLandscape(), 1, axis, [*axis, 2001], 100.0, 100.0)
     assert MAX_FORCE_GRID == 4_000_000
+
+
+def test_a_dask_run_prints_the_dashboard_address(tmp_path, capsys):
+    distributed = pytest.importorskip("dask.distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=":0") as cluster:
+        run = [a for a in TINY if a != "--quiet"]
+        assert main([*run, "--out", str(tmp_path / "t.csv"), "--scheduler", cluster.scheduler_address]) == 0
+    err = capsys.readouterr().err
+    assert f"Dask scheduler {cluster.scheduler_address}; dashboard: http" in err
