@@ -184,3 +184,12 @@ def test_kit_dispatcher_refuses_unknown_names():
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         kit.nothing  # noqa: B018 - the attribute access is the test
 
+
+
+def test_the_command_line_parses_with_light_modules_only():
+    code = ("import sys\nfrom mlcrystal.cli import build_parser\n"
+            "build_parser().parse_args(['replay', '--out', 'x.csv', '--seeds', '3'])\n"
+            "print(sorted(m for m in ('numpy', 'pandas', 'sklearn', 'rdkit', 'skopt', 'matplotlib', 'scipy', "
+            "'mlcrystal.campaign', 'mlcrystal.rules', 'mlcrystal.datasets') if m in sys.modules))")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert res.stdout.strip() == "[]", res.stderr
