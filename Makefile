@@ -101,9 +101,10 @@ book: book-preflight $(STAMP) data-check
 	    echo "book: the package or the pins changed since the last build: every chapter is executed again"; \
 	    rm -rf _build/.doctrees _build/html _build/jupyter_execute; fi; \
 	  rm -rf _build/html/reports _build/.book-depends; \
-	  config=_config.yml; if [ "$(BOOK_EXECUTE)" != force ]; then config=_build/_config.$(BOOK_EXECUTE).yml; \
+	  config=_config.yml; if [ "$(BOOK_EXECUTE)" != force ]; then config=.book-config.$(BOOK_EXECUTE).yml; \
 	    sed 's/^  execute_notebooks: force$$/  execute_notebooks: $(BOOK_EXECUTE)/' _config.yml > $$config; fi; \
 	  status=0; $(BIN)/jupyter-book build . --config $$config --warningiserror --nitpick --keep-going || status=$$?; \
+	  [ "$$config" = _config.yml ] || rm -f "$$config"; \
 	  if [ $$status -ne 0 ] || compgen -G "_build/html/reports/*.err.log" >/dev/null; then \
 	    for log in _build/html/reports/*.err.log; do [ -f "$$log" ] && { echo "book: $$log:"; tail -n 3 "$$log"; }; done; \
 	    rm -rf _build/.doctrees; echo "book: FAILED; nothing of this build counts as up to date: the next make book executes every chapter again"; exit 1; fi; \
