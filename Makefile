@@ -134,13 +134,13 @@ nbval-generic: $(STAMP)
 	$(GENERIC_CPU) $(PYTEST) --nbval --nbval-current-env book/
 
 # The package as a user installs it: a wheel in a fresh virtual environment
-# outside the checkout (so nothing beside the package can be read), the pinned
+# outside the checkout (so nothing beside the package can be read, PYTHONPATH unset), the pinned
 # versions as constraints (pip's cache makes this quick), run from another folder.
 wheel-check: $(STAMP)
 	rm -rf dist build
 	$(BIN)/python -m pip wheel --quiet --no-deps -w dist .
 	rm -rf build  # setuptools' scratch folder; the wheel is in dist/
-	@set -euo pipefail; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	@set -euo pipefail; unset PYTHONPATH; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	  whl=$$(ls dist/mlcrystal-*.whl); \
 	  echo "wheel-check: $$whl into a fresh venv in $$tmp"; \
 	  $(BIN)/python -c "import sys, zipfile; top = {n.split('/')[0] for n in zipfile.ZipFile(sys.argv[1]).namelist()}; \
