@@ -1,20 +1,34 @@
-# mlcrystal: two commands on a fresh clone.
-#   make book   build the executed book into _build/html
+# mlcrystal: one command per audience, on a fresh clone.
+#   make lab    (students) install only the kit and the notebook stack, open JupyterLab on book/
+#   make book   (builders) build the executed book into _build/html
 #   make test   lint + unit tests and docstring examples + nbval on every notebook
 SHELL := /bin/bash
-PYTHON ?= python3.11
+# Any Python >= 3.11 found on the PATH (3.11 first: the versions in requirements.txt are tested on it);
+# override with `make PYTHON=/path/to/python ...`.
+PYTHON ?= $(shell for p in python3.11 python3.12 python3.13 python3.14 python3 python; do \
+  command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+  && { echo $$p; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+STUDENT_STAMP := $(VENV)/.installed-notebooks
 NB ?= $(sort $(wildcard book/[0-9][0-9]_*.ipynb))
 PYTEST := $(BIN)/python -m pytest
 # numpy's SIMD dispatch and OpenBLAS forced to generic kernels: a stand-in for a second machine.
 GENERIC_CPU := NPY_DISABLE_CPU_FEATURES="X86_V3 X86_V4" OPENBLAS_CORETYPE=Prescott
+# `make book` executes every notebook (force); .ci/run passes BOOK_EXECUTE=off after nbval has
+# re-executed the same notebooks and found their stored outputs unchanged.
+BOOK_EXECUTE ?= force
+# What the chapters' outputs depend on besides their own text: a change here re-executes every chapter.
+BOOK_DEPENDS = $(shell find mlcrystal -type f \( -name '*.py' -o -name '*.csv' -o -name '*.csv.gz' -o -name '*.txt' \) \
+  -not -path '*/__pycache__/*' | LC_ALL=C sort) requirements.txt _config.yml _toc.yml
 
-.PHONY: book test lint unit nbval nbval-generic wheel-check colab-cells notebooks site-check clean help
+.PHONY: lab book book-preflight data-check test lint unit nbval nbval-generic wheel-check colab-cells notebooks \
+        site-check java clean help
 
 help:
-	@echo "make book           build the executed book into _build/html (the main job)"
+	@echo "make lab            for students: the kit and the notebook stack only (no build or lint tools, no Java), then JupyterLab on book/"
+	@echo "make book           build the executed book into _build/html (the main job; needs npm for the site's JavaScript)"
 	@echo "make test           make lint, make unit and make nbval, in that order"
 	@echo "make lint           ruff on the whole repository, mypy on the whole package, Colab cells up to date"
 	@echo "make colab-cells    write or refresh each chapter's Colab set-up cell (tools/colab_cell.py)"
@@ -24,24 +38,77 @@ help:
 	@echo "make wheel-check    build the wheel, install it in a fresh venv outside the checkout, load the data"
 	@echo "make notebooks      re-execute notebooks in place, storing outputs and widget state (NB=book/05_....ipynb for one)"
 	@echo "make site-check     open every page of _build/html in headless Chromium (axe-core, 390/1280 px, bytes)"
+	@echo "make java           install a Java runtime (Debian, as root) for chapter 1's optional OPSIN name checks"
+	@echo "make data-check     are the upstream data reachable? (make book runs it first)"
+	@echo ".venv/bin/mlcrystal doctor   what this machine has and lacks, and what each gap affects"
+
+define NO_PYTHON
+echo "no Python >= 3.11 found on the PATH: install one (python.org, Homebrew, apt, or py -3.11 on Windows) or run 'make PYTHON=/path/to/python3.11 ...'"; exit 1
+endef
 
 # (Re)create the virtual environment when it is missing or older than the pins.
 $(STAMP): requirements.txt pyproject.toml
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: install Python 3.11 or run 'make PYTHON=/path/to/python3.11 ...'"; exit 1; }
+	@[ -n "$(PYTHON)" ] || { $(NO_PYTHON); }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
-	@# OPSIN (py2opsin), which reads chemical names for the audit, runs on Java: install
-	@# Debian's runtime when it is missing and we may; without it those checks say they were skipped.
-	@command -v java >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
-	  && { echo "java not found: installing default-jre-headless with apt-get (for OPSIN name checks)"; \
-	       apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }; } \
-	  || echo "note: no Java runtime; the audit's OPSIN name checks will be skipped (install a JRE to run them)"
-	touch $(STAMP)
+	@command -v java >/dev/null 2>&1 || echo "note: no Java runtime; chapter 1's optional OPSIN name checks will say they were skipped ('make java' installs one)"
+	touch $(STAMP) $(STUDENT_STAMP)
 
-book: $(STAMP)
-	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+# The students' environment: only what the notebooks need (binder/requirements.txt, the same pins as
+# requirements.txt: tests/test_binder.py), the kit itself, and JupyterLab. A later `make book` or
+# `make test` adds the build and test tools to the same .venv.
+$(STUDENT_STAMP): binder/requirements.txt requirements.txt pyproject.toml
+	@[ -n "$(PYTHON)" ] || { $(NO_PYTHON); }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r binder/requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STUDENT_STAMP)
+
+lab: $(STUDENT_STAMP)
+	@$(BIN)/python -m mlcrystal doctor --data-only || echo "note: the chapters that read these files will stop with the message above; set MLCRYSTAL_DATA_DIR (in this shell, before JupyterLab starts) or put the files in data/"
+	$(BIN)/jupyter lab book/
+
+# Java for OPSIN, only on request: no chapter needs it (the audit's name checks say when they were skipped).
+java:
+	@command -v java >/dev/null 2>&1 && { echo "java found: $$(command -v java)"; exit 0; }; \
+	  [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 || { echo "install a Java runtime (Debian/Ubuntu: sudo apt-get install default-jre-headless; macOS: brew install openjdk)"; exit 1; }; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null
+
+# Before any long install: can this machine fetch the site's JavaScript? (npm, or root with apt-get)
+book-preflight:
+	@[ -n "$(PYTHON)" ] || { $(NO_PYTHON); }
+	@test -f $(ASSETS_STAMP) || command -v npm >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; } \
+	  || { echo "make book needs npm to fetch the website's JavaScript: install Node.js with npm (Debian/Ubuntu: sudo apt-get install npm; macOS: brew install node), or run 'make lab' to use the notebooks without building the site"; exit 1; }
+	@# a data folder named but incomplete: say so now, not after the install (data-check says more after it)
+	@if [ -n "$${MLCRYSTAL_DATA_DIR:-}" ]; then for f in $$(awk '!/^#/ && NF {print $$1}' mlcrystal/data/registry.txt); do \
+	  test -f "$$MLCRYSTAL_DATA_DIR/$$f" || { echo "MLCRYSTAL_DATA_DIR=$$MLCRYSTAL_DATA_DIR has no $$f: put the study's files there (data/README.md lists them) or unset it to download them"; exit 1; }; done; fi
+
+# The upstream data: reachable (MLCRYSTAL_DATA_DIR, data/, pooch's cache or a download), or the reason why not.
+data-check:
+	@test -x $(BIN)/python || { echo "no $(VENV) yet: run make lab (students) or make book first"; exit 1; }
+	@$(BIN)/python -m mlcrystal doctor --data-only
+
+# A build with a failed notebook leaves nothing a later build calls up to date (Sphinx's doctrees
+# are removed), and a change to the package (BOOK_DEPENDS) re-executes every chapter; editing one
+# chapter's text re-executes only that chapter.
+book: book-preflight $(STAMP) data-check
+	@set -o pipefail; mkdir -p _build; \
+	  hash=$$(cat $(BOOK_DEPENDS) | sha256sum | cut -c1-16); \
+	  if [ "$$(cat _build/.book-depends 2>/dev/null)" != "$$hash" ] && [ -d _build/.doctrees ]; then \
+	    echo "book: the package or the pins changed since the last build: every chapter is executed again"; \
+	    rm -rf _build/.doctrees _build/html _build/jupyter_execute; fi; \
+	  rm -rf _build/html/reports _build/.book-depends; \
+	  config=_config.yml; if [ "$(BOOK_EXECUTE)" != force ]; then config=.book-config.$(BOOK_EXECUTE).yml; \
+	    sed 's/^  execute_notebooks: force$$/  execute_notebooks: $(BOOK_EXECUTE)/' _config.yml > $$config; fi; \
+	  status=0; $(BIN)/jupyter-book build . --config $$config --warningiserror --nitpick --keep-going || status=$$?; \
+	  [ "$$config" = _config.yml ] || rm -f "$$config"; \
+	  if [ $$status -ne 0 ] || compgen -G "_build/html/reports/*.err.log" >/dev/null; then \
+	    for log in _build/html/reports/*.err.log; do [ -f "$$log" ] && { echo "book: $$log:"; tail -n 3 "$$log"; }; done; \
+	    rm -rf _build/.doctrees; echo "book: FAILED; nothing of this build counts as up to date: the next make book executes every chapter again"; exit 1; fi; \
+	  if [ "$(BOOK_EXECUTE)" = force ]; then echo $$hash > _build/.book-depends; fi
 
 test: lint unit nbval
 
@@ -67,13 +134,13 @@ nbval-generic: $(STAMP)
 	$(GENERIC_CPU) $(PYTEST) --nbval --nbval-current-env book/
 
 # The package as a user installs it: a wheel in a fresh virtual environment
-# outside the checkout (so nothing beside the package can be read), the pinned
+# outside the checkout (so nothing beside the package can be read, PYTHONPATH unset), the pinned
 # versions as constraints (pip's cache makes this quick), run from another folder.
 wheel-check: $(STAMP)
 	rm -rf dist build
 	$(BIN)/python -m pip wheel --quiet --no-deps -w dist .
 	rm -rf build  # setuptools' scratch folder; the wheel is in dist/
-	@set -euo pipefail; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	@set -euo pipefail; unset PYTHONPATH; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	  whl=$$(ls dist/mlcrystal-*.whl); \
 	  echo "wheel-check: $$whl into a fresh venv in $$tmp"; \
 	  $(BIN)/python -c "import sys, zipfile; top = {n.split('/')[0] for n in zipfile.ZipFile(sys.argv[1]).namelist()}; \
@@ -90,6 +157,8 @@ wheel-check: $(STAMP)
 	  venv/bin/python -m mlcrystal --help >/dev/null; \
 	  venv/bin/python -c "import importlib.resources as r, mlcrystal, mlcrystal.rules, mlcrystal.crystal, mlcrystal.force.strategies; \
 	    assert r.files('mlcrystal').joinpath('py.typed').is_file(), 'py.typed is not in the wheel'; print('subpackages and py.typed: OK')"; \
+	  venv/bin/mlcrystal --help | grep -q "console script is called mlcrystal"; \
+	  venv/bin/mlcrystal doctor --data-only; \
 	  echo "wheel-check: OK"
 
 notebooks: $(STAMP)
@@ -132,6 +201,7 @@ $(ASSETS_STAMP): book/_static/npm.sha256
 	touch $@
 
 book: site-assets
+site-assets: book-preflight
 
 # --- open every page of the built site in headless Chromium ---
 # At 1280 and 390 px; axe-core (from site-assets) audits each page; prints the bytes each page transfers.

@@ -70,7 +70,7 @@ def _pair(land, budget, seed):
 
 
 def main(argv=None):
-    from mlcrystal.__main__ import available_cores
+    from mlcrystal.cli.types import available_cores
     from mlcrystal.force.campaigns import run_campaigns
     from mlcrystal.force.landscape import BlockingForceLandscape
 

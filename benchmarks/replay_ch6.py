@@ -24,12 +24,13 @@ from pathlib import Path
 
 import pandas as pd
 from joblib import Parallel, delayed
+from tqdm import tqdm
 
-from mlcrystal.__main__ import _rounded, make_landscape
 from mlcrystal.force import ensemble
-from mlcrystal.force.campaigns import Progress, run_campaign
+from mlcrystal.force.campaigns import run_campaign
+from mlcrystal.force.ensemble import make_landscape
 from mlcrystal.force.landscape import SHARED_RESPONSE_SUFFIX
-from mlcrystal.force.replay_tables import REPLAY_CONFIG_COLUMNS, REPLAY_SCHEMA
+from mlcrystal.force.replay_tables import REPLAY_CONFIG_COLUMNS, REPLAY_SCHEMA, round_history
 
 
 def _config(strategy, variant, seed, landscape, *, kappa=None, levels=None):
@@ -103,7 +104,7 @@ def _run(config: dict, kwargs: dict) -> pd.DataFrame:
     h = run_campaign(land, strategy, random_state=config["seed"], **kw)
     for i, (k, v) in enumerate(config.items()):
         h.insert(i, k, v)
-    return _rounded(h[list(REPLAY_SCHEMA)].copy())
+    return round_history(h[list(REPLAY_SCHEMA)].copy())
 
 
 def _key(config: dict) -> tuple:
@@ -147,15 +148,14 @@ def main(argv=None) -> int:
     todo = [(c, k) for c, k in jobs if _key(c) not in done]
     t0 = time.time()
     if not args.finish and todo:
-        bar = Progress(len(jobs), done=len(jobs) - len(todo), label=args.table)
         tasks = (delayed(_run)(c, k) for c, k in todo)
-        with open(partial, "a") as fh:
+        with open(partial, "a") as fh, tqdm(total=len(jobs), initial=len(jobs) - len(todo), desc=args.table,
+                                            unit=" campaigns", file=sys.stderr) as bar:
             for h in Parallel(n_jobs=args.jobs, return_as="generator")(tasks):
                 h.to_csv(fh, header=fh.tell() == 0, index=False)
                 fh.flush()
                 os.fsync(fh.fileno())
                 bar.update()
-        bar.close()
     print(f"wall {time.time() - t0:.0f} s for {len(todo)} campaigns", file=sys.stderr)
     out = pd.read_csv(partial, keep_default_na=False, na_values=[""])
     out = out.drop_duplicates(subset=[*REPLAY_CONFIG_COLUMNS, "experiment"], keep="first")  # a campaign run twice

@@ -35,9 +35,12 @@ __all__ = ["ENV_VAR", "PACKAGE_DATA", "LICENCES", "UpstreamFile", "package_file"
            "YOUNGS_COLUMNS", "METHOD_LABELS", "load_youngs_modulus", "CleaningResult", "clean_youngs_modulus",
            "spread_by_compound", "INITIAL_COLUMNS", "load_initial_blocking_force", "VOIGT_COLUMNS",
            "EXPERIMENTAL_METHOD", "load_stiffness_tensors", "CORRECTION_COLUMNS", "load_corrections",
-           "apply_corrections"]
+           "apply_corrections", "CHECKOUT_DATA_DIR", "checkout_copy"]
 
 ENV_VAR = "MLCRYSTAL_DATA_DIR"
+#: A checkout's top-level ``data/`` folder (beside ``mlcrystal/``, with its README): upstream files kept
+#: there are read without download when ``MLCRYSTAL_DATA_DIR`` is unset. An installed wheel has none.
+CHECKOUT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 #: The kit's package data (``mlcrystal/data``): the pooch registry, the stored tables.
 PACKAGE_DATA = resources.files("mlcrystal") / "data"
 #: Licence of each upstream file (the registry holds names, hashes and URLs).
@@ -155,8 +158,27 @@ def _downloader() -> pooch.Pooch:
                         urls={f.name: f.url for f in REGISTRY.values()})
 
 
+def checkout_copy(name: str) -> Path | None:
+    """The upstream file ``name`` in a checkout's ``data/`` folder (:data:`CHECKOUT_DATA_DIR`), if it is there.
+
+    Examples
+    --------
+    >>> checkout_copy("no such file") is None
+    True
+    """
+    root = CHECKOUT_DATA_DIR
+    if not ((root / "README.md").is_file() and (root.parent / "pyproject.toml").is_file()):
+        return None  # not a checkout: an installed package
+    path = root / name
+    return path if path.is_file() else None
+
+
 def fetch(name: str) -> Path:
     """Return the local path of an upstream file, downloading it if needed.
+
+    Looked for in ``MLCRYSTAL_DATA_DIR`` when it is set (and only there); else
+    in a checkout's ``data/`` folder (:func:`checkout_copy`); else in pooch's
+    cache folder, downloaded there the first time.
 
     Parameters
     ----------
@@ -189,6 +211,10 @@ def fetch(name: str) -> Path:
             raise _unavailable(name, f"{ENV_VAR} is set to {local!r} but {path} does not exist.")
         _check_hash(name, path)
         return path
+    kept = checkout_copy(name)
+    if kept is not None:
+        _check_hash(name, kept)
+        return kept
     try:
         out = _downloader().fetch(name)
     except ValueError as err:  # pooch's hash mismatch after download

@@ -300,7 +300,7 @@ def test_iter_campaigns_yields_every_key_and_progress_counts(capsys, toy_lab, to
         list(cp.iter_campaigns(toy_lab, [("x", "random", -1, {"budget": 11})]))
     run_campaigns(toy_lab, "random", seeds=2, budget=11, bounds=toy_box, progress=True)
     err = capsys.readouterr().err
-    assert "2/2 campaigns" in err and "/s" in err and "left" in err
+    assert "2/2" in err and "campaigns/s" in err  # tqdm's bar: done/total, rate
 
 
 def _final_best_table(strategy, finals, start_seed=0):

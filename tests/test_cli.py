@@ -1,4 +1,4 @@
-"""Tests of the command line (python -m mlcrystal): arguments, safe output, checkpoints, Dask."""
+"""Tests of the command line's replay (mlcrystal.cli): arguments, safe output, checkpoints, Dask."""
 
 import gzip
 import importlib.util
@@ -9,12 +9,19 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from filelock import FileLock
 
-from mlcrystal import __main__ as cli
-from mlcrystal.__main__ import CONFIG_COLUMNS, build_parser, main, read_checkpoint, replay_settings, sidecar
+from mlcrystal.cli import build_parser, main
+from mlcrystal.cli import output as cli_output
+from mlcrystal.cli.checkpoint import CONFIG_COLUMNS, read_checkpoint
+from mlcrystal.cli.output import sidecar
+from mlcrystal.cli.replay import replay_settings
+from mlcrystal.cli.types import available_cores
 from mlcrystal.force import campaigns as cp
 from mlcrystal.force import ensemble
+from mlcrystal.force.ensemble import make_landscape
 from mlcrystal.force.lab import HISTORY_COLUMNS
+from mlcrystal.force.replay_tables import round_history
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,9 +50,9 @@ def test_help_lists_the_replay_command():
 
 
 @pytest.mark.parametrize("args,message", [
-    (["--strategy", "simplex"], "invalid choice"),
+    (["--strategy", "simplex"], "--strategy 'simplex' is not a strategy of the kit; choose from authors, "),
     (["--seeds", "0"], "positive integer"),
-    (["--noise", "-1"], "number >= 0"),
+    (["--noise", "-1"], "relative standard deviation from 0 to 1"),
     (["--seed-start", "-5"], "--seed-start: expected an integer >= 0, got -5"),
     (["--jobs", "0"], "--jobs: expected a positive integer, got 0"),
     (["--budget", "5"], "--budget 5 is below the initial design (10 experiments of --initial study)"),
@@ -57,7 +64,7 @@ def test_bad_arguments_are_one_line_argparse_errors(args, message, tmp_path, cap
         main(["replay", "--out", str(tmp_path / "x.csv"), *args])
     err = capsys.readouterr().err
     assert exc.value.code == 2 and message in err
-    assert "Traceback" not in err and err.strip().splitlines()[-1].startswith("python -m mlcrystal replay: error:")
+    assert "Traceback" not in err and err.strip().splitlines()[-1].startswith("mlcrystal replay: error:")
     assert not any(tmp_path.iterdir())  # nothing written
 
 
@@ -100,7 +107,7 @@ def test_unwritable_folder_is_refused(tmp_path, capsys):
 
 
 def test_folder_without_write_permission_is_refused_for_any_user(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(cli.os, "access", lambda path, mode: Path(path) != tmp_path)
+    monkeypatch.setattr(cli_output.os, "access", lambda path, mode: Path(path) != tmp_path)
     with pytest.raises(SystemExit) as exc:
         main([*TINY, "--out", str(tmp_path / "t.csv")])
     assert exc.value.code == 2 and f"folder {tmp_path} is not writable" in capsys.readouterr().err
@@ -119,7 +126,7 @@ def test_replay_settings_expand_only_what_applies():
 
 def test_jobs_default_is_the_machine_cores():
     args = build_parser().parse_args(["replay", "--out", "x.csv"])
-    assert args.jobs == cli.available_cores() >= 1
+    assert args.jobs == available_cores() >= 1
 
 
 def test_replay_writes_the_table_atomically_and_refuses_to_overwrite(tmp_path, capsys):
@@ -130,11 +137,12 @@ def test_replay_writes_the_table_atomically_and_refuses_to_overwrite(tmp_path, c
     assert len(table) == 2 * 2 * 12 and table.groupby(["strategy", "seed"]).size().eq(12).all()
     assert table.loc[table.strategy == "grid", "grid_levels"].eq(2).all()
     # the table holds exactly the campaigns of the library, rounded to 4 decimals
-    land = cli.make_landscape("gaussian")
+    land = make_landscape("gaussian")
     ref = cp.run_campaign(land, "grid", budget=12, random_state=1, initial="random", levels=2)
     got = table.query("strategy == 'grid' and seed == 1")[HISTORY_COLUMNS].reset_index(drop=True)
-    pd.testing.assert_frame_equal(got, cli._rounded(ref.copy()), check_dtype=False)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.csv.gz"]  # no checkpoint, lock or temporary left
+    pd.testing.assert_frame_equal(got, round_history(ref.copy()), check_dtype=False)
+    # no checkpoint or temporary left; the empty lock file holds no lock once the run ends
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.csv.gz", "t.csv.gz.lock"]
     with pytest.raises(SystemExit):
         main([*TINY, "--out", str(out)])
     assert "exists; pass --force" in capsys.readouterr().err
@@ -163,8 +171,8 @@ def test_interrupted_run_leaves_no_table_and_resumes_to_the_same_table(tmp_path,
     with monkeypatch.context() as m:
         _interrupt_after(m, 3)
         assert main([*TINY, "--out", str(out)]) == 130
-    assert "rerun with --resume" in capsys.readouterr().err
-    assert not out.exists() and not sidecar(out, "lock").exists()
+    assert "rerun the same command with --resume" in capsys.readouterr().err
+    assert not out.exists()
     kept, done = read_checkpoint(sidecar(out, "partial"), budget=12)
     assert done == {(0, 0), (0, 1), (1, 0)} and len(kept) == 36
     # without --resume or --force the checkpoint is not silently discarded
@@ -179,7 +187,7 @@ def test_interrupted_run_leaves_no_table_and_resumes_to_the_same_table(tmp_path,
         assert main([*TINY, "--out", str(out), "--resume"]) == 0
     assert ran == [1]
     assert out.read_bytes() == fresh.read_bytes()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["fresh.csv", "t.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fresh.csv", "fresh.csv.lock", "t.csv", "t.csv.lock"]
 
 
 def test_truncated_checkpoint_line_is_detected_and_that_campaign_rerun(tmp_path, monkeypatch):
@@ -203,20 +211,23 @@ def test_resume_with_other_options_is_refused(tmp_path, monkeypatch, capsys):
     with monkeypatch.context() as m:
         _interrupt_after(m, 1)
         assert main([*TINY, "--out", str(out)]) == 130
-    with pytest.raises(SystemExit) as exc:
-        main([*TINY, "--out", str(out), "--resume", "--budget", "13"])
-    assert "other options" in str(exc.value)
+    capsys.readouterr()
+    assert main([*TINY, "--out", str(out), "--resume", "--budget", "13"]) == 2
+    err = capsys.readouterr().err
+    assert "other options" in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
 
 def test_a_second_run_on_the_same_output_exits_with_a_message(tmp_path, capsys):
     out = tmp_path / "t.csv"
     lock = sidecar(out, "lock")
-    lock.write_text(f"{os.getpid()}\n")  # a live run holds the lock
-    assert main([*TINY, "--out", str(out)]) == 1
-    assert "another replay" in capsys.readouterr().err and not out.exists()
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    lock.write_text(dead.stdout)  # a lock left by a process that is gone is taken over
-    assert main([*TINY, "--out", str(out)]) == 0 and out.exists() and not lock.exists()
+    with FileLock(lock, timeout=0):  # a live run holds the lock
+        assert main([*TINY, "--out", str(out)]) == 1
+    assert "another run is writing" in capsys.readouterr().err and not out.exists()
+    # a run killed with SIGKILL leaves its lock file; the OS released its lock, so the next run goes ahead
+    killed = subprocess.run([sys.executable, "-c", "import os, signal, sys; from filelock import FileLock; "
+                             "FileLock(sys.argv[1]).acquire(); os.kill(os.getpid(), signal.SIGKILL)", str(lock)])
+    assert killed.returncode == -9 and lock.exists()
+    assert main([*TINY, "--out", str(out)]) == 0 and out.exists()
 
 
 def test_replay_on_a_dask_cluster_equals_the_joblib_table(tmp_path):
@@ -236,7 +247,7 @@ def test_replay_in_a_subprocess_on_two_workers(tmp_path):
     res = _run("replay", "--strategy", "skopt", "fast", "grid", "random", "--seeds", "2", "--budget", "15",
                "--grid-levels", "2", "--out", str(out), "--jobs", "2")
     assert res.returncode == 0, res.stderr
-    assert "8/8 campaigns" in res.stderr and "/s" in res.stderr and "wrote 120 rows" in res.stderr
+    assert "8/8" in res.stderr and "campaigns/s" in res.stderr and "wrote 120 rows" in res.stderr
     table = pd.read_csv(out)
     assert list(table.columns) == CONFIG_COLUMNS + HISTORY_COLUMNS
     assert table.groupby(["strategy", "seed"]).size().eq(15).all() and set(table.seed) == {0, 1}
@@ -253,11 +264,11 @@ def test_scheduler_without_dask_is_an_argparse_error(tmp_path, capsys, monkeypat
         main([*TINY, "--out", str(tmp_path / "x.csv"), "--scheduler", "local"])
     err = capsys.readouterr().err
     assert exc.value.code == 2 and "Traceback" not in err
-    assert "--scheduler needs Dask's distributed scheduler" in err and "pip install 'mlcrystal[dask]'" in err
+    assert "--scheduler needs Dask's distributed scheduler" in err and "pip install dask distributed" in err
     assert not any(tmp_path.iterdir())
 
 
-def test_scheduler_local_starts_a_local_cluster_of_jobs_single_threaded_workers(tmp_path, monkeypatch):
+def test_scheduler_local_starts_a_local_cluster_of_jobs_single_threaded_workers(tmp_path, monkeypatch, capsys):
     distributed = pytest.importorskip("dask.distributed")
     seen = {}
     real = distributed.LocalCluster
@@ -273,6 +284,7 @@ def test_scheduler_local_starts_a_local_cluster_of_jobs_single_threaded_workers(
     out = tmp_path / "dask.csv"
     assert main([*TINY, "--out", str(out), "--scheduler", "local", "--jobs", "3"]) == 0
     assert seen == {"n_workers": 3, "threads_per_worker": 1, "processes": True}
+    assert "dashboard" not in capsys.readouterr().err  # --quiet
     assert out.read_bytes() == local.read_bytes()
 
 
@@ -334,21 +346,21 @@ def test_ensemble_replay_names_each_member_and_resumes(tmp_path, monkeypatch, ca
     assert table.groupby(["landscape", "strategy"]).seed.nunique().eq(2).all()
     assert set(table.loc[table.strategy == "grid", "variant"]) == {"edges"}
     # each member's campaigns are that member's: a member's own landscape gives the same forces
-    land = cli.make_landscape(f"member-{kept[1]}")
+    land = make_landscape(f"member-{kept[1]}")
     ref = cp.run_campaign(land, "random", budget=12, random_state=1)
     got = table[(table.landscape == f"member-{kept[1]}") & (table.strategy == "random") & (table.seed == 1)]
     assert len(got) == 12
-    assert got["force_mN"].to_numpy() == pytest.approx(cli._rounded(ref.copy())["force_mN"].to_numpy(), abs=1e-4)
+    assert got["force_mN"].to_numpy() == pytest.approx(round_history(ref.copy())["force_mN"].to_numpy(), abs=1e-4)
 
 
 def test_make_landscape_reads_the_shared_response_suffix():
     from mlcrystal.force.landscape import SHARED_RESPONSE_SUFFIX
 
-    kept = int(cli.ensemble.load_ensemble().query("kept").draw.iloc[0])
+    kept = int(ensemble.load_ensemble().query("kept").draw.iloc[0])
     for name in ("calibrated", f"member-{kept}"):
-        base, twin = cli.make_landscape(name), cli.make_landscape(name + SHARED_RESPONSE_SUFFIX)
+        base, twin = make_landscape(name), make_landscape(name + SHARED_RESPONSE_SUFFIX)
         assert twin.responses[2] == twin.responses[9] == base.responses[3] != base.responses[9]
         assert twin.penetration_depth_um == base.penetration_depth_um
     for bad in ("gaussian" + SHARED_RESPONSE_SUFFIX, SHARED_RESPONSE_SUFFIX):
         with pytest.raises(ValueError, match="landscape"):
-            cli.make_landscape(bad)
+            make_landscape(bad)

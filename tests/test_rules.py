@@ -1,6 +1,4 @@
-"""The ``rules`` command: a user's table through validation, audit, the study's protocol and the checks."""
-
-import argparse
+"""``mlcrystal.rules``: a user's table through validation, audit, the study's protocol and the checks."""
 
 import numpy as np
 import pandas as pd
@@ -142,43 +140,6 @@ def test_bad_input_is_refused_with_file_row_and_column(tmp_path, change, pattern
     assert not (tmp_path / "out").exists()  # nothing written for refused input
 
 
-def test_cli_exit_codes_and_one_line_messages(tmp_path, capsys):
-    bad = tmp_path / "bad.csv"
-    _good_table().assign(smiles=lambda t: t.smiles.where(t.index != 7, "C1CC(")).to_csv(bad, index=False)
-    assert rules.main([str(bad), "--out", str(tmp_path / "o")]) == 2
-    err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "bad.csv, row 7 (line 9), column 'smiles'" in err
-
-    small = tmp_path / "small.csv"
-    _good_table().head(5).to_csv(small, index=False)
-    assert rules.main([str(small), "--out", str(tmp_path / "o")]) == 2
-    err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "needs at least 13 rows" in err
-
-    assert rules.main([str(tmp_path / "nope.csv"), "--out", str(tmp_path / "o")]) == 2
-    assert "nope.csv: no such file" in capsys.readouterr().err
-    assert rules.main([str(small)]) == 2  # --out is required: argparse's usage error
-    assert "--out" in capsys.readouterr().err
-
-    good = tmp_path / "good.csv"
-    _good_table().to_csv(good, index=False)
-    assert rules.main([str(good), "--out", str(tmp_path / "ok"), "--repeats", "2", "--boot", "10",
-                       "--splits", "10"]) == 0
-    assert (tmp_path / "ok" / "report.md").exists()
-
-
-def test_add_parser_registers_the_subcommand(tmp_path):
-    parser = argparse.ArgumentParser(prog="python -m mlcrystal")
-    rules.add_parser(parser.add_subparsers(dest="command", required=True))
-    bad = tmp_path / "bad.csv"
-    _good_table().drop(columns="E_GPa").to_csv(bad, index=False)
-    args = parser.parse_args(["rules", str(bad), "--out", str(tmp_path), "--with-study", "--repeats", "3"])
-    assert args.command == "rules" and args.with_study and args.repeats == 3
-    with pytest.raises(SystemExit) as exit_:
-        args.func(args)  # what python -m mlcrystal does
-    assert exit_.value.code == 2
-
-
 @pytest.mark.needs_data("Youngs_modulus_dataset.xlsx")
 def test_with_study_appends_the_393_rows(tmp_path):
     t = _good_table(n_copies=1).head(8)  # too small alone, fine with the study
@@ -196,3 +157,36 @@ def test_table_without_any_fragment_is_refused(tmp_path):
                       "doi": [f"10.1/{i % 5}" for i in range(15)]})
     with pytest.raises(ValueError, match="none of the study's fragments occurs"):
         rules.run_rules(t, tmp_path, **FAST)
+
+
+def test_semicolon_tab_and_mislabelled_files_are_read_or_refused_clearly(tmp_path):
+    t = _good_table()
+    semi = tmp_path / "semi.csv"  # a European spreadsheet export: semicolons and decimal commas
+    semi.write_text(t.to_csv(index=False, sep=";", decimal=","), encoding="utf-8")
+    raw, _ = rules.read_table(semi)
+    assert rules.validate_table(raw, "semi.csv").E_GPa.tolist() == t.E_GPa.tolist()
+    tab = tmp_path / "tab.csv"
+    tab.write_text(t.to_csv(index=False, sep="\t"), encoding="utf-8")
+    assert rules.validate_table(rules.read_table(tab)[0]).E_GPa.tolist() == t.E_GPa.tolist()
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(t.assign(compound="caf\u00e9").to_csv(index=False).encode("cp1252"))
+    with pytest.raises(ValueError, match=r"latin\.csv: not UTF-8 text \(byte 0xe9 .*CSV UTF-8"):
+        rules.read_table(latin)
+    book = tmp_path / "book.csv"  # a workbook saved under a .csv name
+    t.to_excel(tmp_path / "real.xlsx", index=False)
+    book.write_bytes((tmp_path / "real.xlsx").read_bytes())
+    with pytest.raises(ValueError, match=r"book\.csv is an Excel workbook.*rename it book\.xlsx"):
+        rules.read_table(book)
+    text = tmp_path / "text.xlsx"
+    text.write_text(t.to_csv(index=False))
+    with pytest.raises(ValueError, match=r"text\.xlsx is a text file.*rename it text\.csv"):
+        rules.read_table(text)
+
+
+def test_all_equal_moduli_are_refused(tmp_path):
+    with pytest.raises(ValueError, match="every modulus is 5 GPa"):
+        rules.run_rules(_good_table().assign(E_GPa=5.0), tmp_path / "out", **FAST)
+
+
+def test_report_says_22nd_not_22th():
+    assert [rules.ordinal(n) for n in (21, 22, 23, 24, 111)] == ["21st", "22nd", "23rd", "24th", "111th"]

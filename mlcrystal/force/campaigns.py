@@ -43,21 +43,21 @@ from it are the seeds scikit-optimize and scikit-learn ask for
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Hashable, Iterable, Iterator
 from numbers import Integral, Real
-from typing import Any, TextIO
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
+from tqdm import tqdm
 
 from mlcrystal.force.authors import authors_initial_design
 from mlcrystal.force.lab import HISTORY_COLUMNS, Bounds, Laboratory, check_bounds, finish, measure, random_design
 from mlcrystal.force.strategies.registry import get_strategy
 from mlcrystal.seeding import RandomState, check_random_state
 
-__all__ = ["run_campaign", "CampaignJob", "iter_campaigns", "Progress", "run_campaigns", "MACHINE_INDEPENDENT",
+__all__ = ["run_campaign", "CampaignJob", "iter_campaigns", "run_campaigns", "MACHINE_INDEPENDENT",
            "compare_with_stored"]
 
 
@@ -203,53 +203,6 @@ def iter_campaigns(landscape: Laboratory, jobs: Iterable[CampaignJob], n_jobs: i
         yield from Parallel(n_jobs=n_jobs, return_as="generator_unordered")(tasks)
 
 
-class Progress:
-    """Campaigns done out of a total, their rate and the time left, on one line of ``stream``.
-
-    Parameters
-    ----------
-    total : int
-        Campaigns in the whole run.
-    done : int, default 0
-        Campaigns already done (e.g. read back from a checkpoint); they do not count in the rate.
-    label : str
-        Printed before the counts.
-    stream : file, default sys.stderr
-
-    Examples
-    --------
-    >>> import io
-    >>> out = io.StringIO()
-    >>> p = Progress(4, done=1, label="grid", stream=out)
-    >>> p.line(3, 10.0)
-    'grid: 3/4 campaigns, 0.20/s, 5 s left'
-    """
-
-    def __init__(self, total: int, done: int = 0, label: str = "", stream: TextIO | None = None) -> None:
-        self.total, self.start_done, self.done = int(total), int(done), int(done)
-        self.label = label
-        self.stream = stream if stream is not None else sys.stderr
-        self.t0 = time.monotonic()
-
-    def line(self, done: int, elapsed: float) -> str:
-        """The progress line after ``done`` campaigns and ``elapsed`` seconds."""
-        new = done - self.start_done
-        rate = new / elapsed if elapsed > 0 and new > 0 else float("nan")
-        left = (self.total - done) / rate if np.isfinite(rate) and rate > 0 else float("nan")
-        eta = "time left unknown" if not np.isfinite(left) else f"{left:.0f} s left"
-        head = f"{self.label}: " if self.label else ""
-        return f"{head}{done}/{self.total} campaigns, {rate:.2f}/s, {eta}"
-
-    def update(self, n: int = 1) -> None:
-        """Count ``n`` more finished campaigns and redraw the line."""
-        self.done += n
-        print("\r" + self.line(self.done, time.monotonic() - self.t0), end="", file=self.stream, flush=True)
-
-    def close(self) -> None:
-        """End the line."""
-        print(file=self.stream, flush=True)
-
-
 def _check_seeds(seeds: int | Iterable[int]) -> list[int]:
     if isinstance(seeds, Integral) and not isinstance(seeds, bool):
         if seeds < 1:
@@ -283,7 +236,7 @@ def run_campaigns(landscape: Laboratory, strategy: str = "skopt", seeds: int | I
         joblib workers; ``None`` is one worker (this process). The command
         line uses every core of the machine.
     progress : bool
-        Print campaigns done/total, rate and time left to stderr.
+        Show a progress bar (tqdm) of campaigns done, rate and time left on stderr.
     client : dask.distributed.Client, optional
         Run on a Dask cluster (see :func:`iter_campaigns`).
     **kwargs
@@ -304,14 +257,11 @@ def run_campaigns(landscape: Laboratory, strategy: str = "skopt", seeds: int | I
     """
     seed_list = _check_seeds(seeds)
     jobs = [(s, strategy, s, kwargs) for s in seed_list]
-    bar = Progress(len(jobs), label=strategy) if progress else None
     parts = []
-    for _, part in iter_campaigns(landscape, jobs, n_jobs=n_jobs, client=client):
-        parts.append(part)
-        if bar is not None:
+    with tqdm(total=len(jobs), desc=strategy, unit=" campaigns", disable=not progress, file=sys.stderr) as bar:
+        for _, part in iter_campaigns(landscape, jobs, n_jobs=n_jobs, client=client):
+            parts.append(part)
             bar.update()
-    if bar is not None:
-        bar.close()
     out = pd.concat(parts, ignore_index=True).sort_values(["seed", "experiment"], kind="stable")
     cols = ["seed"] + [c for c in out.columns if c != "seed"]
     return out[cols].reset_index(drop=True)

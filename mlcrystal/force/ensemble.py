@@ -55,7 +55,7 @@ from mlcrystal.seeding import RandomState, check_random_state
 __all__ = ["Prior", "PRIORS", "ACCEPTANCE", "REASONS", "ENSEMBLE_FILE", "STORED_BUILD_CPU_SECONDS",
            "LARGEST_CRYSTAL", "priors_table", "defaults", "draw_constants", "member", "evaluate", "build_ensemble",
            "rejection_table", "save_ensemble", "load_ensemble", "optimum_summary", "sensitivity",
-           "sensitivity_summary", "heat_reversal_share"]
+           "sensitivity_summary", "heat_reversal_share", "make_landscape"]
 
 # ---------------------------------------------------------------------------
 # priors
@@ -469,6 +469,45 @@ def load_ensemble(path: str | Path | None = None) -> pd.DataFrame:
         raise ValueError(f"{p}: column 'kept' must hold True/False; got {table['kept'].dtype}. Regenerate the file.")
     table["rejected_because"] = table["rejected_because"].fillna("")
     return table
+
+
+def make_landscape(name: str = "blocking",
+                   library: str = "published") -> ls.BlockingForceLandscape | ls.GaussianLandscape:
+    """The landscape a replay table's ``landscape`` column (or ``replay --landscape``) names.
+
+    Parameters
+    ----------
+    name : str
+        ``"blocking"`` or ``"calibrated"`` (the calibrated blocking-force
+        landscape), ``"gaussian"`` (the study's 5-D test function) or
+        ``"member-<draw>"`` (a kept draw of :func:`load_ensemble`); a calibrated
+        or member name ending in :data:`mlcrystal.force.landscape.SHARED_RESPONSE_SUFFIX`
+        is that landscape with compounds 2 and 9 responding like compound 3.
+    library : str, default "published"
+        The compound library (:data:`mlcrystal.study.LIBRARIES`).
+
+    Examples
+    --------
+    >>> type(make_landscape("gaussian")).__name__
+    'GaussianLandscape'
+    """
+    suffix = ls.SHARED_RESPONSE_SUFFIX
+    if name.endswith(suffix) and name != suffix:
+        base = make_landscape(name.removesuffix(suffix), library)
+        if not isinstance(base, ls.BlockingForceLandscape):
+            raise ValueError(f"landscape {name!r}: only the blocking-force landscapes have photoresponses.")
+        return ls.with_shared_response(base, 3, (2, 9))
+    if name in ("blocking", "calibrated"):
+        return ls.BlockingForceLandscape(library=library)
+    if name == "gaussian":
+        return ls.GaussianLandscape(library=library)
+    if name.startswith("member-") and name.removeprefix("member-").isdigit():
+        table = load_ensemble().set_index("draw")
+        draw = int(name.removeprefix("member-"))
+        if draw not in table.index:
+            raise ValueError(f"landscape {name!r}: no draw {draw} in the ensemble table; use a kept draw.")
+        return member(table.loc[draw], library=library)
+    raise ValueError(f"landscape must be 'blocking', 'calibrated', 'gaussian' or 'member-<draw>'; got {name!r}.")
 
 
 def optimum_summary(table: pd.DataFrame) -> pd.DataFrame:

@@ -91,11 +91,11 @@ from mlcrystal.seeding import RandomState, check_random_state
 __all__ = ["ArrayLike", "VALIDITY_FACTOR", "VALID_RANGE", "PENETRATION_DEPTH_UM", "THERMAL_LENGTH_UM",
            "POISSON_RATIO", "SHEAR_COEFFICIENT", "SENSOR_STIFFNESS_N_M", "MIN_ASPECT_RATIO",
            "THERMAL_STRAIN_PER_INTENSITY", "CALIBRATED_PARAMS", "PhotoResponse", "MEASURED_COMPOUNDS",
-           "INVENTED_RESPONSES", "layer_curvature", "blocking_force_mN", "photo_curvature", "OPTIMUM_LATTICE_LEVELS",
-           "BlockingForceLandscape", "IntensityReading", "INTENSITY_READINGS", "GaussianLandscape",
-           "CalibrationResult", "CALIBRATION_OPTIONS", "fit_table", "calibrate", "parameter_table", "force_grid",
-           "best_length_profile", "SHARED_RESPONSE_SUFFIX", "with_shared_response", "curvature_parts",
-           "heat_crossover_table"]
+           "INVENTED_RESPONSES", "layer_curvature", "blocking_force_mN", "photo_curvature",
+           "OPTIMUM_LATTICE_LEVELS", "BlockingForceLandscape", "IntensityReading", "INTENSITY_READINGS",
+           "GaussianLandscape", "CalibrationResult", "CALIBRATION_OPTIONS", "fit_table", "calibrate",
+           "parameter_table", "force_grid", "best_length_profile", "SHARED_RESPONSE_SUFFIX", "with_shared_response",
+           "curvature_parts", "heat_crossover_table", "MAX_FORCE_GRID"]
 
 ArrayLike = Any  # float or array_like of floats
 
@@ -1143,6 +1143,10 @@ def _check_land_compound(land: Any, compound: Any) -> int:
     return int(compound)
 
 
+#: Most points :func:`force_grid` evaluates at once (about 100 MB of intermediate arrays).
+MAX_FORCE_GRID = 4_000_000
+
+
 def force_grid(land: _Landscape, compound: int, L_um: ArrayLike, T_um: ArrayLike, W_um: float,
                P_mW_cm2: float) -> np.ndarray:
     """Force on a grid of lengths and thicknesses (NaN where the crystal is untestable).
@@ -1172,6 +1176,9 @@ def force_grid(land: _Landscape, compound: int, L_um: ArrayLike, T_um: ArrayLike
     T = np.asarray(T_um, float)
     if L.ndim != 1 or T.ndim != 1 or L.size == 0 or T.size == 0:
         raise ValueError(f"L_um and T_um must be non-empty 1-D grids; got shapes {L.shape} and {T.shape}.")
+    if L.size * T.size > MAX_FORCE_GRID:
+        raise ValueError(f"a grid of {L.size:,} lengths x {T.size:,} thicknesses = {L.size * T.size:,} points is "
+                         f"above the limit of {MAX_FORCE_GRID:,}; use coarser axes (a figure needs a few hundred).")
     LL, TT = np.meshgrid(L, T)
     ok = LL >= land.min_aspect_ratio * TT
     out = np.full(LL.shape, np.nan)

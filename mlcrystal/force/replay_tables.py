@@ -35,7 +35,7 @@ import pandas as pd
 from mlcrystal.datasets import PACKAGE_DATA, first_bad, require_columns, require_numeric
 
 __all__ = ["REPLAY_DIR", "REPLAY_SCHEMA", "REPLAY_CONFIG_COLUMNS", "REPLAY_ADDED_COLUMNS", "REPLAY_HISTORY_COLUMNS",
-           "load_replay"]
+           "load_replay", "round_history", "REPLAY_DECIMALS"]
 
 #: Where the stored replay tables are: the package data folder ``mlcrystal/data``.
 REPLAY_DIR = PACKAGE_DATA
@@ -61,6 +61,23 @@ REPLAY_CONFIG_COLUMNS = ["strategy", "acq", "kappa", "noise", "grid_levels", "la
 REPLAY_ADDED_COLUMNS: dict[str, str | None] = {"landscape": "calibrated", "variant": None}
 #: The history columns of one campaign, in order.
 REPLAY_HISTORY_COLUMNS = [c for c in REPLAY_SCHEMA if c not in REPLAY_CONFIG_COLUMNS]
+#: Decimals a replay table keeps of its measured columns (``kappa`` and ``noise`` are kept as given).
+REPLAY_DECIMALS = 4
+
+
+def round_history(block: pd.DataFrame) -> pd.DataFrame:
+    """Round a campaign's float columns, in place, to :data:`REPLAY_DECIMALS` as the stored tables are written.
+
+    ``kappa`` and ``noise`` (settings, not measurements) are left as given.
+
+    Examples
+    --------
+    >>> round_history(pd.DataFrame({"noise": [0.123456], "force_mN": [1.234567]})).values.tolist()
+    [[0.123456, 1.2346]]
+    """
+    floats = block.select_dtypes("float").columns.drop(["kappa", "noise"], errors="ignore")
+    block[floats] = block[floats].round(REPLAY_DECIMALS)
+    return block
 
 
 def _replay_path(name: str | os.PathLike[str], directory: str | os.PathLike[str] | None) -> Path | Traversable:

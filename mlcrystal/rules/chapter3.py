@@ -13,8 +13,8 @@ from mlcrystal.rules.partitions import grouped_cv_distribution
 from mlcrystal.rules.representations import _read_scores
 from mlcrystal.seeding import int_seed
 
-__all__ = ["CHAPTER3_PARTITIONS_FILE", "chapter3_schemes", "chapter3_partition_scores", "save_partition_scores",
-           "load_partition_scores"]
+__all__ = ["CHAPTER3_PARTITIONS_FILE", "check_stored_scores", "chapter3_schemes", "chapter3_partition_scores", 
+           "save_partition_scores", "load_partition_scores"]
 
 #: File name (in the package's ``data`` folder) of chapter 3's repeated
 #: cross-validation, written by :func:`chapter3_partition_scores` and
@@ -155,3 +155,42 @@ def load_partition_scores(path=None) -> pd.DataFrame:
     if missing:
         raise ValueError(f"{path}: missing column(s) {missing}; regenerate it with chapter3_partition_scores().")
     return scores
+
+
+def check_stored_scores(live: pd.DataFrame, stored: pd.DataFrame, tol: float = 1e-4) -> None:
+    """Check that scores recomputed now equal the first repeats of a stored table; say where they differ.
+
+    Parameters
+    ----------
+    live : pandas.DataFrame
+        Recomputed ``repeat, seed, scheme, model, r2, mae`` (e.g. the first two repeats).
+    stored : pandas.DataFrame
+        The stored table (:func:`load_partition_scores`); its rows with the same repeats are compared.
+    tol : float, default 1e-4
+        Absolute and relative tolerance of ``r2`` and ``mae`` (the table keeps 6 significant digits).
+
+    Raises
+    ------
+    ValueError
+        The stored table no longer matches what the code computes: the first differing row, both values
+        and how to regenerate the table.
+
+    Examples
+    --------
+    >>> s = load_partition_scores()
+    >>> check_stored_scores(s[s.repeat < 1], s)
+    """
+    first = stored[stored.repeat.isin(live.repeat.unique())].reset_index(drop=True)
+    keys = ["repeat", "seed", "scheme", "model"]
+    regenerate = ("the stored table no longer matches what the code computes: regenerate "
+                  f"mlcrystal/data/{CHAPTER3_PARTITIONS_FILE} with the command shown in chapter 3")
+    if len(first) != len(live) or not (live[keys].reset_index(drop=True) == first[keys]).all().all():
+        raise ValueError(f"the recomputed partitions (repeats, seeds, schemes, models) differ from the stored ones; "
+                         f"{regenerate}.")
+    for col in ("r2", "mae"):
+        a, b = live[col].to_numpy(), first[col].to_numpy()
+        bad = ~np.isclose(a, b, rtol=tol, atol=tol)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            row = first.loc[i, keys].to_dict()
+            raise ValueError(f"{col} of {row}: stored {b[i]:.6g}, recomputed {a[i]:.6g}; {regenerate}.")

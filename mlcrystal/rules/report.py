@@ -1,7 +1,7 @@
 """Design rules from your own table: the study's method and the kit's checks, in one call.
 
-``python -m mlcrystal rules DATA.csv --out DIR`` (or :func:`run_rules` from
-Python) takes a table of Young's moduli of organic crystals with columns
+``mlcrystal rules DATA.csv --out DIR`` (the command line, :mod:`mlcrystal.cli.rules`)
+or :func:`run_rules` from Python takes a table of Young's moduli of organic crystals with columns
 ``smiles`` and ``E_GPa`` (optional: ``compound``, ``doi`` or ``paper``,
 ``method``) and
 
@@ -26,9 +26,7 @@ Python) takes a table of Young's moduli of organic crystals with columns
 
 from __future__ import annotations
 
-import argparse
 import math
-import sys
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -61,8 +59,7 @@ from mlcrystal.rules.partitions import (
 from mlcrystal.seeding import spawn
 
 __all__ = ["REQUIRED_COLUMNS", "OPTIONAL_COLUMNS", "MIN_ROWS_PER_VALIDATION_SET", "STUDY_SOURCE", "minimum_rows",
-           "RulesResult", "read_table", "validate_table", "study_table", "run_rules", "int_at_least", "positive_int",
-           "command", "add_parser", "main"]
+           "RulesResult", "read_table", "validate_table", "study_table", "run_rules", "ordinal"]
 
 #: Columns the table must have.
 REQUIRED_COLUMNS = ("smiles", "E_GPa")
@@ -172,11 +169,25 @@ def read_table(table_or_path) -> tuple[pd.DataFrame, str]:
     path = Path(table_or_path)
     if not path.is_file():
         raise ValueError(f"{path}: no such file; pass the path of a CSV (or .xlsx) table of moduli.")
+    head = path.read_bytes()[:4096]
+    is_workbook = head.startswith(b"PK\x03\x04")  # an .xlsx file is a zip archive
+    if is_workbook != (path.suffix.lower() in {".xlsx", ".xlsm"}):
+        kind = "an Excel workbook" if is_workbook else "a text file"
+        rename = f"{path.stem}.xlsx" if is_workbook else f"{path.stem}.csv"
+        raise ValueError(f"{path.name} is {kind}, not what its name says; rename it {rename} (or save it as "
+                         "CSV UTF-8).")
     try:
-        if path.suffix.lower() in {".xlsx", ".xls"}:
+        if is_workbook:
             raw = pd.read_excel(path, sheet_name=0, dtype=object)
         else:
-            raw = pd.read_csv(path, dtype=object, skipinitialspace=True)
+            first = head.splitlines()[0].decode("utf-8-sig") if head.strip() else ""
+            sep = max((",", ";", "\t"), key=first.count)  # comma, semicolon (decimal commas) or tab separated
+            raw = pd.read_csv(path, dtype=object, skipinitialspace=True, sep=sep, encoding="utf-8-sig")
+            if sep == ";" and "E_GPa" in raw.columns:  # a European spreadsheet export writes decimal commas
+                raw["E_GPa"] = raw["E_GPa"].map(lambda v: v.replace(",", ".") if isinstance(v, str) else v)
+    except UnicodeDecodeError as err:
+        raise ValueError(f"{path.name}: not UTF-8 text (byte 0x{err.object[err.start]:02x} at byte {err.start}); "
+                         "save it as 'CSV UTF-8' (Excel: Save As > CSV UTF-8).") from None
     except Exception as err:  # pandas raises many types for unreadable files
         first = str(err).splitlines()[0] if str(err) else ""
         raise ValueError(f"{path.name}: could not be read as a table ({type(err).__name__}: {first}); "
@@ -310,6 +321,9 @@ def _check_size(data: pd.DataFrame, source: str) -> None:
             f"(an {round(100 * (1 - study.LASSO_TEST_SIZE))}/{round(100 * study.LASSO_TEST_SIZE)} split, then "
             f"{study.LASSO_CV_FOLDS}-fold CV, with at least {MIN_ROWS_PER_VALIDATION_SET} rows in every "
             "validation set); add rows or run with --with-study to append the study's 393 rows.")
+    if data.E_GPa.nunique() < 2:
+        raise ValueError(f"{source}: every modulus is {data.E_GPa.iloc[0]:g} GPa; a fit needs moduli that differ "
+                         "(R^2 is undefined without variance).")
     if n_structures < study.LASSO_CV_FOLDS:
         raise ValueError(
             f"{source}: {n_structures} distinct structures; the checks keep structures apart in "
@@ -391,6 +405,18 @@ def _figures(result: RulesResult, out_dir: Path) -> dict[str, Path]:
     return files
 
 
+def ordinal(n: int) -> str:
+    """``1st``, ``2nd``, ``3rd``, ``4th``, ``11th``, ``22nd``...
+
+    Examples
+    --------
+    >>> [ordinal(n) for n in (1, 2, 3, 11, 12, 13, 22, 100)]
+    ['1st', '2nd', '3rd', '11th', '12th', '13th', '22nd', '100th']
+    """
+    suffix = "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def _markdown_table(df: pd.DataFrame) -> str:
     cols = list(df.columns)
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
@@ -422,7 +448,7 @@ def _report(result: RulesResult, source: str) -> str:
         "",
         f"That split is one draw: over {len(result.split_scores)} random 80/20 splits at this alpha the test "
         f"R² has median {q[1]:.3f} (5-95 %: {q[0]:.3f} to {q[2]:.3f}); the protocol's split sits at the "
-        f"{result.split_percentile:.0f}th percentile.",
+        f"{ordinal(round(result.split_percentile))} percentile.",
         "",
         "## The rules and their confidence",
         "",
@@ -460,7 +486,8 @@ def _report(result: RulesResult, source: str) -> str:
 
 
 def run_rules(table_or_path, out_dir, *, with_study: bool = False, n_repeats: int = 20, n_boot: int = 200,
-              n_random_splits: int = 200, random_state=0, n_jobs: int | None = None) -> RulesResult:
+              n_random_splits: int = 200, random_state=0, n_jobs: int | None = None,
+              log: Callable[[str], None] | None = None) -> RulesResult:
     """Run the study's LASSO protocol and the kit's checks on a table of moduli.
 
     Parameters
@@ -483,6 +510,9 @@ def run_rules(table_or_path, out_dir, *, with_study: bool = False, n_repeats: in
         Seed of the checks (the protocol itself uses the study's seed 42).
     n_jobs : int, optional
         Parallel jobs of the checks.
+    log : callable, optional
+        Called with a short line as each step starts (the command line prints
+        them, so a long run shows where it is).
 
     Returns
     -------
@@ -505,7 +535,9 @@ def run_rules(table_or_path, out_dir, *, with_study: bool = False, n_repeats: in
     (0.7543, 7)
     """
 
+    say = log if log is not None else (lambda message: None)
     raw, source = read_table(table_or_path)
+    say(f"validating {len(raw)} rows of {source}")
     data = validate_table(raw, source)
     notes: list[str] = []
     if with_study:
@@ -517,10 +549,12 @@ def run_rules(table_or_path, out_dir, *, with_study: bool = False, n_repeats: in
 
     audit_input = data.rename(columns={"line": "source_row", "paper": "doi"})[
         ["compound", "smiles", "E_GPa", "method", "doi", "source_row"]]
+    say(f"auditing {len(data)} rows")
     flags = audit.audit(audit_input)
     flags.insert(1, "source", data.source.iloc[flags.row.to_numpy()].to_numpy() if len(flags) else [])
     flags = flags.rename(columns={"source_row": "line"})
 
+    say("counting the study's fragments")
     X = paper_design_matrix(data)
     if X.shape[1] == 0:
         raise ValueError(f"{source}: none of the study's fragments occurs in any molecule; the protocol has "
@@ -529,8 +563,10 @@ def run_rules(table_or_path, out_dir, *, with_study: bool = False, n_repeats: in
     rs_split, rs_cv, rs_boot = spawn(random_state, 3)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
+        say("the study's LASSO protocol")
         lasso = paper_lasso(X, y)
         fixed = Lasso(alpha=lasso.alpha, max_iter=study.LASSO_MAX_ITER)
+        say(f"{n_random_splits} random 80/20 splits")
         split_scores = split_r2_distribution(fixed, X, y, n_splits=n_random_splits, random_state=rs_split,
                                              n_jobs=n_jobs)
         has_papers = data.paper.nunique() >= study.LASSO_CV_FOLDS and (data.paper != "").all()
@@ -543,11 +579,14 @@ def run_rules(table_or_path, out_dir, *, with_study: bool = False, n_repeats: in
         schemes["by structure"] = data.structure.to_numpy()
         schemes["shuffled rows"] = None
         models = {"mean predictor": DummyRegressor(), "LASSO, protocol alpha": fixed}
+        say(f"grouped cross-validation, {n_repeats} repeats")
         cv_scores = grouped_cv_distribution(models, X, y, schemes, n_repeats=n_repeats, random_state=rs_cv,
                                             n_jobs=n_jobs)
+        say(f"{n_boot} bootstrap fits")
         freq = bootstrap_selection_frequency(X, y, lasso.alpha, n_boot=n_boot, groups=data.structure,
                                              random_state=rs_boot)
         group_word = "paper" if has_papers else "structure"
+        say(f"leave-one-{group_word}-out influence")
         influence = (leave_one_group_out_influence(X, y, data[group_word], lasso.alpha,
                                                    features=list(lasso.coefficients.index), n_jobs=n_jobs)
                      if len(lasso.coefficients) else pd.DataFrame())
@@ -556,6 +595,7 @@ def run_rules(table_or_path, out_dir, *, with_study: bool = False, n_repeats: in
                          split_scores=split_scores, influence=influence,
                          split_percentile=percentile_of(split_scores.r2, lasso.test_r2), notes=notes)
 
+    say("writing the report")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     files = {"rules_csv": out / "rules.csv", "audit_csv": out / "audit_flags.csv",
@@ -569,128 +609,3 @@ def run_rules(table_or_path, out_dir, *, with_study: bool = False, n_repeats: in
     files["report"].write_text(_report(result, source))
     result.files = files
     return result
-
-
-# ---------------------------------------------------------------------------
-# command line: python -m mlcrystal rules DATA.csv --out DIR [--with-study]
-# ---------------------------------------------------------------------------
-
-def int_at_least(low: int, what: str) -> Callable[[str], int]:
-    """An argparse type for whole numbers >= ``low``, named ``what`` in its message.
-
-    Examples
-    --------
-    >>> int_at_least(0, "an integer >= 0")("3")
-    3
-    """
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
-        if value < low:
-            raise argparse.ArgumentTypeError(f"expected {what}, got {value}")
-        return value
-
-    return parse
-
-
-#: An argparse type: a positive integer (shared by the kit's sub-commands).
-positive_int = int_at_least(1, "a positive integer")
-
-
-def _add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("data", type=Path, help="CSV (or .xlsx) with columns smiles, E_GPa "
-                                           "[compound, doi or paper, method]")
-    p.add_argument("--out", required=True, type=Path, help="folder for report.md, figures and CSV tables")
-    p.add_argument("--with-study", action="store_true", help="append the study's 393 rows (source = study)")
-    p.add_argument("--repeats", type=positive_int, default=20,
-                   help="fold assignments of the repeated grouped CV (default 20)")
-    p.add_argument("--boot", type=positive_int, default=200, help="bootstrap samples (default 200)")
-    p.add_argument("--splits", type=positive_int, default=200, help="random 80/20 splits (default 200)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the checks (default 0)")
-    p.add_argument("--jobs", type=int, default=None, help="parallel jobs (default: one)")
-
-
-_DESCRIPTION = ("Run the study's LASSO protocol and the kit's checks (audit, grouped CV over many partitions, "
-                "bootstrap selection frequency, leave-one-paper-out) on a table of Young's moduli.")
-
-
-def command(args: argparse.Namespace) -> int:
-    """Run ``rules`` from parsed arguments; exit status 2 on bad input.
-
-    Prints one line to stderr and raises ``SystemExit(2)`` for invalid
-    input, so that ``python -m mlcrystal rules`` exits with 2 whatever
-    the caller does with the return value.
-    """
-    try:
-        res = run_rules(args.data, args.out, with_study=args.with_study, n_repeats=args.repeats,
-                        n_boot=args.boot, n_random_splits=args.splits, random_state=args.seed, n_jobs=args.jobs)
-    except ValueError as err:
-        print("error: " + " ".join(str(err).split()), file=sys.stderr)
-        raise SystemExit(2) from None
-    except FileNotFoundError as err:  # the study's data could not be fetched (--with-study)
-        print("error: " + " ".join(str(err).split()), file=sys.stderr)
-        raise SystemExit(1) from None
-    print(f"wrote {res.files['report']} ({len(res.rules)} rules, {len(res.flags)} audit findings)", file=sys.stderr)
-    return 0
-
-
-def add_parser(subparsers) -> argparse.ArgumentParser:
-    """Register the ``rules`` command on ``python -m mlcrystal``'s sub-parsers.
-
-    Parameters
-    ----------
-    subparsers : argparse._SubParsersAction
-        From ``parser.add_subparsers()``.
-
-    Returns
-    -------
-    argparse.ArgumentParser
-        The ``rules`` parser (its ``func`` default is :func:`command`).
-
-    Examples
-    --------
-    >>> parser = argparse.ArgumentParser(prog="python -m mlcrystal")
-    >>> p = add_parser(parser.add_subparsers(dest="command"))
-    >>> args = parser.parse_args(["rules", "data.csv", "--out", "out"])
-    >>> args.func is command, args.with_study, args.repeats
-    (True, False, 20)
-    """
-    p = subparsers.add_parser("rules", help="design rules and their confidence from your own table of moduli",
-                              description=_DESCRIPTION)
-    _add_arguments(p)
-    p.set_defaults(func=command)
-    return p
-
-
-def main(argv=None) -> int:
-    """``python -m mlcrystal rules ...`` as a function: returns the exit status.
-
-    Parameters
-    ----------
-    argv : list of str, optional
-        The arguments after ``rules`` (default: ``sys.argv[1:]``).
-
-    Returns
-    -------
-    int
-        0 on success, 2 on bad input or bad arguments, 1 when the study's
-        data are unavailable.
-
-    Examples
-    --------
-    >>> main(["missing.csv", "--out", "out"])
-    2
-    """
-    parser = argparse.ArgumentParser(prog="python -m mlcrystal rules", description=_DESCRIPTION)
-    _add_arguments(parser)
-    try:
-        args = parser.parse_args(argv)
-        return command(args)
-    except SystemExit as exit_:
-        return exit_.code if isinstance(exit_.code, int) else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())
