@@ -13,7 +13,7 @@ from mlcrystal.rules.partitions import grouped_cv_distribution
 from mlcrystal.rules.representations import _read_scores
 from mlcrystal.seeding import int_seed
 
-__all__ = ["CHAPTER3_PARTITIONS_FILE", "check_stored_scores", "chapter3_schemes", "chapter3_partition_scores", 
+__all__ = ["CHAPTER3_PARTITIONS_FILE", "check_stored_scores", "chapter3_schemes", "chapter3_partition_scores",
            "save_partition_scores", "load_partition_scores"]
 
 #: File name (in the package's ``data`` folder) of chapter 3's repeated
