@@ -24,6 +24,7 @@ from mlcrystal import elasticity
 from mlcrystal.landscape import BlockingForceLandscape
 from mlcrystal.plotting import figure_html
 from mlcrystal.study import SEARCH_BOUNDS
+from mlcrystal.webview import ExplorerBox, explorer_html, landscape_spec
 
 #: Figure sizes (inches) of the explorers' static figures. Each is saved with a
 #: tight bounding box and shown at the width of the text column, which is about
@@ -268,7 +269,30 @@ def anisotropy_explorer(tensors: pd.DataFrame, crystal=None, theta_deg: float = 
     for w in (pick, theta, phi):
         w.observe(redraw, names="value")
     redraw()
-    return ipywidgets.VBox([pick, theta, phi, readout, out])
+    return ExplorerBox([pick, theta, phi, readout, out], static_html=_anisotropy_static(
+        tensors, options, pick.value, theta_deg, phi_deg, [theta, phi]))
+
+
+def _anisotropy_static(tensors, options, crystal, theta_deg, phi_deg, sliders) -> str:
+    """The explorer's static view for the website (:mod:`mlcrystal.webview`): each crystal's
+    stiffness matrix and extreme moduli, the controls and the first readout."""
+    crystals = []
+    for label, idx in options:
+        C = elasticity.validate_stiffness(tensors.loc[idx, "C_GPa"])
+        ext = elasticity.extreme_youngs_moduli(C, n_points=2000)  # as anisotropy_readout computes them
+        crystals.append({"value": str(idx), "label": label, "C": C.tolist(),
+                         "E_min": float(ext["E_min"]), "E_max": float(ext["E_max"])})
+    controls = [{"name": "crystal", "label": "crystal", "kind": "select", "value": str(crystal),
+                 "options": [(c["label"], c["value"]) for c in crystals],
+                 "help": "stiffness tensor: compound (source, method)"}]
+    controls += [{"name": name, "label": s.description, "kind": "range", "min": s.min, "max": s.max, "step": s.step,
+                  "value": value, "help": s.tooltip}
+                 for name, s, value in zip(("theta", "phi"), sliders, (theta_deg, phi_deg), strict=True)]
+    label = next(lbl for lbl, idx in options if idx == crystal)
+    r = anisotropy_readout(tensors.loc[crystal, "C_GPa"], theta_deg, phi_deg)
+    alt = (f"Polar plot of Young's modulus (GPa) of {label} against the angle from +z, in the plane of azimuth "
+           f"phi = {phi_deg:.0f} deg; the marked direction, theta = {theta_deg:.0f} deg, has E = {r['E']:.2f} GPa.")
+    return explorer_html("anisotropy", "Crystal anisotropy explorer", controls, {"crystals": crystals}, r["text"], alt)
 
 
 # --------------------------------------------------------------------------
@@ -431,4 +455,21 @@ def landscape_explorer(land=None, compound: int = 3, L_um: float = 1000.0, W_um:
     for w in (pick, *sliders.values()):
         w.observe(redraw, names="value")
     redraw()
-    return ipywidgets.VBox([pick, *sliders.values(), readout, out])
+    return ExplorerBox([pick, *sliders.values(), readout, out],
+                       static_html=_landscape_static(land, pick, sliders, compound, start))
+
+
+def _landscape_static(land, pick, sliders, compound, start) -> str:
+    """The explorer's static view for the website (:mod:`mlcrystal.webview`): the landscape's
+    constants and optimum, the controls and the first readout."""
+    controls = [{"name": "compound", "label": "compound", "kind": "select", "value": str(compound),
+                 "options": [(text, str(c)) for text, c in pick.options],
+                 "help": "the study's compound number"}]
+    controls += [{"name": n, "label": s.description, "kind": "range", "min": s.min, "max": s.max, "step": s.step,
+                  "value": float(start[n]), "help": s.tooltip} for n, s in sliders.items()]
+    r = landscape_readout(land, compound, *(start[n] for n in ("L_um", "W_um", "T_um", "P_mW_cm2")))
+    alt = (f"Blocking force (mN) against crystal thickness (um) for compound {compound}; the marked crystal gives "
+           f"{r['force_mN']:.1f} mN, against the landscape's best of {land.optimum()['force_mN']:.1f} mN.")
+    data = {"land": landscape_spec(land), "best": land.optimum(),
+            "T_range": [float(v) for v in SEARCH_BOUNDS["T_um"]]}
+    return explorer_html("landscape", "Blocking-force landscape explorer", controls, data, r["text"], alt)

@@ -49,7 +49,7 @@ import posixpath
 import re
 import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -1011,6 +1011,7 @@ class BrowserReport:
     decoded: dict[str, int]
     axe_excused: list[tuple[Problem, str]]
     axe_advisory: list[Problem]
+    explorers: dict[str, list[str]] = field(default_factory=dict)
 
 
 def chromium_path() -> str:
@@ -1122,12 +1123,67 @@ def browser_report(site_dir: str | Path, screenshots: str | Path,
                                     PlaywrightError, report, width, full=desktop,
                                     axe_js=axe_js if desktop else None)
                 context.close()
+            _explorer_widths(browser, base, root, timeout_ms, PlaywrightError, report)
             browser.close()
     finally:
         server.shutdown()
         server.server_close()
     report.problems.extend(weight_problems(report.weights))
     return report
+
+
+def _explorer_widths(browser, base, root, timeout_ms, PlaywrightError, report):
+    """Explorer pages at every width of :data:`EXPLORER_WIDTHS` (clipping), and without JavaScript.
+
+    Without the site's script an explorer cannot act: its controls must then be
+    disabled and its note, saying why, visible.
+    """
+    pages = [p for p in list_pages(root) if has_explorers((root / p).read_text(encoding="utf-8"))]
+    for width in EXPLORER_WIDTHS:
+        if width in VIEWPORT_WIDTHS or not pages:
+            continue  # measured by the main pass
+        context = browser.new_context(viewport={"width": width, "height": 900}, service_workers="block")
+        for page_path in pages:
+            page = context.new_page()
+            try:
+                page.goto(base + page_path, wait_until="load", timeout=timeout_ms)
+                page.wait_for_function("() => Array.from(document.querySelectorAll('.mlc-explorer'))"
+                                       ".every(b => b.getAttribute('data-mlc-ready') === 'true')", timeout=timeout_ms)
+                clipped = clipping_problem(page_path, width, page.evaluate(_CLIPPED_JS, MIN_TRACK_PX))
+                if clipped is not None:
+                    report.problems.append(clipped)
+            except PlaywrightError as err:
+                report.problems.append(Problem(page_path, "load", f"at {width} px: " + str(err).splitlines()[0]))
+            finally:
+                page.close()
+        context.close()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    for page_path in pages:
+        page = context.new_page()
+        try:
+            page.goto(base + page_path, wait_until="load", timeout=timeout_ms)
+            for i, ex in enumerate(_static_explorers(page)):
+                if ex["disabled"] < ex["controls"] or not ex["statusVisible"] or "need" not in ex["status"]:
+                    report.problems.append(Problem(page_path, "explorer", (
+                        f"without JavaScript explorer {i + 1} has {ex['controls'] - ex['disabled']} control(s) that "
+                        f"look usable but cannot act, or no visible note saying why (note: {ex['status']!r})")))
+        except PlaywrightError as err:
+            report.problems.append(Problem(page_path, "load", "without JavaScript: " + str(err).splitlines()[0]))
+        finally:
+            page.close()
+    context.close()
+
+
+def _static_explorers(page) -> list[dict]:
+    """The explorers of a page loaded without JavaScript (read through the DOM from Python)."""
+    out = []
+    for box in page.query_selector_all(".mlc-explorer"):
+        controls = box.query_selector_all("select, input")
+        status = box.query_selector(".mlc-explorer-status")
+        out.append({"controls": len(controls), "disabled": sum(c.is_disabled() for c in controls),
+                    "status": status.text_content() if status else "",
+                    "statusVisible": bool(status and status.is_visible())})
+    return out
 
 
 def _check_one_page(context, base, host, root, page_path, shots, timeout_ms, PlaywrightError,
@@ -1193,6 +1249,12 @@ def _check_one_page(context, base, host, root, page_path, shots, timeout_ms, Pla
                 add("figures", "no rendered figure (<img> with naturalWidth > 0) on a chapter page")
             for src in figs["broken"]:
                 add("broken-image", f"img {src!r} did not render")
+        if has_explorers(html) or has_widgets(html):
+            if full and has_explorers(html):
+                report.explorers[page_path] = _check_explorers(page, page_path, add, timeout_ms, PlaywrightError)
+            clipped = clipping_problem(page_path, width, page.evaluate(_CLIPPED_JS, MIN_TRACK_PX))
+            if clipped is not None:
+                report.problems.append(clipped)
         wide = overflow_problem(page_path, width, page.evaluate(_OVERFLOW_JS))
         if wide is not None:
             report.problems.append(wide)
@@ -1218,6 +1280,338 @@ def _check_one_page(context, base, host, root, page_path, shots, timeout_ms, Pla
         add("load", f"at {width} px: " + str(err).splitlines()[0])
     finally:
         page.close()
+
+
+
+# ------------------------------------------------- explorers without a kernel
+
+#: The explorers' static views (mlcrystal/webview.py), driven by book/_static/mlcrystal-explorers.js.
+EXPLORER_MARK = 'class="mlc-explorer"'
+#: Random settings per explorer at which the page's readout must agree with Python.
+EXPLORER_SETTINGS = 20
+#: Widths (CSS px) at which every label, track, number and readout of an explorer must be visible.
+EXPLORER_WIDTHS = (360, 390, 414, 600, 601, 768, 1024, 1280, 1440, 1920)
+#: A slider narrower than this shows no usable track.
+MIN_TRACK_PX = 80
+#: A number as the readouts write it (sign, digits, decimals).
+_NUMBER = r"([+-]?\d+(?:\.\d+)?)"
+
+
+def has_explorers(html: str) -> bool:
+    """True when a page holds an explorer's static view.
+
+    Examples
+    --------
+    >>> has_explorers('<div class="mlc-explorer" data-mlc-explorer="landscape"></div>'), has_explorers("<p>")
+    (True, False)
+    """
+    return EXPLORER_MARK in html
+
+
+def shown_agrees(shown: str, value: float, min_sig: int = 3) -> bool:
+    """True when the text ``shown`` is ``value`` correctly rounded, to at least ``min_sig`` significant figures.
+
+    A number printed with ``d`` decimals agrees when it is within half a unit of
+    its last digit of ``value`` (plus 1e-9 relative, for the float rounding of
+    the two computations); ``min_sig=0`` skips the significant-figure count
+    (unit-vector components shown to 3 decimals).
+
+    Examples
+    --------
+    >>> shown_agrees("9.72", 9.7163), shown_agrees("9.71", 9.7163), shown_agrees("0.05", 0.0523)
+    (True, False, False)
+    >>> shown_agrees("0.0523", 0.05234), shown_agrees("-0.000", -1e-17, min_sig=0), shown_agrees("37", 37.2)
+    (True, True, False)
+    """
+    m = re.fullmatch(r"[+-]?(\d+)(?:\.(\d+))?", shown.strip())
+    if m is None:
+        raise ValueError(f"{shown!r} is not a decimal number as the readouts write them")
+    decimals = len(m.group(2) or "")
+    digits = (m.group(1) + (m.group(2) or "")).lstrip("0")
+    if value != 0 and len(digits) < min_sig:
+        return False
+    return abs(float(shown) - value) <= 0.5 * 10 ** -decimals * (1 + 1e-9) + 1e-12 * abs(value)
+
+
+def anisotropy_expected(data: dict, values: dict) -> dict[str, float]:
+    """What :func:`mlcrystal.widgets.anisotropy_readout` gives for a setting of the page's explorer.
+
+    ``data`` is the explorer's JSON (each crystal's stiffness matrix), ``values``
+    the controls as the page set them (``crystal``, ``theta``, ``phi``).
+    """
+    from mlcrystal.widgets import anisotropy_readout
+
+    crystal = next(c for c in data["crystals"] if c["value"] == str(values["crystal"]))
+    r = anisotropy_readout(crystal["C"], float(values["theta"]), float(values["phi"]))
+    return {"n1": r["direction"][0], "n2": r["direction"][1], "n3": r["direction"][2], "E": r["E"],
+            "E_min": r["E_min"], "E_max": r["E_max"], "ratio": r["E_max"] / r["E_min"]}
+
+
+def anisotropy_shown(text: str) -> dict[str, str]:
+    """The numbers of an anisotropy readout, as shown.
+
+    Examples
+    --------
+    >>> anisotropy_shown("n = (+0.000, +0.866, +0.500): E = 2.46 GPa (softest 1.67, stiffest 30.15 GPa; "
+    ...                  "Emax/Emin = 18.02)")["E_max"]
+    '30.15'
+    """
+    m = re.search(rf"n = \({_NUMBER}, {_NUMBER}, {_NUMBER}\): E = {_NUMBER} GPa \(softest {_NUMBER}, "
+                  rf"stiffest {_NUMBER} GPa; Emax/Emin = {_NUMBER}\)", " ".join(text.split()))
+    if m is None:
+        raise ValueError(f"not an anisotropy readout: {text!r}")
+    return dict(zip(("n1", "n2", "n3", "E", "E_min", "E_max", "ratio"), m.groups(), strict=True))
+
+
+_LANDS: dict[str, object] = {}
+
+
+def landscape_from_spec(spec: dict):
+    """Rebuild the :class:`~mlcrystal.landscape.BlockingForceLandscape` an explorer's JSON describes.
+
+    Examples
+    --------
+    >>> from mlcrystal.landscape import BlockingForceLandscape
+    >>> from mlcrystal.webview import landscape_spec
+    >>> land = landscape_from_spec(landscape_spec(BlockingForceLandscape(thermal_length_um=250.0)))
+    >>> land.thermal_length_um, land.force(3, 1000.0, 800.0, 200.0, 1000.0) == BlockingForceLandscape(
+    ...     thermal_length_um=250.0).force(3, 1000.0, 800.0, 200.0, 1000.0)
+    (250.0, True)
+    """
+    import json
+
+    from mlcrystal.landscape import BlockingForceLandscape, PhotoResponse
+
+    key = json.dumps(spec, sort_keys=True)
+    if key not in _LANDS:
+        sensor = spec["sensor_stiffness_N_m"]
+        _LANDS[key] = BlockingForceLandscape(
+            library=spec["library"], params=spec["params"],
+            sensor_stiffness_N_m=float("inf") if sensor is None else sensor,
+            penetration_depth_um=spec["penetration_depth_um"], thermal_length_um=spec["thermal_length_um"],
+            measured_thermal=spec["measured_thermal"],
+            responses={int(c): PhotoResponse(r["strain"], r["p_sat"], r["thermal"], r["source"])
+                       for c, r in spec["responses"].items() if r["source"] == "invented"})
+    return _LANDS[key]
+
+
+def landscape_expected(data: dict, values: dict) -> dict[str, float]:
+    """What :func:`mlcrystal.widgets.landscape_readout` gives for a setting of the page's explorer."""
+    from mlcrystal.widgets import landscape_readout
+
+    land = landscape_from_spec(data["land"])
+    c = int(values["compound"])
+    r = landscape_readout(land, c, *(float(values[k]) for k in ("L_um", "W_um", "T_um", "P_mW_cm2")))
+    best = land.optimum()["force_mN"]  # type: ignore[attr-defined]
+    out = {"E": land.moduli[c], "F": r["force_mN"], "percent": 100 * r["fraction"], "best": best}  # type: ignore
+    if r["snapped"]:
+        out["L"] = r["L_um"]
+    return out
+
+
+def landscape_shown(text: str) -> dict[str, str]:
+    """The numbers of a landscape readout, as shown.
+
+    Examples
+    --------
+    >>> landscape_shown("compound 5 (E = 1.25 GPa): F = 9.72 mN, 26 % of the landscape's best (37.0 mN); "
+    ...                 "length raised to 625 um (L/T >= 2.5)")["L"]
+    '625'
+    """
+    m = re.search(rf"compound (\d+) \(E = {_NUMBER} GPa\): F = {_NUMBER} mN, {_NUMBER} % of the landscape's "
+                  rf"best \({_NUMBER} mN\)(?:; length raised to {_NUMBER} um)?", " ".join(text.split()))
+    if m is None:
+        raise ValueError(f"not a landscape readout: {text!r}")
+    out = dict(zip(("compound", "E", "F", "percent", "best", "L"), m.groups(), strict=True))
+    return {k: v for k, v in out.items() if v is not None}
+
+
+#: Significant figures each readout number must show (0: a fixed number of decimals is the point).
+_MIN_SIG = {"n1": 0, "n2": 0, "n3": 0, "percent": 0, "L": 0, "ratio": 3, "E": 3, "E_min": 3, "E_max": 3,
+            "F": 3, "best": 3}
+
+
+def readout_problems(kind: str, data: dict, values: dict, text: str) -> list[str]:
+    """Compare one readout of the page with the package's Python functions.
+
+    Parameters
+    ----------
+    kind : {"anisotropy", "landscape"}
+    data : dict
+        The explorer's JSON.
+    values : dict
+        The controls' values as the page set them.
+    text : str
+        The readout's text on the page.
+
+    Returns
+    -------
+    list of str
+        One line per number that disagrees (or that is missing or extra); empty when all agree.
+
+    Examples
+    --------
+    >>> from mlcrystal.landscape import BlockingForceLandscape
+    >>> from mlcrystal.webview import landscape_spec
+    >>> data = {"land": landscape_spec(BlockingForceLandscape())}
+    >>> v = {"compound": "3", "L_um": 1000, "W_um": 800, "T_um": 200, "P_mW_cm2": 1000}
+    >>> shown = f"compound 3 (E = {data['land']['moduli']['3']:.3g} GPa): F = 1.00 mN, 3 % of the landscape's best"
+    >>> [p.split(" (")[0] for p in readout_problems("landscape", data, v, shown + " (37.0 mN)")]
+    ['F shown 1.00', 'percent shown 3']
+    """
+    expected = anisotropy_expected(data, values) if kind == "anisotropy" else landscape_expected(data, values)
+    try:
+        shown = anisotropy_shown(text) if kind == "anisotropy" else landscape_shown(text)
+    except ValueError as err:
+        return [str(err)]
+    shown.pop("compound", None)
+    problems = [f"{k} missing from the readout (Python: {v:.6g})" for k, v in expected.items() if k not in shown]
+    problems += [f"{k} shown {s} but Python computes none" for k, s in shown.items() if k not in expected]
+    for k in sorted(set(shown) & set(expected)):
+        if not shown_agrees(shown[k], float(expected[k]), _MIN_SIG.get(k, 3)):
+            problems.append(f"{k} shown {shown[k]} (Python: {float(expected[k]):.6g})")
+    return problems
+
+
+def explorer_settings(controls: list[dict], n: int, seed: int) -> list[dict]:
+    """``n`` random settings of an explorer's controls (range values on their steps).
+
+    Examples
+    --------
+    >>> s = explorer_settings([{"name": "T", "kind": "range", "min": 50, "max": 500, "step": 5},
+    ...                        {"name": "c", "kind": "select", "options": [["a", "1"], ["b", "2"]]}], 3, 0)
+    >>> len(s), all(50 <= x["T"] <= 500 and (x["T"] - 50) % 5 == 0 and x["c"] in ("1", "2") for x in s)
+    (3, True)
+    """
+    import random
+
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        setting: dict[str, object] = {}
+        for c in controls:
+            if c["kind"] == "select":
+                setting[c["name"]] = rng.choice(c["options"])[1]
+            else:
+                steps = int((float(c["max"]) - float(c["min"])) // float(c["step"]))
+                setting[c["name"]] = float(c["min"]) + float(c["step"]) * rng.randint(0, steps)
+        out.append(setting)
+    return out
+
+
+#: Set one explorer's controls (index i on the page) and return the values it took, the readout and a
+#: fingerprint of the figure.
+_EXPLORER_SET_JS = """([i, setting]) => {
+  const box = document.querySelectorAll('.mlc-explorer')[i];
+  for (const [name, value] of Object.entries(setting)) {
+    const input = box.querySelector('[name="' + name + '"]');
+    input.value = String(value);
+    input.dispatchEvent(new Event('input', {bubbles: true}));
+  }
+  const values = {};
+  box.querySelectorAll('select[name], input[name]').forEach(c => { values[c.name] = c.value; });
+  const svg = box.querySelector('.mlc-explorer-plot svg');
+  return {values, text: box.querySelector('.mlc-explorer-readout').textContent,
+          figure: svg ? svg.innerHTML.length + ':' + Array.from(svg.querySelectorAll('polyline, circle'))
+            .map(p => p.getAttribute('points') || (p.getAttribute('cx') + ',' + p.getAttribute('cy'))).join('|')
+            .length + ':' + (svg.querySelector('circle[r="5.5"]') || {getAttribute: () => ''}).getAttribute('cx')
+            + ',' + (svg.querySelector('circle[r="5.5"]') || {getAttribute: () => ''}).getAttribute('cy') : '',
+          label: box.querySelector('.mlc-explorer-plot').getAttribute('aria-label')};
+}"""
+#: The explorers on the page: kind, JSON, whether the script enabled them, their status note.
+_EXPLORERS_JS = """() => Array.from(document.querySelectorAll('.mlc-explorer')).map(b => ({
+  kind: b.getAttribute('data-mlc-explorer'), ready: b.getAttribute('data-mlc-ready') === 'true',
+  data: JSON.parse(b.querySelector('script.mlc-explorer-data').textContent),
+  disabled: Array.from(b.querySelectorAll('select, input')).filter(c => c.disabled).length,
+  controls: b.querySelectorAll('select, input').length,
+  status: (b.querySelector('.mlc-explorer-status') || {}).textContent || '',
+  statusVisible: (() => { const s = b.querySelector('.mlc-explorer-status');
+    if (!s) return false; const r = s.getBoundingClientRect(); return r.width > 0 && r.height > 0; })()}))"""
+#: Every label, control, number and readout of the explorers (and of embedded widgets) that is not fully
+#: visible: zero-sized, cut by an ancestor that clips (overflow other than visible) vertically or
+#: horizontally, or past the viewport; and sliders whose track is narrower than MIN_TRACK_PX.
+_CLIPPED_JS = """(minTrack) => {
+  const name = el => { let n = el.tagName.toLowerCase();
+    const c = Array.from(el.classList).slice(0, 2); return n + (c.length ? '.' + c.join('.') : '')
+      + (el.getAttribute('name') ? '[name=' + el.getAttribute('name') + ']' : ''); };
+  const out = [], vw = document.documentElement.clientWidth;
+  const items = document.querySelectorAll(
+    '.mlc-explorer label, .mlc-explorer select, .mlc-explorer input, .mlc-explorer output, ' +
+    '.mlc-explorer-readout, .mlc-explorer-status, .mlc-explorer-plot svg, ' +
+    '.widget-subarea .widget-label, .widget-subarea .widget-readout, .widget-subarea .slider-container, ' +
+    '.widget-subarea .widget-html-content, .widget-subarea select');
+  for (const el of items) {
+    const r = el.getBoundingClientRect();
+    if (r.width < 1 || r.height < 1) { out.push({selector: name(el), why: 'has no size (hidden)'}); continue; }
+    if (r.left < -1 || r.right > vw + 1) {
+      out.push({selector: name(el), why: `runs past the viewport (${Math.round(r.left)}-${Math.round(r.right)} px)`});
+      continue;
+    }
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      const st = getComputedStyle(a);
+      if (st.overflowX === 'visible' && st.overflowY === 'visible') continue;
+      const b = a.getBoundingClientRect();
+      const cutY = st.overflowY !== 'visible' && (r.top < b.top - 1 || r.bottom > b.bottom + 1);
+      const cutX = st.overflowX !== 'visible' && (r.left < b.left - 1 || r.right > b.right + 1);
+      if (cutY || cutX) {
+        out.push({selector: name(el), why: `cut ${cutY ? 'vertically' : 'horizontally'} by ${name(a)} (` +
+          `${Math.round(r.top - b.top)} px from its top, ${Math.round(b.bottom - r.bottom)} px above its bottom)`});
+        break;
+      }
+    }
+    const isTrack = (el.tagName === 'INPUT' && el.type === 'range') || el.classList.contains('slider-container');
+    if (isTrack && r.width < minTrack) out.push({selector: name(el), why: `track only ${Math.round(r.width)} px wide`});
+  }
+  return out;
+}"""
+
+
+def clipping_problem(page: str, width: int, measured: list[dict]) -> Problem | None:
+    """A problem when an explorer's (or widget's) label, control, number or readout is not fully visible.
+
+    Examples
+    --------
+    >>> print(clipping_problem("book/05.html", 768, [{"selector": "output", "why": "cut vertically by div.x"}]))
+    book/05.html: [clipped] at 768 px 1 explorer element(s) not fully visible: output cut vertically by div.x
+    >>> clipping_problem("book/05.html", 768, []) is None
+    True
+    """
+    if not measured:
+        return None
+    shown = "; ".join(f"{m['selector']} {m['why']}" for m in measured[:3])
+    return Problem(page, "clipped", f"at {width} px {len(measured)} explorer element(s) not fully visible: {shown}"
+                   + ("; ..." if len(measured) > 3 else ""))
+
+
+def _check_explorers(page, page_path, add, timeout_ms, PlaywrightError, n_settings=EXPLORER_SETTINGS):
+    """Drive every explorer of a loaded page through random settings; compare with Python."""
+    try:
+        page.wait_for_function("() => Array.from(document.querySelectorAll('.mlc-explorer'))"
+                               ".every(b => b.getAttribute('data-mlc-ready') === 'true')", timeout=timeout_ms)
+    except PlaywrightError:
+        pass  # reported below
+    summary = []
+    for i, ex in enumerate(page.evaluate(_EXPLORERS_JS)):
+        if not ex["ready"] or ex["disabled"]:
+            add("explorer", f"explorer {i + 1} ({ex['kind']}) did not start: {ex['disabled']} of {ex['controls']} "
+                            "controls still disabled")
+            continue
+        bad, figures, labels = [], set(), set()
+        for k, setting in enumerate(explorer_settings(ex["data"]["controls"], n_settings, seed=1000 * i + 23)):
+            got = page.evaluate(_EXPLORER_SET_JS, [i, setting])
+            figures.add(got["figure"])
+            labels.add(got["label"])
+            for p in readout_problems(ex["kind"], ex["data"], got["values"], got["text"]):
+                bad.append(f"setting {k + 1} {got['values']}: {p}")
+        if bad:
+            add("explorer", f"explorer {i + 1} ({ex['kind']}): {len(bad)} readout number(s) disagree with Python: "
+                            + "; ".join(bad[:3]))
+        if len(figures) < n_settings // 2 or len(labels) < n_settings // 2:
+            add("explorer", f"explorer {i + 1} ({ex['kind']}): the figure or its description did not follow the "
+                            f"controls ({len(figures)} distinct figures, {len(labels)} descriptions in {n_settings} "
+                            "settings)")
+        summary.append(f"{ex['kind']}: {n_settings} random settings, {len(bad)} disagreement(s)")
+    return summary
 
 
 def split_known(problems: list[Problem]) -> tuple[list[Problem], list[tuple[Problem, str]]]:
@@ -1286,6 +1680,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"site-check: bytes transferred per page (budget for a chapter page: "
                   f"{CHAPTER_BYTES_BUDGET / 1e6:.2f} MB)")
             print("\n".join(format_weights(report.weights, report.decoded)))
+            for page_path, lines in report.explorers.items():
+                for line in lines:
+                    print(f"site-check: explorer on {page_path}: {line}")
             for p, reason in report.axe_excused:
                 print(f"site-check: axe finding excused (theme-owned: {reason}): {p}")
             for p in report.axe_advisory:

@@ -5,9 +5,11 @@ Registered in ``_config.yml`` (``sphinx.local_extensions``). On every HTML page
 page's scripts) it
 
 * drops the ipywidgets renderer (RequireJS, ``widgets-offline.js``,
-  html-manager's ``embed-amd.js``, about 3.6 MB) from a page that holds no
-  saved widget state, and loads it with ``defer`` where it is kept, so that it
-  never blocks the first paint;
+  html-manager's ``embed-amd.js``, about 3.6 MB) and the saved widget state
+  from a page that shows no widget view (the explorers of chapters 4 and 5
+  show their static view instead, see ``mlcrystal/webview.py``), and loads
+  the renderer with ``defer`` where it is kept, so that it never blocks the
+  first paint; drops ``mlcrystal-explorers.js`` from a page without an explorer;
 * drops MathJax (its configuration and its loader) from a page without maths
   (no ``math`` node, no ``class="math"`` in the body, no widget whose labels
   it could typeset), and loads it with ``defer`` where it is kept;
@@ -44,6 +46,11 @@ from docutils import nodes
 WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
 #: File names (the end of the path) of the widget renderer's scripts.
 WIDGET_SCRIPTS = ("require.js", "widgets-offline.js", "embed-amd.js")
+#: An embedded widget view in a rendered body (myst-nb writes one script per view).
+WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
+#: The script that drives the explorers' static views, and their mark in a rendered body.
+EXPLORER_SCRIPT = "mlcrystal-explorers.js"
+EXPLORER_MARK = 'class="mlc-explorer"'
 #: Maths in a rendered body: Sphinx's math spans/divs or MathJax delimiters.
 MATH_IN_BODY_RE = re.compile(r'class="math|\\\(|\\\[|\$\$')
 #: A bracketed citation label as sphinxcontrib-bibtex renders it, with the space before it.
@@ -105,12 +112,16 @@ def is_mathjax_script(script: Any, mathjax_path: str) -> bool:
     return not name and bool(re.match(r"\s*(window\.)?MathJax\s*=|\s*MathJax\.Hub\.Config", body))
 
 
-def select_scripts(scripts: list[Any], *, has_math: bool, mathjax_path: str) -> tuple[list[Any], list[Any]]:
+def select_scripts(scripts: list[Any], *, has_math: bool, mathjax_path: str,
+                   has_widget_views: bool | None = None, has_explorer: bool = True) -> tuple[list[Any], list[Any]]:
     """Split a page's scripts into the ones to keep and the ones it does not need.
 
-    The widget renderer is kept only when the page holds saved widget state
-    (:func:`is_widget_state`); MathJax only when ``has_math`` (a page with
-    widgets counts as needing maths: ipywidgets typesets its labels with it).
+    The widget renderer and the saved widget state are kept only when the
+    page shows a widget view (``has_widget_views``; when not given: when it
+    holds saved widget state, :func:`is_widget_state`); MathJax only when
+    ``has_math`` (a page with widget views counts as needing maths: ipywidgets
+    typesets its labels with it); ``mlcrystal-explorers.js`` only when
+    ``has_explorer``.
 
     Parameters
     ----------
@@ -120,6 +131,10 @@ def select_scripts(scripts: list[Any], *, has_math: bool, mathjax_path: str) -> 
         Whether the page shows maths.
     mathjax_path : str
         Sphinx's ``mathjax_path`` setting.
+    has_widget_views : bool, optional
+        Whether the page's body embeds a widget view.
+    has_explorer : bool, default True
+        Whether the page's body holds an explorer's static view.
 
     Returns
     -------
@@ -128,17 +143,24 @@ def select_scripts(scripts: list[Any], *, has_math: bool, mathjax_path: str) -> 
     Examples
     --------
     >>> kept, dropped = select_scripts(["_static/jquery.js", "_static/npm/requirejs/require.js",
-    ...     "_static/npm/mathjax/es5/tex-mml-chtml.js"], has_math=False,
-    ...     mathjax_path="npm/mathjax/es5/tex-mml-chtml.js")
+    ...     "_static/npm/mathjax/es5/tex-mml-chtml.js", "_static/mlcrystal-explorers.js"], has_math=False,
+    ...     mathjax_path="npm/mathjax/es5/tex-mml-chtml.js", has_explorer=False)
     >>> kept, len(dropped)
-    (['_static/jquery.js'], 2)
+    (['_static/jquery.js'], 3)
+    >>> from types import SimpleNamespace as S
+    >>> state = S(filename=None, attributes={"type": WIDGET_STATE_MIME, "body": "{}"})
+    >>> kept, dropped = select_scripts([state, "_static/npm/requirejs/require.js"], has_math=True,
+    ...     mathjax_path="m.js", has_widget_views=False)
+    >>> kept, len(dropped)
+    ([], 2)
     """
-    widgets = any(is_widget_state(s) for s in scripts)
+    widgets = any(is_widget_state(s) for s in scripts) if has_widget_views is None else has_widget_views
     need_math = has_math or widgets
     kept, dropped = [], []
     for s in scripts:
-        unneeded = (is_widget_script(s) and not widgets) or (
-            is_mathjax_script(s, mathjax_path) and not need_math)
+        explorer = _filename(s).split("?", 1)[0].rsplit("/", 1)[-1] == EXPLORER_SCRIPT
+        unneeded = ((is_widget_script(s) or is_widget_state(s)) and not widgets) or (
+            is_mathjax_script(s, mathjax_path) and not need_math) or (explorer and not has_explorer)
         (dropped if unneeded else kept).append(s)
     return kept, dropped
 
@@ -377,8 +399,10 @@ def on_html_page_context(app: Any, pagename: str, templatename: str, context: di
     if outfile is not None:
         _WRITTEN.add(str(outfile(pagename)))
     scripts = list(context.get("script_files") or [])
+    body = context.get("body") or ""
     kept, _dropped = select_scripts(scripts, has_math=_page_has_math(app, pagename, context, doctree),
-                                    mathjax_path=app.config.mathjax_path or "")
+                                    mathjax_path=app.config.mathjax_path or "",
+                                    has_widget_views=WIDGET_VIEW_MIME in body, has_explorer=EXPLORER_MARK in body)
     context["script_files"] = [
         _with_defer(s) if (is_widget_script(s) or is_mathjax_script(s, app.config.mathjax_path or "")) else s
         for s in kept]
