@@ -153,7 +153,7 @@
 
   function polarPlot(box, curve, mark, title, phiDeg) {
     var width = Math.max(260, Math.min(box.clientWidth || 360, 460));
-    var R = (width - 70) / 2, cx = width / 2, cy = 40 + R + FONT, height = cy + R + 30 + 4 * (FONT + 7);
+    var R = (width - 70) / 2, cx = width / 2, cy = 40 + R + FONT, height = cy + R + FONT + 40 + 4 * (FONT + 7);
     var svg = newSvg(box, width, height);
     var rmax = 1.08 * Math.max.apply(null, curve.map(function (p) { return p[1]; }));
     function xy(a, r) { return [cx + R * r / rmax * Math.sin(a), cy - R * r / rmax * Math.cos(a)]; }
@@ -175,7 +175,7 @@
     var m = xy(mark[0], mark[1]);
     el("line", {x1: cx, y1: cy, x2: m[0], y2: m[1], stroke: "#000"}, svg);
     el("circle", {cx: m[0], cy: m[1], r: 5.5, fill: "#000"}, svg);
-    var y = cy + R + 26;
+    var y = cy + R + FONT + 36;
     el("text", {x: cx, y: y, "text-anchor": "middle", "font-size": FONT}, svg,
        "angle from +z (deg) in the plane of azimuth");
     el("text", {x: cx, y: y + FONT + 4, "text-anchor": "middle", "font-size": FONT}, svg,
