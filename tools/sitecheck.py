@@ -12,7 +12,7 @@ kinds of checks on the static site that ``make book`` builds:
    references.
 2. **Browser checks**: the site is served on ``127.0.0.1`` (a random free
    port) and every page is opened in headless Chromium through Playwright.
-   A page fails on a console error, an uncaught exception, a failed or
+   A page fails on any console error or uncaught exception (none is excused), a failed or
    4xx/5xx request, or any request to a host other than the local server
    (such requests are blocked and reported). Chapter pages must show at least
    one rendered figure (an ``<img>`` with ``naturalWidth > 0``) and no broken
@@ -88,16 +88,6 @@ HIDDEN_SOLUTION_RE = re.compile(
     r'class="(?:[^"]*\s)?(tag_hide-input|tag_hide-cell|tag_hide-output|sd-dropdown|dropdown|toggle)(?:\s[^"]*)?"')
 #: The page's own content; theme navigation outside it does not count.
 ARTICLE_RE = re.compile(r"<article\b.*</article>", re.S)
-#: Browser errors that come from the pinned toolchain itself, are harmless to a
-#: reader, and cannot be fixed from the book's files. Each is reported as
-#: "ignored" with its reason rather than failing the check.
-KNOWN_UPSTREAM_ERRORS = {
-    "Identifier 'THEBE_JS_URL' has already been declared": (
-        "Sphinx 7.4 writes inline scripts registered after Builder.init() twice (None and '' "
-        "filenames compare unequal; fixed upstream in sphinx-doc/sphinx#13402), so the second "
-        "copy of sphinx-thebe's 'const' settings fails; the first defines them, and thebe is off "
-        "in this book"),
-}
 #: Embedded ipywidgets views, as myst-nb writes them.
 WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 #: axe-core impacts that fail the check (``minor`` and ``moderate`` are printed only).
@@ -1614,34 +1604,6 @@ def _check_explorers(page, page_path, add, timeout_ms, PlaywrightError, n_settin
     return summary
 
 
-def split_known(problems: list[Problem]) -> tuple[list[Problem], list[tuple[Problem, str]]]:
-    """Separate problems listed in :data:`KNOWN_UPSTREAM_ERRORS` from real ones.
-
-    Returns
-    -------
-    (real, known)
-        ``real`` problems fail the check; ``known`` pairs each ignored problem
-        with the reason it is ignored.
-
-    Examples
-    --------
-    >>> real, known = split_known([
-    ...     Problem("a.html", "page-error", "Identifier 'THEBE_JS_URL' has already been declared"),
-    ...     Problem("a.html", "console-error", "boom")])
-    >>> [p.detail for p in real], len(known)
-    (['boom'], 1)
-    """
-    real, known = [], []
-    for p in problems:
-        reason = next((r for msg, r in KNOWN_UPSTREAM_ERRORS.items()
-                       if p.kind in ("page-error", "console-error") and msg in p.detail), None)
-        if reason is None:
-            real.append(p)
-        else:
-            known.append((p, reason))
-    return real, known
-
-
 def main(argv: list[str] | None = None) -> int:
     """Command line: ``python tools/sitecheck.py SITE_DIR [--no-browser]``.
 
@@ -1695,10 +1657,6 @@ def main(argv: list[str] | None = None) -> int:
                 raise
             print(f"site-check: SKIPPED the browser checks: Chromium could not start "
                   f"({str(err).splitlines()[0]})")
-    problems, known = split_known(problems)
-    for reason in dict.fromkeys(r for _, r in known):
-        known_pages = sorted({p.page for p, r in known if r == reason})
-        print(f"site-check: ignored a known upstream error on {len(known_pages)} page(s): {reason}")
     per_page = {page: sum(p.page == page for p in problems) for page in pages}
     for page, n in per_page.items():
         print(f"  {'ok  ' if n == 0 else 'FAIL'} {page}" + (f" ({n} problem(s))" if n else ""))

@@ -13,6 +13,9 @@ page's scripts) it
 * drops MathJax (its configuration and its loader) from a page without maths
   (no ``math`` node, no ``class="math"`` in the body, no widget whose labels
   it could typeset), and loads it with ``defer`` where it is kept;
+* lists each script once (:func:`dedupe_scripts`: Sphinx 7.4 writes some
+  inline scripts twice, and sphinx-thebe's second copy threw a console error
+  on every page);
 * gives the entries of a bibliography list the ``listitem`` role their
   ``role="list"`` container requires (docutils writes the deprecated
   ``doc-biblioentry``; axe-core reports it as a critical violation);
@@ -163,6 +166,32 @@ def select_scripts(scripts: list[Any], *, has_math: bool, mathjax_path: str,
             is_mathjax_script(s, mathjax_path) and not need_math) or (explorer and not has_explorer)
         (dropped if unneeded else kept).append(s)
     return kept, dropped
+
+
+def dedupe_scripts(scripts: list[Any]) -> list[Any]:
+    """The page's scripts without repeats (the same file, or the same inline body, twice).
+
+    Sphinx 7.4 lists an inline script registered after ``Builder.init()`` twice
+    (its filename once ``None``, once ``""``: they compare unequal; fixed
+    upstream in sphinx-doc/sphinx#13402); the second copy of sphinx-thebe's
+    ``const THEBE_JS_URL`` settings then throws "Identifier 'THEBE_JS_URL' has
+    already been declared" on every page.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as S
+    >>> a = S(filename=None, attributes={"body": "const X = 1"})
+    >>> b = S(filename="", attributes={"body": "const X = 1"})
+    >>> len(dedupe_scripts([a, b, "_static/x.js", "_static/x.js"]))
+    2
+    """
+    seen, out = set(), []
+    for s in scripts:
+        key = (_filename(s), tuple(sorted((k, str(v)) for k, v in _attributes(s).items())))
+        if key not in seen:
+            seen.add(key)
+            out.append(s)
+    return out
 
 
 def describe(doctree: nodes.Node | None, fallback: str, max_len: int = DESCRIPTION_MAX) -> str:
@@ -398,7 +427,7 @@ def on_html_page_context(app: Any, pagename: str, templatename: str, context: di
     outfile = getattr(getattr(app, "builder", None), "get_outfilename", None)
     if outfile is not None:
         _WRITTEN.add(str(outfile(pagename)))
-    scripts = list(context.get("script_files") or [])
+    scripts = dedupe_scripts(list(context.get("script_files") or []))
     body = context.get("body") or ""
     kept, _dropped = select_scripts(scripts, has_math=_page_has_math(app, pagename, context, doctree),
                                     mathjax_path=app.config.mathjax_path or "",
