@@ -1114,12 +1114,46 @@ def browser_report(site_dir: str | Path, screenshots: str | Path,
                                     axe_js=axe_js if desktop else None)
                 context.close()
             _explorer_widths(browser, base, root, timeout_ms, PlaywrightError, report)
+            if (root / "search.html").is_file():
+                _check_search(browser, base, timeout_ms, PlaywrightError, report)
             browser.close()
     finally:
         server.shutdown()
         server.server_close()
     report.problems.extend(weight_problems(report.weights))
     return report
+
+
+#: Words a reader must find with the site's search box, each on the glossary page at least
+#: (an English term, the Chinese terms readers of Chinese coverage use for Young's modulus).
+SEARCH_TERMS = ("LASSO", "杨氏模量", "弹性模量")
+
+
+def _check_search(browser, base, timeout_ms, PlaywrightError, report):
+    """Search the site for each of :data:`SEARCH_TERMS`; each must list the glossary among its results."""
+    from urllib.parse import quote
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    for term in SEARCH_TERMS:
+        page = context.new_page()
+        try:
+            page.goto(base + "search.html?q=" + quote(term), wait_until="load", timeout=timeout_ms)
+            try:
+                page.wait_for_function("() => document.querySelectorAll('#search-results li').length > 0 || "
+                                       "/found no|did not match/i.test(document.querySelector('#search-results')"
+                                       "?.textContent || '')", timeout=timeout_ms)
+            except PlaywrightError:
+                pass
+            hits = page.evaluate("() => Array.from(document.querySelectorAll('#search-results li a'))"
+                                 ".map(a => a.getAttribute('href') || '')")
+            if not any("glossary" in h for h in hits):
+                report.problems.append(Problem("search.html", "search", f"searching {term!r} does not find the "
+                                               f"glossary ({len(hits)} result(s))"))
+        except PlaywrightError as err:
+            report.problems.append(Problem("search.html", "load", f"searching {term!r}: " + str(err).splitlines()[0]))
+        finally:
+            page.close()
+    context.close()
 
 
 def _explorer_widths(browser, base, root, timeout_ms, PlaywrightError, report):

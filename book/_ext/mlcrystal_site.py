@@ -30,6 +30,8 @@ page's scripts) it
   "row label"; an empty cell in a column that another header row already names
   (the corner above a named index, the cells beside the index's name) becomes a
   plain ``<td>`` (:func:`label_empty_table_headers`);
+* marks Chinese text (the glossary's Chinese terms) with ``lang="zh-Hans"``
+  (:func:`mark_chinese`);
 * adds ``<meta name="description">`` from the page's first paragraph of prose
   (or, for pages without one, such as the search page, the site's
   description in ``mlcrystal_site_description``).
@@ -166,6 +168,39 @@ def select_scripts(scripts: list[Any], *, has_math: bool, mathjax_path: str,
             is_mathjax_script(s, mathjax_path) and not need_math) or (explorer and not has_explorer)
         (dropped if unneeded else kept).append(s)
     return kept, dropped
+
+
+#: A run of Chinese characters (CJK ideographs, CJK punctuation, full-width forms), joined by
+#: hyphens or middle dots ("烯醇-酮互变异构").
+_CJK_RUN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]+"
+                         r"(?:[-\u00b7\u2013][\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]+)*")
+#: Text between tags, except inside <script>, <style> and <textarea>, and a tag's own attributes.
+_SKIP_TEXT_RE = re.compile(r"(<(script|style|textarea)\b.*?</\2>|<[^>]*>)", re.S | re.I)
+
+
+def mark_chinese(body: str, lang: str = "zh-Hans") -> str:
+    """Wrap every run of Chinese text in ``<span lang="zh-Hans">``.
+
+    The pages are English (``<html lang="en">``); a screen reader reads a
+    Chinese glossary term with the Chinese voice, and a browser picks Chinese
+    glyph forms, only when the term says its language.
+
+    Examples
+    --------
+    >>> mark_chinese('<dt id="term-0">Voigt 记号<a href="#term-0">#</a></dt><p>(中文术语)</p>')
+    '<dt id="term-0">Voigt <span lang="zh-Hans">记号</span><a href="#term-0">#</a></dt><p>(<span lang="zh-Hans">中文术语</span>)</p>'
+    >>> mark_chinese('<script>var s = "记号";</script><img alt="记号">')
+    '<script>var s = "记号";</script><img alt="记号">'
+    """
+    if not _CJK_RUN_RE.search(body):
+        return body
+    out, pos = [], 0
+    for m in _SKIP_TEXT_RE.finditer(body):
+        out.append(_CJK_RUN_RE.sub(lambda r: f'<span lang="{lang}">{r.group(0)}</span>', body[pos:m.start()]))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(_CJK_RUN_RE.sub(lambda r: f'<span lang="{lang}">{r.group(0)}</span>', body[pos:]))
+    return "".join(out)
 
 
 def dedupe_scripts(scripts: list[Any]) -> list[Any]:
@@ -436,7 +471,7 @@ def on_html_page_context(app: Any, pagename: str, templatename: str, context: di
         _with_defer(s) if (is_widget_script(s) or is_mathjax_script(s, app.config.mathjax_path or "")) else s
         for s in kept]
     if context.get("body"):
-        context["body"] = label_empty_table_headers(fix_citation_roles(context["body"]))
+        context["body"] = mark_chinese(label_empty_table_headers(fix_citation_roles(context["body"])))
     metatags = context.get("metatags") or ""
     if 'name="description"' not in metatags:
         title = re.sub(r"<[^>]+>", "", context.get("title") or "")
@@ -498,11 +533,134 @@ def on_build_finished(app: Any, exception: Exception | None) -> None:
             "check pydata-sphinx-theme's webpack-macros.html", len(missed), missed[0])
 
 
+#: The kit's citation file, at the repository's root (the book's configuration folder).
+CITATION_FILE = "CITATION.cff"
+#: The package's version, as ``mlcrystal/__init__.py`` writes it.
+VERSION_RE = re.compile(r'^__version__\s*=\s*["\']([^"\']+)["\']', re.M)
+
+
+def kit_citation(citation: dict, package_version: str, repository_url: str) -> dict[str, str]:
+    """The kit's version, licence and citation, for the book's text (``{{ kit_version }}`` ...).
+
+    Parameters
+    ----------
+    citation : dict
+        ``CITATION.cff`` as read by ``yaml.safe_load``.
+    package_version : str
+        ``mlcrystal.__version__``.
+    repository_url : str
+        The repository named in ``_config.yml`` (``repository: url:``).
+
+    Returns
+    -------
+    dict
+        ``kit_version``, ``kit_license``, ``kit_title``, ``kit_citation`` (one line of text).
+
+    Raises
+    ------
+    ValueError
+        If the file lacks a field, or names another version or repository than the package
+        and ``_config.yml``: the URL and the version are written in one place each, and this
+        file must agree with them.
+
+    Examples
+    --------
+    >>> cff = {"title": "mlcrystal", "version": "0.1.0", "license": "MIT",
+    ...        "authors": [{"name": "mlcrystal contributors"}], "repository-code": "https://github.com/o/r"}
+    >>> kit_citation(cff, "0.1.0", "https://github.com/o/r")["kit_citation"]
+    'mlcrystal contributors. mlcrystal, version 0.1.0 (MIT licence). https://github.com/o/r'
+    >>> kit_citation(cff, "0.2.0", "https://github.com/o/r")
+    Traceback (most recent call last):
+    ...
+    ValueError: CITATION.cff: version '0.1.0' differs from mlcrystal.__version__ '0.2.0'; make them the same
+    """
+    missing = [k for k in ("title", "version", "license", "authors", "repository-code") if not citation.get(k)]
+    if missing:
+        raise ValueError(f"{CITATION_FILE}: missing {missing}; see https://citation-file-format.github.io")
+    version = str(citation["version"])
+    if version != package_version:
+        raise ValueError(f"{CITATION_FILE}: version {version!r} differs from mlcrystal.__version__ "
+                         f"{package_version!r}; make them the same")
+    if str(citation["repository-code"]).rstrip("/") != repository_url.rstrip("/"):
+        raise ValueError(f"{CITATION_FILE}: repository-code {citation['repository-code']!r} is not the repository "
+                         f"named in _config.yml ({repository_url!r}); make them the same")
+    names = []
+    for a in citation["authors"]:
+        name = a.get("name") or " ".join(x for x in (a.get("given-names"), a.get("family-names")) if x)
+        names.append(str(name))
+    return {"kit_version": version, "kit_license": str(citation["license"]), "kit_title": str(citation["title"]),
+            "kit_citation": f"{', '.join(names)}. {citation['title']}, version {version} "
+                            f"({citation['license']} licence). {str(citation['repository-code']).rstrip('/')}"}
+
+
+def on_config_inited(app: Any, config: Any) -> None:
+    """Give the book's text the kit's version, licence and citation from ``CITATION.cff``."""
+    from pathlib import Path
+
+    import yaml
+
+    root = Path(app.confdir)
+    cff_path = root / CITATION_FILE
+    init = root / "mlcrystal" / "__init__.py"
+    if not cff_path.is_file() or not init.is_file():
+        return  # a build outside the repository (the extension's own tests)
+    match = VERSION_RE.search(init.read_text(encoding="utf-8"))
+    if match is None:
+        raise ValueError(f"{init}: no __version__ = \"...\" line")
+    url = (getattr(config, "html_theme_options", None) or {}).get("repository_url", "")
+    values = kit_citation(yaml.safe_load(cff_path.read_text(encoding="utf-8")), match.group(1), url)
+    subs = dict(getattr(config, "myst_substitutions", None) or {})
+    subs.update(values)
+    config.myst_substitutions = subs
+
+
+#: Name of the citation style registered by :func:`register_citation_style` (``bibtex_reference_style``).
+CITATION_STYLE = "mlcrystal_author_year"
+
+
+def register_citation_style() -> None:
+    """Register sphinxcontrib-bibtex's author-year citations, with a ``shorttitle`` for entries without authors.
+
+    An entry without an author (the study, whose authors could not be
+    confirmed) is cited by its ``shorttitle`` field when it has one, not by its
+    full title: "[Waseda study, n.d.]" instead of a title that fills four or
+    five lines of a phone. The bibliography still lists the full title.
+    """
+    from dataclasses import dataclass, field
+
+    from pybtex.style.template import field as bib_field
+    from pybtex.style.template import first_of, optional, tag
+    from sphinxcontrib.bibtex.plugin import register_plugin
+    from sphinxcontrib.bibtex.style.referencing import PersonStyle
+    from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
+    from sphinxcontrib.bibtex.style.template import names, node
+
+    @node
+    def author_or_editor_or_shorttitle(children: Any, data: Any, **kwargs: Any) -> Any:
+        assert not children
+        return first_of[optional[names("author", **kwargs)], optional[names("editor", **kwargs)],
+                        optional[bib_field("shorttitle")], tag("em")[bib_field("title")]].format_data(data)
+
+    @dataclass
+    class ShortTitlePersonStyle(PersonStyle):
+        def author_or_editor_or_title(self, full: bool) -> Any:
+            return author_or_editor_or_shorttitle(sep=self.sep, sep2=self.sep2, last_sep=self.last_sep,
+                                                  other=None if full else self.other)
+
+    @dataclass
+    class ShortTitleAuthorYearStyle(AuthorYearReferenceStyle):
+        person: PersonStyle = field(default_factory=ShortTitlePersonStyle)
+
+    register_plugin("sphinxcontrib.bibtex.style.referencing", CITATION_STYLE, ShortTitleAuthorYearStyle, force=True)
+
+
 def setup(app: Any) -> dict:
     app.add_config_value("mlcrystal_site_description", "", "html")
+    register_citation_style()
     # after Sphinx's MathJax installer and myst-nb's per-page scripts (priority 500)
     app.connect("html-page-context", on_html_page_context, priority=900)
     app.connect("builder-inited", on_builder_inited)
+    app.connect("config-inited", on_config_inited)
     app.connect("build-finished", on_build_finished)
     # pages written in parallel processes would not be listed in _WRITTEN
     return {"parallel_read_safe": True, "parallel_write_safe": False, "version": "1"}
