@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import os
 from collections.abc import Mapping
 
 import matplotlib as mpl
@@ -16,6 +17,31 @@ PAPER_COLOR = "#b2182b"
 
 #: What a table shows where it has no value.
 DASH = "–"
+
+#: Environment variables the book's website build sets (book/_ext/mlcrystal_site.py, from
+#: ``_config.yml``) and :func:`set_style` reads: the inline figure formats (``svg``: sharp at
+#: any zoom) and a font scale (tick labels stay >= 9 CSS px when a figure shrinks to a phone's
+#: column). Unset (Jupyter, nbval, ``make notebooks``): PNG at the book's sizes, so the stored
+#: outputs do not change.
+FIGURE_FORMATS_ENV = "MLCRYSTAL_FIGURE_FORMATS"
+FONT_SCALE_ENV = "MLCRYSTAL_FIGURE_FONT_SCALE"
+
+
+def _site_settings() -> tuple[list[str], float]:
+    """The formats and font scale of :data:`FIGURE_FORMATS_ENV` and :data:`FONT_SCALE_ENV`."""
+    formats = [f.strip() for f in os.environ.get(FIGURE_FORMATS_ENV, "").split(",") if f.strip()]
+    unknown = [f for f in formats if f not in ("svg", "png", "retina", "pdf", "jpeg")]
+    if unknown:
+        raise ValueError(f"{FIGURE_FORMATS_ENV}={os.environ[FIGURE_FORMATS_ENV]!r}: unknown format(s) {unknown}; "
+                         "use a comma-separated list of svg, png, retina, pdf, jpeg (or unset it)")
+    raw = os.environ.get(FONT_SCALE_ENV, "").strip() or "1"
+    try:
+        scale = float(raw)
+    except ValueError:
+        scale = float("nan")
+    if not 0.5 <= scale <= 3:
+        raise ValueError(f"{FONT_SCALE_ENV}={raw!r}: must be a number between 0.5 and 3 (or unset it)")
+    return formats, scale
 
 
 def figure_html(fig, alt: str, dpi: int = 100) -> str:
@@ -60,6 +86,9 @@ def set_style(context: str = "notebook") -> None:
     context : str, default "notebook"
         A seaborn context ("paper", "notebook", "talk").
 
+    The website's build also sets the inline figure format and a font scale
+    through :data:`FIGURE_FORMATS_ENV` and :data:`FONT_SCALE_ENV`.
+
     Examples
     --------
     >>> set_style()
@@ -67,7 +96,8 @@ def set_style(context: str = "notebook") -> None:
     >>> mpl.rcParams["savefig.dpi"]
     150.0
     """
-    sns.set_theme(context=context, style="whitegrid", palette="colorblind")
+    formats, scale = _site_settings()
+    sns.set_theme(context=context, style="whitegrid", palette="colorblind", font_scale=scale)
     mpl.rcParams.update({
         "figure.figsize": (6.4, 4.0),
         "figure.dpi": 100,
@@ -77,6 +107,10 @@ def set_style(context: str = "notebook") -> None:
         # deterministic SVG/PNG metadata, so re-executed notebooks match
         "svg.hashsalt": "mlcrystal",
     })
+    if formats:
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+        set_matplotlib_formats(*formats)
 
 
 def format_table(table: pd.DataFrame | pd.Series, decimals: int | Mapping[str, int] = 3,

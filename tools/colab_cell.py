@@ -94,7 +94,7 @@ def repository(config: str | Path) -> tuple[str, str]:
 
 
 def package_version(init: str | Path = ROOT / "mlcrystal" / "__init__.py") -> str:
-    """The package's version, ``__version__`` in ``mlcrystal/__init__.py`` (read, not imported).
+    r"""The package's version, ``__version__`` in ``mlcrystal/__init__.py`` (read, not imported).
 
     Examples
     --------

@@ -99,10 +99,13 @@ AXE_JS = "_static/npm/axe-core/axe.min.js"
 #: regular expression searched in the node's CSS selector) -> reason``. One
 #: table, so that every exception is visible and must give its reason.
 THEME_AXE_EXCEPTIONS: dict[tuple[str, str], str] = {}
-#: Viewport widths (CSS px) at which no page may scroll sideways: a desktop and a phone.
-VIEWPORT_WIDTHS = (1280, 390)
-#: The heaviest chapter page may transfer at most this many bytes (3 MB).
-CHAPTER_BYTES_BUDGET = 3_000_000
+#: Viewport widths (CSS px) at which no page may scroll sideways: a desktop and two phones.
+VIEWPORT_WIDTHS = (1280, 390, 360)
+#: Width (CSS px) at which figures' tick labels are measured, and the smallest size they may have there.
+TICK_WIDTH = 360
+TICK_MIN_PX = 9.0
+#: The heaviest chapter page may transfer at most this many bytes (1.5 MB, gzip-compressed).
+CHAPTER_BYTES_BUDGET = 1_500_000
 
 
 @dataclass(frozen=True)
@@ -449,6 +452,65 @@ def screenshot_name(page: str) -> str:
     return page[: -len(".html")].replace("/", "__") + ".png"
 
 
+#: Script files allowed to block the first paint, with the reason (book/_ext/mlcrystal_site.py defers the rest).
+BLOCKING_SCRIPTS_ALLOWED = {
+    "documentation_options.js": "the theme's inline page settings assign to DOCUMENTATION_OPTIONS while the page "
+                                "is parsed (0.4 kB)",
+}
+#: MathJax's loader, as the site serves it.
+MATHJAX_SRC_RE = re.compile(r"<script\b[^>]*\bsrc=\"[^\"]*mathjax[^\"]*\"", re.I)
+#: Maths in a page's article: Sphinx's math spans/divs, or MathJax delimiters.
+MATH_RE = re.compile(r'class="(?:[^"]*\s)?math\b|\\\(|\\\[|\$\$')
+
+
+def performance_problems(html: str) -> list[str]:
+    """What makes a page slower than it must be, found in its HTML (deterministic, unlike Lighthouse).
+
+    * MathJax (about 1 MB of script, seconds of work on a phone) loaded by a page without maths;
+    * a script file in ``<head>`` without ``defer`` or ``async`` (it blocks the first paint),
+      unless listed in :data:`BLOCKING_SCRIPTS_ALLOWED`;
+    * an image in the page's article without ``width`` and ``height`` (the page shifts when it
+      arrives) or without ``loading="lazy"`` (it is fetched before the reader scrolls to it).
+
+    Examples
+    --------
+    >>> performance_problems('<head><script src="_static/mathjax/tex.js" defer></script>'
+    ...     '<script src="searchindex.js"></script></head><article><img src="a.png" alt="a"></article>')
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ['MathJax is loaded but the page has no maths',
+     'script searchindex.js blocks the first paint (no defer or async)',
+     '1 image(s) without width and height: a.png',
+     '1 image(s) not loading lazily: a.png']
+    """
+    out = []
+    head_end = html.find("</head>")
+    head = html[: head_end if head_end >= 0 else 0]
+    article = ARTICLE_RE.search(html)
+    body = article.group(0) if article else html[head_end + 1 if head_end >= 0 else 0:]
+    if MATHJAX_SRC_RE.search(html) and not MATH_RE.search(body):
+        out.append("MathJax is loaded but the page has no maths")
+    for tag in re.findall(r"<script\b[^>]*\bsrc=\"[^\"]+\"[^>]*>", head, re.I):
+        found = re.search(r'\bsrc="([^"]+)"', tag)
+        name = found.group(1).split("?", 1)[0].rsplit("/", 1)[-1] if found else ""
+        if not re.search(r"\b(defer|async)\b|type=\"module\"", tag) and name not in BLOCKING_SCRIPTS_ALLOWED:
+            out.append(f"script {name} blocks the first paint (no defer or async)")
+    unsized, eager = [], []
+    for tag in re.findall(r"<img\b[^>]*>", body, re.I):
+        found = re.search(r'\bsrc="([^"]*)"', tag)
+        src = found.group(1) if found else ""
+        if src.startswith("data:"):
+            continue
+        if not (re.search(r"\bwidth=", tag) and re.search(r"\bheight=", tag)):
+            unsized.append(src.rsplit("/", 1)[-1])
+        if 'loading="lazy"' not in tag:
+            eager.append(src.rsplit("/", 1)[-1])
+    if unsized:
+        out.append(f"{len(unsized)} image(s) without width and height: {', '.join(unsized[:3])}")
+    if eager:
+        out.append(f"{len(eager)} image(s) not loading lazily: {', '.join(eager[:3])}")
+    return out
+
+
 def static_problems(site_dir: str | Path) -> list[Problem]:
     """Run every check that needs no browser on a built site.
 
@@ -496,6 +558,10 @@ def static_problems(site_dir: str | Path) -> list[Problem]:
             problems.append(Problem(page, "alt-text", f"{len(bad_alt)} image(s) whose alt text is a file path, "
                                     f"not what the image shows: {', '.join(bad_alt[:2])}"
                                     + (", ..." if len(bad_alt) > 2 else "")))
+    for page in pages:
+        page_html = (root / page).read_text(encoding="utf-8")
+        if not _is_redirect(page_html):
+            problems.extend(Problem(page, "performance", p) for p in performance_problems(page_html))
     for page in filter(is_chapter, pages):
         missing = check_chapter_parts((root / page).read_text(encoding="utf-8"))
         if missing:
@@ -794,7 +860,7 @@ def weight_problems(weights: dict[str, int], budget: int = CHAPTER_BYTES_BUDGET)
     Examples
     --------
     >>> [str(p) for p in weight_problems({"book/05_x.html": 3_500_000, "book/glossary.html": 9_000_000})]
-    ['book/05_x.html: [weight] transfers 3.50 MB, over the 3.00 MB budget for a chapter page']
+    ['book/05_x.html: [weight] transfers 3.50 MB, over the 1.50 MB budget for a chapter page']
     """
     if not isinstance(budget, int) or budget <= 0:
         raise ValueError(f"budget must be a positive number of bytes, got {budget!r}")
@@ -1002,6 +1068,7 @@ class BrowserReport:
     axe_excused: list[tuple[Problem, str]]
     axe_advisory: list[Problem]
     explorers: dict[str, list[str]] = field(default_factory=dict)
+    ticks: dict[str, list[str]] = field(default_factory=dict)
 
 
 def chromium_path() -> str:
@@ -1279,6 +1346,10 @@ def _check_one_page(context, base, host, root, page_path, shots, timeout_ms, Pla
             clipped = clipping_problem(page_path, width, page.evaluate(_CLIPPED_JS, MIN_TRACK_PX))
             if clipped is not None:
                 report.problems.append(clipped)
+        if width == TICK_WIDTH and is_chapter(page_path):
+            figs, notes = figure_problems(root, page_path, width, page.evaluate(_FIGURE_SIZES_JS))
+            report.problems.extend(figs)
+            report.ticks[page_path] = notes
         wide = overflow_problem(page_path, width, page.evaluate(_OVERFLOW_JS))
         if wide is not None:
             report.problems.append(wide)
@@ -1319,6 +1390,83 @@ EXPLORER_WIDTHS = (360, 390, 414, 600, 601, 768, 1024, 1280, 1440, 1920)
 MIN_TRACK_PX = 80
 #: A number as the readouts write it (sign, digits, decimals).
 _NUMBER = r"([+-]?\d+(?:\.\d+)?)"
+
+
+_SVG_WIDTH_RE = re.compile(r'<svg\b[^>]*?\bwidth="([\d.]+)(pt|px)?"', re.S)
+_TICK_START_RE = re.compile(r'<g id="[xy]tick_\d+">')
+_TICK_TEXT_RE = re.compile(r'<g id="text_\d+">.*?scale\(([\d.]+) -[\d.]+\)', re.S)
+
+
+def svg_tick_labels(svg: str) -> tuple[float, list[float]]:
+    """A matplotlib SVG's width (pt) and the font size (pt) of each of its tick labels.
+
+    matplotlib draws each tick label (``<g id="xtick_N">``, ``<g id="ytick_N">``)
+    as glyph paths scaled by ``fontsize / 100``; the width is the ``<svg>``
+    element's (in pt, 72 to the inch).
+
+    Examples
+    --------
+    >>> svg = ('<svg width="432pt" height="288pt"><g id="xtick_1"><g id="line2d_1"></g>'
+    ...        '<g id="text_1"><g transform="translate(5 9) scale(0.11 -0.11)"></g></g></g></svg>')
+    >>> svg_tick_labels(svg)
+    (432.0, [11.0])
+    """
+    m = _SVG_WIDTH_RE.search(svg[:4000])
+    if m is None:
+        raise ValueError("not an SVG with a width")
+    width = float(m.group(1)) * (0.75 if m.group(2) == "px" else 1.0)
+    starts = [t.start() for t in _TICK_START_RE.finditer(svg)] + [len(svg)]
+    sizes = []
+    for a, b in zip(starts[:-1], starts[1:], strict=True):
+        t = _TICK_TEXT_RE.search(svg, a, b)
+        if t:
+            sizes.append(round(float(t.group(1)) * 100, 3))
+    return width, sizes
+
+
+#: Every figure image of the article: its src, drawn width, natural width and whether it is tagged wide.
+_FIGURE_SIZES_JS = """() => Array.from((document.querySelector('article') || document.body).querySelectorAll('img'))
+  .filter(i => !(i.getAttribute('src') || '').startsWith('data:'))
+  .map(i => ({src: i.getAttribute('src'), drawn: i.getBoundingClientRect().width, natural: i.naturalWidth,
+              wide: !!i.closest('.tag_wide-figure')}))"""
+
+
+def figure_problems(root: Path, page: str, width: int, figures: list[dict]) -> tuple[list[Problem], list[str]]:
+    """Tick labels smaller than :data:`TICK_MIN_PX` CSS px at this width, and matplotlib charts as PNG.
+
+    A figure tagged ``wide-figure`` (with its reason) is exempt from the size
+    limit: the reader opens it at full size.
+
+    Returns
+    -------
+    (problems, notes)
+        ``notes`` name each figure's smallest tick label, for the report.
+    """
+    problems, notes = [], []
+    for f in figures:
+        resolved = resolve_url(page, f["src"])
+        path = _target_file(root, resolved[0]) if resolved else None
+        if path is None:
+            continue
+        if path.suffix.lower() == ".png" and b"atplotlib" in path.read_bytes()[:400]:
+            problems.append(Problem(page, "figure-format", f"{path.name} is a matplotlib chart as PNG: the site's "
+                                    "charts are SVG (mlcrystal_figure_formats in _config.yml)"))
+            continue
+        if path.suffix.lower() != ".svg":
+            continue
+        try:
+            svg_width, sizes = svg_tick_labels(path.read_text(encoding="utf-8", errors="replace"))
+        except ValueError:
+            continue
+        if not sizes or not f["drawn"]:
+            continue
+        px = min(sizes) * f["drawn"] / svg_width
+        notes.append(f"{path.name}: {px:.1f} px")
+        if px < TICK_MIN_PX - 1e-6 and not f["wide"]:
+            problems.append(Problem(page, "tick-labels", f"at {width} px the tick labels of {path.name} are drawn "
+                                    f"{px:.1f} CSS px high (font {min(sizes):g} pt in a {svg_width:g} pt wide figure "
+                                    f"drawn {f['drawn']:.0f} px wide); at least {TICK_MIN_PX:g} px needed"))
+    return problems, notes
 
 
 def has_explorers(html: str) -> bool:
@@ -1676,6 +1824,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"site-check: bytes transferred per page (budget for a chapter page: "
                   f"{CHAPTER_BYTES_BUDGET / 1e6:.2f} MB)")
             print("\n".join(format_weights(report.weights, report.decoded)))
+            for page_path, notes in report.ticks.items():
+                if notes:
+                    smallest = min(notes, key=lambda n: float(n.rsplit(": ", 1)[1].split()[0]))
+                    print(f"site-check: tick labels at {TICK_WIDTH} px on {page_path}: {len(notes)} SVG figure(s), "
+                          f"smallest {smallest}")
             for page_path, lines in report.explorers.items():
                 for line in lines:
                     print(f"site-check: explorer on {page_path}: {line}")

@@ -10,6 +10,9 @@ page's scripts) it
   show their static view instead, see ``mlcrystal/webview.py``), and loads
   the renderer with ``defer`` where it is kept, so that it never blocks the
   first paint; drops ``mlcrystal-explorers.js`` from a page without an explorer;
+* loads every script file with ``defer`` except those an inline script needs
+  while the page is parsed (:data:`BLOCKING_SCRIPTS`), so that no script
+  blocks the first paint (``searchindex.js``, on every page, was the largest);
 * drops MathJax (its configuration and its loader) from a page without maths
   (no ``math`` node, no ``class="math"`` in the body, no widget whose labels
   it could typeset), and loads it with ``defer`` where it is kept;
@@ -32,6 +35,13 @@ page's scripts) it
   plain ``<td>`` (:func:`label_empty_table_headers`);
 * marks Chinese text (the glossary's Chinese terms) with ``lang="zh-Hans"``
   (:func:`mark_chinese`);
+* after the build, gives every image its width and height (no layout shift
+  while it loads) and ``loading="lazy"`` (:func:`size_images`);
+* sets the figure format (SVG) and font scale that the notebooks' kernels
+  draw the website's figures with (``mlcrystal_figure_formats``,
+  ``mlcrystal_figure_font_scale``; read by ``mlcrystal.plotting.set_style``);
+* gives the text ``{{ kit_version }}``, ``{{ kit_license }}`` and
+  ``{{ kit_citation }}`` from ``CITATION.cff`` (:func:`kit_citation`);
 * adds ``<meta name="description">`` from the page's first paragraph of prose
   (or, for pages without one, such as the search page, the site's
   description in ``mlcrystal_site_description``).
@@ -187,8 +197,10 @@ def mark_chinese(body: str, lang: str = "zh-Hans") -> str:
 
     Examples
     --------
-    >>> mark_chinese('<dt id="term-0">Voigt 记号<a href="#term-0">#</a></dt><p>(中文术语)</p>')
-    '<dt id="term-0">Voigt <span lang="zh-Hans">记号</span><a href="#term-0">#</a></dt><p>(<span lang="zh-Hans">中文术语</span>)</p>'
+    >>> mark_chinese('<dt id="term-0">Voigt 记号<a href="#term-0">#</a></dt>')
+    '<dt id="term-0">Voigt <span lang="zh-Hans">记号</span><a href="#term-0">#</a></dt>'
+    >>> mark_chinese('<p>(中文术语)</p>')
+    '<p>(<span lang="zh-Hans">中文术语</span>)</p>'
     >>> mark_chinese('<script>var s = "记号";</script><img alt="记号">')
     '<script>var s = "记号";</script><img alt="记号">'
     """
@@ -440,11 +452,20 @@ def _page_has_math(app: Any, pagename: str, context: dict, doctree: nodes.Node |
     if doctree is not None and (doctree.next_node(nodes.math) or doctree.next_node(nodes.math_block)):
         return True
     try:
-        if app.env.get_domain("math").has_equations(pagename):
+        # the page's own equations: MathDomain.has_equations(page) also counts every page in the
+        # page's toctree, so the introduction (whose toctree holds every chapter) loaded MathJax
+        if app.env.get_domain("math").data.get("has_equations", {}).get(pagename, False):
             return True
     except Exception:  # a page without a document (search, genindex)
         pass
     return bool(MATH_IN_BODY_RE.search(context.get("body") or ""))
+
+
+#: Scripts that must run while the page is parsed, with the reason (everything else is deferred).
+BLOCKING_SCRIPTS = {
+    "documentation_options.js": "defines DOCUMENTATION_OPTIONS, which the theme's inline page settings "
+                                "(pagename, search_as_you_type) assign to while the page is parsed",
+}
 
 
 def _with_defer(script: Any) -> Any:
@@ -467,8 +488,10 @@ def on_html_page_context(app: Any, pagename: str, templatename: str, context: di
     kept, _dropped = select_scripts(scripts, has_math=_page_has_math(app, pagename, context, doctree),
                                     mathjax_path=app.config.mathjax_path or "",
                                     has_widget_views=WIDGET_VIEW_MIME in body, has_explorer=EXPLORER_MARK in body)
+    # every script file is deferred (run in order after parsing, never blocking the first paint),
+    # except the few that inline scripts need while the page is parsed
     context["script_files"] = [
-        _with_defer(s) if (is_widget_script(s) or is_mathjax_script(s, app.config.mathjax_path or "")) else s
+        s if _filename(s).split("?", 1)[0].rsplit("/", 1)[-1] in BLOCKING_SCRIPTS else _with_defer(s)
         for s in kept]
     if context.get("body"):
         context["body"] = mark_chinese(label_empty_table_headers(fix_citation_roles(context["body"])))
@@ -507,6 +530,131 @@ def on_builder_inited(app: Any) -> None:
     _WRITTEN.clear()
 
 
+_HEAD_RE = re.compile(r"<head\b.*?</head>", re.S | re.I)
+_SCRIPT_SRC_RE = re.compile(r"<script\b(?=[^>]*\bsrc=\"([^\"]+)\")[^>]*>", re.I)
+
+
+def defer_head_scripts(page_html: str) -> tuple[str, int]:
+    """Add ``defer`` to every script file in the page's ``<head>`` that would block the first paint.
+
+    Scripts already ``async``, ``defer`` or modules are left alone, and so are
+    :data:`BLOCKING_SCRIPTS` (an inline script needs them while the page is
+    parsed). Deferred scripts still run in their order, after the page is
+    parsed. This catches the scripts that templates write themselves
+    (pydata-sphinx-theme loads ``searchtools.js``, ``language_data.js`` and
+    the whole ``searchindex.js`` on every page).
+
+    Examples
+    --------
+    >>> defer_head_scripts('<head><script src="../searchindex.js"></script>'
+    ...     '<script src="../_static/documentation_options.js?v=1"></script>'
+    ...     '<script async="async" src="a.js"></script></head><body><script src="b.js"></script></body>')
+    ('<head><script src="../searchindex.js" defer="defer"></script><script \
+src="../_static/documentation_options.js?v=1"></script><script async="async" src="a.js"></script></head><body>\
+<script src="b.js"></script></body>', 1)
+    """
+    head = _HEAD_RE.search(page_html)
+    if head is None:
+        return page_html, 0
+    count = 0
+
+    def one(m: re.Match) -> str:
+        nonlocal count
+        tag, name = m.group(0), m.group(1).split("?", 1)[0].rsplit("/", 1)[-1]
+        if re.search(r"\b(defer|async)\b|type=\"module\"", tag) or name in BLOCKING_SCRIPTS:
+            return tag
+        count += 1
+        return tag[:-1] + ' defer="defer">'
+
+    new_head = _SCRIPT_SRC_RE.sub(one, head.group(0))
+    return page_html[: head.start()] + new_head + page_html[head.end():], count
+
+
+_IMG_RE = re.compile(r"<img\b[^>]*>", re.I)
+_SVG_SIZE_RE = re.compile(r'<svg\b[^>]*?\bwidth="([\d.]+)(pt|px)?"[^>]*?\bheight="([\d.]+)(pt|px)?"', re.S)
+
+
+def image_size(path: Any) -> tuple[int, int] | None:
+    """An image file's size in CSS px: PNG from its header, SVG from its width/height (pt = 4/3 px).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "f.svg"
+    >>> _ = p.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="432pt" height="216pt"></svg>')
+    >>> image_size(p)
+    (576, 288)
+    """
+    from pathlib import Path
+
+    path = Path(path)
+    if not path.is_file():
+        return None
+    if path.suffix.lower() == ".png":
+        head = path.read_bytes()[:24]
+        if head[:8] != b"\x89PNG\r\n\x1a\n":
+            return None
+        return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+    if path.suffix.lower() == ".svg":
+        m = _SVG_SIZE_RE.search(path.read_text(encoding="utf-8", errors="replace")[:4000])
+        if m is None:
+            return None
+        k = 4 / 3 if (m.group(2) or "px") == "pt" else 1.0
+        k_h = 4 / 3 if (m.group(4) or "px") == "pt" else 1.0
+        return round(float(m.group(1)) * k), round(float(m.group(3)) * k_h)
+    return None
+
+
+def size_images(page_html: str, size_of: Any) -> tuple[str, int]:
+    """Give each ``<img>`` its size and let it load lazily; return the page and how many were changed.
+
+    An image with ``width`` and ``height`` keeps its room while it loads (no
+    layout shift); ``loading="lazy"`` fetches it only when it nears the screen;
+    ``decoding="async"`` decodes it off the main thread. Images with a size,
+    or whose file cannot be read, keep what they have.
+
+    Parameters
+    ----------
+    page_html : str
+    size_of : callable
+        ``src -> (width, height) or None``.
+
+    Examples
+    --------
+    >>> out, n = size_images('<img alt="a" src="../_images/a.svg"><img src="x.png" width="5">',
+    ...                      lambda src: (576, 288) if src.endswith("a.svg") else None)
+    >>> out.split("><")
+    ['<img alt="a" src="../_images/a.svg" width="576" height="288" loading="lazy" decoding="async"', \
+'img src="x.png" width="5" loading="lazy" decoding="async">']
+    >>> n
+    2
+    """
+    changed = 0
+
+    def one(m: re.Match) -> str:
+        nonlocal changed
+        tag = m.group(0)
+        if tag.startswith("<img") and re.search(r'\bsrc="data:', tag):
+            return tag
+        add = []
+        if not re.search(r"\bwidth=", tag) and not re.search(r"\bheight=", tag):
+            src = re.search(r'\bsrc="([^"]+)"', tag)
+            size = size_of(html.unescape(src.group(1))) if src else None
+            if size:
+                add.append(f'width="{size[0]}" height="{size[1]}"')
+        if "loading=" not in tag:
+            add.append('loading="lazy"')
+        if "decoding=" not in tag:
+            add.append('decoding="async"')
+        if not add:
+            return tag
+        changed += 1
+        end = "/>" if tag.endswith("/>") else ">"
+        return tag[: -len(end)].rstrip() + " " + " ".join(add) + end
+
+    return _IMG_RE.sub(one, page_html), changed
+
+
 def on_build_finished(app: Any, exception: Exception | None) -> None:
     """Drop the theme's icon script from every HTML page this build wrote (see the module)."""
     if exception is not None or getattr(app.builder, "format", None) != "html":
@@ -522,10 +670,12 @@ def on_build_finished(app: Any, exception: Exception | None) -> None:
             continue
         text = path.read_text(encoding="utf-8")
         new, n = drop_fontawesome_script(text)
-        if n:
-            path.write_text(new, encoding="utf-8")
-        elif "<head" in text and "http-equiv" not in text.lower():
+        if not n and "<head" in text and "http-equiv" not in text.lower():
             missed.append(path.relative_to(app.outdir).as_posix())
+        new, _sized = size_images(new, lambda src, here=path.parent: image_size(here / src.split("?")[0]))
+        new, _deferred = defer_head_scripts(new)
+        if new != text:
+            path.write_text(new, encoding="utf-8")
     if missed:
         # the theme changed how it loads its icons: look at the new template before the next release
         logging.getLogger(__name__).warning(
@@ -593,11 +743,26 @@ def kit_citation(citation: dict, package_version: str, repository_url: str) -> d
                             f"({citation['license']} licence). {str(citation['repository-code']).rstrip('/')}"}
 
 
+#: Environment variables that mlcrystal.plotting.set_style reads in the notebooks' kernels
+#: (started by this Sphinx process, so they inherit its environment).
+FIGURE_FORMATS_ENV = "MLCRYSTAL_FIGURE_FORMATS"
+FONT_SCALE_ENV = "MLCRYSTAL_FIGURE_FONT_SCALE"
+
+
 def on_config_inited(app: Any, config: Any) -> None:
-    """Give the book's text the kit's version, licence and citation from ``CITATION.cff``."""
+    """Set the website's figure format and font scale for the kernels; give the book's text the
+    kit's version, licence and citation from ``CITATION.cff``."""
+    import os
     from pathlib import Path
 
     import yaml
+
+    # the notebooks executed by this build draw SVG figures with larger text (the stored outputs,
+    # written by nbval and `make notebooks` without these variables, stay PNG at the book's sizes)
+    if config.mlcrystal_figure_formats:
+        os.environ[FIGURE_FORMATS_ENV] = str(config.mlcrystal_figure_formats)
+    if config.mlcrystal_figure_font_scale != 1.0:
+        os.environ[FONT_SCALE_ENV] = str(float(config.mlcrystal_figure_font_scale))
 
     root = Path(app.confdir)
     cff_path = root / CITATION_FILE
@@ -656,6 +821,8 @@ def register_citation_style() -> None:
 
 def setup(app: Any) -> dict:
     app.add_config_value("mlcrystal_site_description", "", "html")
+    app.add_config_value("mlcrystal_figure_formats", "", "env")
+    app.add_config_value("mlcrystal_figure_font_scale", 1.0, "env", types=(float, int))
     register_citation_style()
     # after Sphinx's MathJax installer and myst-nb's per-page scripts (priority 500)
     app.connect("html-page-context", on_html_page_context, priority=900)
