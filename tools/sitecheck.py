@@ -1786,6 +1786,108 @@ def _check_explorers(page, page_path, add, timeout_ms, PlaywrightError, n_settin
     return summary
 
 
+# ------------------------------------------------- Lighthouse (reported, never failing)
+
+#: Lighthouse as ``make lighthouse`` installs it (``npm ci`` from tools/lighthouse/package-lock.json).
+LIGHTHOUSE_BIN = "_build/lighthouse/node_modules/.bin/lighthouse"
+#: Environment variable naming another Lighthouse executable.
+LIGHTHOUSE_ENV = "MLCRYSTAL_LIGHTHOUSE"
+#: The goals of the issue, for the report (an idle 2-core machine): score, LCP seconds, CLS.
+LIGHTHOUSE_GOALS = (90, 2.5, 0.1)
+
+
+def lighthouse_path() -> Path | None:
+    """Lighthouse's executable: ``$MLCRYSTAL_LIGHTHOUSE``, else the repository's ``make lighthouse`` copy.
+
+    Examples
+    --------
+    >>> import os
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {LIGHTHOUSE_ENV: "/no/such/lighthouse"}):
+    ...     lighthouse_path() is None
+    True
+    """
+    named = os.environ.get(LIGHTHOUSE_ENV)
+    path = Path(named) if named else Path(__file__).resolve().parents[1] / LIGHTHOUSE_BIN
+    return path if path.is_file() else None
+
+
+def lighthouse_summary(result: dict) -> dict[str, float]:
+    """Performance score (0-100), largest contentful paint (s), layout shift and blocking time (ms) of a run.
+
+    Examples
+    --------
+    >>> lighthouse_summary({"categories": {"performance": {"score": 0.93}}, "audits": {
+    ...     "largest-contentful-paint": {"numericValue": 2104.2}, "cumulative-layout-shift": {"numericValue": 0.013},
+    ...     "total-blocking-time": {"numericValue": 120.0}}})
+    {'score': 93.0, 'lcp_s': 2.104, 'cls': 0.013, 'tbt_ms': 120.0}
+    """
+    try:
+        audits = result["audits"]
+        score = result["categories"]["performance"]["score"]
+        return {"score": round(100 * float(score), 1) if score is not None else float("nan"),
+                "lcp_s": round(float(audits["largest-contentful-paint"]["numericValue"]) / 1000, 3),
+                "cls": round(float(audits["cumulative-layout-shift"]["numericValue"]), 3),
+                "tbt_ms": round(float(audits["total-blocking-time"]["numericValue"]), 0)}
+    except (KeyError, TypeError, ValueError) as err:
+        raise ValueError(f"not a Lighthouse result with a performance category: {err!r}") from err
+
+
+def lighthouse_report(site_dir: str | Path, pages: list[str], chromium: str | None = None,
+                      timeout_s: int = 180) -> list[str]:
+    """Run Lighthouse (mobile: an emulated mid-range phone on a throttled 4G network) on every page.
+
+    Scores depend on the machine's load, so they are printed, never failing:
+    the check enforces the deterministic causes instead (:func:`performance_problems`,
+    the weight budget). Each line gives the page's score, largest contentful
+    paint, layout shift and total blocking time, and the load average at the time.
+
+    Returns
+    -------
+    list of str
+        Lines for the report (a note instead when Lighthouse or Chromium is missing).
+    """
+    import json
+    import subprocess
+    import tempfile
+
+    lh = lighthouse_path()
+    if lh is None:
+        return [f"Lighthouse SKIPPED: not installed (run `make lighthouse`, or set ${LIGHTHOUSE_ENV})"]
+    chromium = chromium or chromium_path()
+    if not Path(chromium).is_file():
+        return [f"Lighthouse SKIPPED: no Chromium at {chromium}"]
+    root = _site_root(site_dir)
+    server, base = serve(root)
+    lines = []
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            for page in pages:
+                out = Path(tmp) / "report.json"
+                load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+                cmd = [str(lh), base + page, "--only-categories=performance", "--form-factor=mobile",
+                       "--output=json", f"--output-path={out}", "--quiet",
+                       "--chrome-flags=--headless=new --no-sandbox --disable-gpu"]
+                try:
+                    done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s,
+                                          env={**os.environ, "CHROME_PATH": chromium})
+                    if done.returncode != 0 or not out.is_file():
+                        lines.append(f"{page}: Lighthouse failed ({(done.stderr or '').strip().splitlines()[-1:]})")
+                        continue
+                    r = lighthouse_summary(json.loads(out.read_text(encoding="utf-8")))
+                except (subprocess.TimeoutExpired, ValueError) as err:
+                    lines.append(f"{page}: Lighthouse failed ({err})")
+                    continue
+                goal = LIGHTHOUSE_GOALS
+                met = r["score"] >= goal[0] and r["lcp_s"] <= goal[1] and r["cls"] <= goal[2]
+                lines.append(f"{page}: performance {r['score']:.0f}, LCP {r['lcp_s']:.2f} s, CLS {r['cls']:.3f}, "
+                             f"TBT {r['tbt_ms']:.0f} ms (load average {load:.2f}){'' if met else '  [below goal]'}")
+    finally:
+        server.shutdown()
+        server.server_close()
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line: ``python tools/sitecheck.py SITE_DIR [--no-browser]``.
 
@@ -1805,6 +1907,7 @@ def main(argv: list[str] | None = None) -> int:
                     help=f"Chromium executable (default ${CHROMIUM_ENV}, else {DEFAULT_CHROMIUM})")
     ap.add_argument("--no-browser", action="store_true", help="run only the static checks")
     ap.add_argument("--no-axe", action="store_true", help="skip the axe-core accessibility audit")
+    ap.add_argument("--no-lighthouse", action="store_true", help="skip the Lighthouse run (reported, never failing)")
     args = ap.parse_args(argv)
     try:
         root = _site_root(args.site_dir)
@@ -1832,6 +1935,13 @@ def main(argv: list[str] | None = None) -> int:
             for page_path, lines in report.explorers.items():
                 for line in lines:
                     print(f"site-check: explorer on {page_path}: {line}")
+            if not args.no_lighthouse:
+                print(f"site-check: Lighthouse, mobile preset, on {len(pages)} pages (reported only; goals: "
+                      f"performance "
+                      f">= {LIGHTHOUSE_GOALS[0]}, LCP <= {LIGHTHOUSE_GOALS[1]} s, CLS <= {LIGHTHOUSE_GOALS[2]} "
+                      "on an idle machine)")
+                for line in lighthouse_report(root, pages, chromium=args.chromium):
+                    print(f"site-check: lighthouse {line}")
             for p, reason in report.axe_excused:
                 print(f"site-check: axe finding excused (theme-owned: {reason}): {p}")
             for p in report.axe_advisory:
