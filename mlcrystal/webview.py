@@ -96,7 +96,10 @@ def _control_html(prefix: str, c: Mapping[str, Any]) -> str:
                 f'<input type="range" id="{cid}" name="{name}" min="{float(c["min"]):g}" max="{float(c["max"]):g}" '
                 f'step="{float(c["step"]):g}" value="{value:g}"{title} disabled>'
                 f'<output id="{cid}-value" for="{cid}">{shown}</output></div>')
-    raise ValueError(f"control {name!r}: kind must be 'select' or 'range'; got {c['kind']!r}.")
+    if c["kind"] == "button":
+        return (f'<div class="mlc-control mlc-button"><button type="button" id="{cid}" name="{name}"{title} disabled>'
+                f"{label}</button></div>")
+    raise ValueError(f"control {name!r}: kind must be 'select', 'range' or 'button'; got {c['kind']!r}.")
 
 
 def explorer_html(kind: str, title: str, controls: Sequence[Mapping[str, Any]], data: Mapping[str, Any],
@@ -106,13 +109,14 @@ def explorer_html(kind: str, title: str, controls: Sequence[Mapping[str, Any]], 
     Parameters
     ----------
     kind : str
-        Which port of ``mlcrystal-explorers.js`` drives it (``"anisotropy"``, ``"landscape"``).
+        Which port of ``mlcrystal-explorers.js`` drives it (``"anisotropy"``, ``"landscape"``,
+        ``"experimenter"``).
     title : str
         Accessible name of the explorer (a group).
     controls : sequence of dict
-        Each ``{"name", "label", "kind": "select" | "range", "value", "help"}`` plus
+        Each ``{"name", "label", "kind": "select" | "range" | "button", "value", "help"}`` plus
         ``"options"`` (``[(text, value), ...]``) for a select or ``"min", "max", "step"``
-        for a range.
+        for a range (a button has no value).
     data : mapping
         What the script needs besides the controls (JSON-serialisable, finite).
     readout_html : str
@@ -131,8 +135,8 @@ def explorer_html(kind: str, title: str, controls: Sequence[Mapping[str, Any]], 
     >>> 'type="range"' in out and "disabled" in out and 'data-mlc-explorer="landscape"' in out
     True
     """
-    if kind not in ("anisotropy", "landscape"):
-        raise ValueError(f"kind must be 'anisotropy' or 'landscape'; got {kind!r}.")
+    if kind not in ("anisotropy", "landscape", "experimenter"):
+        raise ValueError(f"kind must be 'anisotropy', 'landscape' or 'experimenter'; got {kind!r}.")
     prefix = f"mlc-{kind}-{next(_ids)}"
     payload = {"kind": kind, "controls": [dict(c) for c in controls], **data}
     rows = "".join(_control_html(prefix, c) for c in controls)

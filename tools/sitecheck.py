@@ -1709,6 +1709,7 @@ _CLIPPED_JS = """(minTrack) => {
   const out = [], vw = document.documentElement.clientWidth;
   const items = document.querySelectorAll(
     '.mlc-explorer label, .mlc-explorer select, .mlc-explorer input, .mlc-explorer output, ' +
+    '.mlc-explorer button:not([hidden]), ' +
     '.mlc-explorer-readout, .mlc-explorer-status, .mlc-explorer-plot svg, ' +
     '.widget-subarea .widget-label, .widget-subarea .widget-readout, .widget-subarea .slider-container, ' +
     '.widget-subarea .widget-html-content, .widget-subarea select');
@@ -1755,6 +1756,65 @@ def clipping_problem(page: str, width: int, measured: list[dict]) -> Problem | N
                    + ("; ..." if len(measured) > 3 else ""))
 
 
+#: Play one experiment of the game (explorer i): set the controls, press "run the experiment" (the first
+#: through the keyboard), return the controls' values, the newest log line and the game's state.
+_GAME_STEP_JS = """([i, setting, member]) => {
+  const box = document.querySelectorAll('.mlc-explorer')[i];
+  if (member) box.mlcStart(member);
+  for (const [name, value] of Object.entries(setting)) {
+    const input = box.querySelector('[name="' + name + '"]');
+    input.value = String(value);
+    input.dispatchEvent(new Event('input', {bubbles: true}));
+  }
+  const values = {};
+  box.querySelectorAll('select[name], input[name]').forEach(c => { values[c.name] = c.value; });
+  return values;
+}"""
+_GAME_READ_JS = """(i) => {
+  const box = document.querySelectorAll('.mlc-explorer')[i];
+  const items = box.querySelectorAll('.mlc-log li');
+  return {last: items.length ? items[items.length - 1].textContent : '', count: items.length,
+          run: box.querySelector('button[name="run"]').disabled,
+          rows: box.querySelectorAll('.mlc-results tbody tr').length,
+          summary: (box.querySelector('.mlc-results-box') || {}).textContent || '',
+          member: box.getAttribute('data-mlc-member')};
+}"""
+
+
+def _check_game(page, i, ex, add, n_check=None):
+    """Play the chapter 6 game through: every force shown must agree with Python; the end shows the comparison."""
+    game = ex["data"]["game"]
+    member = game["members"][0]
+    land = landscape_from_spec(member["land"])
+    controls = [c for c in ex["data"]["controls"] if c["kind"] != "button"]
+    settings = explorer_settings(controls, game["budget"], seed=1000 * i + 61)
+    bad = []
+    for k, setting in enumerate(settings):
+        values = page.evaluate(_GAME_STEP_JS, [i, setting, member["name"] if k == 0 else None])
+        if k == 0:  # the first experiment through the keyboard
+            page.locator(".mlc-explorer").nth(i).locator('button[name="run"]').focus()
+            page.keyboard.press("Enter")
+        else:
+            page.locator(".mlc-explorer").nth(i).locator('button[name="run"]').click()
+        got = page.evaluate(_GAME_READ_JS, i)
+        m = re.search(rf"F = {_NUMBER} mN", got["last"])
+        c = int(values["compound"])
+        L, T = land.snap(float(values["L_um"]), float(values["T_um"]))  # type: ignore[attr-defined]
+        W, P = float(values["W_um"]), float(values["P_mW_cm2"])
+        expected = land.force(c, L, W, T, P)  # type: ignore[attr-defined]
+        if m is None or not shown_agrees(m.group(1), expected):
+            bad.append(f"experiment {k + 1} {values}: shown {got['last']!r}, Python {expected:.6g} mN")
+    end = page.evaluate(_GAME_READ_JS, i)
+    if bad:
+        add("explorer", f"game: {len(bad)} of {len(settings)} forces disagree with Python: " + "; ".join(bad[:2]))
+    if not end["run"] or end["rows"] != 1 + len(member["curves"]) or "efficiency ratio" not in end["summary"]:
+        state = "disabled" if end["run"] else "enabled"
+        add("explorer", f"game: after {len(settings)} experiments the button is {state} and the comparison shows "
+                        f"{end['rows']} campaign row(s) (expected {1 + len(member['curves'])})")
+    return f"experimenter: {len(settings)} experiments played on {member['name']} (the first by keyboard), " \
+           f"{len(bad)} disagreement(s); comparison with {end['rows']} rows"
+
+
 def _check_explorers(page, page_path, add, timeout_ms, PlaywrightError, n_settings=EXPLORER_SETTINGS):
     """Drive every explorer of a loaded page through random settings; compare with Python."""
     try:
@@ -1764,6 +1824,12 @@ def _check_explorers(page, page_path, add, timeout_ms, PlaywrightError, n_settin
         pass  # reported below
     summary = []
     for i, ex in enumerate(page.evaluate(_EXPLORERS_JS)):
+        if ex["kind"] == "experimenter":
+            if not ex["ready"]:
+                add("explorer", f"explorer {i + 1} (experimenter) did not start")
+            else:
+                summary.append(_check_game(page, i, ex, add))
+            continue
         if not ex["ready"] or ex["disabled"]:
             add("explorer", f"explorer {i + 1} ({ex['kind']}) did not start: {ex['disabled']} of {ex['controls']} "
                             "controls still disabled")

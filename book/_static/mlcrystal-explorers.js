@@ -268,9 +268,175 @@
     },
   };
 
+  // ------------------------------------------------ be the experimenter (chapter 6)
+  function stepPoints(curve) {  // a best-so-far curve as a staircase, experiment 1..n
+    var pts = [];
+    curve.forEach(function (v, i) { pts.push([i + 1, v]); pts.push([i + 2, v]); });
+    return pts;
+  }
+  var GAME_COLOURS = {"skopt BO": "#0173b2", "authors' loop": "#cc78bc", "grid in random order": "#029e73",
+                      "random search": "#949494"};
+
+  function setUpGame(box, data) {
+    var game = data.game, budget = game.budget, member, forces, rows;
+    var readout = box.querySelector(".mlc-explorer-readout"), plot = box.querySelector(".mlc-explorer-plot");
+    var run = box.querySelector('button[name="run"]'), state = {};
+    var log = document.createElement("ol");
+    log.className = "mlc-log";
+    log.setAttribute("aria-label", "your experiments");
+    var results = document.createElement("div");
+    results.className = "mlc-results-box";
+    results.setAttribute("aria-live", "polite");
+    var again = document.createElement("button");
+    again.type = "button";
+    again.textContent = "play again on another landscape";
+    again.hidden = true;
+    readout.parentNode.insertBefore(log, readout.nextSibling);
+    log.parentNode.insertBefore(results, log.nextSibling);
+    results.parentNode.insertBefore(again, results.nextSibling);
+
+    function curve() {
+      var best = -Infinity;
+      return member.initial.map(function (r) { return r.force_mN; }).concat(forces).map(function (f) {
+        best = Math.max(best, f); return best;
+      });
+    }
+    function toTarget(values) {
+      for (var i = 0; i < values.length; i++) { if (values[i] >= member.target_mN) { return i + 1; } }
+      return null;
+    }
+    function draw(final) {
+      var mine = curve(), n = mine.length, series = [], legendItems = [];
+      if (final) {
+        Object.keys(member.curves).forEach(function (label) {
+          series.push({points: stepPoints(member.curves[label].slice(0, n)), color: GAME_COLOURS[label]});
+          legendItems.push({color: GAME_COLOURS[label], text: label});
+        });
+      }
+      series.push({points: stepPoints(mine), color: "#000"});
+      legendItems.push({color: "#000", text: "you"});
+      legendItems.push({color: "#777", dash: "6 4", text: "target (90 % of the optimum)"});
+      var top = Math.max(member.target_mN, Math.max.apply(null, mine));
+      if (final) { top = Math.max(top, member.optimum_mN); }
+      linePlot(plot, {x: [1, game.n_initial + budget + 1], y: [0, 1.08 * top], xlabel: "experiment number",
+        ylabel: "best force so far (mN)", title: final ? "your campaign and the optimisers'" : "your campaign so far",
+        series: series, hlines: [{y: member.target_mN, color: "#777"}], legend: legendItems});
+      plot.setAttribute("aria-label", "Best force so far against experiment number: yours reaches " +
+        mine[n - 1].toFixed(1) + " mN after " + n + " experiments" + (final ? ", drawn beside skopt BO, the " +
+        "authors' loop, a grid in random order and random search on the same landscape" : "") + ".");
+    }
+    function status() {
+      var left = budget - forces.length;
+      readout.innerHTML = left + " of " + budget + " experiments left" + (rows.length ?
+        "; last: " + rows[rows.length - 1] : "; the study's 10 measurements are below") + ".";
+    }
+    function summary() {
+      var mine = curve(), n = mine.length, hit = toTarget(mine), html = "", ratios = [];
+      function shown(v) { return v !== null && v <= n ? String(v) : "not within " + n; }
+      html += "<p>This landscape was " + member.name + " of the ensemble (best possible force " +
+        member.optimum_mN.toFixed(1) + " mN; target " + member.target_mN.toFixed(1) + " mN).</p>";
+      html += '<table class="mlc-results"><caption>Experiments to target within the first ' + n +
+        " experiments (the study's 10 included), and the best force reached</caption><thead><tr>" +
+        '<th scope="col">campaign</th><th scope="col">experiments to target</th><th scope="col">best force (mN)' +
+        "</th></tr></thead><tbody>";
+      html += '<tr><th scope="row">you</th><td>' + shown(hit) + "</td><td>" + mine[n - 1].toFixed(1) + "</td></tr>";
+      Object.keys(member.curves).forEach(function (label) {
+        var c = member.curves[label];
+        html += '<tr><th scope="row">' + label + "</th><td>" + shown(member.to_target[label]) + "</td><td>" +
+          c[Math.min(n, c.length) - 1].toFixed(1) + "</td></tr>";
+      });
+      html += "</tbody></table>";
+      [["grid", "a 4-level grid's"], ["random", "random sampling's"]].forEach(function (k) {
+        var g = member.baselines[k[0]], r;
+        if (hit === null) { r = 0; } else if (g === null) { r = Infinity; } else { r = g / hit; }
+        ratios.push("against " + k[1] + " expected first hit (" + (g === null ? "never" : g.toFixed(0) +
+          " experiments") + "): <b>" + (r === Infinity ? "infinite (the baseline never reaches the target)" :
+          r.toFixed(1)) + "</b>");
+      });
+      html += "<p>Your efficiency ratio " + ratios[0] + "; " + ratios[1] + ".</p>";
+      results.innerHTML = html;
+    }
+    function start(index) {
+      member = game.members[index];
+      forces = [];
+      rows = [];
+      box.setAttribute("data-mlc-member", member.name);
+      log.innerHTML = "";
+      member.initial.forEach(function (r, i) {
+        var li = document.createElement("li");
+        li.textContent = "compound " + r.compound + ", L " + fixed(r.L_um, 0) + ", W " + fixed(r.W_um, 0) + ", T " +
+          fixed(r.T_um, 0) + " um, P " + fixed(r.P_mW_cm2, 0) + " mW/cm2: " + sig3(r.force_mN) + " mN (the study's)";
+        log.appendChild(li);
+      });
+      results.innerHTML = "";
+      again.hidden = true;
+      run.disabled = false;
+      run.removeAttribute("aria-describedby");
+      run.textContent = "run the experiment";
+      status();
+      draw(false);
+    }
+    data.controls.forEach(function (c) {
+      if (c.kind === "button") { return; }
+      var input = box.querySelector('[name="' + c.name + '"]');
+      var output = box.querySelector('output[for="' + input.id + '"]');
+      state[c.name] = c.kind === "select" ? String(c.value) : Number(c.value);
+      input.disabled = false;
+      input.addEventListener("input", function () {
+        state[c.name] = c.kind === "select" ? input.value : Number(input.value);
+        if (output) { output.textContent = input.value; }
+      });
+    });
+    run.addEventListener("click", function () {
+      if (forces.length >= budget) { return; }
+      var land = member.land, c = Number(state.compound);
+      var L = snapLength(land, state.L_um, state.T_um);
+      var F = force(land, c, L, state.W_um, state.T_um, state.P_mW_cm2);
+      forces.push(F);
+      var text = "compound " + c + ", L " + fixed(L, 0) + ", W " + fixed(state.W_um, 0) + ", T " + fixed(state.T_um, 0) +
+        " um, P " + fixed(state.P_mW_cm2, 0) + " mW/cm2: F = " + sig3(F) + " mN";
+      rows.push(text);
+      var li = document.createElement("li");
+      li.textContent = text;
+      log.appendChild(li);
+      status();
+      if (forces.length >= budget) {
+        run.disabled = true;
+        run.textContent = "budget spent";
+        draw(true);
+        summary();
+        again.hidden = false;
+      } else {
+        draw(false);
+      }
+    });
+    again.addEventListener("click", function () {
+      start(Math.floor(Math.random() * game.members.length));
+      run.focus();
+    });
+    var note = box.querySelector(".mlc-explorer-status");
+    note.textContent = "Runs in your browser: choose a crystal and the light, run the experiment, and watch the force.";
+    note.classList.add("mlc-live");
+    start(Math.floor(Math.random() * game.members.length));
+    box.setAttribute("data-mlc-ready", "true");
+    var width = plot.clientWidth, timer;
+    window.addEventListener("resize", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        if (plot.clientWidth !== width) { width = plot.clientWidth; draw(forces.length >= budget); }
+      }, 120);
+    });
+    // for the site check: start on a named landscape
+    box.mlcStart = function (name) {
+      var i = game.members.map(function (m) { return m.name; }).indexOf(name);
+      start(i < 0 ? 0 : i);
+    };
+  }
+
   function setUp(box) {
     if (box.getAttribute("data-mlc-ready")) { return; }
     var script = box.querySelector("script.mlc-explorer-data"), data = JSON.parse(script.textContent);
+    if (data.kind === "experimenter") { setUpGame(box, data); return; }
     var port = ports[data.kind];
     if (!port) { return; }
     var state = {}, readout = box.querySelector(".mlc-explorer-readout"), plot = box.querySelector(".mlc-explorer-plot");
