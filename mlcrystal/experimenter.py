@@ -23,6 +23,7 @@ import ipywidgets
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from IPython.display import HTML
 
 from mlcrystal import ensemble, metrics
 from mlcrystal.plotting import figure_html
@@ -285,9 +286,9 @@ def experimenter(data: dict | None = None, member: int | None = None, random_sta
             fig, ax = plt.subplots(figsize=(5.0, 4.6))
             comparison_figure(m, yours, ax=ax)
             out.outputs = ()
-            out.append_display_data(ipywidgets.HTML(summary_text(m, yours)))
-            out.append_display_data(ipywidgets.HTML(figure_html(fig, "Best force so far of your campaign and of "
-                                                                 "the stored campaigns on the same landscape")))
+            out.append_display_data(HTML(summary_text(m, yours)))
+            out.append_display_data(HTML(figure_html(fig, "Best force so far of your campaign and of the stored "
+                                                          "campaigns on the same landscape")))
             plt.close(fig)
 
     run.on_click(on_run)

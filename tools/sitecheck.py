@@ -33,6 +33,26 @@ kinds of checks on the static site that ``make book`` builds:
    ``<meta name="description">``, and no image may have a file path for
    alt text (static checks).
 
+4. **Explorers without a kernel**: every explorer's static view (chapters 4
+   and 5, ``mlcrystal/webview.py``) must start in the browser; its controls
+   are set to :data:`EXPLORER_SETTINGS` random settings and every number of
+   the readout must agree with the package's Python functions to 3
+   significant figures, and the figure must follow; chapter 6's game is
+   played through (the first experiment by keyboard) and every force compared
+   with Python. Labels, tracks, numbers and readouts must be fully visible
+   (nothing cut vertically or horizontally by a clipping box) at every width
+   of :data:`EXPLORER_WIDTHS` (360-1920 px); without JavaScript the controls
+   must be disabled, with a visible note saying why. The site search must
+   find :data:`SEARCH_TERMS`.
+5. **Speed and sharpness**: deterministic causes fail the check
+   (:func:`performance_problems`: MathJax on a page without maths, a script
+   blocking the first paint, an image without size or lazy loading; a chapter
+   over :data:`CHAPTER_BYTES_BUDGET`; a matplotlib chart as PNG; tick labels
+   under :data:`TICK_MIN_PX` CSS px at :data:`TICK_WIDTH` px). Lighthouse
+   (``make lighthouse``, mobile preset) then reports every page's
+   performance score, largest contentful paint and layout shift, with the
+   load average, and never fails the check on them.
+
 The browser checks are skipped, with a message and exit code 0, only when
 Chromium cannot be found or started; the static checks always run.
 """
