@@ -190,21 +190,24 @@ def summary_text(member: dict, yours: dict) -> str:
     """The end of the game as HTML: experiments to target of everyone, and the reader's efficiency ratios."""
     n = len(yours["curve"])
 
-    def e2t(v: int | None) -> str:
-        return str(v) if v is not None else f"not within {n if v is None else v}"
+    def e2t(v: int | None, stored: int | None = None) -> str:
+        if v is not None and v <= n:
+            return str(v)
+        if stored is None:
+            return f"not within {n}"
+        return f"not within {n} " + (f"(nor within {stored})" if v is None else f"(reached at {v})")
 
-    rows = [("you", yours["to_target"] if yours["to_target"] is not None and yours["to_target"] <= n else None,
-             yours["best_mN"])]
+    rows = [("you", e2t(yours["to_target"]), yours["best_mN"])]
     for label, curve in member["curves"].items():
-        hit = member["to_target"][label]
-        rows.append((label, hit if hit is not None and hit <= n else None, float(curve[min(n, len(curve)) - 1])))
-    body = "".join(f"<tr><th scope=\"row\">{lab}</th><td>{e2t(hit)}</td><td>{best:.1f}</td></tr>"
+        rows.append((label, e2t(member["to_target"][label], len(curve)), float(curve[min(n, len(curve)) - 1])))
+    body = "".join(f"<tr><th scope=\"row\">{lab}</th><td>{hit}</td><td>{best:.1f}</td></tr>"
                    for lab, hit, best in rows)
     ratios = []
     for kind, words in (("grid", "a 4-level grid's"), ("random", "random sampling's")):
         g = member["baselines"][kind]
         r = yours["ratio"][kind]
-        shown = "infinite (the baseline never reaches the target)" if np.isinf(r) else f"{r:.1f}"
+        shown = ("infinite (the baseline never reaches the target)" if np.isinf(r) else
+                 "0 (you did not reach the target)" if r == 0 else f"{r:.1f}")
         ratios.append(f"against {words} expected first hit ({'never' if g is None else f'{g:.0f} experiments'}): "
                       f"<b>{shown}</b>")
     return (f"<p>This landscape was {member['name']} of the ensemble (best possible force "
@@ -251,7 +254,9 @@ def experimenter(data: dict | None = None, member: int | None = None, random_sta
                                style={"description_width": "initial"})
     labels = {"L_um": "length L (um)", "W_um": "width W (um)", "T_um": "thickness T (um)",
               "P_mW_cm2": "light intensity P (mW/cm2)"}
-    sliders = {k: ipywidgets.FloatSlider(value=float(np.mean(data["bounds"][k])), min=data["bounds"][k][0],
+    # each slider starts mid-range, on its steps (a browser's range input snaps to them)
+    start = {k: lo + STEPS[k] * round((hi - lo) / 2 / STEPS[k]) for k, (lo, hi) in data["bounds"].items()}
+    sliders = {k: ipywidgets.FloatSlider(value=float(start[k]), min=data["bounds"][k][0],
                                          max=data["bounds"][k][1], step=STEPS[k], description=labels[k],
                                          continuous_update=False, style={"description_width": "initial"})
                for k in labels}

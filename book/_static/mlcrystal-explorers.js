@@ -284,6 +284,7 @@
     var log = document.createElement("ol");
     log.className = "mlc-log";
     log.setAttribute("aria-label", "your experiments");
+    log.tabIndex = 0;  // it scrolls: keyboard users must reach it
     var results = document.createElement("div");
     results.className = "mlc-results-box";
     results.setAttribute("aria-live", "polite");
@@ -332,7 +333,11 @@
     }
     function summary() {
       var mine = curve(), n = mine.length, hit = toTarget(mine), html = "", ratios = [];
-      function shown(v) { return v !== null && v <= n ? String(v) : "not within " + n; }
+      function shown(v, stored) {  // stored: the length of the stored campaign, which may go on past n
+        if (v !== null && v <= n) { return String(v); }
+        if (!stored) { return "not within " + n; }
+        return "not within " + n + (v === null ? " (nor within " + stored + ")" : " (reached at " + v + ")");
+      }
       html += "<p>This landscape was " + member.name + " of the ensemble (best possible force " +
         member.optimum_mN.toFixed(1) + " mN; target " + member.target_mN.toFixed(1) + " mN).</p>";
       html += '<table class="mlc-results"><caption>Experiments to target within the first ' + n +
@@ -342,7 +347,7 @@
       html += '<tr><th scope="row">you</th><td>' + shown(hit) + "</td><td>" + mine[n - 1].toFixed(1) + "</td></tr>";
       Object.keys(member.curves).forEach(function (label) {
         var c = member.curves[label];
-        html += '<tr><th scope="row">' + label + "</th><td>" + shown(member.to_target[label]) + "</td><td>" +
+        html += '<tr><th scope="row">' + label + "</th><td>" + shown(member.to_target[label], c.length) + "</td><td>" +
           c[Math.min(n, c.length) - 1].toFixed(1) + "</td></tr>";
       });
       html += "</tbody></table>";
@@ -351,7 +356,7 @@
         if (hit === null) { r = 0; } else if (g === null) { r = Infinity; } else { r = g / hit; }
         ratios.push("against " + k[1] + " expected first hit (" + (g === null ? "never" : g.toFixed(0) +
           " experiments") + "): <b>" + (r === Infinity ? "infinite (the baseline never reaches the target)" :
-          r.toFixed(1)) + "</b>");
+          r === 0 ? "0 (you did not reach the target)" : r.toFixed(1)) + "</b>");
       });
       html += "<p>Your efficiency ratio " + ratios[0] + "; " + ratios[1] + ".</p>";
       results.innerHTML = html;
