@@ -985,6 +985,14 @@ _FIGURES_JS = """() => {
     broken: imgs.filter(i => i.complete && i.naturalWidth === 0).map(i => i.getAttribute('src')),
   };
 }"""
+#: Load every lazy image of the page now, and wait until each has loaded or failed.
+_LOAD_LAZY_JS = """async () => {
+  const imgs = Array.from(document.querySelectorAll('img[loading="lazy"]'));
+  imgs.forEach(i => { i.loading = 'eager'; });
+  await Promise.all(imgs.map(i => i.complete ? null : new Promise(r => {
+    i.addEventListener('load', r, {once: true}); i.addEventListener('error', r, {once: true});
+    setTimeout(r, 15000); })));
+}"""
 _WIDGETS_JS = """() => {
   const views = Array.from(document.querySelectorAll(
       'script[type="application/vnd.jupyter.widget-view+json"]'));
@@ -1355,6 +1363,8 @@ def _check_one_page(context, base, host, root, page_path, shots, timeout_ms, Pla
                 if full:
                     add("math", f"{page.evaluate(_RAW_MATH_JS)} formula(s) not typeset by MathJax")
         if full and is_chapter(page_path):
+            # figures load lazily (when the reader nears them): load them all before judging them
+            page.evaluate(_LOAD_LAZY_JS)
             figs = page.evaluate(_FIGURES_JS)
             if figs["rendered"] == 0:
                 add("figures", "no rendered figure (<img> with naturalWidth > 0) on a chapter page")

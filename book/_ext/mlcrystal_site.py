@@ -36,7 +36,10 @@ page's scripts) it
 * marks Chinese text (the glossary's Chinese terms) with ``lang="zh-Hans"``
   (:func:`mark_chinese`);
 * after the build, gives every image its width and height (no layout shift
-  while it loads) and ``loading="lazy"`` (:func:`size_images`);
+  while it loads) and ``loading="lazy"`` (:func:`size_images`), and every
+  SVG chart a ``min-width`` at which its tick labels are at least 9 CSS px
+  (:func:`legible_width`; on a phone a chart that needs more than the column
+  scrolls sideways inside its output box);
 * sets the figure format (SVG) and font scale that the notebooks' kernels
   draw the website's figures with (``mlcrystal_figure_formats``,
   ``mlcrystal_figure_font_scale``; read by ``mlcrystal.plotting.set_style``);
@@ -574,6 +577,37 @@ _IMG_RE = re.compile(r"<img\b[^>]*>", re.I)
 _SVG_SIZE_RE = re.compile(r'<svg\b[^>]*?\bwidth="([\d.]+)(pt|px)?"[^>]*?\bheight="([\d.]+)(pt|px)?"', re.S)
 
 
+#: Smallest tick label a reader should meet (CSS px, font size), with a little margin for rounding.
+LEGIBLE_TICK_PX = 9.2
+_TICK_START_RE = re.compile(r'<g id="[xy]tick_\d+">')
+_TICK_TEXT_RE = re.compile(r'<g id="text_\d+">.*?scale\(([\d.]+) -[\d.]+\)', re.S)
+
+
+def legible_width(svg: str, tick_px: float = LEGIBLE_TICK_PX) -> int | None:
+    """The narrowest width (CSS px) at which a matplotlib SVG's tick labels are ``tick_px`` high.
+
+    matplotlib draws a tick label as glyph paths scaled by ``fontsize / 100``;
+    drawn ``w`` CSS px wide, a figure ``W`` pt wide shows a ``f`` pt label
+    ``f * w / W`` px high. None for an SVG without tick labels.
+
+    Examples
+    --------
+    >>> legible_width('<svg width="450pt" height="300pt"><g id="xtick_1"><g id="text_1">'
+    ...               '<g transform="translate(1 2) scale(0.1485 -0.1485)"></g></g></g></svg>')
+    279
+    """
+    m = _SVG_SIZE_RE.search(svg[:4000])
+    if m is None:
+        return None
+    width_pt = float(m.group(1)) * (0.75 if m.group(2) == "px" else 1.0)
+    starts = [t.start() for t in _TICK_START_RE.finditer(svg)] + [len(svg)]
+    sizes = [float(t.group(1)) * 100 for a, b in zip(starts[:-1], starts[1:], strict=True)
+             if (t := _TICK_TEXT_RE.search(svg, a, b))]
+    if not sizes:
+        return None
+    return int(-(-tick_px * width_pt // min(sizes)))  # ceil
+
+
 def image_size(path: Any) -> tuple[int, int] | None:
     """An image file's size in CSS px: PNG from its header, SVG from its width/height (pt = 4/3 px).
 
@@ -637,11 +671,14 @@ def size_images(page_html: str, size_of: Any) -> tuple[str, int]:
         if tag.startswith("<img") and re.search(r'\bsrc="data:', tag):
             return tag
         add = []
-        if not re.search(r"\bwidth=", tag) and not re.search(r"\bheight=", tag):
-            src = re.search(r'\bsrc="([^"]+)"', tag)
-            size = size_of(html.unescape(src.group(1))) if src else None
-            if size:
-                add.append(f'width="{size[0]}" height="{size[1]}"')
+        src = re.search(r'\bsrc="([^"]+)"', tag)
+        size = size_of(html.unescape(src.group(1))) if src else None
+        if size and not re.search(r"\bwidth=", tag) and not re.search(r"\bheight=", tag):
+            add.append(f'width="{size[0]}" height="{size[1]}"')
+        if size and len(size) > 2 and size[2] and "style=" not in tag:
+            # never drawn so small that its tick labels cannot be read: on a phone the figure
+            # then scrolls sideways inside its output box (or opens at full size on a tap)
+            add.append(f'style="min-width: {min(size[2], size[0])}px"')
         if "loading=" not in tag:
             add.append('loading="lazy"')
         if "decoding=" not in tag:
@@ -653,6 +690,14 @@ def size_images(page_html: str, size_of: Any) -> tuple[str, int]:
         return tag[: -len(end)].rstrip() + " " + " ".join(add) + end
 
     return _IMG_RE.sub(one, page_html), changed
+
+
+def _size_and_legible(path: Any) -> tuple[int, ...] | None:
+    size = image_size(path)
+    if size is None or not str(path).lower().endswith(".svg"):
+        return size
+    legible = legible_width(path.read_text(encoding="utf-8", errors="replace"))
+    return (*size, legible) if legible else size
 
 
 def on_build_finished(app: Any, exception: Exception | None) -> None:
@@ -672,7 +717,7 @@ def on_build_finished(app: Any, exception: Exception | None) -> None:
         new, n = drop_fontawesome_script(text)
         if not n and "<head" in text and "http-equiv" not in text.lower():
             missed.append(path.relative_to(app.outdir).as_posix())
-        new, _sized = size_images(new, lambda src, here=path.parent: image_size(here / src.split("?")[0]))
+        new, _sized = size_images(new, lambda src, here=path.parent: _size_and_legible(here / src.split("?")[0]))
         new, _deferred = defer_head_scripts(new)
         if new != text:
             path.write_text(new, encoding="utf-8")
