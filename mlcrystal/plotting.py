@@ -25,6 +25,36 @@ DASH = "–"
 #: outputs do not change.
 FIGURE_FORMATS_ENV = "MLCRYSTAL_FIGURE_FORMATS"
 FONT_SCALE_ENV = "MLCRYSTAL_FIGURE_FONT_SCALE"
+#: With both ``svg`` and ``retina`` formats: a figure whose SVG would be larger than this many
+#: bytes (thousands of markers) is shown as its 2x PNG instead.
+SVG_MAX_BYTES_ENV = "MLCRYSTAL_FIGURE_SVG_MAX_BYTES"
+
+
+def _limit_svg(max_bytes: int) -> None:
+    """Drop the SVG of a figure larger than ``max_bytes`` (its PNG is shown instead)."""
+    from matplotlib.figure import Figure
+
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    formatter = shell.display_formatter.formatters["image/svg+xml"]
+    try:
+        svg = formatter.lookup_by_type(Figure)
+    except KeyError:
+        return
+    if getattr(svg, "_mlcrystal_limited", False):
+        return
+
+    def svg_or_none(fig: Figure, **kwargs: object) -> str | None:
+        data = svg(fig, **kwargs)
+        return data if data is None or len(data) <= max_bytes else None
+
+    svg_or_none._mlcrystal_limited = True  # type: ignore[attr-defined]
+    formatter.for_type(Figure, svg_or_none)
 
 
 def _site_settings() -> tuple[list[str], float]:
@@ -111,6 +141,11 @@ def set_style(context: str = "notebook") -> None:
         from matplotlib_inline.backend_inline import set_matplotlib_formats
 
         set_matplotlib_formats(*formats)
+        limit = os.environ.get(SVG_MAX_BYTES_ENV, "").strip()
+        if limit and "svg" in formats:
+            if not limit.isdigit():
+                raise ValueError(f"{SVG_MAX_BYTES_ENV}={limit!r}: must be a number of bytes (or unset it)")
+            _limit_svg(int(limit))
 
 
 def format_table(table: pd.DataFrame | pd.Series, decimals: int | Mapping[str, int] = 3,

@@ -1458,7 +1458,7 @@ def svg_tick_labels(svg: str) -> tuple[float, list[float]]:
 _FIGURE_SIZES_JS = """() => Array.from((document.querySelector('article') || document.body).querySelectorAll('img'))
   .filter(i => !(i.getAttribute('src') || '').startsWith('data:'))
   .map(i => ({src: i.getAttribute('src'), drawn: i.getBoundingClientRect().width, natural: i.naturalWidth,
-              wide: !!i.closest('.tag_wide-figure')}))"""
+              declared: Number(i.getAttribute('width')) || 0, wide: !!i.closest('.tag_wide-figure')}))"""
 
 
 def figure_problems(root: Path, page: str, width: int, figures: list[dict]) -> tuple[list[Problem], list[str]]:
@@ -1479,8 +1479,15 @@ def figure_problems(root: Path, page: str, width: int, figures: list[dict]) -> t
         if path is None:
             continue
         if path.suffix.lower() == ".png" and b"atplotlib" in path.read_bytes()[:400]:
-            problems.append(Problem(page, "figure-format", f"{path.name} is a matplotlib chart as PNG: the site's "
-                                    "charts are SVG (mlcrystal_figure_formats in _config.yml)"))
+            # a chart as PNG must be at least 2x (its pixels twice its declared CSS width): the
+            # site's charts are SVG, or 2x PNG when their SVG would be too heavy
+            declared = f.get("declared") or 0
+            if not declared or f["natural"] < 1.95 * declared:
+                problems.append(Problem(page, "figure-format", f"{path.name} is a matplotlib chart as a PNG of "
+                                        f"{f['natural']} px for {declared or '?'} CSS px: use SVG or a 2x PNG "
+                                        "(mlcrystal_figure_formats in _config.yml)"))
+            else:
+                notes.append(f"{path.name}: 2x PNG ({f['natural']} px for {declared} CSS px), ticks not measured")
             continue
         if path.suffix.lower() != ".svg":
             continue
@@ -2024,10 +2031,12 @@ def main(argv: list[str] | None = None) -> int:
                   f"{CHAPTER_BYTES_BUDGET / 1e6:.2f} MB)")
             print("\n".join(format_weights(report.weights, report.decoded)))
             for page_path, notes in report.ticks.items():
-                if notes:
-                    smallest = min(notes, key=lambda n: float(n.rsplit(": ", 1)[1].split()[0]))
-                    print(f"site-check: tick labels at {TICK_WIDTH} px on {page_path}: {len(notes)} SVG figure(s), "
-                          f"smallest {smallest}")
+                svg_notes = [n for n in notes if n.endswith(" px")]
+                if svg_notes:
+                    smallest = min(svg_notes, key=lambda n: float(n.rsplit(": ", 1)[1].split()[0]))
+                    print(f"site-check: tick labels at {TICK_WIDTH} px on {page_path}: {len(svg_notes)} SVG "
+                          f"figure(s), smallest {smallest}"
+                          + "".join(f"; {n}" for n in notes if not n.endswith(" px")))
             for page_path, lines in report.explorers.items():
                 for line in lines:
                     print(f"site-check: explorer on {page_path}: {line}")

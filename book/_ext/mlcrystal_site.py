@@ -670,6 +670,12 @@ def size_images(page_html: str, size_of: Any) -> tuple[str, int]:
         tag = m.group(0)
         if tag.startswith("<img") and re.search(r'\bsrc="data:', tag):
             return tag
+        # Sphinx writes an image's width and height (a 2x PNG's metadata) as a style: make them
+        # attributes, so the stylesheet can shrink the image on a phone without distorting it
+        style = re.search(r'\sstyle="width:\s*([\d.]+)px;\s*height:\s*([\d.]+)px;?"', tag)
+        if style and not re.search(r"\s(width|height)=", tag):
+            tag = tag.replace(style.group(0), f' width="{round(float(style.group(1)))}" '
+                                              f'height="{round(float(style.group(2)))}"')
         add = []
         src = re.search(r'\bsrc="([^"]+)"', tag)
         size = size_of(html.unescape(src.group(1))) if src else None
@@ -684,6 +690,8 @@ def size_images(page_html: str, size_of: Any) -> tuple[str, int]:
         if "decoding=" not in tag:
             add.append('decoding="async"')
         if not add:
+            if tag != m.group(0):
+                changed += 1
             return tag
         changed += 1
         end = "/>" if tag.endswith("/>") else ">"
@@ -792,6 +800,7 @@ def kit_citation(citation: dict, package_version: str, repository_url: str) -> d
 #: (started by this Sphinx process, so they inherit its environment).
 FIGURE_FORMATS_ENV = "MLCRYSTAL_FIGURE_FORMATS"
 FONT_SCALE_ENV = "MLCRYSTAL_FIGURE_FONT_SCALE"
+SVG_MAX_BYTES_ENV = "MLCRYSTAL_FIGURE_SVG_MAX_BYTES"
 
 
 def on_config_inited(app: Any, config: Any) -> None:
@@ -806,6 +815,8 @@ def on_config_inited(app: Any, config: Any) -> None:
     # written by nbval and `make notebooks` without these variables, stay PNG at the book's sizes)
     if config.mlcrystal_figure_formats:
         os.environ[FIGURE_FORMATS_ENV] = str(config.mlcrystal_figure_formats)
+    if config.mlcrystal_figure_svg_max_bytes:
+        os.environ[SVG_MAX_BYTES_ENV] = str(int(config.mlcrystal_figure_svg_max_bytes))
     if config.mlcrystal_figure_font_scale != 1.0:
         os.environ[FONT_SCALE_ENV] = str(float(config.mlcrystal_figure_font_scale))
 
@@ -868,6 +879,7 @@ def setup(app: Any) -> dict:
     app.add_config_value("mlcrystal_site_description", "", "html")
     app.add_config_value("mlcrystal_figure_formats", "", "env")
     app.add_config_value("mlcrystal_figure_font_scale", 1.0, "env", types=(float, int))
+    app.add_config_value("mlcrystal_figure_svg_max_bytes", 0, "env", types=(int,))
     register_citation_style()
     # after Sphinx's MathJax installer and myst-nb's per-page scripts (priority 500)
     app.connect("html-page-context", on_html_page_context, priority=900)
