@@ -37,7 +37,7 @@ help:
 	@echo "make nbval-generic  the same with numpy and OpenBLAS on generic kernels (a second machine)"
 	@echo "make wheel-check    build the wheel, install it in a fresh venv outside the checkout, load the data"
 	@echo "make notebooks      re-execute notebooks in place, storing outputs and widget state (NB=book/05_....ipynb for one)"
-	@echo "make site-check     open every page of _build/html in headless Chromium (axe-core, 390/1280 px, bytes)"
+	@echo "make site-check     open every page of _build/html in headless Chromium (axe-core, explorers, 360-1920 px, bytes, Lighthouse)"
 	@echo "make java           install a Java runtime (Debian, as root) for chapter 1's optional OPSIN name checks"
 	@echo "make data-check     are the upstream data reachable? (make book runs it first)"
 	@echo ".venv/bin/mlcrystal doctor   what this machine has and lacks, and what each gap affects"
@@ -203,12 +203,31 @@ $(ASSETS_STAMP): book/_static/npm.sha256
 book: site-assets
 site-assets: book-preflight
 
+# --- Lighthouse, for `make site-check` (mobile performance of every page, reported only) ---
+# npm ci installs the exact tree of tools/lighthouse/package-lock.json and checks every
+# package's tarball against its integrity hash there (as npm.sha256 does for the site's assets);
+# nothing is installed outside _build/lighthouse.
+LIGHTHOUSE_DIR := _build/lighthouse
+LIGHTHOUSE_STAMP := $(LIGHTHOUSE_DIR)/.complete
+.PHONY: lighthouse
+
+lighthouse: $(LIGHTHOUSE_STAMP)
+
+$(LIGHTHOUSE_STAMP): tools/lighthouse/package.json tools/lighthouse/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm not found: install Node.js and npm (Debian: apt-get install -y npm) for Lighthouse"; exit 1; }
+	rm -rf $(LIGHTHOUSE_DIR) && mkdir -p $(LIGHTHOUSE_DIR)
+	cp tools/lighthouse/package.json tools/lighthouse/package-lock.json $(LIGHTHOUSE_DIR)/
+	cd $(LIGHTHOUSE_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
 # --- open every page of the built site in headless Chromium ---
-# At 1280 and 390 px; axe-core (from site-assets) audits each page; prints the bytes each page transfers.
+# At 1280, 390 and 360 px; axe-core (from site-assets) audits each page; prints the bytes each page
+# transfers; drives the explorers against Python; then Lighthouse (mobile) reports each page's
+# performance, LCP and CLS without failing on them.
 # Uses Debian's chromium (or $MLCRYSTAL_CHROMIUM); installs it with apt-get
 # when missing and running as root. Without a browser the check says so,
 # runs only its static link checks, and exits 0.
-site-check: $(STAMP) $(ASSETS_STAMP)
+site-check: $(STAMP) $(ASSETS_STAMP) $(LIGHTHOUSE_STAMP)
 	@test -x "$${MLCRYSTAL_CHROMIUM:-/usr/bin/chromium}" || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
 	  && { echo "installing chromium with apt-get"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }; } || true
 	$(BIN)/python tools/sitecheck.py _build/html

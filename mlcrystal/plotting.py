@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,15 +13,69 @@ import matplotlib as mpl
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib.figure import Figure
 
 __all__ = ["PAPER_COLOR", "DASH", "figure_html", "set_style", "format_table", "median_band", "glue_values",
-           "glue_band"]
+           "glue_band", "FIGURE_FORMATS_ENV", "FONT_SCALE_ENV", "SVG_MAX_BYTES_ENV"]
 
 #: Colour for the study's published values; model and simulation use the palette.
 PAPER_COLOR = "#b2182b"
 
 #: What a table shows where it has no value.
 DASH = "–"
+
+#: Environment variables the book's website build sets (book/_ext/mlcrystal_site.py, from
+#: ``_config.yml``) and :func:`set_style` reads: the inline figure formats (``svg``: sharp at
+#: any zoom) and a font scale (tick labels stay >= 9 CSS px when a figure shrinks to a phone's
+#: column). Unset (Jupyter, nbval, ``make notebooks``): PNG at the book's sizes, so the stored
+#: outputs do not change.
+FIGURE_FORMATS_ENV = "MLCRYSTAL_FIGURE_FORMATS"
+FONT_SCALE_ENV = "MLCRYSTAL_FIGURE_FONT_SCALE"
+#: With both ``svg`` and ``retina`` formats: a figure whose SVG would be larger than this many
+#: bytes (thousands of markers) is shown as its 2x PNG instead.
+SVG_MAX_BYTES_ENV = "MLCRYSTAL_FIGURE_SVG_MAX_BYTES"
+
+
+def _limit_svg(max_bytes: int) -> None:
+    """Drop the SVG of a figure larger than ``max_bytes`` (its PNG is shown instead)."""
+    try:  # IPython's display formatters exist only in a kernel; the website's build runs in one
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    formatter = shell.display_formatter.formatters["image/svg+xml"]
+    try:
+        svg = formatter.lookup_by_type(Figure)
+    except KeyError:
+        return
+    if getattr(svg, "_mlcrystal_limited", False):
+        return
+
+    def svg_or_none(fig: Figure, **kwargs: object) -> str | None:
+        data = svg(fig, **kwargs)
+        return data if data is None or len(data) <= max_bytes else None
+
+    svg_or_none._mlcrystal_limited = True  # type: ignore[attr-defined]
+    formatter.for_type(Figure, svg_or_none)
+
+
+def _site_settings() -> tuple[list[str], float]:
+    """The formats and font scale of :data:`FIGURE_FORMATS_ENV` and :data:`FONT_SCALE_ENV`."""
+    formats = [f.strip() for f in os.environ.get(FIGURE_FORMATS_ENV, "").split(",") if f.strip()]
+    unknown = [f for f in formats if f not in ("svg", "png", "retina", "pdf", "jpeg")]
+    if unknown:
+        raise ValueError(f"{FIGURE_FORMATS_ENV}={os.environ[FIGURE_FORMATS_ENV]!r}: unknown format(s) {unknown}; "
+                         "use a comma-separated list of svg, png, retina, pdf, jpeg (or unset it)")
+    raw = os.environ.get(FONT_SCALE_ENV, "").strip() or "1"
+    try:
+        scale = float(raw)
+    except ValueError:
+        scale = float("nan")
+    if not 0.5 <= scale <= 3:
+        raise ValueError(f"{FONT_SCALE_ENV}={raw!r}: must be a number between 0.5 and 3 (or unset it)")
+    return formats, scale
 
 
 def figure_html(fig, alt: str, dpi: int = 100) -> str:
@@ -65,6 +120,9 @@ def set_style(context: str = "notebook") -> None:
     context : str, default "notebook"
         A seaborn context ("paper", "notebook", "talk").
 
+    The website's build also sets the inline figure format and a font scale
+    through :data:`FIGURE_FORMATS_ENV` and :data:`FONT_SCALE_ENV`.
+
     Examples
     --------
     >>> set_style()
@@ -72,7 +130,8 @@ def set_style(context: str = "notebook") -> None:
     >>> mpl.rcParams["savefig.dpi"]
     150.0
     """
-    sns.set_theme(context=context, style="whitegrid", palette="colorblind")
+    formats, scale = _site_settings()
+    sns.set_theme(context=context, style="whitegrid", palette="colorblind", font_scale=scale)
     mpl.rcParams.update({
         "figure.figsize": (6.4, 4.0),
         "figure.dpi": 100,
@@ -82,6 +141,16 @@ def set_style(context: str = "notebook") -> None:
         # deterministic SVG/PNG metadata, so re-executed notebooks match
         "svg.hashsalt": "mlcrystal",
     })
+    if formats:
+        # matplotlib_inline (IPython's inline backend) matters only in a kernel: imported when a format is asked for
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+        set_matplotlib_formats(*formats)
+        limit = os.environ.get(SVG_MAX_BYTES_ENV, "").strip()
+        if limit and "svg" in formats:
+            if not limit.isdigit():
+                raise ValueError(f"{SVG_MAX_BYTES_ENV}={limit!r}: must be a number of bytes (or unset it)")
+            _limit_svg(int(limit))
 
 
 def format_table(table: pd.DataFrame | pd.Series, decimals: int | Mapping[str, int] = 3,

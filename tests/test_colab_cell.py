@@ -13,7 +13,7 @@ import nbformat
 import pytest
 
 from tools import colab_cell
-from tools.colab_cell import TAG, main, problem, repository, setup_source, update
+from tools.colab_cell import TAG, main, package_version, problem, repository, setup_source, update
 
 ROOT = Path(__file__).resolve().parent.parent
 URL = "https://github.com/example/kit"
@@ -75,7 +75,8 @@ def test_main_writes_the_cell_first_among_code_cells_and_check_passes_after(note
     cell = nb.cells[1]
     assert cell.cell_type == "code" and cell.outputs == [] and cell.execution_count is None
     assert cell.metadata["tags"] == ["colab-setup", "remove-cell"]
-    assert f'"mlcrystal @ git+{URL}@main"' in cell.source
+    # a release tag from the package's version, never a moving branch
+    assert f'"mlcrystal @ git+{URL}@v{package_version()}"' in cell.source and "@main" not in cell.source
     nbformat.validate(nb)
     before = notebook.read_bytes()
     assert main([str(notebook), "--config", str(config), "--check"]) == 0
@@ -91,12 +92,12 @@ def test_a_changed_repository_makes_the_cell_stale_and_update_keeps_one_cell(not
     assert main([str(notebook), "--config", str(config)]) == 0
     nb = nbformat.read(notebook, as_version=4)
     setup = [c for c in nb.cells if TAG in c.metadata.get("tags", [])]
-    assert len(setup) == 1 and "git+https://github.com/moved/kit@main" in setup[0].source
+    assert len(setup) == 1 and "git+https://github.com/moved/kit@v" in setup[0].source
     assert [c.get("id") for c in nb.cells] == ["title", TAG, "imports", "text", "more"]
 
 
 def test_problem_finds_misplaced_duplicated_and_untagged_cells():
-    src = setup_source(URL)
+    src = setup_source(URL, "0.1.0")
     tagged = {"tags": [TAG, "remove-cell"]}
     first = nbformat.v4.new_code_cell("x = 1")
     late = nbformat.v4.new_notebook(cells=[first, nbformat.v4.new_code_cell(src, metadata=tagged)])
@@ -111,7 +112,7 @@ def test_problem_finds_misplaced_duplicated_and_untagged_cells():
 def test_update_refuses_to_reuse_an_id_another_cell_has():
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1", id=TAG)])
     with pytest.raises(ValueError, match="already has the id 'colab-setup'"):
-        update(nb, setup_source(URL))
+        update(nb, setup_source(URL, "0.1.0"))
 
 
 def test_main_reports_bad_input_with_exit_code_2(tmp_path, config, capsys):
@@ -123,7 +124,7 @@ def test_main_reports_bad_input_with_exit_code_2(tmp_path, config, capsys):
 
 
 def test_the_cell_prints_nothing_off_colab():
-    out = subprocess.run([sys.executable, "-c", setup_source(URL)], capture_output=True, text=True, timeout=60)
+    out = subprocess.run([sys.executable, "-c", setup_source(URL, "0.1.0")], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and out.stdout == "" and out.stderr == ""
 
 
@@ -136,8 +137,8 @@ def test_the_cell_pip_installs_the_kit_on_colab(monkeypatch):
     monkeypatch.setattr(subprocess, "run", lambda cmd, **kw: calls.append((cmd, kw)))
     stdout = io.StringIO()
     with contextlib.redirect_stdout(stdout):
-        exec(setup_source(URL, "dev"), {})
-    assert calls == [([sys.executable, "-m", "pip", "install", "-q", f"mlcrystal @ git+{URL}@dev"],
+        exec(setup_source(URL, "1.2.3"), {})
+    assert calls == [([sys.executable, "-m", "pip", "install", "-q", f"mlcrystal @ git+{URL}@v1.2.3"],
                       {"check": True})]
     assert stdout.getvalue() == ""
 

@@ -3,8 +3,10 @@
 "Open in Colab" opens one notebook from the repository, without the package
 beside it. The cell this tool writes (tagged ``colab-setup``) installs
 ``mlcrystal`` from the repository named once, in ``_config.yml``
-(``repository: url:`` and ``branch:``, the same entries the launch buttons
-use), when ``google.colab`` can be imported; anywhere else it does nothing
+(``repository: url:``, the entry the launch buttons and issue links use), at
+the release tag of the package's version (``v`` + ``mlcrystal.__version__``,
+e.g. ``v0.1.0``: a fixed release, not whatever ``main`` holds that day),
+when ``google.colab`` can be imported; anywhere else it does nothing
 and prints nothing, so stored outputs and nbval are unaffected. The cell is
 also tagged ``remove-cell``: the website does not show it.
 
@@ -17,6 +19,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -41,7 +44,7 @@ else:
     import subprocess
     import sys
 
-    kit = "mlcrystal @ git+{url}@{branch}"
+    kit = "mlcrystal @ git+{url}@{tag}"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", kit], check=True)'''
 
 
@@ -90,15 +93,44 @@ def repository(config: str | Path) -> tuple[str, str]:
     return url, branch
 
 
-def setup_source(url: str, branch: str = "main") -> str:
-    """The source of the set-up cell for a repository URL and branch.
+def package_version(init: str | Path = ROOT / "mlcrystal" / "__init__.py") -> str:
+    r"""The package's version, ``__version__`` in ``mlcrystal/__init__.py`` (read, not imported).
 
     Examples
     --------
-    >>> print(setup_source("https://github.com/o/r").splitlines()[-2].strip())
-    kit = "mlcrystal @ git+https://github.com/o/r@main"
+    >>> import re
+    >>> bool(re.fullmatch(r"\d+\.\d+\.\d+\S*", package_version()))
+    True
     """
-    return _TEMPLATE.format(url=url, branch=branch)
+    path = Path(init)
+    match = re.search(r'^__version__\s*=\s*["\']([^"\']+)["\']', path.read_text(encoding="utf-8"), re.M)
+    if match is None:
+        raise ValueError(f"{path}: no line __version__ = \"X.Y.Z\"")
+    return match.group(1)
+
+
+def release_tag(version: str) -> str:
+    """The git tag of a release: ``v`` and the version.
+
+    Examples
+    --------
+    >>> release_tag("0.1.0")
+    'v0.1.0'
+    """
+    if not version or any(c in version for c in " \"'@/"):
+        raise ValueError(f"not a version number: {version!r}")
+    return f"v{version}"
+
+
+def setup_source(url: str, version: str) -> str:
+    """The source of the set-up cell for a repository URL and the package's version.
+
+    Examples
+    --------
+    >>> print(setup_source("https://github.com/o/r", "0.1.0").splitlines()[-2].strip())
+    kit = "mlcrystal @ git+https://github.com/o/r@v0.1.0"
+    """
+    return _TEMPLATE.format(url=url, tag=release_tag(version))
 
 
 def _is_setup(cell: nbformat.NotebookNode) -> bool:
@@ -114,7 +146,7 @@ def problem(nb: nbformat.NotebookNode, source: str) -> str | None:
     Examples
     --------
     >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
-    >>> problem(nb, setup_source("https://github.com/o/r"))
+    >>> problem(nb, setup_source("https://github.com/o/r", "0.1.0"))
     'no colab-setup cell'
     """
     tagged = [i for i, c in enumerate(nb.cells) if _is_setup(c)]
@@ -145,9 +177,9 @@ def update(nb: nbformat.NotebookNode, source: str) -> bool:
     --------
     >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# T"),
     ...                                      nbformat.v4.new_code_cell("x = 1")])
-    >>> update(nb, setup_source("https://github.com/o/r")), [c.cell_type for c in nb.cells]
+    >>> update(nb, setup_source("https://github.com/o/r", "0.1.0")), [c.cell_type for c in nb.cells]
     (True, ['markdown', 'code', 'code'])
-    >>> update(nb, setup_source("https://github.com/o/r"))
+    >>> update(nb, setup_source("https://github.com/o/r", "0.1.0"))
     False
     """
     if problem(nb, source) is None:
@@ -179,12 +211,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("notebooks", nargs="*", type=Path,
                     help=f"notebooks to treat (default: {CHAPTER_GLOB} under the repository)")
     ap.add_argument("--config", type=Path, default=ROOT / "_config.yml",
-                    help="the book's _config.yml, whose repository: url: and branch: are installed")
+                    help="the book's _config.yml, whose repository: url: is installed")
     ap.add_argument("--check", action="store_true", help="change nothing; exit 1 if a cell is missing or stale")
     args = ap.parse_args(argv)
     notebooks = args.notebooks or sorted(ROOT.glob(CHAPTER_GLOB))
     try:
-        source = setup_source(*repository(args.config))
+        source = setup_source(repository(args.config)[0], package_version())
         if not notebooks:
             raise ValueError(f"no notebooks given and none match {CHAPTER_GLOB} under {ROOT}")
         read = {path: nbformat.read(path, as_version=4) for path in notebooks}

@@ -5,12 +5,20 @@ Registered in ``_config.yml`` (``sphinx.local_extensions``). On every HTML page
 page's scripts) it
 
 * drops the ipywidgets renderer (RequireJS, ``widgets-offline.js``,
-  html-manager's ``embed-amd.js``, about 3.6 MB) from a page that holds no
-  saved widget state, and loads it with ``defer`` where it is kept, so that it
-  never blocks the first paint;
+  html-manager's ``embed-amd.js``, about 3.6 MB) and the saved widget state
+  from a page that shows no widget view (the explorers of chapters 4 and 5
+  show their static view instead, see ``mlcrystal/webview.py``), and loads
+  the renderer with ``defer`` where it is kept, so that it never blocks the
+  first paint; drops ``mlcrystal-explorers.js`` from a page without an explorer;
+* loads every script file with ``defer`` except those an inline script needs
+  while the page is parsed (:data:`BLOCKING_SCRIPTS`), so that no script
+  blocks the first paint (``searchindex.js``, on every page, was the largest);
 * drops MathJax (its configuration and its loader) from a page without maths
   (no ``math`` node, no ``class="math"`` in the body, no widget whose labels
   it could typeset), and loads it with ``defer`` where it is kept;
+* lists each script once (:func:`dedupe_scripts`: Sphinx 7.4 writes some
+  inline scripts twice, and sphinx-thebe's second copy threw a console error
+  on every page);
 * gives the entries of a bibliography list the ``listitem`` role their
   ``role="list"`` container requires (docutils writes the deprecated
   ``doc-biblioentry``; axe-core reports it as a critical violation);
@@ -25,6 +33,18 @@ page's scripts) it
   "row label"; an empty cell in a column that another header row already names
   (the corner above a named index, the cells beside the index's name) becomes a
   plain ``<td>`` (:func:`label_empty_table_headers`);
+* marks Chinese text (the glossary's Chinese terms) with ``lang="zh-Hans"``
+  (:func:`mark_chinese`);
+* after the build, gives every image its width and height (no layout shift
+  while it loads) and ``loading="lazy"`` (:func:`size_images`), and every
+  SVG chart a ``min-width`` at which its tick labels are at least 9 CSS px
+  (:func:`legible_width`; on a phone a chart that needs more than the column
+  scrolls sideways inside its output box);
+* sets the figure format (SVG) and font scale that the notebooks' kernels
+  draw the website's figures with (``mlcrystal_figure_formats``,
+  ``mlcrystal_figure_font_scale``; read by ``mlcrystal.plotting.set_style``);
+* gives the text ``{{ kit_version }}``, ``{{ kit_license }}`` and
+  ``{{ kit_citation }}`` from ``CITATION.cff`` (:func:`kit_citation`);
 * adds ``<meta name="description">`` from the page's first paragraph of prose
   (or, for pages without one, such as the search page, the site's
   description in ``mlcrystal_site_description``).
@@ -44,6 +64,11 @@ from docutils import nodes
 WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
 #: File names (the end of the path) of the widget renderer's scripts.
 WIDGET_SCRIPTS = ("require.js", "widgets-offline.js", "embed-amd.js")
+#: An embedded widget view in a rendered body (myst-nb writes one script per view).
+WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
+#: The script that drives the explorers' static views, and their mark in a rendered body.
+EXPLORER_SCRIPT = "mlcrystal-explorers.js"
+EXPLORER_MARK = 'class="mlc-explorer"'
 #: Maths in a rendered body: Sphinx's math spans/divs or MathJax delimiters.
 MATH_IN_BODY_RE = re.compile(r'class="math|\\\(|\\\[|\$\$')
 #: A bracketed citation label as sphinxcontrib-bibtex renders it, with the space before it.
@@ -105,12 +130,16 @@ def is_mathjax_script(script: Any, mathjax_path: str) -> bool:
     return not name and bool(re.match(r"\s*(window\.)?MathJax\s*=|\s*MathJax\.Hub\.Config", body))
 
 
-def select_scripts(scripts: list[Any], *, has_math: bool, mathjax_path: str) -> tuple[list[Any], list[Any]]:
+def select_scripts(scripts: list[Any], *, has_math: bool, mathjax_path: str,
+                   has_widget_views: bool | None = None, has_explorer: bool = True) -> tuple[list[Any], list[Any]]:
     """Split a page's scripts into the ones to keep and the ones it does not need.
 
-    The widget renderer is kept only when the page holds saved widget state
-    (:func:`is_widget_state`); MathJax only when ``has_math`` (a page with
-    widgets counts as needing maths: ipywidgets typesets its labels with it).
+    The widget renderer and the saved widget state are kept only when the
+    page shows a widget view (``has_widget_views``; when not given: when it
+    holds saved widget state, :func:`is_widget_state`); MathJax only when
+    ``has_math`` (a page with widget views counts as needing maths: ipywidgets
+    typesets its labels with it); ``mlcrystal-explorers.js`` only when
+    ``has_explorer``.
 
     Parameters
     ----------
@@ -120,6 +149,10 @@ def select_scripts(scripts: list[Any], *, has_math: bool, mathjax_path: str) -> 
         Whether the page shows maths.
     mathjax_path : str
         Sphinx's ``mathjax_path`` setting.
+    has_widget_views : bool, optional
+        Whether the page's body embeds a widget view.
+    has_explorer : bool, default True
+        Whether the page's body holds an explorer's static view.
 
     Returns
     -------
@@ -128,19 +161,87 @@ def select_scripts(scripts: list[Any], *, has_math: bool, mathjax_path: str) -> 
     Examples
     --------
     >>> kept, dropped = select_scripts(["_static/jquery.js", "_static/npm/requirejs/require.js",
-    ...     "_static/npm/mathjax/es5/tex-mml-chtml.js"], has_math=False,
-    ...     mathjax_path="npm/mathjax/es5/tex-mml-chtml.js")
+    ...     "_static/npm/mathjax/es5/tex-mml-chtml.js", "_static/mlcrystal-explorers.js"], has_math=False,
+    ...     mathjax_path="npm/mathjax/es5/tex-mml-chtml.js", has_explorer=False)
     >>> kept, len(dropped)
-    (['_static/jquery.js'], 2)
+    (['_static/jquery.js'], 3)
+    >>> from types import SimpleNamespace as S
+    >>> state = S(filename=None, attributes={"type": WIDGET_STATE_MIME, "body": "{}"})
+    >>> kept, dropped = select_scripts([state, "_static/npm/requirejs/require.js"], has_math=True,
+    ...     mathjax_path="m.js", has_widget_views=False)
+    >>> kept, len(dropped)
+    ([], 2)
     """
-    widgets = any(is_widget_state(s) for s in scripts)
+    widgets = any(is_widget_state(s) for s in scripts) if has_widget_views is None else has_widget_views
     need_math = has_math or widgets
     kept, dropped = [], []
     for s in scripts:
-        unneeded = (is_widget_script(s) and not widgets) or (
-            is_mathjax_script(s, mathjax_path) and not need_math)
+        explorer = _filename(s).split("?", 1)[0].rsplit("/", 1)[-1] == EXPLORER_SCRIPT
+        unneeded = ((is_widget_script(s) or is_widget_state(s)) and not widgets) or (
+            is_mathjax_script(s, mathjax_path) and not need_math) or (explorer and not has_explorer)
         (dropped if unneeded else kept).append(s)
     return kept, dropped
+
+
+#: A run of Chinese characters (CJK ideographs, CJK punctuation, full-width forms), joined by
+#: hyphens or middle dots ("烯醇-酮互变异构").
+_CJK_RUN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]+"
+                         r"(?:[-\u00b7\u2013][\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]+)*")
+#: Text between tags, except inside <script>, <style> and <textarea>, and a tag's own attributes.
+_SKIP_TEXT_RE = re.compile(r"(<(script|style|textarea)\b.*?</\2>|<[^>]*>)", re.S | re.I)
+
+
+def mark_chinese(body: str, lang: str = "zh-Hans") -> str:
+    """Wrap every run of Chinese text in ``<span lang="zh-Hans">``.
+
+    The pages are English (``<html lang="en">``); a screen reader reads a
+    Chinese glossary term with the Chinese voice, and a browser picks Chinese
+    glyph forms, only when the term says its language.
+
+    Examples
+    --------
+    >>> mark_chinese('<dt id="term-0">Voigt 记号<a href="#term-0">#</a></dt>')
+    '<dt id="term-0">Voigt <span lang="zh-Hans">记号</span><a href="#term-0">#</a></dt>'
+    >>> mark_chinese('<p>(中文术语)</p>')
+    '<p>(<span lang="zh-Hans">中文术语</span>)</p>'
+    >>> mark_chinese('<script>var s = "记号";</script><img alt="记号">')
+    '<script>var s = "记号";</script><img alt="记号">'
+    """
+    if not _CJK_RUN_RE.search(body):
+        return body
+    out, pos = [], 0
+    for m in _SKIP_TEXT_RE.finditer(body):
+        out.append(_CJK_RUN_RE.sub(lambda r: f'<span lang="{lang}">{r.group(0)}</span>', body[pos:m.start()]))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(_CJK_RUN_RE.sub(lambda r: f'<span lang="{lang}">{r.group(0)}</span>', body[pos:]))
+    return "".join(out)
+
+
+def dedupe_scripts(scripts: list[Any]) -> list[Any]:
+    """The page's scripts without repeats (the same file, or the same inline body, twice).
+
+    Sphinx 7.4 lists an inline script registered after ``Builder.init()`` twice
+    (its filename once ``None``, once ``""``: they compare unequal; fixed
+    upstream in sphinx-doc/sphinx#13402); the second copy of sphinx-thebe's
+    ``const THEBE_JS_URL`` settings then throws "Identifier 'THEBE_JS_URL' has
+    already been declared" on every page.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as S
+    >>> a = S(filename=None, attributes={"body": "const X = 1"})
+    >>> b = S(filename="", attributes={"body": "const X = 1"})
+    >>> len(dedupe_scripts([a, b, "_static/x.js", "_static/x.js"]))
+    2
+    """
+    seen, out = set(), []
+    for s in scripts:
+        key = (_filename(s), tuple(sorted((k, str(v)) for k, v in _attributes(s).items())))
+        if key not in seen:
+            seen.add(key)
+            out.append(s)
+    return out
 
 
 def describe(doctree: nodes.Node | None, fallback: str, max_len: int = DESCRIPTION_MAX) -> str:
@@ -354,11 +455,20 @@ def _page_has_math(app: Any, pagename: str, context: dict, doctree: nodes.Node |
     if doctree is not None and (doctree.next_node(nodes.math) or doctree.next_node(nodes.math_block)):
         return True
     try:
-        if app.env.get_domain("math").has_equations(pagename):
+        # the page's own equations: MathDomain.has_equations(page) also counts every page in the
+        # page's toctree, so the introduction (whose toctree holds every chapter) loaded MathJax
+        if app.env.get_domain("math").data.get("has_equations", {}).get(pagename, False):
             return True
     except Exception:  # a page without a document (search, genindex)
         pass
     return bool(MATH_IN_BODY_RE.search(context.get("body") or ""))
+
+
+#: Scripts that must run while the page is parsed, with the reason (everything else is deferred).
+BLOCKING_SCRIPTS = {
+    "documentation_options.js": "defines DOCUMENTATION_OPTIONS, which the theme's inline page settings "
+                                "(pagename, search_as_you_type) assign to while the page is parsed",
+}
 
 
 def _with_defer(script: Any) -> Any:
@@ -376,14 +486,18 @@ def on_html_page_context(app: Any, pagename: str, templatename: str, context: di
     outfile = getattr(getattr(app, "builder", None), "get_outfilename", None)
     if outfile is not None:
         _WRITTEN.add(str(outfile(pagename)))
-    scripts = list(context.get("script_files") or [])
+    scripts = dedupe_scripts(list(context.get("script_files") or []))
+    body = context.get("body") or ""
     kept, _dropped = select_scripts(scripts, has_math=_page_has_math(app, pagename, context, doctree),
-                                    mathjax_path=app.config.mathjax_path or "")
+                                    mathjax_path=app.config.mathjax_path or "",
+                                    has_widget_views=WIDGET_VIEW_MIME in body, has_explorer=EXPLORER_MARK in body)
+    # every script file is deferred (run in order after parsing, never blocking the first paint),
+    # except the few that inline scripts need while the page is parsed
     context["script_files"] = [
-        _with_defer(s) if (is_widget_script(s) or is_mathjax_script(s, app.config.mathjax_path or "")) else s
+        s if _filename(s).split("?", 1)[0].rsplit("/", 1)[-1] in BLOCKING_SCRIPTS else _with_defer(s)
         for s in kept]
     if context.get("body"):
-        context["body"] = label_empty_table_headers(fix_citation_roles(context["body"]))
+        context["body"] = mark_chinese(label_empty_table_headers(fix_citation_roles(context["body"])))
     metatags = context.get("metatags") or ""
     if 'name="description"' not in metatags:
         title = re.sub(r"<[^>]+>", "", context.get("title") or "")
@@ -419,6 +533,181 @@ def on_builder_inited(app: Any) -> None:
     _WRITTEN.clear()
 
 
+_HEAD_RE = re.compile(r"<head\b.*?</head>", re.S | re.I)
+_SCRIPT_SRC_RE = re.compile(r"<script\b(?=[^>]*\bsrc=\"([^\"]+)\")[^>]*>", re.I)
+
+
+def defer_head_scripts(page_html: str) -> tuple[str, int]:
+    """Add ``defer`` to every script file in the page's ``<head>`` that would block the first paint.
+
+    Scripts already ``async``, ``defer`` or modules are left alone, and so are
+    :data:`BLOCKING_SCRIPTS` (an inline script needs them while the page is
+    parsed). Deferred scripts still run in their order, after the page is
+    parsed. This catches the scripts that templates write themselves
+    (pydata-sphinx-theme loads ``searchtools.js``, ``language_data.js`` and
+    the whole ``searchindex.js`` on every page).
+
+    Examples
+    --------
+    >>> defer_head_scripts('<head><script src="../searchindex.js"></script>'
+    ...     '<script src="../_static/documentation_options.js?v=1"></script>'
+    ...     '<script async="async" src="a.js"></script></head><body><script src="b.js"></script></body>')
+    ('<head><script src="../searchindex.js" defer="defer"></script><script \
+src="../_static/documentation_options.js?v=1"></script><script async="async" src="a.js"></script></head><body>\
+<script src="b.js"></script></body>', 1)
+    """
+    head = _HEAD_RE.search(page_html)
+    if head is None:
+        return page_html, 0
+    count = 0
+
+    def one(m: re.Match) -> str:
+        nonlocal count
+        tag, name = m.group(0), m.group(1).split("?", 1)[0].rsplit("/", 1)[-1]
+        if re.search(r"\b(defer|async)\b|type=\"module\"", tag) or name in BLOCKING_SCRIPTS:
+            return tag
+        count += 1
+        return tag[:-1] + ' defer="defer">'
+
+    new_head = _SCRIPT_SRC_RE.sub(one, head.group(0))
+    return page_html[: head.start()] + new_head + page_html[head.end():], count
+
+
+_IMG_RE = re.compile(r"<img\b[^>]*>", re.I)
+_SVG_SIZE_RE = re.compile(r'<svg\b[^>]*?\bwidth="([\d.]+)(pt|px)?"[^>]*?\bheight="([\d.]+)(pt|px)?"', re.S)
+
+
+#: Smallest tick label a reader should meet (CSS px, font size), with a little margin for rounding.
+LEGIBLE_TICK_PX = 9.2
+_TICK_START_RE = re.compile(r'<g id="[xy]tick_\d+">')
+_TICK_TEXT_RE = re.compile(r'<g id="text_\d+">.*?scale\(([\d.]+) -[\d.]+\)', re.S)
+
+
+def legible_width(svg: str, tick_px: float = LEGIBLE_TICK_PX) -> int | None:
+    """The narrowest width (CSS px) at which a matplotlib SVG's tick labels are ``tick_px`` high.
+
+    matplotlib draws a tick label as glyph paths scaled by ``fontsize / 100``;
+    drawn ``w`` CSS px wide, a figure ``W`` pt wide shows a ``f`` pt label
+    ``f * w / W`` px high. None for an SVG without tick labels.
+
+    Examples
+    --------
+    >>> legible_width('<svg width="450pt" height="300pt"><g id="xtick_1"><g id="text_1">'
+    ...               '<g transform="translate(1 2) scale(0.1485 -0.1485)"></g></g></g></svg>')
+    279
+    """
+    m = _SVG_SIZE_RE.search(svg[:4000])
+    if m is None:
+        return None
+    width_pt = float(m.group(1)) * (0.75 if m.group(2) == "px" else 1.0)
+    starts = [t.start() for t in _TICK_START_RE.finditer(svg)] + [len(svg)]
+    sizes = [float(t.group(1)) * 100 for a, b in zip(starts[:-1], starts[1:], strict=True)
+             if (t := _TICK_TEXT_RE.search(svg, a, b))]
+    if not sizes:
+        return None
+    return int(-(-tick_px * width_pt // min(sizes)))  # ceil
+
+
+def image_size(path: Any) -> tuple[int, int] | None:
+    """An image file's size in CSS px: PNG from its header, SVG from its width/height (pt = 4/3 px).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "f.svg"
+    >>> _ = p.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="432pt" height="216pt"></svg>')
+    >>> image_size(p)
+    (576, 288)
+    """
+    from pathlib import Path
+
+    path = Path(path)
+    if not path.is_file():
+        return None
+    if path.suffix.lower() == ".png":
+        head = path.read_bytes()[:24]
+        if head[:8] != b"\x89PNG\r\n\x1a\n":
+            return None
+        return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+    if path.suffix.lower() == ".svg":
+        m = _SVG_SIZE_RE.search(path.read_text(encoding="utf-8", errors="replace")[:4000])
+        if m is None:
+            return None
+        k = 4 / 3 if (m.group(2) or "px") == "pt" else 1.0
+        k_h = 4 / 3 if (m.group(4) or "px") == "pt" else 1.0
+        return round(float(m.group(1)) * k), round(float(m.group(3)) * k_h)
+    return None
+
+
+def size_images(page_html: str, size_of: Any) -> tuple[str, int]:
+    """Give each ``<img>`` its size and let it load lazily; return the page and how many were changed.
+
+    An image with ``width`` and ``height`` keeps its room while it loads (no
+    layout shift); ``loading="lazy"`` fetches it only when it nears the screen;
+    ``decoding="async"`` decodes it off the main thread. Images with a size,
+    or whose file cannot be read, keep what they have.
+
+    Parameters
+    ----------
+    page_html : str
+    size_of : callable
+        ``src -> (width, height) or None``.
+
+    Examples
+    --------
+    >>> out, n = size_images('<img alt="a" src="../_images/a.svg"><img src="x.png" width="5">',
+    ...                      lambda src: (576, 288) if src.endswith("a.svg") else None)
+    >>> out.split("><")
+    ['<img alt="a" src="../_images/a.svg" width="576" height="288" loading="lazy" decoding="async"', \
+'img src="x.png" width="5" loading="lazy" decoding="async">']
+    >>> n
+    2
+    """
+    changed = 0
+
+    def one(m: re.Match) -> str:
+        nonlocal changed
+        tag = m.group(0)
+        if tag.startswith("<img") and re.search(r'\bsrc="data:', tag):
+            return tag
+        # Sphinx writes an image's width and height (a 2x PNG's metadata) as a style: make them
+        # attributes, so the stylesheet can shrink the image on a phone without distorting it
+        style = re.search(r'\sstyle="width:\s*([\d.]+)px;\s*height:\s*([\d.]+)px;?"', tag)
+        if style and not re.search(r"\s(width|height)=", tag):
+            tag = tag.replace(style.group(0), f' width="{round(float(style.group(1)))}" '
+                                              f'height="{round(float(style.group(2)))}"')
+        add = []
+        src = re.search(r'\bsrc="([^"]+)"', tag)
+        size = size_of(html.unescape(src.group(1))) if src else None
+        if size and not re.search(r"\bwidth=", tag) and not re.search(r"\bheight=", tag):
+            add.append(f'width="{size[0]}" height="{size[1]}"')
+        if size and len(size) > 2 and size[2] and "style=" not in tag:
+            # never drawn so small that its tick labels cannot be read: on a phone the figure
+            # then scrolls sideways inside its output box (or opens at full size on a tap)
+            add.append(f'style="min-width: {min(size[2], size[0])}px"')
+        if "loading=" not in tag:
+            add.append('loading="lazy"')
+        if "decoding=" not in tag:
+            add.append('decoding="async"')
+        if not add:
+            if tag != m.group(0):
+                changed += 1
+            return tag
+        changed += 1
+        end = "/>" if tag.endswith("/>") else ">"
+        return tag[: -len(end)].rstrip() + " " + " ".join(add) + end
+
+    return _IMG_RE.sub(one, page_html), changed
+
+
+def _size_and_legible(path: Any) -> tuple[int, ...] | None:
+    size = image_size(path)
+    if size is None or not str(path).lower().endswith(".svg"):
+        return size
+    legible = legible_width(path.read_text(encoding="utf-8", errors="replace"))
+    return (*size, legible) if legible else size
+
+
 def on_build_finished(app: Any, exception: Exception | None) -> None:
     """Drop the theme's icon script from every HTML page this build wrote (see the module)."""
     if exception is not None or getattr(app.builder, "format", None) != "html":
@@ -434,10 +723,12 @@ def on_build_finished(app: Any, exception: Exception | None) -> None:
             continue
         text = path.read_text(encoding="utf-8")
         new, n = drop_fontawesome_script(text)
-        if n:
-            path.write_text(new, encoding="utf-8")
-        elif "<head" in text and "http-equiv" not in text.lower():
+        if not n and "<head" in text and "http-equiv" not in text.lower():
             missed.append(path.relative_to(app.outdir).as_posix())
+        new, _sized = size_images(new, lambda src, here=path.parent: _size_and_legible(here / src.split("?")[0]))
+        new, _deferred = defer_head_scripts(new)
+        if new != text:
+            path.write_text(new, encoding="utf-8")
     if missed:
         # the theme changed how it loads its icons: look at the new template before the next release
         logging.getLogger(__name__).warning(
@@ -445,11 +736,155 @@ def on_build_finished(app: Any, exception: Exception | None) -> None:
             "check pydata-sphinx-theme's webpack-macros.html", len(missed), missed[0])
 
 
+#: The kit's citation file, at the repository's root (the book's configuration folder).
+CITATION_FILE = "CITATION.cff"
+#: The package's version, as ``mlcrystal/__init__.py`` writes it.
+VERSION_RE = re.compile(r'^__version__\s*=\s*["\']([^"\']+)["\']', re.M)
+
+
+def kit_citation(citation: dict, package_version: str, repository_url: str) -> dict[str, str]:
+    """The kit's version, licence and citation, for the book's text (``{{ kit_version }}`` ...).
+
+    Parameters
+    ----------
+    citation : dict
+        ``CITATION.cff`` as read by ``yaml.safe_load``.
+    package_version : str
+        ``mlcrystal.__version__``.
+    repository_url : str
+        The repository named in ``_config.yml`` (``repository: url:``).
+
+    Returns
+    -------
+    dict
+        ``kit_version``, ``kit_license``, ``kit_title``, ``kit_citation`` (one line of text).
+
+    Raises
+    ------
+    ValueError
+        If the file lacks a field, or names another version or repository than the package
+        and ``_config.yml``: the URL and the version are written in one place each, and this
+        file must agree with them.
+
+    Examples
+    --------
+    >>> cff = {"title": "mlcrystal", "version": "0.1.0", "license": "MIT",
+    ...        "authors": [{"name": "mlcrystal contributors"}], "repository-code": "https://github.com/o/r"}
+    >>> kit_citation(cff, "0.1.0", "https://github.com/o/r")["kit_citation"]
+    'mlcrystal contributors. mlcrystal, version 0.1.0 (MIT licence). https://github.com/o/r'
+    >>> kit_citation(cff, "0.2.0", "https://github.com/o/r")
+    Traceback (most recent call last):
+    ...
+    ValueError: CITATION.cff: version '0.1.0' differs from mlcrystal.__version__ '0.2.0'; make them the same
+    """
+    missing = [k for k in ("title", "version", "license", "authors", "repository-code") if not citation.get(k)]
+    if missing:
+        raise ValueError(f"{CITATION_FILE}: missing {missing}; see https://citation-file-format.github.io")
+    version = str(citation["version"])
+    if version != package_version:
+        raise ValueError(f"{CITATION_FILE}: version {version!r} differs from mlcrystal.__version__ "
+                         f"{package_version!r}; make them the same")
+    if str(citation["repository-code"]).rstrip("/") != repository_url.rstrip("/"):
+        raise ValueError(f"{CITATION_FILE}: repository-code {citation['repository-code']!r} is not the repository "
+                         f"named in _config.yml ({repository_url!r}); make them the same")
+    names = []
+    for a in citation["authors"]:
+        name = a.get("name") or " ".join(x for x in (a.get("given-names"), a.get("family-names")) if x)
+        names.append(str(name))
+    return {"kit_version": version, "kit_license": str(citation["license"]), "kit_title": str(citation["title"]),
+            "kit_citation": f"{', '.join(names)}. {citation['title']}, version {version} "
+                            f"({citation['license']} licence). {str(citation['repository-code']).rstrip('/')}"}
+
+
+#: Environment variables that mlcrystal.plotting.set_style reads in the notebooks' kernels
+#: (started by this Sphinx process, so they inherit its environment).
+FIGURE_FORMATS_ENV = "MLCRYSTAL_FIGURE_FORMATS"
+FONT_SCALE_ENV = "MLCRYSTAL_FIGURE_FONT_SCALE"
+SVG_MAX_BYTES_ENV = "MLCRYSTAL_FIGURE_SVG_MAX_BYTES"
+
+
+def on_config_inited(app: Any, config: Any) -> None:
+    """Set the website's figure format and font scale for the kernels; give the book's text the
+    kit's version, licence and citation from ``CITATION.cff``."""
+    import os
+    from pathlib import Path
+
+    import yaml
+
+    # the notebooks executed by this build draw SVG figures with larger text (the stored outputs,
+    # written by nbval and `make notebooks` without these variables, stay PNG at the book's sizes)
+    if config.mlcrystal_figure_formats:
+        os.environ[FIGURE_FORMATS_ENV] = str(config.mlcrystal_figure_formats)
+    if config.mlcrystal_figure_svg_max_bytes:
+        os.environ[SVG_MAX_BYTES_ENV] = str(int(config.mlcrystal_figure_svg_max_bytes))
+    if config.mlcrystal_figure_font_scale != 1.0:
+        os.environ[FONT_SCALE_ENV] = str(float(config.mlcrystal_figure_font_scale))
+
+    root = Path(app.confdir)
+    cff_path = root / CITATION_FILE
+    init = root / "mlcrystal" / "__init__.py"
+    if not cff_path.is_file() or not init.is_file():
+        return  # a build outside the repository (the extension's own tests)
+    match = VERSION_RE.search(init.read_text(encoding="utf-8"))
+    if match is None:
+        raise ValueError(f"{init}: no __version__ = \"...\" line")
+    url = (getattr(config, "html_theme_options", None) or {}).get("repository_url", "")
+    values = kit_citation(yaml.safe_load(cff_path.read_text(encoding="utf-8")), match.group(1), url)
+    subs = dict(getattr(config, "myst_substitutions", None) or {})
+    subs.update(values)
+    config.myst_substitutions = subs
+
+
+#: Name of the citation style registered by :func:`register_citation_style` (``bibtex_reference_style``).
+CITATION_STYLE = "mlcrystal_author_year"
+
+
+def register_citation_style() -> None:
+    """Register sphinxcontrib-bibtex's author-year citations, with a ``shorttitle`` for entries without authors.
+
+    An entry without an author (the study, whose authors could not be
+    confirmed) is cited by its ``shorttitle`` field when it has one, not by its
+    full title: "[Waseda study, n.d.]" instead of a title that fills four or
+    five lines of a phone. The bibliography still lists the full title.
+    """
+    from dataclasses import dataclass, field
+
+    from pybtex.style.template import field as bib_field
+    from pybtex.style.template import first_of, optional, tag
+    from sphinxcontrib.bibtex.plugin import register_plugin
+    from sphinxcontrib.bibtex.style.referencing import PersonStyle
+    from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
+    from sphinxcontrib.bibtex.style.template import names, node
+
+    @node
+    def author_or_editor_or_shorttitle(children: Any, data: Any, **kwargs: Any) -> Any:
+        assert not children
+        return first_of[optional[names("author", **kwargs)], optional[names("editor", **kwargs)],
+                        optional[bib_field("shorttitle")], tag("em")[bib_field("title")]].format_data(data)
+
+    @dataclass
+    class ShortTitlePersonStyle(PersonStyle):
+        def author_or_editor_or_title(self, full: bool) -> Any:
+            return author_or_editor_or_shorttitle(sep=self.sep, sep2=self.sep2, last_sep=self.last_sep,
+                                                  other=None if full else self.other)
+
+    @dataclass
+    class ShortTitleAuthorYearStyle(AuthorYearReferenceStyle):
+        person: PersonStyle = field(default_factory=ShortTitlePersonStyle)
+
+    register_plugin("sphinxcontrib.bibtex.style.referencing", CITATION_STYLE, ShortTitleAuthorYearStyle, force=True)
+
+
 def setup(app: Any) -> dict:
     app.add_config_value("mlcrystal_site_description", "", "html")
+    app.add_config_value("mlcrystal_figure_formats", "", "env")
+    app.add_config_value("mlcrystal_figure_font_scale", 1.0, "env", types=(float, int))
+    app.add_config_value("mlcrystal_figure_svg_max_bytes", 0, "env", types=(int,))
+    register_citation_style()
     # after Sphinx's MathJax installer and myst-nb's per-page scripts (priority 500)
     app.connect("html-page-context", on_html_page_context, priority=900)
     app.connect("builder-inited", on_builder_inited)
+    app.connect("config-inited", on_config_inited)
     app.connect("build-finished", on_build_finished)
     # pages written in parallel processes would not be listed in _WRITTEN
     return {"parallel_read_safe": True, "parallel_write_safe": False, "version": "1"}

@@ -25,8 +25,10 @@ from mlcrystal.crystal.tensors import (
     direction_from_angles,
     directional_youngs_modulus,
     stiffness_problem,
+    validate_stiffness,
 )
 from mlcrystal.plotting import figure_html
+from mlcrystal.webview import ExplorerBox, explorer_html
 
 __all__ = ["ANISOTROPY_FIGSIZE", "crystal_options", "anisotropy_readout", "meridian_section",
            "anisotropy_explorer_figure", "anisotropy_explorer"]
@@ -276,4 +278,27 @@ def anisotropy_explorer(tensors: pd.DataFrame, crystal=None, theta_deg: float = 
     for w in (pick, theta, phi):
         w.observe(redraw, names="value")
     redraw()
-    return ipywidgets.VBox([pick, theta, phi, readout, out])
+    return ExplorerBox([pick, theta, phi, readout, out], static_html=_anisotropy_static(
+        tensors, options, pick.value, theta_deg, phi_deg, [theta, phi]))
+
+
+def _anisotropy_static(tensors, options, crystal, theta_deg, phi_deg, sliders) -> str:
+    """The explorer's static view for the website (:mod:`mlcrystal.webview`): each crystal's
+    stiffness matrix and extreme moduli, the controls and the first readout."""
+    crystals = []
+    for label, idx in options:
+        C = validate_stiffness(tensors.loc[idx, "C_GPa"])
+        ext = extreme_youngs_moduli(C, n_points=2000)  # as anisotropy_readout computes them
+        crystals.append({"value": str(idx), "label": label, "C": C.tolist(),
+                         "E_min": float(ext["E_min"]), "E_max": float(ext["E_max"])})
+    controls = [{"name": "crystal", "label": "crystal", "kind": "select", "value": str(crystal),
+                 "options": [(c["label"], c["value"]) for c in crystals],
+                 "help": "stiffness tensor: compound (source, method)"}]
+    controls += [{"name": name, "label": s.description, "kind": "range", "min": s.min, "max": s.max, "step": s.step,
+                  "value": value, "help": s.tooltip}
+                 for name, s, value in zip(("theta", "phi"), sliders, (theta_deg, phi_deg), strict=True)]
+    label = next(lbl for lbl, idx in options if idx == crystal)
+    r = anisotropy_readout(tensors.loc[crystal, "C_GPa"], theta_deg, phi_deg)
+    alt = (f"Polar plot of Young's modulus (GPa) of {label} against the angle from +z, in the plane of azimuth "
+           f"phi = {phi_deg:.0f} deg; the marked direction, theta = {theta_deg:.0f} deg, has E = {r['E']:.2f} GPa.")
+    return explorer_html("anisotropy", "Crystal anisotropy explorer", controls, {"crystals": crystals}, r["text"], alt)

@@ -10,6 +10,7 @@ from IPython.display import HTML
 from mlcrystal.force.landscape import BlockingForceLandscape
 from mlcrystal.plotting import figure_html
 from mlcrystal.study import SEARCH_BOUNDS
+from mlcrystal.webview import ExplorerBox, explorer_html, landscape_spec
 
 __all__ = ["LANDSCAPE_FIGSIZE", "landscape_readout", "landscape_explorer_figure",
            "landscape_explorer"]
@@ -182,4 +183,21 @@ def landscape_explorer(land=None, compound: int = 3, L_um: float = 1000.0, W_um:
     for w in (pick, *sliders.values()):
         w.observe(redraw, names="value")
     redraw()
-    return ipywidgets.VBox([pick, *sliders.values(), readout, out])
+    return ExplorerBox([pick, *sliders.values(), readout, out],
+                       static_html=_landscape_static(land, pick, sliders, compound, start))
+
+
+def _landscape_static(land, pick, sliders, compound, start) -> str:
+    """The explorer's static view for the website (:mod:`mlcrystal.webview`): the landscape's
+    constants and optimum, the controls and the first readout."""
+    controls = [{"name": "compound", "label": "compound", "kind": "select", "value": str(compound),
+                 "options": [(text, str(c)) for text, c in pick.options],
+                 "help": "the study's compound number"}]
+    controls += [{"name": n, "label": s.description, "kind": "range", "min": s.min, "max": s.max, "step": s.step,
+                  "value": float(start[n]), "help": s.tooltip} for n, s in sliders.items()]
+    r = landscape_readout(land, compound, *(start[n] for n in ("L_um", "W_um", "T_um", "P_mW_cm2")))
+    alt = (f"Blocking force (mN) against crystal thickness (um) for compound {compound}; the marked crystal gives "
+           f"{r['force_mN']:.1f} mN, against the landscape's best of {land.optimum()['force_mN']:.1f} mN.")
+    data = {"land": landscape_spec(land), "best": land.optimum(),
+            "T_range": [float(v) for v in SEARCH_BOUNDS["T_um"]]}
+    return explorer_html("landscape", "Blocking-force landscape explorer", controls, data, r["text"], alt)

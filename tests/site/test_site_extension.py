@@ -253,3 +253,69 @@ def test_page_context_labels_the_tables_of_the_body():
                "body": '<div class="output text_html">' + pd.DataFrame({"a": [1]}).to_html() + "</div>"}
     ext.on_html_page_context(fake_app(), "book/01", "page.html", context, doc(nodes.paragraph("", "y" * 50)))
     assert 'class="mlc-visually-hidden">row label</span>' in context["body"]
+
+
+# ---------------------------------------------------------------- the kit's citation, version and address
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_citation_file_agrees_with_package_pyproject_and_config():
+    import re
+
+    import yaml
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    url = config["repository"]["url"]
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    version = ext.VERSION_RE.search((ROOT / "mlcrystal" / "__init__.py").read_text(encoding="utf-8")).group(1)
+    pyproject = re.search(r'^version\s*=\s*"([^"]+)"', (ROOT / "pyproject.toml").read_text(encoding="utf-8"), re.M)
+    assert pyproject and pyproject.group(1) == version
+    values = ext.kit_citation(cff, version, url)
+    assert values["kit_version"] == version and values["kit_license"] == "MIT"
+    assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
+    assert cff["cff-version"] == "1.2.0" and url in values["kit_citation"]
+    # Binder opens JupyterLab, which the kit pins
+    assert config["launch_buttons"]["notebook_interface"] == "jupyterlab"
+
+
+def test_citation_file_must_agree(tmp_path):
+    cff = {"title": "t", "version": "0.1.0", "license": "MIT", "authors": [{"name": "a"}],
+           "repository-code": "https://github.com/o/r"}
+    with pytest.raises(ValueError, match="repository-code"):
+        ext.kit_citation(cff, "0.1.0", "https://github.com/other/r")
+    with pytest.raises(ValueError, match="missing"):
+        ext.kit_citation({**cff, "license": ""}, "0.1.0", "https://github.com/o/r")
+
+
+def test_the_repository_address_is_written_in_one_place():
+    """Every address of the kit's own repository in the book, README and tools comes from _config.yml."""
+    import re
+
+    import yaml
+
+    url = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["repository"]["url"]
+    owner_repo = url.split("github.com/", 1)[1]
+    hard_coded = []
+    for path in [*ROOT.glob("book/*.md"), *ROOT.glob("book/*.ipynb"), *ROOT.glob("tools/*.py"), ROOT / "README.md"]:
+        text = path.read_text(encoding="utf-8")
+        # the Colab cells are generated from _config.yml (tools/colab_cell.py --check keeps them so)
+        text = re.sub(r'kit = \\?"mlcrystal @ git\+\S+', "", text)
+        if owner_repo in text:
+            hard_coded.append(path.relative_to(ROOT).as_posix())
+    assert hard_coded == [], f"write {{{{ repository_url }}}} (book) or read _config.yml instead in {hard_coded}"
+
+
+def test_chinese_text_gets_its_language():
+    out = ext.mark_chinese('<dt id="term-9">Young\'s modulus</dt><dt id="term-10">弹性模量<a>#</a></dt>')
+    assert '<dt id="term-10"><span lang="zh-Hans">弹性模量</span><a>#</a></dt>' in out
+    assert ext.mark_chinese('<p title="烯醇">烯醇-酮互变异构 and E</p>') == \
+        '<p title="烯醇"><span lang="zh-Hans">烯醇-酮互变异构</span> and E</p>'
+
+
+def test_scripts_are_listed_once():
+    thebe = 'const THEBE_JS_URL = "x"'
+    page = [_JavaScript(None, body=thebe), _JavaScript("", body=thebe), _JavaScript("_static/a.js"),
+            _JavaScript("_static/a.js")]
+    kept = ext.dedupe_scripts(page)
+    assert len(kept) == 2 and sum(thebe in str(getattr(s, "attributes", {})) for s in kept) == 1
