@@ -212,9 +212,9 @@ def for_people(frame: pd.DataFrame | pd.Series, columns: Mapping[str, str] | Non
     ...                   "af": [2.345, np.nan], "ok": [True, False]})
     >>> for_people(t, {"thickness_um": "thickness (um)", "reached_n": "experiments to target",
     ...                "af": "acceleration factor", "ok": "reached"})
-     thickness (µm) experiments to target acceleration factor reached
-                626                    12                2.35     yes
-                 40                 never                   –      no
+    thickness (µm) experiments to target acceleration factor reached
+               626                    12                2.35     yes
+                40                 never                   –      no
     >>> for_people(t, {"nope": "x"})
     Traceback (most recent call last):
     ...
