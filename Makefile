@@ -231,3 +231,12 @@ site-check: $(STAMP) $(ASSETS_STAMP) $(LIGHTHOUSE_STAMP)
 	@test -x "$${MLCRYSTAL_CHROMIUM:-/usr/bin/chromium}" || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
 	  && { echo "installing chromium with apt-get"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }; } || true
 	$(BIN)/python tools/sitecheck.py _build/html
+
+# --- the student edition: the book without solutions (the self-checks stay) ---
+# tools/student_edition.py copies the book to _build/student with each cell tagged
+# `solution` replaced by an empty workspace; the site is built from that copy into
+# _build/student/_build/html. Hand out the notebooks in _build/student/book.
+.PHONY: student
+student: $(STAMP) site-assets
+	$(BIN)/python tools/student_edition.py _build/student
+	$(BIN)/jupyter-book build _build/student --keep-going

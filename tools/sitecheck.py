@@ -90,8 +90,8 @@ CHROMIUM_ARGS = [
 ]
 #: Folders of a Sphinx build that hold assets, not pages.
 ASSET_DIRS = ("_static", "_sources", "_images", "_downloads")
-#: Chapter pages: ``book/NN_name.html``.
-CHAPTER_RE = re.compile(r"(^|/)\d\d_[^/]*\.html$")
+#: Chapter pages: ``book/NN_name.html`` (a chapter's companion, ``NN_behind_the_numbers.html``, is not one).
+CHAPTER_RE = re.compile(r"(^|/)\d\d_(?!behind_the_numbers\.html$)[^/]*\.html$")
 #: (tag, attribute) pairs whose URL the link check follows.
 LINK_ATTRS = {("a", "href"), ("img", "src"), ("script", "src"), ("link", "href"),
               ("source", "src"), ("iframe", "src")}
@@ -262,6 +262,8 @@ def is_chapter(page: str) -> bool:
     --------
     >>> is_chapter("book/03_lasso_design_rules.html"), is_chapter("book/glossary.html")
     (True, False)
+    >>> is_chapter("book/01_behind_the_numbers.html")  # a companion page: no objectives or exercises
+    False
     """
     return bool(CHAPTER_RE.search(page))
 

@@ -348,6 +348,26 @@ def fix_citation_roles(body: str) -> str:
     return "".join(out)
 
 
+#: myst-nb's toggle of a hidden cell: an aria-label that hides the visible "Show ..." text from assistive tech.
+_TOGGLE_LABEL_RE = re.compile(
+    r'<summary aria-label="Toggle hidden content">(?=\s*<p class="collapsed admonition-title">)')
+
+
+def name_toggles_by_their_text(body: str) -> str:
+    """Drop myst-nb's fixed ``aria-label`` from a hidden cell's toggle, so its name is its visible text.
+
+    A solution's toggle then reads "Show the solution to exercise 2" to every
+    reader (its ``code_prompt_show``), not "Toggle hidden content".
+
+    Examples
+    --------
+    >>> name_toggles_by_their_text('<summary aria-label="Toggle hidden content">\\n'
+    ...     '<p class="collapsed admonition-title">Show the solution to exercise 2</p>')
+    '<summary>\\n<p class="collapsed admonition-title">Show the solution to exercise 2</p>'
+    """
+    return _TOGGLE_LABEL_RE.sub("<summary>", body)
+
+
 #: A table as pandas' ``DataFrame.to_html`` writes it (notebook outputs, rendered by myst-nb as they are).
 DATAFRAME_RE = re.compile(r'<table\b[^>]*\bclass="(?:[^"]*\s)?dataframe(?:\s[^"]*)?"[^>]*>.*?</table>', re.S)
 _THEAD_RE = re.compile(r"<thead\b[^>]*>.*?</thead>", re.S)
@@ -497,7 +517,8 @@ def on_html_page_context(app: Any, pagename: str, templatename: str, context: di
         s if _filename(s).split("?", 1)[0].rsplit("/", 1)[-1] in BLOCKING_SCRIPTS else _with_defer(s)
         for s in kept]
     if context.get("body"):
-        context["body"] = mark_chinese(label_empty_table_headers(fix_citation_roles(context["body"])))
+        context["body"] = mark_chinese(name_toggles_by_their_text(label_empty_table_headers(
+            fix_citation_roles(context["body"]))))
     metatags = context.get("metatags") or ""
     if 'name="description"' not in metatags:
         title = re.sub(r"<[^>]+>", "", context.get("title") or "")
