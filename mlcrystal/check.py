@@ -219,7 +219,8 @@ def _ch1_ex2() -> int:
 @register("ch1", 3,
           question="How many rows whose compound name contains `word` have a SMILES without the group `smarts`?",
           hint="select the rows whose compound contains the word (case-insensitive), parse each SMILES with "
-               "mlcrystal.rules.audit.parse_smiles, and count those where mol.HasSubstructMatch(Chem.MolFromSmarts(smarts)) "
+               "mlcrystal.rules.audit.parse_smiles, and count those where "
+               "mol.HasSubstructMatch(Chem.MolFromSmarts(smarts)) "
                "is False.",
           variants=[{"word": "hydroxy", "smarts": "[OX2H]"}])
 def _ch1_ex3(word: str, smarts: str) -> int:

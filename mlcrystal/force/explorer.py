@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import ipywidgets
 import matplotlib.pyplot as plt
 import numpy as np
@@ -190,8 +192,9 @@ def landscape_explorer(land=None, compound: int = 3, L_um: float = 1000.0, W_um:
 def _landscape_static(land, pick, sliders, compound, start) -> str:
     """The explorer's static view for the website (:mod:`mlcrystal.webview`): the landscape's
     constants and optimum, the controls and the first readout."""
-    controls = [{"name": "compound", "label": "compound", "kind": "select", "value": str(compound),
-                 "options": [(text, str(c)) for text, c in pick.options],
+    controls: list[dict[str, Any]] = [{"name": "compound", "label": "compound", "kind": "select",
+                                       "value": str(compound),
+                                       "options": [(text, str(c)) for text, c in pick.options],
                  "help": "the study's compound number"}]
     controls += [{"name": n, "label": s.description, "kind": "range", "min": s.min, "max": s.max, "step": s.step,
                   "value": float(start[n]), "help": s.tooltip} for n, s in sliders.items()]
