@@ -1484,6 +1484,8 @@ def figure_problems(root: Path, page: str, width: int, figures: list[dict]) -> t
             # a chart as PNG must be at least 2x (its pixels twice its declared CSS width): the
             # site's charts are SVG, or 2x PNG when their SVG would be too heavy
             declared = f.get("declared") or 0
+            head = path.read_bytes()[:24]
+            f = {**f, "natural": int.from_bytes(head[16:20], "big")}  # from the file: a lazy image may not be loaded
             if not declared or f["natural"] < 1.95 * declared:
                 problems.append(Problem(page, "figure-format", f"{path.name} is a matplotlib chart as a PNG of "
                                         f"{f['natural']} px for {declared or '?'} CSS px: use SVG or a 2x PNG "
