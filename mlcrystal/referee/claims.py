@@ -109,7 +109,7 @@ def variance_shares(y, groupings: dict, *, n_boot: int = 200, cluster=None, rand
         d = pd.DataFrame({"y": values, "g": labels})
         total = float(((d.y - d.y.mean()) ** 2).sum())
         within = float(((d.y - d.groupby("g").y.transform("mean")) ** 2).sum())
-        return within / total
+        return within / total if total > 0 else np.nan  # a resample of one value has no variance
 
     rng = check_random_state(random_state)
     uniq, inv = np.unique(unit, return_inverse=True)
@@ -126,8 +126,8 @@ def variance_shares(y, groupings: dict, *, n_boot: int = 200, cluster=None, rand
         b = np.asarray(boots[k])
         rows.append({"grouping": k, "n_groups": len(counts), "n_groups_repeated": int((counts > 1).sum()),
                      "within_share": share(yv, v),
-                     "lo": float(np.quantile(b, (1 - ci) / 2)) if len(b) else np.nan,
-                     "hi": float(np.quantile(b, 1 - (1 - ci) / 2)) if len(b) else np.nan})
+                     "lo": float(np.nanquantile(b, (1 - ci) / 2)) if len(b) else np.nan,
+                     "hi": float(np.nanquantile(b, 1 - (1 - ci) / 2)) if len(b) else np.nan})
     return pd.DataFrame(rows).set_index("grouping")
 
 
