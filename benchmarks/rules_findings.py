@@ -27,7 +27,7 @@ import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 
 from mlcrystal.datasets import load_youngs_modulus
-from mlcrystal.design import chapter3_schemes, grouped_cv_distribution, paired_difference, paper_lasso
+from mlcrystal.design import chapter3_schemes, grouped_cv_distribution, paper_lasso
 from mlcrystal.features import paper_design_matrix
 
 warnings.filterwarnings("ignore", category=ConvergenceWarning)
@@ -97,8 +97,13 @@ def part_ch7(n_repeats: int = 10) -> None:
 def part_rules() -> None:
     """Item 1: pooled against within-paper, same-sign support, chemical families, the re-rated table."""
     from mlcrystal.referee.confidence import rerate_rules
-    from mlcrystal.referee.families import (CHEMICAL_FAMILIES, family_membership, family_summary,
-                                            leave_one_family_out, random_carrier_removal)
+    from mlcrystal.referee.families import (
+        CHEMICAL_FAMILIES,
+        family_membership,
+        family_summary,
+        leave_one_family_out,
+        random_carrier_removal,
+    )
     from mlcrystal.referee.within_paper import contrast_summary, rule_estimates
 
     raw, X, y, s = data()
@@ -175,8 +180,12 @@ def part_claims() -> None:
     from mlcrystal import study
     from mlcrystal.design import one_standard_error_alpha
     from mlcrystal.features import NH2_CLASSES, classify_matches
-    from mlcrystal.referee.claims import (exact_mean_difference_test, protocol_at_cutoff, rule_across_alphas,
-                                          variance_shares)
+    from mlcrystal.referee.claims import (
+        exact_mean_difference_test,
+        protocol_at_cutoff,
+        rule_across_alphas,
+        variance_shares,
+    )
     from mlcrystal.referee.families import family_membership, leave_one_family_out
 
     raw, X, y, s = data()
@@ -222,9 +231,16 @@ def part_novelty(n_repeats: int = 10) -> None:
     from sklearn.linear_model import Lasso
 
     from mlcrystal.referee.families import family_membership
-    from mlcrystal.referee.novelty import (FINGERPRINT, conformal_half_width, coverage_summary, cv_predictions,
-                                           fingerprints_of, grouped_conformal, nearest_similarity,
-                                           skill_by_novelty)
+    from mlcrystal.referee.novelty import (
+        FINGERPRINT,
+        conformal_half_width,
+        coverage_summary,
+        cv_predictions,
+        fingerprints_of,
+        grouped_conformal,
+        nearest_similarity,
+        skill_by_novelty,
+    )
 
     raw, X, y, s = data()
     res = paper_lasso(X, y)

@@ -30,8 +30,9 @@ from mlcrystal.seeding import RandomState, int_seed, spawn
 __all__ = ["FINGERPRINT", "NOVELTY", "fingerprints_of", "nearest_similarity", "novelty_of", "cv_predictions",
            "skill_by_novelty", "grouped_conformal", "conformal_half_width", "coverage_summary"]
 
+_RADIUS, _N_BITS = 2, 2048
 #: The fingerprint behind every similarity here.
-FINGERPRINT = {"kind": "Morgan (ECFP4-like) bit vector", "radius": 2, "n_bits": 2048,
+FINGERPRINT = {"kind": "Morgan (ECFP4-like) bit vector", "radius": _RADIUS, "n_bits": _N_BITS,
                "similarity": "Tanimoto, to the nearest training structure"}
 
 #: The three kinds of test row, by what the training folds hold.
@@ -47,7 +48,7 @@ def fingerprints_of(smiles) -> list:
     >>> nearest_similarity(fps[:1], fps[1:]).tolist()
     [1.0, 0.0]
     """
-    gen = rdFingerprintGenerator.GetMorganGenerator(radius=FINGERPRINT["radius"], fpSize=FINGERPRINT["n_bits"])
+    gen = rdFingerprintGenerator.GetMorganGenerator(radius=_RADIUS, fpSize=_N_BITS)
     out = []
     for i, s in enumerate(smiles):
         with rdBase.BlockLogs():

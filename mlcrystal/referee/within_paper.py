@@ -203,7 +203,7 @@ def paper_bootstrap(X: pd.DataFrame, y, papers, *, alpha: float = study.LASSO_RE
     uniq, inv = np.unique(g, return_inverse=True)
     members = [np.flatnonzero(inv == k) for k in range(len(uniq))]
     feats = [] if features is None else list(features)
-    rows = []
+    rows: list[tuple[int, str, str, float]] = []
     for b in range(n_boot):
         picked = rng.integers(0, len(uniq), size=len(uniq))
         idx = np.concatenate([members[k] for k in picked])
