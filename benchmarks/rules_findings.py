@@ -68,7 +68,7 @@ def part_ch3(n_repeats: int = 12) -> None:
         print(f"repeat {k}: {time.time() - t:.0f} s", flush=True)
 
 
-def part_ch7(n_repeats: int = 10) -> None:
+def part_ch7(n_repeats: int = 4) -> None:
     from sklearn.ensemble import RandomForestRegressor
     from sklearn.model_selection import GridSearchCV
 
