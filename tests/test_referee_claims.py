@@ -41,7 +41,7 @@ def test_tuned_models_get_grouped_inner_folds():
     assert isinstance(tuned_models()["LASSO, raw counts, alpha tuned"], GridSearchCV)
 
 
-def test_nested_search_prefers_large_leaves_on_noise_and_runs_paired():
+def test_tuned_lasso_beats_the_mean_on_every_grouped_assignment():
     rng = np.random.default_rng(0)
     X = pd.DataFrame(rng.normal(size=(60, 3)), columns=list("abc"))
     y = X.a.to_numpy() + rng.normal(0, 1, 60)
