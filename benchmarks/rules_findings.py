@@ -296,8 +296,39 @@ def part_novelty(n_repeats: int = 10) -> None:
     print(pd.read_csv(OUT / "novelty_skill.csv"), "\n", cand, "\n", json.dumps(summary, indent=1))
 
 
-PARTS = {"ch3": part_ch3, "ch7": part_ch7, "rules": part_rules, "null": part_null, "claims": part_claims,
-         "novelty": part_novelty}
+def part_compare() -> None:
+    """Summaries of the ch3 and ch7 tables: medians with 5-95 % and paired differences."""
+    from mlcrystal.design import distribution_summary, load_representation_scores, paired_difference
+
+    pd.set_option("display.width", 250)
+    pd.set_option("display.max_columns", 30)
+    s = pd.read_csv(OUT / "ch3_tuned_scores.csv")
+    print("chapter 3 models,", s.repeat.nunique(), "fold assignments")
+    print(distribution_summary(s).round(3))
+    ref = "LASSO, study alpha"
+    rows = []
+    for m in s.model.unique():
+        if m != ref:
+            rows.append(paired_difference(s, m, ref).assign(model=m))
+    d = pd.concat(rows).reset_index().set_index(["scheme", "model"])
+    d.to_csv(OUT / "ch3_tuned_paired.csv", float_format="%.4g")
+    print(d.round(3))
+    stored = load_representation_scores()
+    for path in sorted(OUT.glob("ch7_tuned_*.csv")):
+        t = pd.read_csv(path)
+        name = t.representation.iloc[0]
+        st = stored[(stored.representation == name) & (stored.repeat.isin(t.repeat.unique()))]
+        both = pd.concat([t, st[st.model == "LASSO"]])
+        print(name, t.repeat.nunique(), "repeats (stored LASSO on the same folds)")
+        print(distribution_summary(both).round(3))
+        for m in ["random forest, tuned", "random forest"]:
+            print(m, "- LASSO")
+            print(paired_difference(both, m, "LASSO").round(3))
+        print(paired_difference(both, "random forest, tuned", "random forest").round(3))
+
+
+PARTS = {"compare": part_compare, "ch3": part_ch3, "ch7": part_ch7, "rules": part_rules, "null": part_null,
+         "claims": part_claims, "novelty": part_novelty}
 
 if __name__ == "__main__":
     OUT.mkdir(exist_ok=True)
