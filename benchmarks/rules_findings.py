@@ -232,6 +232,19 @@ def part_claims() -> None:
     fams = ["aromatic amines", "amino acids", "primary amides and ureas"]
     lofo = leave_one_family_out(X, y, member[fams], res.coefficients, alpha=res.alpha)
     lofo[lofo.feature == "fr_NH2"].to_csv(OUT / "claims_nh2_families.csv", index=False, float_format="%.4g")
+    from mlcrystal.design import leave_one_group_out_influence
+    from mlcrystal.referee.families import random_carrier_removal
+
+    inf = leave_one_group_out_influence(X, y, s["by paper"], res.alpha, features=["fr_NH2"])
+    k = int(inf.coefficient_without.to_numpy().argmin())
+    azo = member["azobenzenes"].to_numpy()
+    null6 = random_carrier_removal(X, y, "fr_NH2", int((azo & (X.fr_NH2 > 0).to_numpy()).sum()), alpha=res.alpha,
+                                   n_draws=50, random_state=0)
+    out["nh2"] = {"all_rows": float(inf.coefficient_all.iloc[0]), "paper_most": inf.group.iloc[k],
+                  "without_that_paper": float(inf.coefficient_without.iloc[k]),
+                  "nh2_groups_total": int(X.fr_NH2.sum()), "nh2_groups_in_azobenzenes": int(X.fr_NH2[azo].sum()),
+                  "random_6_q05_q50_q95": null6.coefficient_without.quantile([0.05, 0.5, 0.95]).tolist(),
+                  "random_6_min": float(null6.coefficient_without.min())}
     r8, cols8 = protocol_at_cutoff(raw.smiles, y, 0.8)
     out["cutoff_0.8"] = {"columns": len(cols8), "alpha": r8.alpha, "test_r2": r8.test_r2,
                          "same_rules": sorted(r8.coefficients.index) == sorted(res.coefficients.index),
