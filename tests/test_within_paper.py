@@ -178,3 +178,16 @@ def test_polyhalogenated_compounds_carry_the_halogen_rule(study_rules, youngs_ra
     assert s.loc["fr_benzene", "n_families_zeroing"] == 0
     null = random_carrier_removal(X, y, "fr_halogen", 89, alpha=res.alpha, n_draws=10, random_state=0)
     assert not null.zeroed.any()  # removing any 89 carriers keeps the rule: the family carries it
+
+
+@pytest.mark.needs_data("Youngs_modulus_dataset.xlsx")
+def test_nh2_rule_rests_on_one_dye_cocrystal(study_rules, youngs_raw_shared):
+    """Six rows of uric acid-Bismarck brown Y carry most of the NH2 coefficient; six random carriers do not."""
+    from mlcrystal.design import leave_one_group_out_influence
+
+    X, y, paper, res = study_rules
+    inf = leave_one_group_out_influence(X, y, paper, res.alpha, features=["fr_NH2"]).set_index("group")
+    assert inf.loc["10.1021/acs.chemmater.0c00433", "coefficient_all"] == pytest.approx(0.60, abs=0.01)
+    assert inf.loc["10.1021/acs.chemmater.0c00433", "coefficient_without"] < 0.15
+    null = random_carrier_removal(X, y, "fr_NH2", 6, alpha=res.alpha, n_draws=10, random_state=0)
+    assert null.coefficient_without.min() > 0.2
