@@ -27,8 +27,10 @@ import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 
 from mlcrystal.datasets import load_youngs_modulus
-from mlcrystal.design import chapter3_schemes, grouped_cv_distribution, paper_lasso
-from mlcrystal.features import paper_design_matrix
+from mlcrystal.rules.chapter3 import chapter3_schemes
+from mlcrystal.rules.features import paper_design_matrix
+from mlcrystal.rules.lasso import paper_lasso
+from mlcrystal.rules.partitions import grouped_cv_distribution
 
 warnings.filterwarnings("ignore", category=ConvergenceWarning)
 OUT = Path(__file__).with_name("findings_rules")
@@ -51,7 +53,7 @@ def save_time(part: str, seconds: float) -> None:
 
 def part_ch3(n_repeats: int = 12) -> None:
     """Repeat k uses the k-th child of seed 0; each repeat is appended as it finishes (a stopped run keeps them)."""
-    from mlcrystal.referee.comparisons import tuned_models
+    from mlcrystal.rules.comparisons import tuned_models
     from mlcrystal.seeding import spawn
 
     raw, X, y, s = data()
@@ -72,9 +74,9 @@ def part_ch7(n_repeats: int = 4) -> None:
     from sklearn.ensemble import RandomForestRegressor
     from sklearn.model_selection import GridSearchCV
 
-    from mlcrystal.design import compare_representations, representation_models
-    from mlcrystal.features import representations
-    from mlcrystal.referee.comparisons import FOREST_GRID
+    from mlcrystal.rules.comparisons import FOREST_GRID
+    from mlcrystal.rules.fingerprints import representations
+    from mlcrystal.rules.representations import compare_representations, representation_models
 
     df = load_youngs_modulus()
     s = chapter3_schemes(df)
@@ -96,15 +98,15 @@ def part_ch7(n_repeats: int = 4) -> None:
 
 def part_rules() -> None:
     """Item 1: pooled against within-paper, same-sign support, chemical families, the re-rated table."""
-    from mlcrystal.referee.confidence import rerate_rules
-    from mlcrystal.referee.families import (
+    from mlcrystal.rules.confidence import rerate_rules
+    from mlcrystal.rules.families import (
         CHEMICAL_FAMILIES,
         family_membership,
         family_summary,
         leave_one_family_out,
         random_carrier_removal,
     )
-    from mlcrystal.referee.within_paper import contrast_summary, rule_estimates
+    from mlcrystal.rules.within_paper import contrast_summary, rule_estimates
 
     raw, X, y, s = data()
     res = paper_lasso(X, y)
@@ -142,7 +144,7 @@ def part_rules() -> None:
     (OUT / "families_definitions.json").write_text(json.dumps(CHEMICAL_FAMILIES, indent=1) + "\n")
     print(table)
     # sensitivity of the within-paper least squares (alpha-free) to the data and to the scale of E
-    from mlcrystal.audit import QUESTIONABLE_FLAGS, audit, drop_flagged
+    from mlcrystal.rules.audit import QUESTIONABLE_FLAGS, audit, drop_flagged
 
     variants = {"flagged rows removed": drop_flagged(raw, audit(raw), QUESTIONABLE_FLAGS).data.reset_index(drop=True),
                 "corrected": load_youngs_modulus(clean=False, corrected=True), "log10 E": raw}
@@ -165,8 +167,8 @@ def part_null(n_permutations: int = 50, n_repeats: int = 10) -> None:
     """Item 2: y-randomisation of the study's protocol; the empty model in the one-SE band."""
     from sklearn.model_selection import KFold
 
-    from mlcrystal.design import one_standard_error_alpha
-    from mlcrystal.referee.comparisons import one_se_with_empty_model, permutation_p_value, y_randomisation
+    from mlcrystal.rules.comparisons import one_se_with_empty_model, permutation_p_value, y_randomisation
+    from mlcrystal.rules.partitions import one_standard_error_alpha
 
     raw, X, y, s = data()
     res = paper_lasso(X, y)
@@ -196,15 +198,15 @@ def part_claims() -> None:
     from sklearn.model_selection import KFold
 
     from mlcrystal import study
-    from mlcrystal.design import one_standard_error_alpha
-    from mlcrystal.features import NH2_CLASSES, classify_matches
-    from mlcrystal.referee.claims import (
+    from mlcrystal.rules.claims import (
         exact_mean_difference_test,
         protocol_at_cutoff,
         rule_across_alphas,
         variance_shares,
     )
-    from mlcrystal.referee.families import family_membership, leave_one_family_out
+    from mlcrystal.rules.families import family_membership, leave_one_family_out
+    from mlcrystal.rules.features import NH2_CLASSES, classify_matches
+    from mlcrystal.rules.partitions import one_standard_error_alpha
 
     raw, X, y, s = data()
     res = paper_lasso(X, y)
@@ -232,8 +234,8 @@ def part_claims() -> None:
     fams = ["aromatic amines", "amino acids", "primary amides and ureas"]
     lofo = leave_one_family_out(X, y, member[fams], res.coefficients, alpha=res.alpha)
     lofo[lofo.feature == "fr_NH2"].to_csv(OUT / "claims_nh2_families.csv", index=False, float_format="%.4g")
-    from mlcrystal.design import leave_one_group_out_influence
-    from mlcrystal.referee.families import random_carrier_removal
+    from mlcrystal.rules.families import random_carrier_removal
+    from mlcrystal.rules.partitions import leave_one_group_out_influence
 
     inf = leave_one_group_out_influence(X, y, s["by paper"], res.alpha, features=["fr_NH2"])
     k = int(inf.coefficient_without.to_numpy().argmin())
@@ -261,8 +263,8 @@ def part_novelty(n_repeats: int = 10) -> None:
     from sklearn.ensemble import RandomForestRegressor
     from sklearn.linear_model import Lasso
 
-    from mlcrystal.referee.families import family_membership
-    from mlcrystal.referee.novelty import (
+    from mlcrystal.rules.families import family_membership
+    from mlcrystal.rules.novelty import (
         FINGERPRINT,
         conformal_half_width,
         coverage_summary,
@@ -329,7 +331,8 @@ def part_novelty(n_repeats: int = 10) -> None:
 
 def part_compare() -> None:
     """Summaries of the ch3 and ch7 tables: medians with 5-95 % and paired differences."""
-    from mlcrystal.design import distribution_summary, load_representation_scores, paired_difference
+    from mlcrystal.rules.partitions import distribution_summary, paired_difference
+    from mlcrystal.rules.representations import load_representation_scores
 
     pd.set_option("display.width", 250)
     pd.set_option("display.max_columns", 30)

@@ -7,7 +7,9 @@ import pandas as pd
 import pytest
 from sklearn.linear_model import Lasso, LinearRegression
 
-from mlcrystal.referee.novelty import (
+from mlcrystal.rules.chapter3 import chapter3_schemes
+from mlcrystal.rules.features import paper_design_matrix
+from mlcrystal.rules.novelty import (
     NOVELTY,
     conformal_half_width,
     coverage_summary,
@@ -85,9 +87,6 @@ def test_grouped_conformal_undercovers_when_a_paper_shifts_all_its_values():
 
 @pytest.mark.needs_data("Youngs_modulus_dataset.xlsx")
 def test_study_skill_on_new_structures_and_papers_is_small(youngs_raw_shared):
-    from mlcrystal.design import chapter3_schemes
-    from mlcrystal.features import paper_design_matrix
-
     X = paper_design_matrix(youngs_raw_shared)
     y = youngs_raw_shared.E_GPa.to_numpy()
     s = chapter3_schemes(youngs_raw_shared)

@@ -1,4 +1,5 @@
-"""Item 1 of issue 19: design rules tested within papers and within chemical families (mlcrystal.referee)."""
+"""Item 1 of issue 19: design rules tested within papers and within chemical families
+(mlcrystal.rules.within_paper, mlcrystal.rules.families, mlcrystal.rules.confidence)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,19 @@ import pandas as pd
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 
-from mlcrystal.referee.confidence import RATINGS, rerate_rules
-from mlcrystal.referee.families import (
+from mlcrystal.rules.chapter3 import chapter3_schemes
+from mlcrystal.rules.confidence import RATINGS, rerate_rules
+from mlcrystal.rules.families import (
     CHEMICAL_FAMILIES,
     family_membership,
     family_summary,
     leave_one_family_out,
     random_carrier_removal,
 )
-from mlcrystal.referee.within_paper import (
+from mlcrystal.rules.features import paper_design_matrix
+from mlcrystal.rules.lasso import paper_lasso
+from mlcrystal.rules.partitions import leave_one_group_out_influence
+from mlcrystal.rules.within_paper import (
     contrast_summary,
     demean_by_group,
     paper_bootstrap,
@@ -143,9 +148,6 @@ def test_rating_rules():
 
 @pytest.fixture(scope="module")
 def study_rules(youngs_raw_shared):
-    from mlcrystal.design import chapter3_schemes, paper_lasso
-    from mlcrystal.features import paper_design_matrix
-
     X = paper_design_matrix(youngs_raw_shared)
     y = youngs_raw_shared.E_GPa.to_numpy()
     with warnings.catch_warnings():
@@ -183,8 +185,6 @@ def test_polyhalogenated_compounds_carry_the_halogen_rule(study_rules, youngs_ra
 @pytest.mark.needs_data("Youngs_modulus_dataset.xlsx")
 def test_nh2_rule_rests_on_one_dye_cocrystal(study_rules, youngs_raw_shared):
     """Six rows of uric acid-Bismarck brown Y carry most of the NH2 coefficient; six random carriers do not."""
-    from mlcrystal.design import leave_one_group_out_influence
-
     X, y, paper, res = study_rules
     inf = leave_one_group_out_influence(X, y, paper, res.alpha, features=["fr_NH2"]).set_index("group")
     assert inf.loc["10.1021/acs.chemmater.0c00433", "coefficient_all"] == pytest.approx(0.60, abs=0.01)

@@ -10,13 +10,15 @@ of crystals is.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from math import comb
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from mlcrystal.design import PaperLassoResult, leave_one_group_out_influence, paper_lasso
-from mlcrystal.features import drop_constant, fragment_counts, prune_correlated
+from mlcrystal.rules.features import drop_constant, fragment_counts, prune_correlated
+from mlcrystal.rules.lasso import PaperLassoResult, paper_lasso
+from mlcrystal.rules.partitions import leave_one_group_out_influence
 from mlcrystal.seeding import RandomState, check_random_state
 
 __all__ = ["rule_across_alphas", "variance_shares", "protocol_at_cutoff", "exact_mean_difference_test"]
@@ -139,10 +141,10 @@ def protocol_at_cutoff(smiles, y, threshold: float, **protocol) -> tuple[PaperLa
     smiles : sequence of str
     y : array-like
     threshold : float
-        Passed to :func:`mlcrystal.features.prune_correlated` (all-zero columns
+        Passed to :func:`mlcrystal.rules.features.prune_correlated` (all-zero columns
         are dropped first).
     **protocol
-        Passed to :func:`mlcrystal.design.paper_lasso`.
+        Passed to :func:`mlcrystal.rules.lasso.paper_lasso`.
 
     Returns
     -------
@@ -185,8 +187,6 @@ def exact_mean_difference_test(a, b, *, alternative: str = "greater") -> dict:
     >>> r["n_assignments"], round(r["p_value"], 2), round(r["smallest_p"], 2)
     (10, 0.1, 0.1)
     """
-    from math import comb
-
     av, bv = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     if len(av) < 1 or len(bv) < 1:
         raise ValueError("both groups need at least one value.")

@@ -4,8 +4,8 @@ Comparing a model at settings chosen beforehand (a forest with
 ``min_samples_leaf=2``) with another tuned by cross-validation ranks the
 settings, not the models.  :func:`tuned_models` wraps every model that has a
 hyperparameter in :class:`~sklearn.model_selection.GridSearchCV`; run through
-:func:`mlcrystal.design.grouped_cv_distribution`, the inner search is grouped
-like the outer folds (``mlcrystal.design.with_grouped_inner_cv`` replaces
+:func:`mlcrystal.rules.partitions.grouped_cv_distribution`, the inner search is grouped
+like the outer folds (``mlcrystal.rules.partitions.with_grouped_inner_cv`` replaces
 its ``cv``), so the search is nested and cannot reward memorising a paper.
 """
 
@@ -20,7 +20,8 @@ from sklearn.metrics import mean_squared_error
 from sklearn.model_selection import GridSearchCV, GroupKFold, KFold
 
 from mlcrystal import study
-from mlcrystal.design import one_standard_error_alpha, paper_alphas, paper_lasso, standardised_lasso_cv
+from mlcrystal.rules.lasso import paper_alphas, paper_lasso, standardised_lasso_cv
+from mlcrystal.rules.partitions import one_standard_error_alpha
 from mlcrystal.seeding import RandomState, int_seed, spawn
 
 __all__ = ["FOREST_GRID", "RAW_LASSO_ALPHAS", "tuned_models", "y_randomisation", "permutation_p_value",
@@ -43,7 +44,7 @@ def tuned_models(*, alpha: float = study.LASSO_RESULT["alpha"], random_state: Ra
         The study's fixed alpha, kept as the published reference (not tuned).
     random_state : None, int or numpy.random.Generator
         Seeds the forests and the LassoCV folds (replaced by grouped folds when
-        run through :func:`mlcrystal.design.grouped_cv_distribution` with groups).
+        run through :func:`mlcrystal.rules.partitions.grouped_cv_distribution` with groups).
     n_estimators : int, default 100
         Trees per forest.
     fixed_forests : bool, default True
@@ -102,7 +103,7 @@ def y_randomisation(X: pd.DataFrame, y, *, n_permutations: int = 50, random_stat
     """The study's whole protocol on permuted moduli: what a chance result looks like.
 
     Each permutation shuffles ``y`` over the rows and reruns
-    :func:`mlcrystal.design.paper_lasso` unchanged (the same split seed, the
+    :func:`mlcrystal.rules.lasso.paper_lasso` unchanged (the same split seed, the
     same folds, the same selection score), so the null includes the choice of
     alpha.
 
@@ -114,7 +115,7 @@ def y_randomisation(X: pd.DataFrame, y, *, n_permutations: int = 50, random_stat
     random_state : None, int or numpy.random.Generator
         Seeds the permutations (one spawned child each).
     **protocol
-        Passed to :func:`mlcrystal.design.paper_lasso`.
+        Passed to :func:`mlcrystal.rules.lasso.paper_lasso`.
 
     Returns
     -------
@@ -157,7 +158,7 @@ def one_se_with_empty_model(X: pd.DataFrame, y, groups=None, *, n_repeats: int =
     n_repeats : int, default 10
     n_splits : int, default 5
     alphas : array-like, optional
-        Default :func:`mlcrystal.design.paper_alphas`.
+        Default :func:`mlcrystal.rules.lasso.paper_alphas`.
     study_alpha : float
     random_state : None, int or numpy.random.Generator
 

@@ -2,14 +2,14 @@
 
 A pooled fit says "crystals with X are stiffer"; a design rule says "adding X
 makes a crystal stiffer".  :func:`rerate_rules` rates each rule on three
-kinds of evidence, each computed elsewhere in :mod:`mlcrystal.referee`:
+kinds of evidence, each computed elsewhere in :mod:`mlcrystal.rules`:
 
 - pooled support: share of paper-resampled pooled fits with the rule's sign;
 - within-paper support: the same for fits with an intercept per paper
-  (one or more estimators, :mod:`mlcrystal.referee.within_paper`); the rule's
+  (one or more estimators, :mod:`mlcrystal.rules.within_paper`); the rule's
   within-paper support is the smallest over the estimators given;
 - family dependence: chemical families whose removal zeroes or flips the rule
-  (:mod:`mlcrystal.referee.families`).
+  (:mod:`mlcrystal.rules.families`).
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from rdkit import Chem, rdBase
 from sklearn.linear_model import Lasso
 
 from mlcrystal import study
+from mlcrystal.seeding import check_random_state
 
 __all__ = ["CHEMICAL_FAMILIES", "family_membership", "leave_one_family_out", "family_summary",
            "random_carrier_removal"]
@@ -250,8 +251,6 @@ def random_carrier_removal(X: pd.DataFrame, y, feature: str, n_remove: int, *,
     >>> bool(d.zeroed.any())
     False
     """
-    from mlcrystal.seeding import check_random_state
-
     if feature not in X.columns:
         raise ValueError(f"feature {feature!r} is not a column of X.")
     carriers = np.flatnonzero(X[feature].to_numpy() > 0)

@@ -53,7 +53,7 @@ def rows_for_fitting(data: pd.DataFrame, flags: pd.DataFrame, *, exclude=EXCLUDE
         The table (``E_GPa`` and, for the listing, ``line`` and ``compound`` when present).
     flags : pandas.DataFrame
         Audit findings with ``row`` (position in ``data``) and ``flag``
-        (:func:`mlcrystal.audit.audit`); a column that looks like MPa
+        (:func:`mlcrystal.rules.audit.audit`); a column that looks like MPa
         (:func:`looks_like_mpa`) adds the flag ``"column looks like MPa"`` to every row.
     exclude : sequence of str
         Flags that exclude a row (default :data:`EXCLUDED_FLAGS`).
@@ -76,7 +76,7 @@ def rows_for_fitting(data: pd.DataFrame, flags: pd.DataFrame, *, exclude=EXCLUDE
     """
     for col in ("row", "flag"):
         if col not in flags.columns:
-            raise ValueError(f"flags has no column {col!r}; pass the output of mlcrystal.audit.audit().")
+            raise ValueError(f"flags has no column {col!r}; pass the output of mlcrystal.rules.audit.audit().")
     if "E_GPa" not in data.columns:
         raise ValueError("data has no column 'E_GPa'; pass the validated table.")
     f = flags[["row", "flag"]].copy()

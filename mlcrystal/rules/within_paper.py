@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.stats import binomtest
 from sklearn.linear_model import Lasso
 
 from mlcrystal import study
@@ -42,7 +43,7 @@ __all__ = [
 def _check(X: pd.DataFrame, y, groups, name: str = "papers") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if not isinstance(X, pd.DataFrame):
         raise ValueError(f"X must be a pandas DataFrame of fragment counts, got {type(X).__name__}; "
-                         "build it with mlcrystal.features.paper_design_matrix(df).")
+                         "build it with mlcrystal.rules.features.paper_design_matrix(df).")
     yv = np.asarray(y, dtype=float)
     g = np.asarray(groups, dtype=object)
     if yv.shape != (len(X),) or g.shape != (len(X),):
@@ -350,8 +351,6 @@ def contrast_summary(X: pd.DataFrame, y, papers, reference: pd.Series) -> pd.Dat
     >>> int(s.loc["h", "n_papers"]), int(s.loc["h", "n_agree"]), round(float(s.loc["h", "sign_test_p"]), 3)
     (6, 6, 0.031)
     """
-    from scipy.stats import binomtest
-
     rows = []
     for f, c in reference.items():
         d = within_paper_contrasts(X, y, papers, str(f))

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mlcrystal.referee.fitting import (
+from mlcrystal.rules.fitting import (
     EXCLUDED_FLAGS,
     looks_like_mpa,
     paper_groups,
