@@ -23,6 +23,22 @@ chapter3
 report
     The ``rules`` report: a user's own table through the audit, the LASSO protocol and
     chapter 3's checks.
+fitting
+    What a user's table can support: rows set aside from fitting with their reasons, paper
+    groups, a rule's rating, rule changes, rows per column.
+within_paper
+    Design rules tested as substitution rules: within-paper (paper fixed effects) estimates
+    with paper-bootstrap intervals, within-paper contrasts.
+families
+    Chemical families by SMARTS, leave-one-family-out refits and a random-removal null.
+confidence
+    A rule rating that separates substitution rules from associations.
+comparisons
+    Fair comparisons: tuned models, a y-randomisation null, the empty model in the one-SE band.
+claims
+    The computations behind single claims of chapters 2-4 and 7.
+novelty
+    Skill by novelty, a similarity domain and grouped conformal intervals.
 
 Every public name of these modules is also an attribute of the package,
 imported on first use (``from mlcrystal.rules import BootstrapResult``); modules whose name
@@ -35,42 +51,49 @@ import importlib
 from typing import Any
 
 __all__ = ["audit", "curation", "review", "features", "fingerprints", "lasso", "partitions", "representations",
-           "chapter3", "report", "AROMATIC_CARBONYL", "AUDIT_FLAGS", "BootstrapResult", "CATIONS",
-           "CHAPTER3_PARTITIONS_FILE", "COMPONENT_FLAGS", "COMPONENT_SEPARATORS", "COMPONENT_WORDS",
-           "COUNTER_IONS", "CURATION_FLAGS", "DENSITY_RANGE_G_CM3", "E_RANGE_GPa", "FINDING_COLUMNS",
-           "FINGERPRINT_KINDS", "FIRED_ONLY_FLAGS", "Finding", "HDRZINE_CLASSES", "HIGH_MODULUS_GPa",
-           "KNOWN_COMPONENTS", "METALS", "MIN_ROWS_PER_VALIDATION_SET", "MULTI_COMPONENT_WORDS",
-           "NAME_COMPONENT_SEPARATORS", "NAME_QUALIFIERS", "NAME_SUBSTRUCTURES", "NH2_CLASSES",
-           "NONFINITE_POLICIES", "OPTIONAL_COLUMNS", "OneStandardErrorResult", "PARA_SUBSTITUENTS",
-           "PaperLassoResult", "QUESTIONABLE_FLAGS", "REPRESENTATIONS_CV_FILE", "REQUIRED_COLUMNS",
-           "REVIEW_COLUMNS", "RulesResult", "STUDY_SOURCE", "SULFONATE_ESTER", "VERDICTS", "add_curation_keys",
-           "audit_precision", "audit_summary", "benchmark_models", "bootstrap_lasso",
-           "bootstrap_selection_frequency", "canonical_smiles", "chapter3_partition_scores",
-           "chapter3_schemes", "check_stored_scores",
-           "check_components", "check_density", "check_duplicates", "check_high_modulus",
-           "check_label_variants", "check_modulus_range", "check_multicomponent", "check_name_structure",
-           "check_name_vs_smiles", "check_para", "check_photodimers", "check_salts", "check_same_name",
-           "check_structure_duplicates", "check_suspicious_chemistry", "check_unreadable_smiles",
-           "check_whitespace", "chemical_name", "chemistry_findings", "classify_matches", "coefficient_path",
-           "compare_representations", "compare_with_paper", "component_findings",
-           "component_name_findings", "correlation_with_target", "cross_validated_scores", "curation_audit",
-           "curation_keys", "cv_splitters", "distribution_summary", "draw_fragments", "drop_constant",
-           "drop_flagged", "fragment_counts", "fragment_matches", "fragment_names", "fragment_smarts",
+           "chapter3", "report", "fitting", "within_paper", "families", "confidence", "comparisons", "claims",
+           "novelty", "AROMATIC_CARBONYL", "AUDIT_FLAGS", "BootstrapResult", "CATIONS", "CHAPTER3_PARTITIONS_FILE",
+           "CHEMICAL_FAMILIES", "COMPONENT_FLAGS", "COMPONENT_SEPARATORS", "COMPONENT_WORDS", "COUNTER_IONS",
+           "CURATION_FLAGS", "DENSITY_RANGE_G_CM3", "EXCLUDED_FLAGS", "E_RANGE_GPa", "FINDING_COLUMNS",
+           "FINGERPRINT", "FINGERPRINT_KINDS", "FIRED_ONLY_FLAGS", "FOREST_GRID", "Finding", "HDRZINE_CLASSES",
+           "HIGH_MODULUS_GPa", "KNOWN_COMPONENTS", "METALS", "MIN_ROWS_PER_VALIDATION_SET", "MPA_MEDIAN_GPa",
+           "MULTI_COMPONENT_WORDS", "NAME_COMPONENT_SEPARATORS", "NAME_QUALIFIERS", "NAME_SUBSTRUCTURES",
+           "NH2_CLASSES", "NONFINITE_POLICIES", "NOVELTY", "OPTIONAL_COLUMNS", "OneStandardErrorResult",
+           "PARA_SUBSTITUENTS", "PaperLassoResult", "QUESTIONABLE_FLAGS", "RATINGS", "RAW_LASSO_ALPHAS",
+           "REPRESENTATIONS_CV_FILE", "REQUIRED_COLUMNS", "REVIEW_COLUMNS", "RulesResult", "STUDY_SOURCE",
+           "SULFONATE_ESTER", "VERDICTS", "add_curation_keys", "audit_precision", "audit_summary",
+           "benchmark_models", "bootstrap_lasso", "bootstrap_selection_frequency", "canonical_smiles",
+           "chapter3_partition_scores", "chapter3_schemes", "check_components", "check_density", "check_duplicates",
+           "check_high_modulus", "check_label_variants", "check_modulus_range", "check_multicomponent",
+           "check_name_structure", "check_name_vs_smiles", "check_para", "check_photodimers", "check_salts",
+           "check_same_name", "check_stored_scores", "check_structure_duplicates", "check_suspicious_chemistry",
+           "check_unreadable_smiles", "check_whitespace", "chemical_name", "chemistry_findings", "classify_matches",
+           "coefficient_path", "compare_representations", "compare_with_paper", "component_findings",
+           "component_name_findings", "conformal_half_width", "contrast_summary", "correlation_with_target",
+           "coverage_summary", "cross_validated_scores", "curation_audit", "curation_keys", "cv_predictions",
+           "cv_splitters", "demean_by_group", "distribution_summary", "draw_fragments", "drop_constant",
+           "drop_flagged", "exact_mean_difference_test", "family_membership", "family_summary", "fingerprints_of",
+           "fragment_counts", "fragment_matches", "fragment_names", "fragment_smarts", "grouped_conformal",
            "grouped_cv_distribution", "identical_in_training", "influence_summary", "leakage",
-           "leave_one_group_out_influence", "leave_one_out_r2", "load_audit_review", "load_partition_scores",
-           "load_representation_scores", "max_correlation_with", "max_pairwise_correlation",
-           "minimum_rows", "morgan_bit_environments", "name_components", "name_findings",
-           "one_standard_error_alpha", "ordinal", "paired_comparison", "paired_difference", "paper_alphas",
-           "paper_design_matrix", "paper_lasso", "paper_of", "paper_split_leakage", "para_findings",
-           "parse_smiles", "percentile_of", "photodimer_findings", "prune_correlated",
-           "rank_design_rules", "read_table", "representation_models", "resolve_names", "run_rules",
-           "salt_findings", "save_partition_scores", "smarts_counts", "smiles_findings",
-           "split_r2_distribution", "standardise_smiles", "standardised_coefficients", "standardised_lasso_cv",
-           "study_table", "validate_table", "with_grouped_inner_cv"]
+           "leave_one_family_out", "leave_one_group_out_influence", "leave_one_out_r2", "load_audit_review",
+           "load_partition_scores", "load_representation_scores", "looks_like_mpa", "max_correlation_with",
+           "max_pairwise_correlation", "minimum_rows", "morgan_bit_environments", "name_components", "name_findings",
+           "nearest_similarity", "novelty_of", "one_se_with_empty_model", "one_standard_error_alpha", "ordinal",
+           "paired_comparison", "paired_difference", "paper_alphas", "paper_bootstrap", "paper_design_matrix",
+           "paper_groups", "paper_lasso", "paper_of", "paper_split_leakage", "para_findings", "parse_smiles",
+           "percentile_of", "permutation_p_value", "photodimer_findings", "protocol_at_cutoff", "prune_correlated",
+           "random_carrier_removal", "rank_design_rules", "read_table", "representation_models", "rerate_rules",
+           "resolve_names", "rows_for_fitting", "rows_per_feature", "rule_across_alphas", "rule_changes",
+           "rule_confidence", "rule_estimates", "run_rules", "salt_findings", "save_partition_scores",
+           "skill_by_novelty", "smarts_counts", "smiles_findings", "split_r2_distribution", "standardise_smiles",
+           "standardised_coefficients", "standardised_lasso_cv", "study_table", "tuned_models", "validate_table",
+           "variance_shares", "with_grouped_inner_cv", "within_paper_contrasts", "within_paper_lasso",
+           "within_paper_ols", "y_randomisation"]
 
 #: The package's modules, imported on first use.
 _SUBMODULES = ("audit", "curation", "review", "features", "fingerprints", "lasso", "partitions", "representations",
-               "chapter3", "report")
+               "chapter3", "report", "fitting", "within_paper", "families", "confidence", "comparisons", "claims",
+               "novelty")
 
 #: Where each public name lives (``tests/test_architecture.py`` checks this against the modules' ``__all__``).
 _EXPORTS = {
@@ -110,6 +133,18 @@ _EXPORTS = {
     "check_stored_scores": "chapter3",
     "load_partition_scores": "chapter3",
     "save_partition_scores": "chapter3",
+    "exact_mean_difference_test": "claims",
+    "protocol_at_cutoff": "claims",
+    "rule_across_alphas": "claims",
+    "variance_shares": "claims",
+    "FOREST_GRID": "comparisons",
+    "RAW_LASSO_ALPHAS": "comparisons",
+    "one_se_with_empty_model": "comparisons",
+    "permutation_p_value": "comparisons",
+    "tuned_models": "comparisons",
+    "y_randomisation": "comparisons",
+    "RATINGS": "confidence",
+    "rerate_rules": "confidence",
     "CATIONS": "curation",
     "COMPONENT_SEPARATORS": "curation",
     "COMPONENT_WORDS": "curation",
@@ -138,6 +173,11 @@ _EXPORTS = {
     "resolve_names": "curation",
     "salt_findings": "curation",
     "standardise_smiles": "curation",
+    "CHEMICAL_FAMILIES": "families",
+    "family_membership": "families",
+    "family_summary": "families",
+    "leave_one_family_out": "families",
+    "random_carrier_removal": "families",
     "AROMATIC_CARBONYL": "features",
     "HDRZINE_CLASSES": "features",
     "NH2_CLASSES": "features",
@@ -158,6 +198,14 @@ _EXPORTS = {
     "NONFINITE_POLICIES": "fingerprints",
     "canonical_smiles": "fingerprints",
     "morgan_bit_environments": "fingerprints",
+    "EXCLUDED_FLAGS": "fitting",
+    "MPA_MEDIAN_GPa": "fitting",
+    "looks_like_mpa": "fitting",
+    "paper_groups": "fitting",
+    "rows_for_fitting": "fitting",
+    "rows_per_feature": "fitting",
+    "rule_changes": "fitting",
+    "rule_confidence": "fitting",
     "BootstrapResult": "lasso",
     "PaperLassoResult": "lasso",
     "benchmark_models": "lasso",
@@ -174,6 +222,16 @@ _EXPORTS = {
     "rank_design_rules": "lasso",
     "standardised_coefficients": "lasso",
     "standardised_lasso_cv": "lasso",
+    "FINGERPRINT": "novelty",
+    "NOVELTY": "novelty",
+    "conformal_half_width": "novelty",
+    "coverage_summary": "novelty",
+    "cv_predictions": "novelty",
+    "fingerprints_of": "novelty",
+    "grouped_conformal": "novelty",
+    "nearest_similarity": "novelty",
+    "novelty_of": "novelty",
+    "skill_by_novelty": "novelty",
     "OneStandardErrorResult": "partitions",
     "bootstrap_selection_frequency": "partitions",
     "distribution_summary": "partitions",
@@ -206,6 +264,13 @@ _EXPORTS = {
     "VERDICTS": "review",
     "audit_precision": "review",
     "load_audit_review": "review",
+    "contrast_summary": "within_paper",
+    "demean_by_group": "within_paper",
+    "paper_bootstrap": "within_paper",
+    "rule_estimates": "within_paper",
+    "within_paper_contrasts": "within_paper",
+    "within_paper_lasso": "within_paper",
+    "within_paper_ols": "within_paper",
 }
 
 

@@ -1,0 +1,206 @@
+"""What a user's table can support: which rows to fit, how to group them, how to rate a rule.
+
+Building blocks for the ``rules`` report (issue 19, item 6), kept free of
+file handling so that the report, the chapters and the tests call the same
+functions:
+
+- :func:`rows_for_fitting`: rows whose audit flags make them unfit to fit
+  (a value outside the plausible range, a column that looks like MPa, a
+  duplicate, an unreadable structure) are set aside with their reasons,
+  unless the caller keeps them on purpose;
+- :func:`paper_groups`: rows without a DOI are accepted, each its own group,
+  and the grouping is stated;
+- :func:`rule_confidence`: never "high" when the rule's interval touches zero;
+- :func:`rule_changes`: which published rules appear, disappear or change sign;
+- :func:`rows_per_feature`: the sample-size statement a report should make.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["EXCLUDED_FLAGS", "MPA_MEDIAN_GPa", "looks_like_mpa", "rows_for_fitting", "paper_groups",
+           "rule_confidence", "rule_changes", "rows_per_feature"]
+
+#: Audit flags whose rows are excluded from fitting by default.
+EXCLUDED_FLAGS = ("implausible modulus", "duplicate row", "duplicate structure", "unreadable SMILES",
+                  "column looks like MPa")
+#: A modulus column whose median exceeds this many GPa is read as MPa (molecular crystals:
+#: median about 9 GPa in the study's table, none above 100 GPa).
+MPA_MEDIAN_GPa = 100.0
+
+
+def looks_like_mpa(E_GPa) -> bool:
+    """Whether a whole modulus column looks like MPa entered as GPa (median above :data:`MPA_MEDIAN_GPa`).
+
+    Examples
+    --------
+    >>> looks_like_mpa([9600.0, 12000.0, 8000.0]), looks_like_mpa([9.6, 12.0, 9600.0])
+    (True, False)
+    """
+    v = np.asarray(E_GPa, dtype=float)
+    return bool(len(v) and np.nanmedian(v) > MPA_MEDIAN_GPa)
+
+
+def rows_for_fitting(data: pd.DataFrame, flags: pd.DataFrame, *, exclude=EXCLUDED_FLAGS,
+                     keep_flagged: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split a validated table into rows to fit and rows set aside, each with its reasons.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The table (``E_GPa`` and, for the listing, ``line`` and ``compound`` when present).
+    flags : pandas.DataFrame
+        Audit findings with ``row`` (position in ``data``) and ``flag``
+        (:func:`mlcrystal.rules.audit.audit`); a column that looks like MPa
+        (:func:`looks_like_mpa`) adds the flag ``"column looks like MPa"`` to every row.
+    exclude : sequence of str
+        Flags that exclude a row (default :data:`EXCLUDED_FLAGS`).
+    keep_flagged : bool, default False
+        Keep every row (the reasons are still listed, marked kept).
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        The rows to fit (index reset) and one line per flagged row:
+        ``row, line, compound, E_GPa, reasons, excluded``.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"line": [2, 3, 4], "compound": ["a", "b", "c"], "E_GPa": [9.0, 9600.0, 8.0]})
+    >>> f = pd.DataFrame({"row": [1], "flag": ["implausible modulus"]})
+    >>> kept, out = rows_for_fitting(d, f)
+    >>> kept.compound.tolist(), out[["line", "reasons", "excluded"]].values.tolist()
+    (['a', 'c'], [[3, 'implausible modulus', True]])
+    """
+    for col in ("row", "flag"):
+        if col not in flags.columns:
+            raise ValueError(f"flags has no column {col!r}; pass the output of mlcrystal.rules.audit.audit().")
+    if "E_GPa" not in data.columns:
+        raise ValueError("data has no column 'E_GPa'; pass the validated table.")
+    f = flags[["row", "flag"]].copy()
+    if looks_like_mpa(data.E_GPa):
+        f = pd.concat([f, pd.DataFrame({"row": np.arange(len(data)), "flag": "column looks like MPa"})])
+    f = f[f.flag.isin(list(exclude))]
+    reasons = f.groupby("row").flag.agg(lambda s: "; ".join(dict.fromkeys(s)))
+    bad = np.zeros(len(data), dtype=bool)
+    bad[reasons.index.to_numpy(dtype=int)] = True
+    listing = pd.DataFrame({"row": reasons.index.to_numpy(dtype=int)})
+    for col in ("line", "compound", "E_GPa"):
+        if col in data.columns:
+            listing[col] = data[col].to_numpy()[listing.row]
+    listing["reasons"] = reasons.to_numpy()
+    listing["excluded"] = not keep_flagged
+    kept = data if keep_flagged else data[~bad]
+    return kept.reset_index(drop=True), listing
+
+
+def paper_groups(paper, line=None) -> tuple[np.ndarray, str]:
+    """Group labels for paper-grouped checks, accepting rows without a paper.
+
+    A row without a DOI or paper gets a group of its own (``"no paper, line N"``):
+    it can never share a fold with a sibling it cannot be matched to, which
+    may flatter a model if such rows come from one paper; the returned
+    sentence says so for the report.
+
+    Parameters
+    ----------
+    paper : array-like of str
+        Paper key per row, empty (or missing) when unknown.
+    line : array-like, optional
+        Line numbers for the labels (default: position + 2, a file with a header).
+
+    Returns
+    -------
+    (numpy.ndarray, str)
+        Labels, and a sentence stating the grouping.
+
+    Examples
+    --------
+    >>> labels, note = paper_groups(["10.1/a", "", None, "10.1/a"])
+    >>> labels.tolist()
+    ['10.1/a', 'no paper, line 3', 'no paper, line 4', '10.1/a']
+    >>> note
+    '2 of 4 rows have no paper: each is its own group in the paper-grouped checks.'
+    """
+    p = pd.Series(paper, dtype=object)
+    lines = np.arange(len(p)) + 2 if line is None else np.asarray(line)
+    blank = p.isna() | (p.astype(str).str.strip() == "")
+    labels = np.where(blank, [f"no paper, line {n}" for n in lines], p.astype(str).str.strip())
+    n = int(blank.sum())
+    note = (f"{n} of {len(p)} rows have no paper: each is its own group in the paper-grouped checks." if n
+            else f"all {len(p)} rows have a paper: {p.nunique()} papers.")
+    return labels.astype(str), note
+
+
+def rule_confidence(support: float, lo: float, hi: float, *, n_zeroing: int = 0, high: float = 0.8,
+                    low: float = 0.5) -> str:
+    """Rate a rule: "high" needs support >= ``high``, no single group zeroing it, and an interval clear of zero.
+
+    Parameters
+    ----------
+    support : float
+        Share of resampled fits with the rule's sign.
+    lo, hi : float
+        The coefficient's interval over the resampled fits.
+    n_zeroing : int
+        Groups (papers) whose removal zeroes the rule.
+    high, low : float
+
+    Returns
+    -------
+    str
+        ``"high"``, ``"moderate"`` or ``"low"``.
+
+    Examples
+    --------
+    >>> rule_confidence(0.92, 0.0, 2.02), rule_confidence(0.99, -1.48, -0.26), rule_confidence(0.3, 0.1, 1.0)
+    ('moderate', 'high', 'low')
+    """
+    if support < low:
+        return "low"
+    touches_zero = lo <= 0 <= hi
+    if support >= high and n_zeroing == 0 and not touches_zero:
+        return "high"
+    return "moderate"
+
+
+def rule_changes(reference: pd.Series, other: pd.Series) -> pd.DataFrame:
+    """Which rules of ``reference`` (e.g. the study's) disappear, change sign or stay in ``other``, and which appear.
+
+    Examples
+    --------
+    >>> ref = pd.Series({"fr_benzene": -1.57, "fr_halogen": -1.05, "fr_COO": 0.34})
+    >>> new = pd.Series({"fr_benzene": -1.2, "fr_halogen": 0.3, "fr_NH0": 0.1})
+    >>> rule_changes(ref, new).change.to_dict()
+    {'fr_benzene': 'same sign', 'fr_halogen': 'sign changed', 'fr_COO': 'disappeared', 'fr_NH0': 'appeared'}
+    """
+    ref = reference[reference != 0]
+    oth = other[other != 0]
+    rows = []
+    for f, c in ref.items():
+        o = oth.get(f, 0.0)
+        change = "disappeared" if o == 0 else ("same sign" if np.sign(o) == np.sign(c) else "sign changed")
+        rows.append({"fragment": f, "reference": float(c), "other": float(o), "change": change})
+    for f, o in oth.items():
+        if f not in ref.index:
+            rows.append({"fragment": f, "reference": 0.0, "other": float(o), "change": "appeared"})
+    return pd.DataFrame(rows, columns=["fragment", "reference", "other", "change"]).set_index("fragment")
+
+
+def rows_per_feature(n_rows: int, n_features: int, n_structures: int | None = None) -> str:
+    """The sample-size sentence a report should carry.
+
+    Examples
+    --------
+    >>> rows_per_feature(29, 26, 20)[:63]
+    '29 rows (20 structures) for 26 fragment columns: 1.1 rows per c'
+    """
+    if n_features < 1:
+        raise ValueError("n_features must be at least 1.")
+    ratio = n_rows / n_features
+    struct = f" ({n_structures} structures)" if n_structures is not None else ""
+    tail = ("; fewer than 10 per column, so a selected rule can rest on one or two molecules." if ratio < 10
+            else ".")
+    return f"{n_rows} rows{struct} for {n_features} fragment columns: {ratio:.1f} rows per column{tail}"

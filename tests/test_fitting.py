@@ -1,0 +1,71 @@
+"""Issue 19, item 6 (fitting rules): which rows a user's table fits, how rows without a paper group,
+and a rule rating that is never "high" when its interval touches zero."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mlcrystal.rules.fitting import (
+    EXCLUDED_FLAGS,
+    looks_like_mpa,
+    paper_groups,
+    rows_for_fitting,
+    rows_per_feature,
+    rule_changes,
+    rule_confidence,
+)
+
+
+def _table():
+    return pd.DataFrame({"line": [2, 3, 4, 5, 6], "compound": list("abcde"),
+                         "E_GPa": [9.0, 9600.0, 8.0, 8.0, 12.0]})
+
+
+def test_flagged_rows_are_set_aside_with_their_reasons():
+    flags = pd.DataFrame({"row": [1, 3, 3, 4], "flag": ["implausible modulus", "duplicate row", "duplicate row",
+                                                        "multi-component"]})
+    kept, out = rows_for_fitting(_table(), flags)
+    assert kept.compound.tolist() == ["a", "c", "e"]  # multi-component is listed by the audit, not excluded
+    assert out.set_index("line").reasons.to_dict() == {3: "implausible modulus", 5: "duplicate row"}
+    assert out.excluded.all()
+    kept_all, out_all = rows_for_fitting(_table(), flags, keep_flagged=True)
+    assert len(kept_all) == 5 and not out_all.excluded.any()
+
+
+def test_a_modulus_column_in_mpa_excludes_every_row():
+    t = _table().assign(E_GPa=[9000.0, 9600.0, 8000.0, 8000.0, 12000.0])
+    assert looks_like_mpa(t.E_GPa) and not looks_like_mpa(_table().E_GPa)
+    kept, out = rows_for_fitting(t, pd.DataFrame({"row": [], "flag": []}))
+    assert kept.empty and (out.reasons == "column looks like MPa").all()
+    assert "column looks like MPa" in EXCLUDED_FLAGS
+
+
+def test_bad_flags_table_is_refused():
+    with pytest.raises(ValueError, match="audit"):
+        rows_for_fitting(_table(), pd.DataFrame({"line": [2]}))
+
+
+def test_rows_without_a_paper_are_accepted_and_stated():
+    labels, note = paper_groups(pd.Series(["10.1/a", " ", np.nan]), line=[10, 11, 12])
+    assert labels.tolist() == ["10.1/a", "no paper, line 11", "no paper, line 12"]
+    assert note.startswith("2 of 3 rows have no paper")
+    assert paper_groups(["x", "y"])[1] == "all 2 rows have a paper: 2 papers."
+
+
+def test_high_needs_an_interval_clear_of_zero():
+    assert rule_confidence(0.92, 0.0, 2.02) == "moderate"     # the aliphatic OH of the study's data
+    assert rule_confidence(0.99, -1.48, -0.26) == "high"
+    assert rule_confidence(0.99, -1.48, -0.26, n_zeroing=1) == "moderate"
+    assert rule_confidence(0.40, -1.0, -0.5) == "low"
+
+
+def test_rule_changes_and_sample_size():
+    d = rule_changes(pd.Series({"a": 1.0, "b": -1.0, "z": 0.0}), pd.Series({"a": 0.5, "b": 0.2, "c": -0.1}))
+    assert d.change.to_dict() == {"a": "same sign", "b": "sign changed", "c": "appeared"}
+    assert "1.1 rows per column" in rows_per_feature(29, 26)
+    assert rows_per_feature(393, 46).endswith("8.5 rows per column; fewer than 10 per column, so a selected "
+                                              "rule can rest on one or two molecules.")
+    with pytest.raises(ValueError):
+        rows_per_feature(10, 0)
