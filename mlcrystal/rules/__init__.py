@@ -63,7 +63,8 @@ __all__ = ["audit", "curation", "review", "features", "fingerprints", "lasso", "
            "one_standard_error_alpha", "ordinal", "paired_comparison", "paired_difference", "paper_alphas",
            "paper_design_matrix", "paper_lasso", "paper_of", "paper_split_leakage", "para_findings",
            "parse_smiles", "percentile_of", "photodimer_findings", "prune_correlated",
-           "rank_design_rules", "read_table", "representation_models", "resolve_names", "run_rules",
+           "rank_design_rules", "design_rules_with_confidence", "paper_lasso_on_subsets", "read_table",
+           "representation_models", "resolve_names", "run_rules",
            "salt_findings", "save_partition_scores", "smarts_counts", "smiles_findings",
            "split_r2_distribution", "standardise_smiles", "standardised_coefficients", "standardised_lasso_cv",
            "study_table", "validate_table", "with_grouped_inner_cv"]
@@ -172,6 +173,8 @@ _EXPORTS = {
     "paper_lasso": "lasso",
     "paper_split_leakage": "lasso",
     "rank_design_rules": "lasso",
+    "design_rules_with_confidence": "lasso",
+    "paper_lasso_on_subsets": "lasso",
     "standardised_coefficients": "lasso",
     "standardised_lasso_cv": "lasso",
     "OneStandardErrorResult": "partitions",
