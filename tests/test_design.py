@@ -6,9 +6,9 @@ from sklearn.linear_model import Lasso
 from sklearn.model_selection import train_test_split
 
 from mlcrystal.rules.lasso import (
+    BootstrapResult,
     benchmark_models,
     bootstrap_lasso,
-    BootstrapResult,
     coefficient_path,
     compare_with_paper,
     cross_validated_scores,
