@@ -355,3 +355,19 @@ def test_fresh_optimizer_seed_draws_a_new_seed_each_step(monkeypatch):
     assert seen == [study.AUTHORS_OPTIMIZER_SEED] * 2  # the published default: the same seed every step
     with pytest.raises(ValueError, match="optimizer_seed"):
         authors.run_authors(land, first, 2, np.random.default_rng(5), 0.0, study.SEARCH_BOUNDS, optimizer_seed=-3)
+
+
+def test_edge_shares_is_edge_share_per_campaign():
+    h = pd.DataFrame({"ablation": ["u"] * 4 + ["s"] * 4, "landscape": ["a", "a", "b", "b"] * 2,
+                      "phase": ["search"] * 8,
+                      "W_um": [2000.0, 900.0, 900.0, 900.0, 2000.0, 2000.0, 900.0, 900.0],
+                      "T_um": 120.0, "P_mW_cm2": 1000.0})
+    shares = authors.edge_shares(h, by=["ablation", "landscape"])
+    for (ablation, landscape), share in shares.items():
+        one = h[(h.ablation == ablation) & (h.landscape == landscape)]
+        assert share == authors.edge_share(one)
+    assert shares.loc[("u", "a")] == 0.5 and shares.loc[("s", "a")] == 1.0 and shares.loc[("u", "b")] == 0.0
+    with pytest.raises(ValueError, match="non-empty list"):
+        authors.edge_shares(h, by="ablation")
+    with pytest.raises(ValueError, match=r"\['seed'\]"):
+        authors.edge_shares(h, by=["seed"])

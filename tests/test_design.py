@@ -13,10 +13,12 @@ from mlcrystal.rules.lasso import (
     compare_with_paper,
     cross_validated_scores,
     cv_splitters,
+    design_rules_with_confidence,
     leakage,
     leave_one_out_r2,
     paper_alphas,
     paper_lasso,
+    paper_lasso_on_subsets,
     paper_split_leakage,
     rank_design_rules,
     standardised_coefficients,
@@ -297,3 +299,68 @@ def test_group_labels_as_series_must_share_the_index_of_x():
         paper_split_leakage(X, {"paper": groups.iloc[::-1]})
     # plain arrays are paired by position
     assert 0 <= paper_split_leakage(X, {"paper": groups.to_numpy()[::-1]})["paper"] <= 1
+
+
+def _toy_boot(columns: dict) -> BootstrapResult:
+    coefs = pd.DataFrame(columns)
+    return BootstrapResult(coefs, np.zeros(len(coefs)))
+
+
+def test_design_rules_with_confidence_takes_the_lower_rating():
+    reference = pd.Series({"a": 1.0, "b": -1.0, "c": 0.5})
+    published = _toy_boot({"a": [1.0] * 10, "b": [-1.0] * 9 + [0.0], "c": [0.5] * 6 + [0.0] * 4})
+    cleaned = _toy_boot({"a": [1.0] * 4 + [0.0] * 6, "b": [-1.0] * 10, "c": [0.5] * 10})
+    influence = pd.DataFrame({"coefficient": [1.0, -1.0, 0.0], "n_zeroing": [3, 0, 7]}, index=["a", "b", "c"])
+    rules = design_rules_with_confidence(reference, published, cleaned, influence,
+                                         names={"a": "A", "b": "B", "c": "C"})
+    # ordered by the published support: a 1.0, b 0.9, c 0.6
+    assert rules.index.tolist() == ["a", "b", "c"]
+    assert rules.substructure.tolist() == ["A", "B", "C"]
+    assert rules["support, as published"].tolist() == [1.0, 0.9, 0.6]
+    assert rules["support, flagged rows removed"].tolist() == [0.4, 1.0, 1.0]
+    # a: high and low -> low; b: high and high -> high; c: moderate and high -> moderate
+    assert rules.confidence.tolist() == ["low", "high", "moderate"]
+    assert rules["papers that zero it"].tolist() == [3, 0, "already 0 on all rows"]
+    assert rules.effect.tolist() == ["raises E", "lowers E", "raises E"]
+
+
+def test_design_rules_with_confidence_names_what_is_missing():
+    reference = pd.Series({"a": 1.0})
+    boot = _toy_boot({"a": [1.0, 1.0]})
+    influence = pd.DataFrame({"coefficient": [1.0], "n_zeroing": [0]}, index=["a"])
+    with pytest.raises(ValueError, match=r"\['a'\].*names"):
+        design_rules_with_confidence(reference, boot, boot, influence, names={})
+    with pytest.raises(ValueError, match="n_zeroing"):
+        design_rules_with_confidence(reference, boot, boot, influence[["coefficient"]], names={"a": "A"})
+
+
+def _toy_modulus_table(n: int = 80) -> pd.DataFrame:
+    rng = np.random.default_rng(1)
+    smiles = rng.choice(["c1ccccc1O", "OCC(=O)O", "c1ccccc1Cl", "OCCO", "Nc1ccccc1", "c1ccccc1[N+](=O)[O-]"], size=n)
+    data = pd.DataFrame({"smiles": smiles})
+    data["E_GPa"] = 5 + 2 * data.smiles.str.count("O") - data.smiles.str.count("Cl") + rng.normal(0, 0.2, n)
+    return data
+
+
+def test_paper_lasso_on_subsets_is_paper_lasso_on_each_subset():
+    from mlcrystal.rules.features import paper_design_matrix
+
+    data = _toy_modulus_table()
+    no_chloro = ~data.smiles.str.contains("Cl").to_numpy()
+    coefs = paper_lasso_on_subsets(data, {"all": np.ones(len(data), bool), "no chloro": no_chloro})
+    assert coefs.columns.tolist() == ["all", "no chloro"]
+    sub = data[no_chloro]
+    direct = paper_lasso(paper_design_matrix(sub), sub.E_GPa.to_numpy()).coefficients
+    pd.testing.assert_series_equal(coefs["no chloro"].dropna().reindex(direct.index), direct, check_names=False)
+    # the chlorine fragment is no column of the subset's fit: NaN, not a coefficient of 0
+    assert np.isnan(coefs.loc["fr_halogen", "no chloro"]) and coefs.loc["fr_halogen", "all"] < 0
+
+
+def test_paper_lasso_on_subsets_refuses_bad_masks():
+    data = _toy_modulus_table()
+    with pytest.raises(ValueError, match="subset 'half'.*boolean mask of 80"):
+        paper_lasso_on_subsets(data, {"half": np.arange(40)})
+    with pytest.raises(ValueError, match="empty"):
+        paper_lasso_on_subsets(data, {})
+    with pytest.raises(ValueError, match="'smiles' and 'E_GPa'"):
+        paper_lasso_on_subsets(data.drop(columns="E_GPa"), {"all": np.ones(80, bool)})

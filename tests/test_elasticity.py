@@ -636,3 +636,62 @@ def test_thickness_length_correlation_sees_a_trade_off_when_there_is_one():
         el.thickness_length_correlation(p, length="E_length")
     with pytest.raises(ValueError, match="plate_orientation_table"):
         el.thickness_length_correlation(p.drop(columns="orientation"))
+
+
+def test_correlation_evidence_matches_the_single_tests_with_seeds_in_order():
+    rng = np.random.default_rng(0)
+    x, noise = rng.normal(size=25), rng.normal(size=25)
+    questions = {"x against x + noise": (x, x + noise, el.spearman_rho),
+                 "ratio": (np.exp(x), np.exp(noise), el.ratio_spearman_rho)}
+    ev = el.correlation_evidence(questions, n_permutations=199, n_boot=300)
+    assert ev.index.tolist() == list(questions)
+    for seed, (name, (a, b, stat)) in enumerate(questions.items()):
+        test = el.permutation_test(a, b, stat, n_permutations=199, random_state=seed)
+        low, high = el.bootstrap_interval(a, b, stat, n_boot=300, random_state=seed)
+        row = ev.loc[name]
+        assert row.rho == pytest.approx(test["statistic"])
+        assert (row.low, row.high) == pytest.approx((low, high))
+        assert (row.null_median, row.null_low, row.null_high, row.p_value) == pytest.approx(
+            (test["null_median"], test["null_low"], test["null_high"], test["p_value"]))
+        np.testing.assert_array_equal(row.null, test["null"])
+    # a question added at the end leaves the earlier rows unchanged
+    more = el.correlation_evidence({**questions, "again": questions["ratio"]}, n_permutations=199, n_boot=300)
+    pd.testing.assert_frame_equal(more.drop(columns="null").iloc[:2], ev.drop(columns="null"))
+
+
+def test_correlation_report_formats_and_drops_a_missing_interval():
+    ev = pd.DataFrame({"rho": [-0.001, 0.456], "low": [-0.2, 0.1], "high": [0.2, 0.7], "null_median": [0.0, -0.6],
+                       "null_low": [-0.3, -0.7], "null_high": [0.3, -0.5], "p_value": [0.9, 0.0001]},
+                      index=["flat", "ratio"])
+    report = el.correlation_report(ev, level=0.9)
+    assert report.columns.tolist() == ["rho", "90% interval", "null median", "null 5-95%", "p"]
+    assert str(report.loc["flat", "rho"]) == "0.0"  # no -0.0
+    assert report.loc["ratio", "90% interval"] == "0.10 to 0.70"
+    assert report.loc["ratio", "null 5-95%"] == "-0.70 to -0.50"
+    no_interval = el.correlation_report(ev.assign(low=np.nan, high=np.nan))
+    assert no_interval.columns.tolist() == ["rho", "null median", "null 2.5-97.5%", "p"]
+    with pytest.raises(ValueError, match=r"\['p_value'\]"):
+        el.correlation_report(ev.drop(columns="p_value"))
+
+
+def test_correlation_evidence_refuses_a_malformed_question():
+    with pytest.raises(ValueError, match="non-empty dict"):
+        el.correlation_evidence({})
+    with pytest.raises(ValueError, match="question 'q'.*callable"):
+        el.correlation_evidence({"q": ([1, 2, 3], [3, 2, 1], "spearman")})
+
+
+def test_illustrative_derivatives_are_valid_and_keep_the_scaffold():
+    from rdkit import Chem
+
+    smiles = el.illustrative_derivatives()
+    assert smiles.name == "smiles" and smiles.index.is_unique and len(smiles) == 13
+    assert smiles["parent (H)"] == el.SALICYLIDENEANILINE
+    scaffold = Chem.MolFromSmiles(el.SALICYLIDENEANILINE)
+    canonical = set()
+    for name, s in smiles.items():
+        mol = Chem.MolFromSmiles(s)
+        assert mol is not None, name
+        assert mol.HasSubstructMatch(scaffold), name
+        canonical.add(Chem.MolToSmiles(mol))
+    assert len(canonical) == len(smiles)  # no derivative twice under two names

@@ -14,6 +14,7 @@ from mlcrystal.force.metrics import (
     experiments_to_target,
     grid_baseline,
     grid_ratio_table,
+    label_ablations,
     paired_ablation,
     quantile_band,
     reference_pool,
@@ -333,3 +334,22 @@ def test_paired_ablations_and_the_ablation_table_in_percent():
     assert row["search gain: median change"] == pytest.approx(row["best: median change (% of optimum)"])
     with pytest.raises(ValueError, match="gain_share"):
         ablation_table({"best_share": paired["best_share"]})
+
+
+def test_label_ablations_names_variants_and_strips_the_shared_suffix():
+    runs = pd.DataFrame({"landscape": ["calibrated", "calibrated;2,9 as 3", "member-1", "member-1"],
+                         "variant": ["n_extra=0", "n_extra=0", "n_extra=4", "n_extra=0"]})
+    before = runs.copy()
+    out = label_ablations(runs, {"n_extra=0": "unchanged", "n_extra=4": "4 extra"}, shared_suffix=";2,9 as 3",
+                          shared_label="2 and 9 respond like 3")
+    assert out.ablation.tolist() == ["unchanged", "2 and 9 respond like 3", "4 extra", "unchanged"]
+    assert out.landscape.tolist() == ["calibrated", "calibrated", "member-1", "member-1"]
+    pd.testing.assert_frame_equal(runs, before)  # the input is not modified
+
+
+def test_label_ablations_refuses_an_unnamed_variant():
+    runs = pd.DataFrame({"landscape": ["a", "a;x"], "variant": ["new", "other"]})
+    with pytest.raises(ValueError, match=r"\['new'\] have no ablation label"):
+        label_ablations(runs, {"base": "unchanged"}, shared_suffix=";x", shared_label="x")
+    with pytest.raises(ValueError, match="variant"):
+        label_ablations(runs.drop(columns="variant"), {}, shared_suffix=";x", shared_label="x")

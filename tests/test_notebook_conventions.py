@@ -10,11 +10,14 @@
   comment the reader sees;
 - no stored PNG is wider than :data:`MAX_FIGURE_WIDTH_IN` inches at its own resolution, unless its cell
   carries the tag ``wide-figure`` and says why in its metadata (``mlcrystal.wide-figure``): the page
-  shrinks every image to the text column, about 360 px on a phone, and with it every label.
+  shrinks every image to the text column, about 360 px on a phone, and with it every label;
+- no visible code cell is longer than :data:`MAX_CODE_CELL_LINES` lines, except figure drawing: logic
+  that needs more belongs in a tested function of the package (see ``test_code_cells_are_short``).
 """
 
 from __future__ import annotations
 
+import ast
 import base64
 import binascii
 import io
@@ -41,6 +44,13 @@ DEFAULT_DPI = 100.0
 WIDE_TAG = "wide-figure"
 #: Chapters whose wide figures are still to be re-laid out (reported as xfail with the reason, not skipped).
 WIDE_PENDING: dict[str, str] = {}
+
+#: Longest visible code cell that does not draw a figure, in lines (blank lines and imports not counted).
+MAX_CODE_CELL_LINES = 15
+#: Cell tags that keep a cell's code off the page, or folded away (``hide-cell``: exercise solutions).
+HIDDEN_CODE_TAGS = frozenset({"remove-input", "remove-cell", "hide-input", "hide-cell"})
+#: A call of a drawing method on ``plt``, a figure or axes (``ax.hist(``, ``axes[0].legend(``, ``fig.savefig(``).
+DRAWING_CALL = re.compile(r"\b(plt|fig|ax|axs|axes)(\[[^\]]*\])*\.[A-Za-z_]\w*\(")
 
 FIGURE_NAME = re.compile(r"^fig-[0-9]{2}-[a-z0-9]+(-[a-z0-9]+)*$")
 NUMREF = re.compile(r"\{numref\}`(?:[^`<]*<)?(fig-[^`>]+)>?`")
@@ -148,6 +158,75 @@ def test_no_visible_nbval_comment(path):
     visible = [k for k, cell in enumerate(_cells(path))
                if cell["cell_type"] == "code" and re.search(r"#.*nbval-", _source(cell))]
     assert visible == [], f"{path.name} cells {visible}: use the cell tag nbval-ignore-output, not a comment"
+
+
+def _code_lines(source: str) -> int:
+    """Lines of a cell that a reader must follow: not blank, not part of an import statement."""
+    lines = [line for line in source.splitlines()
+             if not line.lstrip().startswith(("%", "!"))]  # IPython magics and shell lines: not Python
+    try:
+        tree = ast.parse("\n".join(lines))
+    except SyntaxError:
+        return sum(bool(line.strip()) for line in lines)
+    imports = {n for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
+               for n in range(node.lineno, (node.end_lineno or node.lineno) + 1)}
+    return sum(bool(line.strip()) for k, line in enumerate(lines, start=1) if k not in imports)
+
+
+def _is_figure_cell(cell: dict) -> bool:
+    """A cell that stores an image, or calls a drawing method of ``plt``, a figure or axes."""
+    images = any(key.startswith("image/") for out in cell.get("outputs", []) for key in out.get("data", {}))
+    return images or bool(DRAWING_CALL.search(_source(cell)))
+
+
+def _long_cell_problems(path: Path) -> list[str]:
+    problems = []
+    for k, cell in enumerate(_cells(path)):
+        if cell["cell_type"] != "code" or HIDDEN_CODE_TAGS & set(cell["metadata"].get("tags", [])):
+            continue
+        n = _code_lines(_source(cell))
+        if n > MAX_CODE_CELL_LINES and not _is_figure_cell(cell):
+            problems.append(f"{path.name} cell {k} ({_source(cell).splitlines()[0][:50]!r}): {n} lines of code "
+                            f"(limit {MAX_CODE_CELL_LINES}); move its logic into a documented, tested function "
+                            "of the package and call it")
+    return problems
+
+
+@pytest.mark.parametrize("path", _params())
+def test_code_cells_are_short(path):
+    """No visible code cell is longer than about 15 lines, except figure drawing.
+
+    The rule: a code cell is *visible* unless tagged ``remove-input``, ``remove-cell``, ``hide-input``
+    or ``hide-cell`` (a folded exercise solution). Its length is its lines that are neither blank nor
+    part of an import statement (the set-up cell lists names, it holds no logic). A *figure cell*
+    stores an image output or calls a drawing method of ``plt``, a figure or axes (``plt.subplots(``,
+    ``ax.hist(``, ``axes[0].legend(``); laying out a figure takes the lines it takes. Every other
+    visible code cell has at most :data:`MAX_CODE_CELL_LINES` lines: the notebook tells the story,
+    the package does the work.
+    """
+    assert _long_cell_problems(path) == []
+
+
+def test_long_cell_check_catches_long_cells(tmp_path):
+    """A long visible cell fails; figure cells, hidden cells, imports and blank lines do not count."""
+    logic = [f"x{i} = {i}\n" for i in range(MAX_CODE_CELL_LINES + 1)]
+    png = {"output_type": "display_data", "metadata": {}, "data": {"image/png": "iVBORw0KGgo="}}
+    cells = [
+        {"cell_type": "code", "metadata": {}, "outputs": [], "source": logic},  # 0: too long
+        {"cell_type": "code", "metadata": {}, "outputs": [], "source": logic[:-1] + ["axes[1].set_xlabel('x')"]},
+        {"cell_type": "code", "metadata": {}, "outputs": [png], "source": logic},  # 2: stores an image
+        {"cell_type": "code", "metadata": {"tags": ["remove-input"]}, "outputs": [], "source": logic},
+        {"cell_type": "code", "metadata": {"tags": ["hide-cell"]}, "outputs": [], "source": logic},
+        {"cell_type": "code", "metadata": {}, "outputs": [],  # 5: imports and blank lines do not count
+         "source": ["from math import (\n", "    pi,\n", "    tau,\n", ")\n", "import os\n", "\n"] * 4 + logic[:-1]},
+        {"cell_type": "code", "metadata": {}, "outputs": [], "source": ["%matplotlib inline\n"] + logic},  # 6
+    ]
+    bad = tmp_path / "99_long.ipynb"
+    bad.write_text(json.dumps({"cells": cells}), encoding="utf-8")
+    problems = _long_cell_problems(bad)
+    assert [p.split(" (")[0] for p in problems] == ["99_long.ipynb cell 0", "99_long.ipynb cell 6"]
+    assert f"{MAX_CODE_CELL_LINES + 1} lines of code" in problems[0]
+    assert _code_lines("import numpy as np\n\nx = np.pi\n") == 1
 
 
 def png_size_inches(data: bytes) -> tuple[float, float]:

@@ -2,6 +2,8 @@
 
 Modules
 -------
+derivatives
+    Illustrative N-salicylideneaniline derivatives scored by the study's rules (not the study's compounds).
 tensors
     Stiffness matrices: validation, Voigt and tensor forms, rotation, E(n) along directions.
 anisotropy
@@ -26,10 +28,11 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__all__ = ["tensors", "anisotropy", "plates", "correlations", "plausibility", "figures", "explorer",
+__all__ = ["derivatives", "tensors", "anisotropy", "plates", "correlations", "plausibility", "figures", "explorer",
            "ANISOTROPY_FIGSIZE", "HILL_FOLD_BOUND", "MIN_SHEAR_GPA", "PLANES", "PLATE_ORIENTATIONS",
            "VOIGT_INDEX", "agreement_by_compound", "anisotropy_explorer", "anisotropy_explorer_figure",
            "anisotropy_ratio", "anisotropy_readout", "anisotropy_table", "bootstrap_interval",
+           "correlation_evidence", "correlation_report", "illustrative_derivatives", "SALICYLIDENEANILINE",
            "compliance_tensor", "crystal_options", "direction_from_angles", "directional_youngs_modulus",
            "extreme_youngs_moduli", "fibonacci_sphere", "isotropic_stiffness", "meridian_section",
            "permutation_test", "plane_basis", "plate_moduli", "plate_orientation_table", "plate_orientations",
@@ -40,7 +43,7 @@ __all__ = ["tensors", "anisotropy", "plates", "correlations", "plausibility", "f
            "voigt_reuss_moduli", "voigt_to_tensor", "youngs_modulus_in_plane"]
 
 #: The package's modules, imported on first use.
-_SUBMODULES = ("tensors", "anisotropy", "plates", "correlations", "plausibility", "figures", "explorer")
+_SUBMODULES = ("derivatives", "tensors", "anisotropy", "plates", "correlations", "plausibility", "figures", "explorer")
 
 #: Where each public name lives (``tests/test_architecture.py`` checks this against the modules' ``__all__``).
 _EXPORTS = {
@@ -58,6 +61,10 @@ _EXPORTS = {
     "permutation_test": "correlations",
     "ratio_spearman_rho": "correlations",
     "spearman_rho": "correlations",
+    "correlation_evidence": "correlations",
+    "correlation_report": "correlations",
+    "SALICYLIDENEANILINE": "derivatives",
+    "illustrative_derivatives": "derivatives",
     "thickness_length_correlation": "correlations",
     "ANISOTROPY_FIGSIZE": "explorer",
     "anisotropy_explorer": "explorer",

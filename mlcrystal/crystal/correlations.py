@@ -13,7 +13,7 @@ from scipy import stats
 from mlcrystal.seeding import RandomState, check_random_state, spawn
 
 __all__ = ["spearman_rho", "ratio_spearman_rho", "permutation_test", "bootstrap_interval",
-           "thickness_length_correlation"]
+           "thickness_length_correlation", "correlation_evidence", "correlation_report"]
 
 if TYPE_CHECKING:
     pass
@@ -287,3 +287,102 @@ def thickness_length_correlation(plates: pd.DataFrame, length: str = "E_length_m
 
 
 # --------------------------------------------------------------------------
+
+
+def correlation_evidence(questions: dict, *, n_permutations: int = 9999, n_boot: int | None = 2000,
+                         level: float = 0.95) -> pd.DataFrame:
+    """Several paired statistics, each against its permutation null and with a bootstrap interval.
+
+    Question ``i`` (in the order of ``questions``) uses ``random_state=i``
+    for both its :func:`permutation_test` and its :func:`bootstrap_interval`,
+    so adding a question at the end leaves the earlier rows unchanged.
+
+    Parameters
+    ----------
+    questions : dict
+        Name -> ``(x, y, statistic)``: the paired samples and the statistic
+        (e.g. :func:`spearman_rho` or :func:`ratio_spearman_rho`).
+    n_permutations : int
+        Re-pairings for the null.
+    n_boot : int or None
+        Resamples for the interval; ``None`` computes no interval (``low``
+        and ``high`` are NaN).
+    level : float, default 0.95
+        Coverage of the null band and of the interval.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by question: ``rho`` (the observed statistic), ``low``,
+        ``high`` (bootstrap interval), ``null_median``, ``null_low``,
+        ``null_high`` (band of the null), ``p_value`` (floats) and ``null``
+        (the null distribution of each question, an array, for a figure).
+
+    Examples
+    --------
+    >>> x = np.arange(30.0)
+    >>> ev = correlation_evidence({"x against x^2": (x, x ** 2, spearman_rho)}, n_permutations=99, n_boot=200)
+    >>> float(ev.loc["x against x^2", "rho"]), float(ev.loc["x against x^2", "p_value"])
+    (1.0, 0.02)
+    """
+    if not isinstance(questions, dict) or not questions:
+        raise ValueError("questions must be a non-empty dict: name -> (x, y, statistic).")
+    rows, nulls = {}, {}
+    for seed, (name, question) in enumerate(questions.items()):
+        if not isinstance(question, tuple) or len(question) != 3 or not callable(question[2]):
+            raise ValueError(f"question {name!r}: expected (x, y, statistic) with a callable statistic, "
+                             f"got {question!r}.")
+        x, y, statistic = question
+        test = permutation_test(x, y, statistic, n_permutations=n_permutations, random_state=seed, level=level)
+        nulls[name] = test["null"]
+        low, high = (np.nan, np.nan) if n_boot is None else bootstrap_interval(
+            x, y, statistic, n_boot=n_boot, level=level, random_state=seed)
+        rows[name] = {"rho": test["statistic"], "low": low, "high": high, "null_median": test["null_median"],
+                      "null_low": test["null_low"], "null_high": test["null_high"], "p_value": test["p_value"]}
+    evidence = pd.DataFrame.from_dict(rows, orient="index").astype(float)
+    evidence["null"] = pd.Series({name: np.asarray(null) for name, null in nulls.items()}, dtype=object)
+    return evidence
+
+
+def correlation_report(evidence: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+    """The table for readers of :func:`correlation_evidence`: rounded values and intervals as text.
+
+    Parameters
+    ----------
+    evidence : pandas.DataFrame
+        The table of :func:`correlation_evidence`.
+    level : float, default 0.95
+        The coverage it was computed with (names the interval columns).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by question: ``rho`` and ``null median`` rounded to 2
+        decimals (never ``-0.00``), the interval and the null band as
+        ``"low to high"`` text (no interval column when none was
+        computed), and ``p``.
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame({"rho": [0.371], "low": [0.19], "high": [0.531], "null_median": [-0.001],
+    ...                    "null_low": [-0.18], "null_high": [0.18], "p_value": [0.0002]}, index=["q"])
+    >>> report = correlation_report(ev)
+    >>> report.columns.tolist()
+    ['rho', '95% interval', 'null median', 'null 2.5-97.5%', 'p']
+    >>> float(report.loc["q", "null median"]), report.loc["q", "95% interval"]
+    (0.0, '0.19 to 0.53')
+    """
+    missing = [c for c in ("rho", "low", "high", "null_median", "null_low", "null_high", "p_value")
+               if c not in evidence.columns]
+    if missing:
+        raise ValueError(f"evidence has no columns {missing}; pass the table of correlation_evidence().")
+    lo, hi = _check_level(level)
+    report = pd.DataFrame({
+        "rho": evidence.rho.round(2) + 0.0,  # + 0.0 turns -0.0 into 0.0
+        f"{level:.0%} interval": [f"{a:.2f} to {b:.2f}" for a, b in zip(evidence.low, evidence.high, strict=True)],
+        "null median": evidence.null_median.round(2) + 0.0,
+        f"null {100 * lo:g}-{100 * hi:g}%": [f"{a:.2f} to {b:.2f}"
+                                              for a, b in zip(evidence.null_low, evidence.null_high, strict=True)],
+        "p": evidence.p_value,
+    }, index=evidence.index)
+    return report.drop(columns=f"{level:.0%} interval") if evidence[["low", "high"]].isna().all(axis=None) else report

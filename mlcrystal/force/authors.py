@@ -124,7 +124,8 @@ from mlcrystal.force.lab import (
 from mlcrystal.seeding import RandomState, check_random_state, int_seed
 
 __all__ = ["MAXIMIZERS", "MAX_EXTRA_INTENSITIES", "authors_suggest", "authors_initial_design", "run_authors",
-           "AUTHORS_OPTIONS", "success_grid_extremes", "SimulationResult", "authors_simulation", "edge_share"]
+           "AUTHORS_OPTIONS", "success_grid_extremes", "SimulationResult", "authors_simulation", "edge_share",
+           "edge_shares"]
 
 #: Acquisition maximisers: the library's own (warm-up + L-BFGS-B) or random sampling only.
 MAXIMIZERS = ("bayes_opt", "sampling")
@@ -676,3 +677,36 @@ def edge_share(history: pd.DataFrame, bounds: Mapping | None = None,
         x = search[v].to_numpy(float)
         on |= (np.abs(x - box[v][0]) <= 0.5) | (np.abs(x - box[v][1]) <= 0.5)
     return float(on.mean())
+
+
+def edge_shares(histories: pd.DataFrame, by: Sequence[str], bounds: Mapping | None = None,
+                variables: Sequence[str] = ("W_um", "T_um", "P_mW_cm2")) -> pd.Series:
+    """:func:`edge_share` of every campaign in a table of histories.
+
+    Parameters
+    ----------
+    histories : pandas.DataFrame
+        Campaign histories, one campaign per combination of the ``by`` columns.
+    by : sequence of str
+        The columns that identify a campaign (e.g. ``["ablation", "landscape"]``).
+    bounds, variables
+        As in :func:`edge_share`.
+
+    Returns
+    -------
+    pandas.Series
+        One share per campaign, indexed by the ``by`` columns.
+
+    Examples
+    --------
+    >>> h = pd.DataFrame({"run": ["a"] * 3 + ["b"] * 2, "phase": ["initial", "search", "search", "search", "search"],
+    ...                   "W_um": [700.0, 2000.0, 900.0, 900.0, 900.0], "T_um": 120.0, "P_mW_cm2": 1000.0})
+    >>> edge_shares(h, by=["run"]).tolist()
+    [0.5, 0.0]
+    """
+    if isinstance(by, str) or not list(by):
+        raise ValueError(f"by must be a non-empty list of column names, got {by!r}.")
+    missing = [c for c in by if c not in histories.columns]
+    if missing:
+        raise ValueError(f"histories lack the by columns {missing}; they have {list(histories.columns)}.")
+    return pd.Series({key: edge_share(h, bounds, variables) for key, h in histories.groupby(list(by))})

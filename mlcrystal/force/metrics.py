@@ -42,7 +42,8 @@ __all__ = ["experiments_to_target", "expected_first_hit", "grid_baseline", "effi
            "top_candidates", "top_percent", "enhancement_factor", "acceleration_factor", "best_so_far_bands",
            "quantile_band", "target_summary", "grid_ratio_table", "random_baseline", "cluster_bootstrap_interval",
            "experiments_to_targets", "distribution_table", "reproduces_study", "campaign_outcomes", "paired_ablation",
-           "baseline_ratios", "ratio_table", "ABLATION_VALUES", "paired_ablations", "ablation_table"]
+           "baseline_ratios", "ratio_table", "ABLATION_VALUES", "paired_ablations", "ablation_table",
+           "label_ablations"]
 
 
 def _check_history(history: object, columns: Iterable[str]) -> None:
@@ -1044,3 +1045,52 @@ def ablation_table(paired: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         "landscapes better (%)": 100 * best.better,
         "search gain: median change": 100 * gain.median_change,
         "gain lo": 100 * gain.change_lo, "gain hi": 100 * gain.change_hi})
+
+
+def label_ablations(runs: pd.DataFrame, names: Mapping[str, str], *, shared_suffix: str,
+                    shared_label: str) -> pd.DataFrame:
+    """Name the ablation of every campaign: by its variant, or by the altered landscape it ran on.
+
+    A campaign whose landscape name ends with ``shared_suffix`` ran on a
+    landscape altered for an ablation (e.g. compounds responding alike): it
+    is labelled ``shared_label`` and its landscape name loses the suffix, so
+    that it pairs with the same landscape unaltered. Every other campaign is
+    labelled by ``names[variant]``.
+
+    Parameters
+    ----------
+    runs : pandas.DataFrame
+        Campaign histories with ``landscape`` and ``variant`` columns.
+    names : mapping
+        Variant -> ablation label; one label should mark the baseline.
+    shared_suffix : str
+        Suffix of the altered landscapes' names
+        (:data:`mlcrystal.force.landscape.SHARED_RESPONSE_SUFFIX`).
+    shared_label : str
+        The label of the campaigns on altered landscapes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``runs`` with an ``ablation`` column and the suffix removed
+        from ``landscape``.
+
+    Examples
+    --------
+    >>> runs = pd.DataFrame({"landscape": ["a", "a;alike", "a"], "variant": ["base", "base", "n_extra=4"]})
+    >>> out = label_ablations(runs, {"base": "unchanged", "n_extra=4": "4 extra"}, shared_suffix=";alike",
+    ...                       shared_label="alike")
+    >>> out[["landscape", "ablation"]].values.tolist()
+    [['a', 'unchanged'], ['a', 'alike'], ['a', '4 extra']]
+    """
+    _check_history(runs, ["landscape", "variant"])
+    if not shared_suffix:
+        raise ValueError("shared_suffix is empty; pass the suffix that marks the altered landscapes.")
+    shared = runs["landscape"].str.endswith(shared_suffix).to_numpy()
+    unnamed = sorted(set(runs.loc[~shared, "variant"].astype(str)) - set(names))
+    if unnamed:
+        raise ValueError(f"variants {unnamed} have no ablation label; add them to names (it has {list(names)}).")
+    out = runs.copy()
+    out["ablation"] = np.where(shared, shared_label, out["variant"].map(names))
+    out["landscape"] = out["landscape"].str.removesuffix(shared_suffix)
+    return out

@@ -27,12 +27,13 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from mlcrystal import study
+from mlcrystal.rules.features import paper_design_matrix
 from mlcrystal.seeding import RandomState, check_random_state, int_seed, spawn
 
 __all__ = ["PaperLassoResult", "paper_alphas", "paper_lasso", "compare_with_paper", "coefficient_path",
            "standardised_lasso_cv", "standardised_coefficients", "leakage", "paper_split_leakage",
            "benchmark_models", "cv_splitters", "cross_validated_scores", "leave_one_out_r2", "BootstrapResult",
-           "bootstrap_lasso", "rank_design_rules"]
+           "bootstrap_lasso", "rank_design_rules", "design_rules_with_confidence", "paper_lasso_on_subsets"]
 
 
 def _sklearn_seeds(random_state: RandomState, n: int) -> list[int]:
@@ -715,6 +716,122 @@ def rank_design_rules(reference: pd.Series, boot: BootstrapResult, *, high: floa
                      "q05": float(np.quantile(b, 0.05)), "q95": float(np.quantile(b, 0.95)), "confidence": conf})
     return (pd.DataFrame(rows).set_index("fragment")
             .sort_values("same_sign", ascending=False, kind="stable"))
+
+
+def design_rules_with_confidence(reference: pd.Series, boot: BootstrapResult, boot_cleaned: BootstrapResult,
+                                 influence: pd.DataFrame, *, names=study.RULE_NAMES, high: float = 0.8,
+                                 low: float = 0.5) -> pd.DataFrame:
+    """The design rules with their support on two versions of the data and one confidence.
+
+    Each rule of ``reference`` is ranked with :func:`rank_design_rules` on
+    two bootstraps (the data as published and, e.g., with the flagged rows
+    removed). Its confidence is the lower of the two ratings, so a rule is
+    "high" only when both supports are at least ``high``.
+
+    Parameters
+    ----------
+    reference : pandas.Series
+        Coefficients stating the rules, indexed by fragment.
+    boot, boot_cleaned : BootstrapResult
+        Bootstraps of the data as published and of the cleaned data.
+    influence : pandas.DataFrame
+        Indexed by fragment, with ``coefficient`` (on all rows) and
+        ``n_zeroing`` (how many groups' removal sets it to zero), as from
+        :func:`mlcrystal.rules.partitions.influence_summary`.
+    names : mapping, optional
+        Readable name of each fragment; defaults to
+        :data:`mlcrystal.study.RULE_NAMES`.
+    high, low : float
+        Thresholds of :func:`rank_design_rules`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by fragment, in the order of decreasing support on the
+        published data: ``substructure, effect, study coefficient (GPa),
+        support, as published, support, flagged rows removed, papers that
+        zero it, confidence``.
+
+    Examples
+    --------
+    >>> boot = BootstrapResult(pd.DataFrame({"a": [1.0, 1.2, 0.9, 0.9], "b": [-1.0, 0.5, 0.0, 0.0]}),
+    ...                        np.zeros(4))
+    >>> cleaned = BootstrapResult(pd.DataFrame({"a": [1.0, 0.0, 0.0, 0.9], "b": [-1.0, -1.0, -1.0, -1.0]}),
+    ...                           np.zeros(4))
+    >>> influence = pd.DataFrame({"coefficient": [1.0, -1.0], "n_zeroing": [0, 2]}, index=["a", "b"])
+    >>> rules = design_rules_with_confidence(pd.Series({"a": 1.0, "b": -1.0}), boot, cleaned, influence,
+    ...                                      names={"a": "group a", "b": "group b"})
+    >>> rules[["substructure", "papers that zero it", "confidence"]].values.tolist()
+    [['group a', 0, 'moderate'], ['group b', 2, 'low']]
+    """
+    missing = [f for f in reference.index if f not in names or f not in influence.index]
+    if missing:
+        raise ValueError(f"fragments {missing} of reference have no readable name in names or no row in "
+                         "influence; pass names and influence covering every fragment of reference.")
+    for column in ("coefficient", "n_zeroing"):
+        if column not in influence.columns:
+            raise ValueError(f"influence has no column {column!r}; pass the table of influence_summary().")
+    published = rank_design_rules(reference, boot, high=high, low=low)
+    cleaned = rank_design_rules(reference, boot_cleaned, high=high, low=low).reindex(published.index)
+    levels = ["low", "moderate", "high"]
+    return pd.DataFrame({
+        "substructure": [names[f] for f in published.index],
+        "effect": published.effect,
+        "study coefficient (GPa)": published.coefficient.round(3),
+        "support, as published": published.same_sign,
+        "support, flagged rows removed": cleaned.same_sign,
+        "papers that zero it": [("already 0 on all rows" if influence.loc[f, "coefficient"] == 0
+                                 else int(influence.loc[f, "n_zeroing"])) for f in published.index],
+        "confidence": [levels[min(levels.index(a), levels.index(b))]
+                       for a, b in zip(published.confidence, cleaned.confidence, strict=True)],
+    })
+
+
+def paper_lasso_on_subsets(data: pd.DataFrame, subsets: dict, **kwargs: Any) -> pd.DataFrame:
+    """Refit the study's protocol on named subsets of the rows; the coefficients side by side.
+
+    Each subset gets its own design matrix (:func:`mlcrystal.rules.features.paper_design_matrix`,
+    so a fragment absent from the subset drops out) and its own
+    :func:`paper_lasso` fit: an ablation of which rows the rules rest on.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        The modulus table, with ``smiles`` and ``E_GPa``.
+    subsets : dict
+        Name -> boolean mask over the rows of ``data`` (True = kept).
+    **kwargs
+        Passed to :func:`paper_lasso`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One column of coefficients per subset, one row per fragment
+        (NaN where a fragment is not a column of that subset's fit).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> smiles = rng.choice(["c1ccccc1O", "OCC(=O)O", "c1ccccc1Cl", "OCCO", "Nc1ccccc1"], size=60)
+    >>> data = pd.DataFrame({"smiles": smiles})
+    >>> data["E_GPa"] = 5 + 2 * data.smiles.str.count("O") + rng.normal(0, 0.1, 60)
+    >>> coefs = paper_lasso_on_subsets(data, {"all rows": np.ones(60, bool), "first half": np.arange(60) < 30})
+    >>> coefs.columns.tolist()
+    ['all rows', 'first half']
+    """
+    if not isinstance(data, pd.DataFrame) or not {"smiles", "E_GPa"} <= set(data.columns):
+        raise ValueError("data must be the modulus table, a DataFrame with 'smiles' and 'E_GPa' columns.")
+    if not subsets:
+        raise ValueError("subsets is empty; pass at least one name -> boolean mask over the rows of data.")
+    coefficients = {}
+    for name, mask in subsets.items():
+        keep = np.asarray(mask)
+        if keep.dtype != bool or keep.shape != (len(data),):
+            raise ValueError(f"subset {name!r}: expected a boolean mask of {len(data)} values, got dtype "
+                             f"{keep.dtype} and shape {keep.shape}; build it with a comparison over the rows.")
+        sub = data[keep]
+        coefficients[name] = paper_lasso(paper_design_matrix(sub), sub.E_GPa.to_numpy(), **kwargs).coefficients
+    return pd.DataFrame(coefficients)
 
 
 # ---------------------------------------------------------------------------
