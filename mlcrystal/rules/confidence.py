@@ -2,7 +2,7 @@
 
 A pooled fit says "crystals with X are stiffer"; a design rule says "adding X
 makes a crystal stiffer".  :func:`rerate_rules` rates each rule on three
-kinds of evidence, each computed elsewhere in :mod:`mlcrystal.rules`:
+kinds of evidence, each computed elsewhere in ``mlcrystal.rules``:
 
 - pooled support: share of paper-resampled pooled fits with the rule's sign;
 - within-paper support: the same for fits with an intercept per paper

@@ -1,6 +1,6 @@
 """Design rules from your own table: the study's method and the kit's checks, in one call.
 
-``mlcrystal rules DATA.csv --out DIR`` (the command line, :mod:`mlcrystal.cli.rules`)
+``mlcrystal rules DATA.csv --out DIR`` (the command line, ``mlcrystal.cli.rules``)
 or :func:`run_rules` from Python takes a table of Young's moduli of organic crystals with columns
 ``smiles`` and ``E_GPa`` (optional: ``compound``, ``doi`` or ``paper``,
 ``method``) and
