@@ -32,8 +32,7 @@ cli
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from mlcrystal.lazy import attach
 
 __all__ = ["study", "seeding", "datasets", "plotting", "rules", "crystal", "force", "cli", "__version__"]
 
@@ -43,16 +42,4 @@ __version__ = "0.1.0"
 _SUBMODULES = ("study", "seeding", "datasets", "plotting", "rules", "crystal", "force", "cli")
 
 
-def __getattr__(name: str) -> Any:
-    if name in _SUBMODULES:
-        try:
-            return importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as err:  # a part missing from this install: no such attribute
-            if err.name != f"{__name__}.{name}":
-                raise
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r} ({err})") from err
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = attach(__name__, _SUBMODULES)

@@ -27,7 +27,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "mlcrystal"
-FOUNDATIONS = {"study", "seeding", "datasets", "plotting", "webview", "prose"}
+FOUNDATIONS = {"study", "seeding", "datasets", "plotting", "webview", "prose", "lazy"}
 HALVES = {"rules", "crystal", "force"}
 MAX_CODE_LINES = 600
 

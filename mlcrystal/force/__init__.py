@@ -27,8 +27,7 @@ imported on first use (``from mlcrystal.force import ArrayLike``).
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from mlcrystal.lazy import attach
 
 __all__ = ["lab", "landscape", "ensemble", "strategies", "authors", "campaigns", "metrics", "replay_tables",
            "explorer", "experimenter", "GAME_BUDGET", "GAME_STRATEGIES", "GAME_TARGET", "GAME_STEPS",
@@ -223,15 +222,4 @@ _EXPORTS = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _SUBMODULES:
-        return importlib.import_module(f"{__name__}.{name}")
-    if name in _EXPORTS:
-        value = getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = attach(__name__, _SUBMODULES, _EXPORTS)

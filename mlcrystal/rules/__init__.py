@@ -47,8 +47,7 @@ equals a function's name (``audit``, ``fingerprints``, ``representations``) are 
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from mlcrystal.lazy import attach
 
 __all__ = ["audit", "curation", "review", "features", "fingerprints", "lasso", "partitions", "representations",
            "chapter3", "report", "fitting", "within_paper", "families", "confidence", "comparisons", "claims",
@@ -277,15 +276,4 @@ _EXPORTS = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _SUBMODULES:
-        return importlib.import_module(f"{__name__}.{name}")
-    if name in _EXPORTS:
-        value = getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = attach(__name__, _SUBMODULES, _EXPORTS)
