@@ -101,7 +101,7 @@ def say(template: str, /, **values: Any) -> Sentence:
     Parameters
     ----------
     template : str
-        Markdown with :meth:`str.format` fields, e.g. ``"{n_rows} rows, mean
+        Markdown with ``str.format`` fields, e.g. ``"{n_rows} rows, mean
         {E_mean:.2f} GPa"``. Links are plain Markdown:
         ``[Oliver and Pharr 1992](bibliography.md)``, ``[chapter 3](03_lasso_design_rules.ipynb)``,
         ``[the histogram](#fig-01-modulus-distribution)``.
