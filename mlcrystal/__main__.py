@@ -55,6 +55,7 @@ from mlcrystal.campaign import (
     grid_size,
     iter_campaigns,
 )
+from mlcrystal.force.feasibility import DEFAULT_SHORT_CRYSTALS, SHORT_CRYSTAL_RULES
 from mlcrystal.landscape import (
     SHARED_RESPONSE_SUFFIX,
     BlockingForceLandscape,
@@ -150,6 +151,13 @@ def add_replay_parser(sub: Any) -> argparse.ArgumentParser:
                     help=f"random_state of the optimiser 'authors' rebuilds at every step "
                          f"(default {study.AUTHORS_OPTIMIZER_SEED}, as in the published code), or 'fresh' for "
                          "a new seed drawn from the campaign's generator at every step")
+    rp.add_argument("--short-crystals", nargs="+", choices=SHORT_CRYSTAL_RULES, default=[DEFAULT_SHORT_CRYSTALS],
+                    help="crystals shorter than the beam model's limit (L < 2.5 T): lengthened and the measured "
+                         "length told to the model (register-measured, default), lengthened and the asked length "
+                         "told (register-asked, the authors' simulation), or refused (mlcrystal.force.feasibility)")
+    rp.add_argument("--shared-response", action="store_true",
+                    help="compounds 2 and 9 respond like compound 3 (chapter 6's ablation; landscape names end "
+                         f"in {SHARED_RESPONSE_SUFFIX!r})")
     rp.add_argument("--initial", choices=tuple(INITIAL_SIZE), default="study",
                     help="initial design: the study's 10 conditions, 10 seeded random ones, or the authors' "
                          "code's 5 random points")
@@ -252,18 +260,27 @@ def _variants(strategy: str, args: argparse.Namespace) -> list[tuple[str | None,
             label += "" if seed == study.AUTHORS_OPTIMIZER_SEED else f";optimizer_seed={shown}"
             label += "" if getattr(args, "initial", "study") == "study" else f";initial={args.initial}"
             pairs.append((label, {"n_extra_intensities": n, "maximizer": m, "optimizer_seed": seed}))
-    return pairs
+    out: list[tuple[str | None, dict]] = []
+    for rule in getattr(args, "short_crystals", [DEFAULT_SHORT_CRYSTALS]):
+        for name, named in pairs:
+            if rule == DEFAULT_SHORT_CRYSTALS:  # the default leaves labels and options as they were
+                out.append((name, named))
+            else:
+                out.append(((name + ";" if name else "") + f"short_crystals={rule}",
+                            {**named, "short_crystals": rule}))
+    return out
 
 
 def landscape_names(args: argparse.Namespace) -> list[str]:
     """The ``landscape`` column values of a run: ``"calibrated"``, ``"gaussian"`` or ``"member-<draw>"``."""
+    suffix = SHARED_RESPONSE_SUFFIX if getattr(args, "shared_response", False) else ""
     if args.landscape in ("blocking", "calibrated"):
-        return ["calibrated"]
+        return ["calibrated" + suffix]
     if args.landscape == "gaussian":
-        return ["gaussian"]
+        return ["gaussian" + suffix]
     table = ensemble.load_ensemble()
     kept = table.loc[table["kept"], "draw"].astype(int).tolist()
-    return [f"member-{d}" for d in kept[: args.members or len(kept)]]
+    return [f"member-{d}{suffix}" for d in kept[: args.members or len(kept)]]
 
 
 def make_landscape(name: str = "blocking", library: str = "published") -> Any:
@@ -328,6 +345,9 @@ def check_replay_args(parser: argparse.ArgumentParser, args: argparse.Namespace)
     if sidecar(out, "partial").exists() and not (args.resume or args.force):
         parser.error(f"found the checkpoint {sidecar(out, 'partial')} of an interrupted run; "
                      "pass --resume to continue it or --force to start over")
+    if getattr(args, "shared_response", False) and args.landscape == "gaussian":
+        parser.error("--shared-response applies to the blocking-force landscapes only (the Gaussian has no "
+                     "photoresponses)")
     if args.members is not None and args.landscape != "ensemble":
         parser.error(f"--members applies to --landscape ensemble only; got --landscape {args.landscape}")
     if "paper" in args.strategy and max(args.n_extra) > 4:

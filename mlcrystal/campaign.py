@@ -64,6 +64,13 @@ from skopt.space import Real as RealDim
 from skopt.utils import normalize_dimensions
 
 from mlcrystal import study
+from mlcrystal.force.feasibility import (
+    ASKED_LENGTH,
+    DEFAULT_SHORT_CRYSTALS,
+    check_short_crystals,
+    measured_crystal,
+    told,
+)
 from mlcrystal.replay_tables import REPLAY_HISTORY_COLUMNS
 from mlcrystal.seeding import RandomState, check_random_state, int_seed
 
@@ -299,11 +306,19 @@ def extra_intensities(p_suggested: float, n_extra: int = 4,
 # the laboratory
 # ---------------------------------------------------------------------------
 
-def _measure(landscape: Any, conditions: pd.DataFrame, noise: float, rng: np.random.Generator) -> pd.DataFrame:
-    """Snap sizes to testable crystals, then measure the blocking force (noise drawn from ``rng``)."""
+def _measure(landscape: Any, conditions: pd.DataFrame, noise: float, rng: np.random.Generator,
+             short_crystals: str = DEFAULT_SHORT_CRYSTALS) -> pd.DataFrame:
+    """Snap sizes to testable crystals, then measure the blocking force (noise drawn from ``rng``).
+
+    The length asked for is kept in the column ``L_asked_um``
+    (:data:`mlcrystal.force.feasibility.ASKED_LENGTH`; dropped from the
+    finished history); ``short_crystals`` is the rule of
+    :mod:`mlcrystal.force.feasibility` (``"refuse"`` raises on a short crystal).
+    """
     df = conditions[["compound", "L_um", "W_um", "T_um", "P_mW_cm2"]].copy()
     df["compound"] = df["compound"].astype(int)
-    L, T = landscape.snap(df["L_um"].to_numpy(float), df["T_um"].to_numpy(float))
+    asked = df["L_um"].to_numpy(float).copy()
+    L, T = measured_crystal(landscape, asked, df["T_um"].to_numpy(float), short_crystals)
     df["L_um"] = np.asarray(L, dtype=float)
     df["T_um"] = np.asarray(T, dtype=float)
     df.insert(1, "E_GPa", df["compound"].map(lambda c: float(landscape.moduli[c])))
@@ -315,6 +330,7 @@ def _measure(landscape: Any, conditions: pd.DataFrame, noise: float, rng: np.ran
         df["true_mN"] = np.atleast_1d(np.asarray(landscape.force(**args), dtype=float))
     else:
         df["true_mN"] = df["force_mN"]
+    df[ASKED_LENGTH] = asked
     return df.reset_index(drop=True)
 
 
@@ -519,7 +535,8 @@ def prepare_next_fit(opt: Optimizer, optimise: bool) -> SkoptGP:
 
 def _run_bo(landscape: Any, first: pd.DataFrame, n_search: int, rng: np.random.Generator, noise: float,
             bounds: Bounds, acq: str = "gp_hedge", kappa: float = 1.96, xi: float = 0.01, n_points: int = 1000,
-            gp_restarts: int = 0, refit_every: int = 5) -> list[pd.DataFrame]:
+            gp_restarts: int = 0, refit_every: int = 5,
+            short_crystals: str = DEFAULT_SHORT_CRYSTALS) -> list[pd.DataFrame]:
     if not isinstance(refit_every, Integral) or refit_every < 1:
         raise ValueError(f"refit_every must be a positive integer; got {refit_every!r}.")
     opt = make_bo_optimizer(landscape, acq=acq, kappa=kappa, xi=xi, n_points=n_points,
@@ -530,15 +547,17 @@ def _run_bo(landscape: Any, first: pd.DataFrame, n_search: int, rng: np.random.G
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         # the measured (snapped) points are told, clipped into the search box
-        opt.tell([_as_point(r, bounds) for _, r in first.iterrows()], (-first["force_mN"]).tolist())
+        opt.tell([_as_point(r, bounds) for _, r in told(first, short_crystals).iterrows()],
+                 (-first["force_mN"]).tolist())
         for i in range(n_search):
             x = opt.ask()
             cond = pd.DataFrame([dict(zip(("compound",) + SIZE_POWER, x, strict=True))])
-            m = _measure(landscape, cond, noise, rng)
+            m = _measure(landscape, cond, noise, rng, short_crystals)
             out.append(m)
             # hyperparameters are re-optimised every `refit_every` tells and kept otherwise
             prepare_next_fit(opt, optimise=(i + 1) % refit_every == 0)
-            opt.tell(_as_point(m.iloc[0], bounds), -float(m["force_mN"].iloc[0]), fit=i < n_search - 1)
+            opt.tell(_as_point(told(m, short_crystals).iloc[0], bounds), -float(m["force_mN"].iloc[0]),
+                     fit=i < n_search - 1)
     return out
 
 
@@ -627,21 +646,21 @@ def paper_suggest(X: np.ndarray, y: np.ndarray, bounds: Bounds, kappa: float = s
 
 def _run_paper(landscape: Any, first: pd.DataFrame, budget_left: int, rng: np.random.Generator, noise: float,
                bounds: Bounds, kappa: float = study.UCB_KAPPA, n_candidates: int = 10000, gp_restarts: int = 5,
-               n_extra: int = 0) -> list[pd.DataFrame]:
+               n_extra: int = 0, short_crystals: str = DEFAULT_SHORT_CRYSTALS) -> list[pd.DataFrame]:
     if "E_GPa" not in bounds:
         raise ValueError("the 'paper' strategy needs bounds['E_GPa'] (the modulus range searched).")
     names = ["E_GPa", *SIZE_POWER]
     data = [first]
     out = []
     while budget_left > 0:
-        obs = pd.concat(data, ignore_index=True)
+        obs = told(pd.concat(data, ignore_index=True), short_crystals)
         x = paper_suggest(obs[names].to_numpy(float), obs["force_mN"].to_numpy(float), bounds,
                           kappa=kappa, n_candidates=n_candidates, gp_restarts=gp_restarts, random_state=rng)
         compound = snap_modulus(x[0], landscape.moduli, random_state=rng)
         powers = [x[4]] + (extra_intensities(x[4], n_extra=n_extra) if n_extra else [])
         cond = pd.DataFrame({"compound": compound, "L_um": x[1], "W_um": x[2], "T_um": x[3],
                              "P_mW_cm2": powers[:budget_left]})
-        m = _measure(landscape, cond, noise, rng)
+        m = _measure(landscape, cond, noise, rng, short_crystals)
         data.append(m)
         out.append(m)
         budget_left -= len(m)
@@ -654,22 +673,22 @@ def _run_paper(landscape: Any, first: pd.DataFrame, budget_left: int, rng: np.ra
 
 def _run_grid(landscape: Any, first: pd.DataFrame, n_search: int, rng: np.random.Generator, noise: float,
               bounds: Bounds, levels: int | Mapping[str, int] = 3, order: str = "random",
-              kind: str = "centres") -> list[pd.DataFrame]:
+              kind: str = "centres", short_crystals: str = DEFAULT_SHORT_CRYSTALS) -> list[pd.DataFrame]:
     if order not in ("random", "lexicographic"):
         raise ValueError(f"order must be 'random' or 'lexicographic'; got {order!r}.")
     grid = grid_points(landscape, levels=levels, bounds=bounds, kind=kind)
     if order == "random":
         grid = grid.iloc[rng.permutation(len(grid))]
     grid = grid.iloc[:n_search]
-    return [_measure(landscape, grid, noise, rng)] if len(grid) else []
+    return [_measure(landscape, grid, noise, rng, short_crystals)] if len(grid) else []
 
 
 def _run_random(landscape: Any, first: pd.DataFrame, n_search: int, rng: np.random.Generator, noise: float,
-                bounds: Bounds) -> list[pd.DataFrame]:
+                bounds: Bounds, short_crystals: str = DEFAULT_SHORT_CRYSTALS) -> list[pd.DataFrame]:
     if n_search == 0:
         return []
     return [_measure(landscape, random_design(landscape, n_search, random_state=rng, bounds=bounds),
-                     noise, rng)]
+                     noise, rng, short_crystals)]
 
 
 # ---------------------------------------------------------------------------
@@ -722,10 +741,12 @@ def register_strategy(name: str, search: SearchFunction, options: Iterable[str],
     _REGISTRY[name] = Strategy(search, frozenset(options), int(min_initial))
 
 
-register_strategy("bo", _run_bo, {"acq", "kappa", "xi", "n_points", "gp_restarts", "refit_every"}, min_initial=2)
-register_strategy("paper", _run_paper, {"kappa", "n_candidates", "gp_restarts", "n_extra"}, min_initial=2)
-register_strategy("grid", _run_grid, {"levels", "order", "kind"})
-register_strategy("random", _run_random, set())
+register_strategy("bo", _run_bo, {"acq", "kappa", "xi", "n_points", "gp_restarts", "refit_every", "short_crystals"},
+                  min_initial=2)
+register_strategy("paper", _run_paper, {"kappa", "n_candidates", "gp_restarts", "n_extra", "short_crystals"},
+                  min_initial=2)
+register_strategy("grid", _run_grid, {"levels", "order", "kind", "short_crystals"})
+register_strategy("random", _run_random, {"short_crystals"})
 
 
 def _run_authors(landscape: Any, first: pd.DataFrame, n_search: int, rng: np.random.Generator, noise: float,
@@ -738,7 +759,8 @@ def _run_authors(landscape: Any, first: pd.DataFrame, n_search: int, rng: np.ran
 
 #: Options of the ``"authors"`` strategy (see :func:`mlcrystal.authors.run_authors`); its initial design is
 #: ``initial="study"`` (the study's 10 measurements) or ``initial="authors"`` (the code's 5 random points).
-AUTHORS_OPTIONS = frozenset({"kappa", "optimizer_seed", "n_extra_intensities", "maximizer", "n_candidates"})
+AUTHORS_OPTIONS = frozenset({"kappa", "optimizer_seed", "n_extra_intensities", "maximizer", "n_candidates",
+                             "short_crystals"})
 register_strategy("authors", _run_authors, AUTHORS_OPTIONS, min_initial=2)
 
 
@@ -772,7 +794,10 @@ def run_campaign(landscape: Any, strategy: str = "bo", budget: int = 100, random
         Strategy options: ``bo``: acq ("gp_hedge"), kappa (1.96), xi (0.01),
         n_points (1000), gp_restarts (0), refit_every (5); ``paper``: kappa
         (:data:`mlcrystal.study.UCB_KAPPA`), n_candidates (10000), gp_restarts
-        (5), n_extra (0, the published ``n_trial_P``); ``authors``: see
+        (5), n_extra (0, the published ``n_trial_P``); every built-in strategy:
+        short_crystals (``"register-measured"``, ``"register-asked"`` or
+        ``"refuse"``: what is measured and told for a crystal shorter than
+        the beam model's limit, :mod:`mlcrystal.force.feasibility`); ``authors``: see
         :func:`mlcrystal.authors.run_authors`; ``grid``: levels (3, or a dict per variable), kind
         ("centres" or "edges"), order
         ("random" or "lexicographic").
@@ -816,7 +841,8 @@ def run_campaign(landscape: Any, strategy: str = "bo", budget: int = 100, random
     if len(init) > budget:
         raise ValueError(f"budget ({budget}) is smaller than the initial design ({len(init)} experiments); "
                          "raise the budget.")
-    first = _measure(landscape, init, noise, rng) if len(init) else init.assign(force_mN=[], true_mN=[])
+    rule = check_short_crystals(options.get("short_crystals", DEFAULT_SHORT_CRYSTALS))
+    first = _measure(landscape, init, noise, rng, rule) if len(init) else init.assign(force_mN=[], true_mN=[])
     search = spec.search(landscape, first, budget - len(first), rng, noise, checked, **options)
     return _finish([first] + search, ["initial"] + ["search"] * len(search))
 
