@@ -1,0 +1,270 @@
+"""Chapter 6's evidence on the short-crystal rule, the noise test, the optimiser labels, Liang et al.'s Top%
+and conditioning on the study's trajectory: every table printed with its cost.
+
+Usage (from the repository root, ``MLCRYSTAL_DATA_DIR`` set)::
+
+    python benchmarks/feasibility_ch6.py all          # or: rules ablations noise acquisition liang abc ratios
+
+Reads the stored tables (``replay_authors``, ``replay_ensemble``, ``replay_main``, ``replay_noise``,
+``replay_acq``, ``baselines_ch6.csv``) and the tables of the authors' loop under the authors' own
+short-crystal convention (``replay_feasibility_*.csv.gz``, commands in ``mlcrystal/data/README.md``).
+Medians carry 90 % bootstrap intervals (landscapes resampled, then seeds); shares carry Wilson 95 % intervals.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import time
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from mlcrystal import metrics, study
+from mlcrystal.force.outcomes import (
+    campaign_table,
+    compare_rules,
+    liang_enhancement,
+    liang_top_count,
+    optimiser_label,
+    outcome_summary,
+    wilson,
+)
+from mlcrystal.landscape import SHARED_RESPONSE_SUFFIX, BlockingForceLandscape
+from mlcrystal.replay_tables import REPLAY_DIR, load_replay
+
+pd.set_option("display.width", 200)
+pd.set_option("display.max_columns", 40)
+pd.set_option("display.max_rows", 200)
+
+MEASURED, ASKED = "register-measured", "register-asked"
+
+
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def _read(name: str) -> pd.DataFrame:
+    path = REPLAY_DIR / name
+    if not path.exists():
+        partial = REPLAY_DIR / (name + ".partial.csv")
+        if not partial.exists():
+            return pd.DataFrame()
+        print(f"  ({name} not finished: reading its checkpoint)")
+        path = partial
+    t = pd.read_csv(path, low_memory=False)
+    t["variant"] = t["variant"].fillna("")
+    return t.drop(columns=["_setting"], errors="ignore")
+
+
+def optima() -> dict[str, float]:
+    b = pd.read_csv(REPLAY_DIR / "baselines_ch6.csv")
+    return b.groupby("landscape").optimum_mN.first().to_dict()
+
+
+def authors_runs() -> pd.DataFrame:
+    """The authors' loop from the study's 10 measurements, budget 155, under both rules, every landscape."""
+    measured = pd.concat([load_replay("authors").query("strategy == 'authors'"),
+                          load_replay("ensemble").query("strategy == 'authors'")]).assign(rule=MEASURED)
+    measured["variant"] = measured["variant"].fillna("")
+    asked = pd.concat([_read("replay_feasibility_calibrated.csv.gz"),
+                       _read("replay_feasibility_ensemble.csv.gz")]).assign(rule=ASKED)
+    return pd.concat([measured, asked], ignore_index=True)
+
+
+def rules() -> None:
+    runs = authors_runs()
+    ct = campaign_table(runs, optima(), group=["rule"])
+    ct["where"] = np.where(ct.landscape == "calibrated", "calibrated", "ensemble")
+    s = outcome_summary(ct, group=["where", "rule"])
+    cols = ["where", "rule", "landscapes", "campaigns", "best_100", "best_100_lo", "best_100_hi", "best_155",
+            "best_155_lo", "best_155_hi", "best_share_155", "best_share_155_lo", "best_share_155_hi",
+            "reached_100_n", "reached_155_n", "reached_155", "reached_155_lo", "reached_155_hi", "experiments",
+            "experiments_lo", "experiments_hi", "lengthened_share", "lengthened_share_lo", "lengthened_share_hi",
+            "distinct_crystals", "distinct_crystals_lo", "distinct_crystals_hi"]
+    print(s[cols].round(3).T.to_string())
+    cal = ct[ct["where"] == "calibrated"]
+    print("\ncalibrated, per seed (rule, seed, best_100, best_155, experiments, lengthened/search, distinct):")
+    print(cal[["rule", "seed", "best_100", "best_155", "experiments", "lengthened", "search",
+               "distinct_crystals"]].to_string(index=False))
+    a, b = cal[cal.rule == MEASURED], cal[cal.rule == ASKED]
+    print("\ncalibrated, measured vs asked:", {k: round(v, 4) for k, v in compare_rules(a, b).items()})
+    ens = ct[ct["where"] == "ensemble"]
+    a0 = ens[(ens.rule == MEASURED) & (ens.seed == 0)]
+    b0 = ens[(ens.rule == ASKED) & (ens.seed == 0)]
+    a0 = a0[a0.landscape.isin(b0.landscape)]
+    for v in ("best_100", "best_155"):
+        print(f"ensemble seed 0, paired by member ({v}):",
+              {k: round(x, 4) for k, x in compare_rules(a0, b0, value=v, paired=True).items()})
+    print("ensemble, all measured seeds vs asked seed 0:",
+          {k: round(v, 4) for k, v in compare_rules(ens[(ens.rule == MEASURED) & ens.landscape.isin(b0.landscape)],
+                                                    b0).items()})
+    # the study's record: 37.0 mN within 100 experiments, per rule
+    for rule, g in ct.groupby("rule"):
+        g = g[g["where"] == "ensemble"]
+        k = int((g.best_100 >= study.BEST_FORCE_MN).sum())
+        print(f"ensemble, {rule}: {k}/{len(g)} campaigns measured >= {study.BEST_FORCE_MN} mN within 100 "
+              f"(Wilson 95 % {wilson(k, len(g))[0]:.2f}-{wilson(k, len(g))[1]:.2f})")
+
+
+def ablations() -> None:
+    """The authors' loop under the authors' own convention: unchanged, 2 and 9 like 3, a fresh optimiser seed."""
+    opt = optima()
+    unchanged = authors_runs().query("rule == @ASKED and seed == 0 and experiment <= 100")
+    shared = pd.concat([_read("replay_feasibility_shared_calibrated.csv.gz"),
+                        _read("replay_feasibility_shared_ensemble.csv.gz")])
+    fresh = pd.concat([_read("replay_feasibility_fresh_calibrated.csv.gz"),
+                       _read("replay_feasibility_fresh_ensemble.csv.gz")])
+    parts = [unchanged.assign(ablation="unchanged")]
+    if not shared.empty:
+        shared = shared.assign(landscape=shared.landscape.str.removesuffix(SHARED_RESPONSE_SUFFIX),
+                               ablation="2 and 9 respond like 3")
+        parts.append(shared)
+    if not fresh.empty:
+        parts.append(fresh.assign(ablation="fresh optimiser seed"))
+    runs = pd.concat(parts, ignore_index=True)
+    targets = {k: 0.9 * v for k, v in opt.items()}
+    out = metrics.campaign_outcomes(runs, targets, opt, group=["ablation"], within=100)
+    for name in out.ablation.unique():
+        if name == "unchanged":
+            continue
+        sub = out[out.ablation.isin(["unchanged", name])]
+        both = sub.groupby("landscape").ablation.nunique()
+        sub = sub[sub.landscape.isin(both[both == 2].index)]
+        p = metrics.paired_ablation(sub, "unchanged", value="best_share", n_boot=1000)
+        diff = (sub[sub.ablation == name].set_index("landscape").best_share
+                - sub[sub.ablation == "unchanged"].set_index("landscape").best_share)
+        w = stats.wilcoxon(diff) if np.any(diff != 0) else None
+        print(f"{name} (register-asked): {p.round(3).to_dict('records')}; Wilcoxon p = "
+              f"{(w.pvalue if w is not None else float('nan')):.3g}")
+
+
+def noise() -> None:
+    land = BlockingForceLandscape()
+    target = 0.9 * land.optimum()["force_mN"]
+    base = load_replay("main").query("seed < 20 and experiment <= 100 and strategy == 'bo'")
+    table = pd.concat([base, load_replay("noise")])
+    rows = []
+    k0 = None
+    for nz, g in table.groupby("noise"):
+        e = metrics.experiments_to_target(g, target, column="true_mN")
+        k, n = int(np.isfinite(e).sum()), len(e)
+        if k0 is None:
+            k0 = (k, n)
+        lo, hi = wilson(k, n)
+        p = stats.fisher_exact([[k0[0], k0[1] - k0[0]], [k, n - k]]).pvalue
+        rows.append({"noise": nz, "reached": k, "campaigns": n, "wilson_lo": lo, "wilson_hi": hi,
+                     "median_experiments": float(np.median(e)), "fisher_p_vs_noise_0": p})
+    t = pd.DataFrame(rows)
+    print(t.round(3).to_string(index=False))
+    # a trend over the four levels: Cochran-Armitage test (weights = the noise sd)
+    w, k, n = t.noise.to_numpy(float), t.reached.to_numpy(float), t.campaigns.to_numpy(float)
+    pbar = k.sum() / n.sum()
+    T = float(np.sum(w * (k - n * pbar)))
+    var = pbar * (1 - pbar) * (np.sum(w * w * n) - np.sum(w * n) ** 2 / n.sum())
+    z = T / np.sqrt(var)
+    print(f"Cochran-Armitage trend of reaching over noise 0-0.2: z = {z:.2f}, two-sided p = "
+          f"{2 * stats.norm.sf(abs(z)):.3f}")
+
+
+def acquisition() -> None:
+    land = BlockingForceLandscape()
+    target = 0.9 * land.optimum()["force_mN"]
+    base = load_replay("main").query("seed < 20 and experiment <= 100 and strategy in ['bo', 'paper']")
+    acq = pd.concat([base, load_replay("acq")])
+    s = metrics.target_summary(acq, target, ["strategy", "acq"])
+    s.insert(0, "optimiser", [optimiser_label(a, b) for a, b in zip(s.strategy, s.acq, strict=True)])
+    s["wilson"] = [tuple(round(v, 2) for v in wilson(int(round(r * c)), int(c)))
+                   for r, c in zip(s.reached, s.campaigns, strict=True)]
+    print(s.round(2).to_string(index=False))
+
+
+def liang() -> None:
+    land = BlockingForceLandscape()
+    main = load_replay("main")
+    pool = metrics.reference_pool(land, n=10_000, random_state=0)
+    top = metrics.top_candidates(pool, fraction=0.05)
+    threshold = float(top.min())
+    kit = {s: metrics.top_percent(main.query("strategy == @s"), top) for s in ["bo", "paper", "grid", "random"]}
+    counts = liang_top_count(main, threshold)
+    # the study's 10 initial measurements are below the threshold and not random search's own
+    assert int(main.query("phase == 'initial'").force_mN.ge(threshold).sum()) == 0
+    ef = liang_enhancement(counts, 0.05, n_initial=10)
+    rows = []
+    rand_kit = kit["random"]
+    for s in ["bo", "paper", "grid", "random"]:
+        ef_kit = metrics.enhancement_factor(kit[s], rand_kit).set_index("experiment").ef
+        e = ef[ef.strategy == s].set_index("experiment")
+        for i in (20, 50, 100, 120):
+            rows.append({"strategy": s, "experiment": i, "kit_top_pct": float(kit[s].query("experiment == @i")
+                                                                             .top_pct.mean()),
+                         "kit_ef_vs_random_campaigns": float(ef_kit.get(i, np.nan)),
+                         "liang_mean_top_count": float(e.loc[i, "mean_count"]),
+                         "liang_ef_vs_random_expectation": float(e.loc[i, "ef"])})
+    print(f"top threshold (95th percentile of a 10 000-point uniform pool, seed 0): {threshold:.2f} mN")
+    print(pd.DataFrame(rows).round(3).to_string(index=False))
+
+
+def abc() -> None:
+    """Weight members by how often the authors' loop reproduces the study's record trajectory."""
+    ct = campaign_table(authors_runs(), optima(), group=["rule"])
+    ct = ct[ct.landscape != "calibrated"]
+    lo, hi = 0.9 * study.BEST_FORCE_MN, 1.1 * study.BEST_FORCE_MN
+    # accepted: best within 100 experiments about 37 mN (+-10 %), and then a plateau: the next 55 add < 10 %
+    ct["accepted"] = ct.best_100.between(lo, hi) & (ct.best_155 <= 1.1 * ct.best_100)
+    for rule, g in ct.groupby("rule"):
+        w = g.groupby("landscape").agg(weight=("accepted", "mean"), optimum=("optimum_mN", "first"))
+        n_acc = int(g.accepted.sum())
+        print(f"\n{rule}: {n_acc}/{len(g)} campaigns accepted on {int((w.weight > 0).sum())}/{len(w)} members")
+        if w.weight.sum() == 0:
+            continue
+        wt = w.weight / w.weight.sum()
+        order = np.argsort(w.optimum.to_numpy())
+        cum = np.cumsum(wt.to_numpy()[order])
+        post_median = float(w.optimum.to_numpy()[order][np.searchsorted(cum, 0.5)])
+        prior_median = float(w.optimum.median())
+        near = w.optimum <= 1.1 * study.BEST_FORCE_MN
+        print(f"  optimum: prior median {prior_median:.1f} mN (range {w.optimum.min():.1f}-{w.optimum.max():.1f}), "
+              f"weighted median {post_median:.1f} mN")
+        print(f"  P(optimum <= {1.1 * study.BEST_FORCE_MN:.1f} mN, i.e. 37.0 within 10 % of the maximum): "
+              f"prior {near.mean():.2f} ({int(near.sum())}/{len(w)}), weighted {float(wt[near].sum()):.2f}")
+        print("  accepted members:", w[w.weight > 0].round(2).to_dict("index"))
+
+
+def ratios() -> None:
+    path = REPLAY_DIR / "ratios_ch6.csv.gz"
+    if not path.exists():
+        print("  (run benchmarks/ratios_ch6.py ratios first)")
+        return
+    t = pd.read_csv(path)
+    cal = t[(t.landscape == "calibrated") & (t.strategy == "bo")]
+    pick = cal[(cal.budget == 120) & cal.count_initial & cal.fraction.isin([0.8, 0.9, 0.95])]
+    pick = pick[(pick.baseline == "random") | pick.levels.isin([4, 5, 6, 8])]
+    print(pick[["fraction", "baseline", "levels", "expected", "median", "median_lo", "median_hi", "ratio",
+                "ratio_lo", "ratio_hi"]].round(1).to_string(index=False))
+    print("\nratio of skopt BO on the calibrated landscape over every analysis choice (budget, initial counted, "
+          "fraction, grid kind and levels with a hit):")
+    finite = cal[np.isfinite(cal.ratio) & (cal.ratio > 0)]
+    print(finite.groupby("baseline").ratio.describe(percentiles=[0.05, 0.5, 0.95]).round(1).to_string())
+
+
+STEPS = {"rules": rules, "ablations": ablations, "noise": noise, "acquisition": acquisition, "liang": liang,
+         "abc": abc, "ratios": ratios}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("steps", nargs="+", choices=["all", *STEPS])
+    args = ap.parse_args(argv)
+    for name in (list(STEPS) if "all" in args.steps else args.steps):
+        t0, c0 = time.time(), _cpu()
+        print(f"\n=== {name} ===")
+        STEPS[name]()
+        print(f"[{name}: {time.time() - t0:.1f} s wall, {_cpu() - c0:.1f} s CPU]")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
