@@ -194,7 +194,8 @@ def compare_rules(a: pd.DataFrame, b: pd.DataFrame, value: str = "best_155", rea
 
 
 def liang_top_count(histories: pd.DataFrame, threshold: float, by: Sequence[str] = ("strategy", "seed"),
-                    inputs: Sequence[str] = ("compound", "L_um", "W_um", "T_um", "P_mW_cm2")) -> pd.DataFrame:
+                    inputs: Sequence[str] = ("compound", "L_um", "W_um", "T_um", "P_mW_cm2"),
+                    decimals: int = 3) -> pd.DataFrame:
     """Liang et al.'s numerator of Top%: distinct top candidates a campaign has measured by each experiment.
 
     Liang et al. count, after ``i`` experiments, how many of the pool's top
@@ -206,6 +207,10 @@ def liang_top_count(histories: pd.DataFrame, threshold: float, by: Sequence[str]
     :func:`mlcrystal.metrics.top_percent`, which counts a pool candidate as
     found once *any* measured force exceeds it: a transform of the best
     force so far, which one excellent measurement saturates.
+
+    ``decimals`` sets when two conditions are the same candidate (inputs
+    rounded to it; -1 rounds sizes and intensities to tens, so near-repeats
+    count once).
 
     Returns
     -------
@@ -224,7 +229,7 @@ def liang_top_count(histories: pd.DataFrame, threshold: float, by: Sequence[str]
     for key, h in histories.groupby(list(by), sort=True):
         h = h.sort_values("experiment")
         top = h["force_mN"].to_numpy(float) >= threshold
-        cond = h[list(inputs)].round(3).astype(str).agg("|".join, axis=1).to_numpy()
+        cond = h[list(inputs)].round(int(decimals)).astype(str).agg("|".join, axis=1).to_numpy()
         seen: set[str] = set()
         count = []
         for is_top, c in zip(top, cond, strict=True):
