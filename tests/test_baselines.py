@@ -108,3 +108,20 @@ def test_ratio_table_over_budget_initial_design_and_baselines():
     assert np.isinf(row.ratio)
     with pytest.raises(ValueError, match="no row for landscape"):
         ratio_table(_hits().assign(landscape="b"), base)
+
+
+def test_plot_ratio_choices_draws_one_line_per_choice_and_refuses_nothing_to_draw():
+    import matplotlib.pyplot as plt
+
+    from mlcrystal.force.baselines import plot_ratio_choices
+
+    base = pd.DataFrame({"landscape": "a", "fraction": [0.9, 0.95], "baseline": "random", "levels": pd.NA,
+                         "expected": [70.0, 700.0], "lo": [60.0, 600.0], "hi": [80.0, 800.0]})
+    t = ratio_table(_hits().assign(strategy="bo"), base, budgets=[4], count_initial=[True, False], n_boot=50)
+    fig, ax = plt.subplots()
+    plot_ratio_choices(t, landscape="a", ax=ax)
+    # two choices (initial design counted or not) with a finite ratio, plus the claim's line
+    assert len([ln for ln in ax.get_lines() if len(ln.get_xdata())]) == 3
+    plt.close(fig)
+    with pytest.raises(ValueError, match="no finite ratio"):
+        plot_ratio_choices(t, landscape="b")

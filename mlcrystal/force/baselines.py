@@ -378,3 +378,52 @@ def ratio_table(hits: pd.DataFrame, baselines: pd.DataFrame, budgets: Sequence[i
     if not out.empty:
         out["levels"] = out["levels"].astype("Int64")
     return out
+
+
+def plot_ratio_choices(table: pd.DataFrame, landscape: str = "calibrated", strategy: str = "bo",
+                       variant: str | None = None, ax: Any = None) -> Any:
+    """Draw the ratio of :func:`ratio_table` against the target fraction, for every analysis choice.
+
+    One line per baseline (random search; each grid design and level with a hit), for each budget and
+    counting of the initial design (solid: counted; dashed: not; thin: the smaller budget); the ratio
+    axis is logarithmic and the study's claim (73x) is marked. Ratios where either side never reaches
+    the target are left out.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`ratio_table` output.
+    landscape, strategy : str
+    variant : str, optional
+        Restrict to one ``variant`` (default: all rows of the strategy).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    import matplotlib.pyplot as plt  # noqa: PLC0415 (plotting is optional for this module)
+
+    t = table[(table["landscape"] == landscape) & (table["strategy"] == strategy)]
+    if variant is not None:
+        t = t[t["variant"].fillna("") == variant]
+    t = t[np.isfinite(t["ratio"]) & (t["ratio"] > 0)]
+    if t.empty:
+        raise ValueError(f"no finite ratio for landscape {landscape!r} and strategy {strategy!r}.")
+    ax = plt.gca() if ax is None else ax
+    colours = {"random": "0.2", "grid-centres": "C1", "grid-edges": "C0"}
+    budgets = sorted(t["budget"].unique())
+    for (base, lv, budget, counted), g in t.groupby(["baseline", "levels", "budget", "count_initial"],
+                                                     dropna=False):
+        g = g.sort_values("fraction")
+        ax.plot(100 * g["fraction"], g["ratio"], color=colours.get(base, "C3"),
+                ls="-" if counted else "--", lw=1.6 if budget == budgets[-1] else 0.7, alpha=0.8)
+    ax.axhline(study.CLAIMED_EFFICIENCY_VS_GRID, color="k", ls=":", lw=1)
+    ax.set(yscale="log", xlabel="target (% of the landscape's optimum)",
+           ylabel="baseline experiments / median experiments to target")
+    for base, c in colours.items():
+        ax.plot([], [], color=c, label={"random": "random search", "grid-centres": "cell-centre grids",
+                                        "grid-edges": "grids with box edges"}[base])
+    ax.plot([], [], color="k", ls=":", label=f"the study's claim ({study.CLAIMED_EFFICIENCY_VS_GRID:g}x)")
+    ax.legend(fontsize="small")
+    return ax
