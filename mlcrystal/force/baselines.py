@@ -413,7 +413,7 @@ def plot_ratio_choices(table: pd.DataFrame, landscape: str = "calibrated", strat
     ax = plt.gca() if ax is None else ax
     colours = {"random": "0.2", "grid-centres": "C1", "grid-edges": "C0"}
     budgets = sorted(t["budget"].unique())
-    for (base, lv, budget, counted), g in t.groupby(["baseline", "levels", "budget", "count_initial"],
+    for (base, _levels, budget, counted), g in t.groupby(["baseline", "levels", "budget", "count_initial"],
                                                      dropna=False):
         g = g.sort_values("fraction")
         ax.plot(100 * g["fraction"], g["ratio"], color=colours.get(base, "C3"),
