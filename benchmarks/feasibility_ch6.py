@@ -144,6 +144,19 @@ def ablations() -> None:
               f"{(w.pvalue if w is not None else float('nan')):.3g}")
 
 
+def reproduce() -> None:
+    """Rerun seed 0 of the authors' loop under the kit's rule here and compare it with the stored campaign."""
+    from mlcrystal.campaign import run_campaign  # noqa: PLC0415
+
+    h = run_campaign(BlockingForceLandscape(), "authors", budget=155, random_state=0)
+    st = load_replay("authors").query("strategy == 'authors' and seed == 0")
+    same = np.isclose(h.force_mN.to_numpy(), st.force_mN.to_numpy(), atol=1e-3)
+    first = None if same.all() else int(np.argmin(same)) + 1
+    print(f"identical experiments up to {'155' if first is None else first - 1}; best at 100/155 here "
+          f"{h.best_mN.iloc[99]:.2f}/{h.best_mN.iloc[154]:.2f} mN, stored {st.best_mN.iloc[99]:.2f}/"
+          f"{st.best_mN.iloc[154]:.2f} mN")
+
+
 def ablations_measured() -> None:
     """The same two ablations under the kit's rule, from the stored tables (chapter 6's numbers)."""
     opt = optima()
@@ -323,8 +336,8 @@ def ratios() -> None:
     print("members whose stored pool held < 20 hits at 90 %:", int((old.n_hits < 20).sum()), "of", len(old))
 
 
-STEPS = {"rules": rules, "ablations": ablations, "ablations_measured": ablations_measured, "noise": noise,
-         "acquisition": acquisition, "liang": liang, "abc": abc, "ratios": ratios}
+STEPS = {"reproduce": reproduce, "rules": rules, "ablations": ablations, "ablations_measured": ablations_measured,
+         "noise": noise, "acquisition": acquisition, "liang": liang, "abc": abc, "ratios": ratios}
 
 
 def main(argv=None) -> int:
