@@ -4,6 +4,8 @@ Modules
 -------
 lab
     The laboratory protocol every strategy follows: the landscape contract, bounds, measuring, designs.
+feasibility
+    The short-crystal rule: what is measured and told for a crystal shorter than the beam model's limit.
 landscape
     The blocking-force simulator from beam mechanics, calibrated on the study's measurements.
 ensemble
@@ -16,6 +18,10 @@ campaigns
     One campaign, many seeded campaigns (joblib or Dask), live campaigns against stored tables.
 metrics
     Experiments to target, grid ratios, Top%/EF/AF, bootstrap intervals, paired ablations.
+outcomes
+    What campaigns achieved (best force, experiments to target, lengthened crystals) with intervals and tests.
+baselines
+    Baselines of the efficiency ratio (grids of both designs, random search) and the ratio across choices.
 replay_tables
     The stored replay tables of chapter 6 and their schema.
 explorer
@@ -30,43 +36,69 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__all__ = ["lab", "landscape", "ensemble", "strategies", "authors", "campaigns", "metrics", "replay_tables",
-           "explorer", "experimenter", "GAME_BUDGET", "GAME_STRATEGIES", "GAME_TARGET", "GAME_STEPS",
-           "experiment_data", "your_results", "comparison_figure", "summary_text", "ABLATION_VALUES", "ACCEPTANCE",
-           "AUTHORS_OPTIONS", "ArrayLike", "BO_ACQUISITIONS", "BlockingForceLandscape", "Bounds",
-           "CALIBRATED_PARAMS", "CALIBRATION_OPTIONS", "CalibrationResult", "CampaignJob", "ENSEMBLE_FILE",
-           "FastGP", "GRID_KINDS", "GaussianLandscape", "HISTORY_COLUMNS", "INPUTS", "INTENSITY_READINGS",
-           "INVENTED_RESPONSES", "IntensityReading", "LANDSCAPE_FIGSIZE", "LARGEST_CRYSTAL", "Laboratory",
-           "MACHINE_INDEPENDENT", "MAXIMIZERS", "MAX_EXTRA_INTENSITIES", "MAX_GRID_POINTS", "MEASURED_COMPOUNDS",
-           "MIN_ASPECT_RATIO", "OPTIMUM_LATTICE_LEVELS", "PENETRATION_DEPTH_UM", "POISSON_RATIO", "PRIORS",
-           "PhotoResponse", "Prior", "REASONS", "RENAMED", "REPLAY_ADDED_COLUMNS", "REPLAY_CONFIG_COLUMNS",
-           "REPLAY_DIR", "REPLAY_HISTORY_COLUMNS", "REPLAY_SCHEMA", "SENSOR_STIFFNESS_N_M",
-           "SHARED_RESPONSE_SUFFIX", "SHEAR_COEFFICIENT", "SIZE_POWER", "STORED_BUILD_CPU_SECONDS", "STRATEGIES",
-           "STUDY_INTENSITIES", "STUDY_MAX_INTENSITY", "SearchFunction", "SimulationResult", "Strategy",
-           "THERMAL_LENGTH_UM", "THERMAL_STRAIN_PER_INTENSITY", "VALIDITY_FACTOR", "VALID_RANGE", "ablation_table",
-           "acceleration_factor", "authors_initial_design", "authors_simulation", "authors_suggest",
-           "baseline_ratios", "best_length_profile", "best_so_far_bands", "blocking_force_mN", "build_ensemble",
-           "calibrate", "campaign_outcomes", "check_bounds", "check_strategy_name", "cluster_bootstrap_interval",
-           "compare_with_stored", "curvature_parts", "defaults", "distribution_table", "draw_constants",
-           "edge_share", "efficiency_ratio", "enhancement_factor", "evaluate", "expected_first_hit",
-           "experiments_to_target", "experiments_to_targets", "extra_intensities", "fast_suggest", "finish",
-           "fit_table", "force_grid", "get_strategy", "grid_baseline", "grid_points", "grid_ratio_table",
-           "grid_size", "heat_crossover_table", "heat_reversal_share", "iter_campaigns", "landscape_explorer",
-           "landscape_explorer_figure", "landscape_readout", "layer_curvature", "load_ensemble", "load_replay",
-           "make_landscape", "round_history", "MAX_FORCE_GRID", "REPLAY_DECIMALS", "make_bo_optimizer", "measure",
-           "member", "optimum_summary", "paired_ablation", "paired_ablations", "parameter_table", "photo_curvature",
-           "prepare_next_fit", "priors_table", "quantile_band", "random_baseline", "random_design", "ratio_table",
-           "reference_pool", "register_strategy", "rejection_table", "reproduces_study", "run_authors",
-           "run_campaign", "run_campaigns", "run_fast", "run_grid", "run_random", "run_skopt", "save_ensemble",
-           "sensitivity", "sensitivity_summary", "snap_modulus", "strategy_names", "success_grid_extremes",
-           "target_summary", "top_candidates", "top_percent", "with_shared_response"]
+__all__ = ["lab", "feasibility", "landscape", "ensemble", "strategies", "authors", "campaigns", "metrics", "outcomes",
+           "baselines", "replay_tables", "explorer", "experimenter", "GAME_BUDGET", "GAME_STRATEGIES", "GAME_TARGET",
+           "GAME_STEPS", "experiment_data", "your_results", "comparison_figure", "summary_text", "ABLATION_VALUES",
+           "ACCEPTANCE", "AUTHORS_OPTIONS", "ArrayLike", "BO_ACQUISITIONS", "BlockingForceLandscape", "Bounds",
+           "CALIBRATED_PARAMS", "CALIBRATION_OPTIONS", "CalibrationResult", "CampaignJob", "ENSEMBLE_FILE", "FastGP",
+           "GRID_KINDS", "GaussianLandscape", "HISTORY_COLUMNS", "INPUTS", "INTENSITY_READINGS", "INVENTED_RESPONSES",
+           "IntensityReading", "LANDSCAPE_FIGSIZE", "LARGEST_CRYSTAL", "Laboratory", "MACHINE_INDEPENDENT",
+           "MAXIMIZERS", "MAX_EXTRA_INTENSITIES", "MAX_GRID_POINTS", "MEASURED_COMPOUNDS", "MIN_ASPECT_RATIO",
+           "OPTIMUM_LATTICE_LEVELS", "PENETRATION_DEPTH_UM", "POISSON_RATIO", "PRIORS", "PhotoResponse", "Prior",
+           "REASONS", "RENAMED", "REPLAY_ADDED_COLUMNS", "REPLAY_CONFIG_COLUMNS", "REPLAY_DIR",
+           "REPLAY_HISTORY_COLUMNS", "REPLAY_SCHEMA", "SENSOR_STIFFNESS_N_M", "SHARED_RESPONSE_SUFFIX",
+           "SHEAR_COEFFICIENT", "SIZE_POWER", "STORED_BUILD_CPU_SECONDS", "STRATEGIES", "STUDY_INTENSITIES",
+           "STUDY_MAX_INTENSITY", "SearchFunction", "SimulationResult", "Strategy", "THERMAL_LENGTH_UM",
+           "THERMAL_STRAIN_PER_INTENSITY", "VALIDITY_FACTOR", "VALID_RANGE", "ablation_table", "acceleration_factor",
+           "authors_initial_design", "authors_simulation", "authors_suggest", "baseline_ratios", "best_length_profile",
+           "best_so_far_bands", "blocking_force_mN", "build_ensemble", "calibrate", "campaign_outcomes",
+           "check_bounds", "check_strategy_name", "cluster_bootstrap_interval", "compare_with_stored",
+           "curvature_parts", "defaults", "distribution_table", "draw_constants", "edge_share", "efficiency_ratio",
+           "enhancement_factor", "evaluate", "expected_first_hit", "experiments_to_target", "experiments_to_targets",
+           "extra_intensities", "fast_suggest", "finish", "fit_table", "force_grid", "get_strategy", "grid_baseline",
+           "grid_points", "grid_ratio_table", "grid_size", "heat_crossover_table", "heat_reversal_share",
+           "iter_campaigns", "landscape_explorer", "landscape_explorer_figure", "landscape_readout", "layer_curvature",
+           "load_ensemble", "load_replay", "make_landscape", "round_history", "MAX_FORCE_GRID", "REPLAY_DECIMALS",
+           "make_bo_optimizer", "measure", "member", "optimum_summary", "paired_ablation", "paired_ablations",
+           "parameter_table", "photo_curvature", "prepare_next_fit", "priors_table", "quantile_band",
+           "random_baseline", "random_design", "ratio_table", "reference_pool", "register_strategy", "rejection_table",
+           "reproduces_study", "run_authors", "run_campaign", "run_campaigns", "run_fast", "run_grid", "run_random",
+           "run_skopt", "save_ensemble", "sensitivity", "sensitivity_summary", "snap_modulus", "strategy_names",
+           "success_grid_extremes", "target_summary", "top_candidates", "top_percent", "with_shared_response",
+           "SHORT_CRYSTAL_RULES", "DEFAULT_SHORT_CRYSTALS", "ASKED_LENGTH", "check_short_crystals", "measured_crystal",
+           "told", "lengthened", "CRYSTAL", "campaign_table", "wilson", "outcome_summary", "compare_rules",
+           "liang_top_count", "liang_enhancement", "OPTIMISER_LABELS", "optimiser_label", "TARGET_FRACTIONS",
+           "grid_costs", "random_search_cost", "baseline_table", "first_hits", "ratio_choices", "plot_ratio_choices"]
 
 #: The package's modules, imported on first use.
-_SUBMODULES = ("lab", "landscape", "ensemble", "strategies", "authors", "campaigns", "metrics", "replay_tables",
-               "explorer", "experimenter")
+_SUBMODULES = ("lab", "feasibility", "landscape", "ensemble", "strategies", "authors", "campaigns", "metrics",
+               "outcomes", "baselines", "replay_tables", "explorer", "experimenter")
 
 #: Where each public name lives (``tests/test_architecture.py`` checks this against the modules' ``__all__``).
 _EXPORTS = {
+    "SHORT_CRYSTAL_RULES": "feasibility",
+    "DEFAULT_SHORT_CRYSTALS": "feasibility",
+    "ASKED_LENGTH": "feasibility",
+    "check_short_crystals": "feasibility",
+    "measured_crystal": "feasibility",
+    "told": "feasibility",
+    "lengthened": "feasibility",
+    "CRYSTAL": "outcomes",
+    "campaign_table": "outcomes",
+    "wilson": "outcomes",
+    "outcome_summary": "outcomes",
+    "compare_rules": "outcomes",
+    "liang_top_count": "outcomes",
+    "liang_enhancement": "outcomes",
+    "OPTIMISER_LABELS": "outcomes",
+    "optimiser_label": "outcomes",
+    "TARGET_FRACTIONS": "baselines",
+    "grid_costs": "baselines",
+    "random_search_cost": "baselines",
+    "baseline_table": "baselines",
+    "first_hits": "baselines",
+    "ratio_choices": "baselines",
+    "plot_ratio_choices": "baselines",
     "AUTHORS_OPTIONS": "authors",
     "MAXIMIZERS": "authors",
     "MAX_EXTRA_INTENSITIES": "authors",
