@@ -12,6 +12,7 @@ from mlcrystal.force import authors, lab
 from mlcrystal.force import campaigns as cp
 from mlcrystal.force import feasibility as fz
 from mlcrystal.force.landscape import SHARED_RESPONSE_SUFFIX, BlockingForceLandscape
+from mlcrystal.force.replay_tables import load_replay
 from mlcrystal.force.strategies import fast, skopt_bo
 
 #: A fixed history: two crystals the beam model describes, and one 100 um long and 200 um thick
@@ -151,3 +152,14 @@ def test_command_line_refuses_an_unknown_rule_and_a_shared_gaussian(args, messag
         main(["replay", "--strategy", "grid", "--out", str(tmp_path / "x.csv"), *args])
     assert exc.value.code == 2 and message in capsys.readouterr().err
     assert not any(tmp_path.iterdir())
+
+
+def test_the_stored_register_asked_campaigns_are_reproduced(land):
+    # the authors' loop is identical across CPUs for its first 20 or so experiments (force.campaigns)
+    stored = load_replay("feasibility_calibrated").query("seed == 1").sort_values("experiment").head(20)
+    live = cp.run_campaign(land, "authors", budget=20, random_state=1, short_crystals="register-asked")
+    cols = ["compound", "L_um", "W_um", "T_um", "P_mW_cm2", "force_mN"]
+    np.testing.assert_allclose(live[cols].to_numpy(float), stored[cols].to_numpy(float), rtol=0, atol=1.5e-4)
+    # under the kit's rule the same seed measures other crystals after the initial design
+    kit = cp.run_campaign(land, "authors", budget=20, random_state=1)
+    assert not np.allclose(kit[cols].to_numpy(float), stored[cols].to_numpy(float), rtol=0, atol=1.5e-4)
