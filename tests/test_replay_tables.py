@@ -74,7 +74,7 @@ def test_the_stored_tables_are_package_data_and_complete():
     assert names == ["replay_ablation.csv.gz", "replay_acq.csv.gz", "replay_authors.csv.gz", "replay_ensemble.csv.gz",
                      "replay_feasibility_bo.csv.gz", "replay_feasibility_calibrated.csv.gz",
                      "replay_feasibility_ensemble.csv.gz", "replay_feasibility_fresh_calibrated.csv.gz",
-                     "replay_feasibility_shared_calibrated.csv.gz",
+                     "replay_feasibility_fresh_ensemble.csv.gz", "replay_feasibility_shared_calibrated.csv.gz",
                      "replay_feasibility_shared_ensemble.csv.gz", "replay_kappa.csv.gz", "replay_main.csv.gz",
                      "replay_noise.csv.gz"]
     # the authors' own short-crystal convention (mlcrystal.force.feasibility), named in every variant;
