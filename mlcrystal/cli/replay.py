@@ -102,6 +102,14 @@ def _acquisitions() -> str:
     return ", ".join(kit.force.BO_ACQUISITIONS)
 
 
+def _short_crystal_rules() -> str:
+    return ", ".join(kit.force.SHORT_CRYSTAL_RULES)
+
+
+def _shared_suffix() -> str:
+    return repr(kit.force.SHARED_RESPONSE_SUFFIX)
+
+
 def add_parser(sub: Any) -> argparse.ArgumentParser:
     """Add the ``replay`` command to ``sub`` (an argparse sub-parsers object)."""
     rp = sub.add_parser("replay", help="run many seeded campaigns and write their histories",
@@ -149,6 +157,17 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
                     help=f"random_state of the optimiser '{AUTHORS}' rebuilds at every step "
                          f"(default {study.AUTHORS_OPTIMIZER_SEED}, as in the published code), or 'fresh' for "
                          "a new seed drawn from the campaign's generator at every step")
+    act = rp.add_argument("--short-crystals", nargs="+", default=None, metavar="RULE",
+                          help="crystals shorter than the beam model's limit (L < 2.5 T), one of %(names)s: "
+                               "lengthened and the measured length told to the model (register-measured, the "
+                               "default), lengthened and the asked length told (register-asked, the authors' "
+                               "simulation), or refused (mlcrystal.force.feasibility); a rule other than the "
+                               "default is named in the variant column")
+    act.names = _Lazy(_short_crystal_rules)  # type: ignore[attr-defined]
+    act = rp.add_argument("--shared-response", action="store_true",
+                          help="compounds 2 and 9 respond like compound 3 (chapter 6's ablation; landscape names "
+                               "end in %(suffix)s)")
+    act.suffix = _Lazy(_shared_suffix)  # type: ignore[attr-defined]
     rp.add_argument("--initial", choices=tuple(INITIAL_SIZE), default="study",
                     help="initial design: the study's 10 conditions (default), 10 seeded random ones, or the "
                          "authors' code's 5 random points")
@@ -204,6 +223,9 @@ def check_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Non
                          "pip install dask distributed (or run without --scheduler, on this machine's cores)")
     if args.members is not None and args.landscape != "ensemble":
         parser.error(f"--members applies to --landscape ensemble only; got --landscape {args.landscape}")
+    if getattr(args, "shared_response", False) and args.landscape == "gaussian":
+        parser.error("--shared-response applies to the blocking-force landscapes only (the Gaussian has no "
+                     "photoresponses)")
     if FAST_UCB in args.strategy and max(args.n_extra) > 4:
         parser.error(f"--n-extra {max(args.n_extra)} is above the 4 further intensities of the '{FAST_UCB}' "
                      f"strategy (the study's initial levels); use 0 to 4, or --strategy {AUTHORS} for up to 10")
@@ -225,6 +247,15 @@ def check_with_kit(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
     bad_acq = [a for a in args.acq if a not in cp.BO_ACQUISITIONS]
     if bad_acq:
         parser.error(f"--acq {bad_acq[0]!r} is not an acquisition function; choose from {_acquisitions()}")
+    rules = getattr(args, "short_crystals", None) or []
+    bad_rule = [r for r in rules if r not in cp.SHORT_CRYSTAL_RULES]
+    if bad_rule:
+        parser.error(f"--short-crystals {bad_rule[0]!r} is not a short-crystal rule; choose from "
+                     f"{_short_crystal_rules()}")
+    if any(r != cp.DEFAULT_SHORT_CRYSTALS for r in rules):
+        without = [s for s in args.strategy if "short_crystals" not in cp.get_strategy(s).options]
+        if without:
+            parser.error(f"--strategy {without[0]!r} takes no short-crystal rule; run it without --short-crystals")
     if GRID in args.strategy:
         n_compounds = len(study.LIBRARIES[args.library])
         n_search = args.budget - INITIAL_SIZE[args.initial]
@@ -305,18 +336,31 @@ def _variants(strategy: str, args: argparse.Namespace) -> list[tuple[str | None,
             label += "" if seed == study.AUTHORS_OPTIMIZER_SEED else f";optimizer_seed={shown}"
             label += "" if getattr(args, "initial", "study") == "study" else f";initial={args.initial}"
             pairs.append((label, {"n_extra_intensities": n, "maximizer": m, "optimizer_seed": seed}))
-    return pairs
+    out: list[tuple[str | None, dict]] = []
+    for rule in getattr(args, "short_crystals", None) or [None]:
+        for name, named in pairs:
+            if rule is None or rule == kit.force.DEFAULT_SHORT_CRYSTALS:  # labels and options as they were
+                out.append((name, named))
+            else:
+                out.append(((name + ";" if name else "") + f"short_crystals={rule}",
+                            {**named, "short_crystals": rule}))
+    return out
 
 
 def landscape_names(args: argparse.Namespace) -> list[str]:
-    """The ``landscape`` column values of a run: ``"calibrated"``, ``"gaussian"`` or ``"member-<draw>"``."""
+    """The ``landscape`` column values of a run: ``"calibrated"``, ``"gaussian"`` or ``"member-<draw>"``.
+
+    With ``--shared-response`` each name ends in
+    :data:`mlcrystal.force.landscape.SHARED_RESPONSE_SUFFIX`.
+    """
+    suffix = kit.force.SHARED_RESPONSE_SUFFIX if getattr(args, "shared_response", False) else ""
     if args.landscape in ("blocking", "calibrated"):
-        return ["calibrated"]
+        return ["calibrated" + suffix]
     if args.landscape == "gaussian":
-        return ["gaussian"]
+        return ["gaussian" + suffix]
     table = kit.ensemble.load_ensemble()
     kept = table.loc[table["kept"], "draw"].astype(int).tolist()
-    return [f"member-{d}" for d in kept[: args.members or len(kept)]]
+    return [f"member-{d}{suffix}" for d in kept[: args.members or len(kept)]]
 
 
 @dataclass

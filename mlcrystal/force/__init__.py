@@ -4,6 +4,8 @@ Modules
 -------
 lab
     The laboratory protocol every strategy follows: the landscape contract, bounds, measuring, designs.
+feasibility
+    The short-crystal rule: what is measured and told for a crystal shorter than the beam model's limit.
 landscape
     The blocking-force simulator from beam mechanics, calibrated on the study's measurements.
 ensemble
@@ -16,6 +18,10 @@ campaigns
     One campaign, many seeded campaigns (joblib or Dask), live campaigns against stored tables.
 metrics
     Experiments to target, grid ratios, Top%/EF/AF, bootstrap intervals, paired ablations.
+outcomes
+    What campaigns achieved (best force, experiments to target, lengthened crystals) with intervals and tests.
+baselines
+    Baselines of the efficiency ratio (grids of both designs, random search) and the ratio across choices.
 replay_tables
     The stored replay tables of chapter 6 and their schema.
 explorer
@@ -59,11 +65,16 @@ __all__ = ["lab", "landscape", "ensemble", "strategies", "authors", "campaigns",
            "reference_pool", "register_strategy", "rejection_table", "reproduces_study", "run_authors",
            "run_campaign", "run_campaigns", "run_fast", "run_grid", "run_random", "run_skopt", "save_ensemble",
            "sensitivity", "sensitivity_summary", "snap_modulus", "strategy_names", "success_grid_extremes",
-           "target_summary", "top_candidates", "top_percent", "with_shared_response"]
+           "target_summary", "top_candidates", "top_percent", "with_shared_response",
+           "feasibility", "outcomes", "baselines", "SHORT_CRYSTAL_RULES", "DEFAULT_SHORT_CRYSTALS", "ASKED_LENGTH",
+           "check_short_crystals", "measured_crystal", "told", "lengthened", "CRYSTAL", "campaign_table", "wilson",
+           "outcome_summary", "compare_rules", "liang_top_count", "liang_enhancement", "OPTIMISER_LABELS",
+           "optimiser_label", "TARGET_FRACTIONS", "grid_costs", "random_search_cost", "baseline_table", "first_hits",
+           "ratio_choices", "plot_ratio_choices"]
 
 #: The package's modules, imported on first use.
 _SUBMODULES = ("lab", "landscape", "ensemble", "strategies", "authors", "campaigns", "metrics", "replay_tables",
-               "explorer", "experimenter")
+               "explorer", "experimenter", "feasibility", "outcomes", "baselines")
 
 #: Where each public name lives (``tests/test_architecture.py`` checks this against the modules' ``__all__``).
 _EXPORTS = {
@@ -219,6 +230,29 @@ _EXPORTS = {
     "make_bo_optimizer": "strategies.skopt_bo",
     "prepare_next_fit": "strategies.skopt_bo",
     "run_skopt": "strategies.skopt_bo",
+    "SHORT_CRYSTAL_RULES": "feasibility",
+    "DEFAULT_SHORT_CRYSTALS": "feasibility",
+    "ASKED_LENGTH": "feasibility",
+    "check_short_crystals": "feasibility",
+    "measured_crystal": "feasibility",
+    "told": "feasibility",
+    "lengthened": "feasibility",
+    "CRYSTAL": "outcomes",
+    "campaign_table": "outcomes",
+    "wilson": "outcomes",
+    "outcome_summary": "outcomes",
+    "compare_rules": "outcomes",
+    "liang_top_count": "outcomes",
+    "liang_enhancement": "outcomes",
+    "OPTIMISER_LABELS": "outcomes",
+    "optimiser_label": "outcomes",
+    "TARGET_FRACTIONS": "baselines",
+    "grid_costs": "baselines",
+    "random_search_cost": "baselines",
+    "baseline_table": "baselines",
+    "first_hits": "baselines",
+    "ratio_choices": "baselines",
+    "plot_ratio_choices": "baselines",
 }
 
 

@@ -111,6 +111,7 @@ import pandas as pd
 from bayes_opt import BayesianOptimization, UtilityFunction
 
 from mlcrystal import study
+from mlcrystal.force.feasibility import DEFAULT_SHORT_CRYSTALS, check_short_crystals, told
 from mlcrystal.force.lab import (
     INPUTS,
     SIZE_POWER,
@@ -366,7 +367,7 @@ def run_authors(landscape, first: pd.DataFrame, budget_left: int, rng: np.random
                 bounds: Mapping, *, kappa: float = study.UCB_KAPPA,
                 optimizer_seed: int | None = study.AUTHORS_OPTIMIZER_SEED, n_extra_intensities: int = 0,
                 maximizer: str = "bayes_opt", n_candidates: int = 10000,
-                stop_at: float | None = None) -> list[pd.DataFrame]:
+                stop_at: float | None = None, short_crystals: str = DEFAULT_SHORT_CRYSTALS) -> list[pd.DataFrame]:
     """The search phase of a campaign run the authors' way (strategy ``"authors"``).
 
     Same call and return convention as the ``"fast"`` strategy's search
@@ -402,6 +403,11 @@ def run_authors(landscape, first: pd.DataFrame, budget_left: int, rng: np.random
         steps of the intensity range.
     stop_at : float, optional
         Stop once a measured force reaches this value (mN).
+    short_crystals : {"register-measured", "register-asked", "refuse"}
+        Which length the Gaussian process is told for a crystal lengthened to
+        the beam model's limit: the measured one (default, the kit's rule) or
+        the one asked for (the authors' simulation); see
+        :mod:`mlcrystal.force.feasibility`.
 
     Returns
     -------
@@ -419,6 +425,7 @@ def run_authors(landscape, first: pd.DataFrame, budget_left: int, rng: np.random
     [1, 1]
     """
     box = check_bounds(bounds, need_modulus=True)
+    rule = check_short_crystals(short_crystals)
     fresh_seed = optimizer_seed is None
     _check_options(kappa, 0 if optimizer_seed is None else optimizer_seed, maximizer, n_candidates)
     if (not isinstance(n_extra_intensities, Integral) or isinstance(n_extra_intensities, bool)
@@ -435,7 +442,7 @@ def run_authors(landscape, first: pd.DataFrame, budget_left: int, rng: np.random
     best = float(first["force_mN"].max())
     left = int(budget_left)
     while left > 0 and (stop_at is None or best < stop_at):
-        obs = pd.concat(data, ignore_index=True)
+        obs = told(pd.concat(data, ignore_index=True), rule)
         seed = int_seed(rng) if fresh_seed else optimizer_seed
         s = authors_suggest(obs[list(INPUTS)].to_numpy(float), obs["force_mN"].to_numpy(float), box,
                             landscape.moduli, kappa=kappa, optimizer_seed=seed,
@@ -446,7 +453,7 @@ def run_authors(landscape, first: pd.DataFrame, budget_left: int, rng: np.random
             powers += extra_intensities(powers[0], n_extra=int(n_extra_intensities), levels=levels)
         cond = pd.DataFrame({"compound": compound, "L_um": float(s["L_um"]), "W_um": float(s["W_um"]),
                              "T_um": float(s["T_um"]), "P_mW_cm2": powers[:left]})
-        m = measure(landscape, cond, noise, rng)
+        m = measure(landscape, cond, noise, rng, rule)
         data.append(m)
         out.append(m)
         left -= len(m)
@@ -456,7 +463,8 @@ def run_authors(landscape, first: pd.DataFrame, budget_left: int, rng: np.random
 
 #: Options of the ``"authors"`` strategy (see :func:`run_authors`); its initial design is
 #: ``initial="study"`` (the study's 10 measurements) or ``initial="authors"`` (the code's 5 random points).
-AUTHORS_OPTIONS = frozenset({"kappa", "optimizer_seed", "n_extra_intensities", "maximizer", "n_candidates"})
+AUTHORS_OPTIONS = frozenset({"kappa", "optimizer_seed", "n_extra_intensities", "maximizer", "n_candidates",
+                             "short_crystals"})
 
 
 # ---------------------------------------------------------------------------
@@ -625,7 +633,7 @@ def authors_simulation(landscape, budget: int = 1000, random_state: RandomState 
         if not isinstance(target, Real) or np.isnan(target) or target == -np.inf:
             raise ValueError(f"target must be a force in mN (numpy.inf runs the whole budget); got {target!r}.")
         hi, lo, threshold = float("nan"), float("nan"), float(target)
-    first = measure(landscape, design, noise, rng)
+    first = measure(landscape, design, noise, rng, options.get("short_crystals", DEFAULT_SHORT_CRYSTALS))
     search = run_authors(landscape, first, budget - len(first), rng, noise, box, stop_at=threshold, **options)
     history = finish([first] + search, ["initial"] + ["search"] * len(search))
     hits = np.flatnonzero(history["force_mN"].to_numpy() >= threshold)

@@ -30,8 +30,11 @@ Every strategy first measures an initial design: the study's 10 initial
 conditions (``initial="study"``) or a seeded random design
 (``initial="random"``), and every suggested size goes through
 ``landscape.snap(L, T)`` (the nearest crystal that can be tested) before it is
-measured. A strategy is one entry of a registry (:func:`~mlcrystal.force.strategies.registry.register_strategy`):
-a search function and the options it accepts.
+measured; what the strategy is told for a crystal so lengthened is the
+short-crystal rule, ``short_crystals=`` (:mod:`mlcrystal.force.feasibility`).
+A strategy is one entry of a registry
+(:func:`~mlcrystal.force.strategies.registry.register_strategy`): a search
+function and the options it accepts.
 
 Randomness follows :mod:`mlcrystal.seeding`: every public function takes
 ``random_state`` (None, an int >= 0 or a :class:`numpy.random.Generator`), a
@@ -53,6 +56,7 @@ from joblib import Parallel, delayed
 from tqdm import tqdm
 
 from mlcrystal.force.authors import authors_initial_design
+from mlcrystal.force.feasibility import DEFAULT_SHORT_CRYSTALS, check_short_crystals
 from mlcrystal.force.lab import HISTORY_COLUMNS, Bounds, Laboratory, check_bounds, finish, measure, random_design
 from mlcrystal.force.strategies.registry import get_strategy
 from mlcrystal.seeding import RandomState, check_random_state
@@ -91,7 +95,10 @@ def run_campaign(landscape: Laboratory, strategy: str = "skopt", budget: int = 1
         Strategy options: ``skopt``: acq ("gp_hedge"), kappa (1.96), xi (0.01),
         n_points (1000), gp_restarts (0), refit_every (5); ``fast``: kappa
         (:data:`mlcrystal.study.UCB_KAPPA`), n_candidates (10000), gp_restarts
-        (5), n_extra (0, the published ``n_trial_P``); ``authors``: see
+        (5), n_extra (0, the published ``n_trial_P``); every built-in strategy:
+        short_crystals (``"register-measured"``, the default, ``"register-asked"`` or
+        ``"refuse"``: what is measured and told for a crystal shorter than
+        the beam model's limit, :mod:`mlcrystal.force.feasibility`); ``authors``: see
         :func:`mlcrystal.force.authors.run_authors`; ``grid``: levels (3, or a dict per variable), kind
         ("centres" or "edges"), order
         ("random" or "lexicographic").
@@ -133,7 +140,8 @@ def run_campaign(landscape: Laboratory, strategy: str = "skopt", budget: int = 1
     if len(init) > budget:
         raise ValueError(f"budget ({budget}) is smaller than the initial design ({len(init)} experiments); "
                          "raise the budget.")
-    first = measure(landscape, init, noise, rng) if len(init) else init.assign(force_mN=[], true_mN=[])
+    rule = check_short_crystals(options.get("short_crystals", DEFAULT_SHORT_CRYSTALS))
+    first = measure(landscape, init, noise, rng, rule) if len(init) else init.assign(force_mN=[], true_mN=[])
     search = spec.search(landscape, first, budget - len(first), rng, noise, checked, **options)
     return finish([first] + search, ["initial"] + ["search"] * len(search))
 

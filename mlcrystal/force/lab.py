@@ -10,8 +10,10 @@ registered with :func:`mlcrystal.force.strategies.registry.register_strategy`):
   :class:`mlcrystal.force.landscape.BlockingForceLandscape` and
   :class:`mlcrystal.force.landscape.GaussianLandscape`;
 - :data:`Bounds` and :func:`check_bounds`, the search box and its one check;
-- :func:`measure` (snap the sizes to a testable crystal, then measure) and
-  :func:`finish` (number the experiments and track the best so far);
+- :func:`measure` (snap the sizes to a testable crystal, then measure; a
+  crystal shorter than the beam model's limit follows the short-crystal rule
+  of :mod:`mlcrystal.force.feasibility`) and :func:`finish` (number the
+  experiments and track the best so far);
 - :func:`snap_modulus`, a searched modulus snapped to a compound of the library;
 - :func:`random_design`, :func:`grid_points` and :func:`extra_intensities`, the designs.
 
@@ -36,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from mlcrystal import study
+from mlcrystal.force.feasibility import ASKED_LENGTH, DEFAULT_SHORT_CRYSTALS, measured_crystal
 from mlcrystal.force.replay_tables import REPLAY_HISTORY_COLUMNS
 from mlcrystal.seeding import RandomState, check_random_state
 
@@ -328,7 +331,8 @@ def extra_intensities(p_suggested: float, n_extra: int = 4,
 # the laboratory
 # ---------------------------------------------------------------------------
 
-def measure(landscape: Laboratory, conditions: pd.DataFrame, noise: float, rng: np.random.Generator) -> pd.DataFrame:
+def measure(landscape: Laboratory, conditions: pd.DataFrame, noise: float, rng: np.random.Generator,
+            short_crystals: str = DEFAULT_SHORT_CRYSTALS) -> pd.DataFrame:
     """Snap sizes to testable crystals, then measure their blocking force: one block of a history.
 
     Parameters
@@ -341,16 +345,25 @@ def measure(landscape: Laboratory, conditions: pd.DataFrame, noise: float, rng: 
         Relative Gaussian measurement noise (0: exact).
     rng : numpy.random.Generator
         The campaign's generator (the noise is drawn from it).
+    short_crystals : {"register-measured", "register-asked", "refuse"}
+        The rule for a crystal shorter than the beam model's limit
+        (:mod:`mlcrystal.force.feasibility`): both ``register-*`` rules
+        lengthen and measure it; ``"refuse"`` raises a ``ValueError``
+        naming it. The default is the kit's rule (stored tables use it).
 
     Returns
     -------
     pandas.DataFrame
         ``compound, E_GPa, L_um, W_um, T_um, P_mW_cm2`` (as measured, after
-        snapping), ``force_mN`` (measured) and ``true_mN`` (noise-free).
+        snapping), ``force_mN`` (measured), ``true_mN`` (noise-free) and
+        :data:`~mlcrystal.force.feasibility.ASKED_LENGTH` (the length asked
+        for, which :func:`~mlcrystal.force.feasibility.told` gives the
+        surrogate under ``"register-asked"``; :func:`finish` drops it).
     """
     df = conditions[["compound", "L_um", "W_um", "T_um", "P_mW_cm2"]].copy()
     df["compound"] = df["compound"].astype(int)
-    L, T = landscape.snap(df["L_um"].to_numpy(float), df["T_um"].to_numpy(float))
+    asked = df["L_um"].to_numpy(float).copy()
+    L, T = measured_crystal(landscape, asked, df["T_um"].to_numpy(float), short_crystals)
     df["L_um"] = np.asarray(L, dtype=float)
     df["T_um"] = np.asarray(T, dtype=float)
     df.insert(1, "E_GPa", df["compound"].map(lambda c: float(landscape.moduli[c])))
@@ -362,6 +375,7 @@ def measure(landscape: Laboratory, conditions: pd.DataFrame, noise: float, rng: 
         df["true_mN"] = np.atleast_1d(np.asarray(landscape.force(**args), dtype=float))
     else:
         df["true_mN"] = df["force_mN"]
+    df[ASKED_LENGTH] = asked
     return df.reset_index(drop=True)
 
 

@@ -10,6 +10,7 @@ from sklearn.gaussian_process import GaussianProcessRegressor
 from sklearn.gaussian_process.kernels import Matern as SkMatern
 
 from mlcrystal import study
+from mlcrystal.force.feasibility import DEFAULT_SHORT_CRYSTALS, told
 from mlcrystal.force.lab import SIZE_POWER, Bounds, Laboratory, extra_intensities, measure, snap_modulus
 from mlcrystal.seeding import RandomState, check_random_state, int_seed
 
@@ -76,21 +77,21 @@ def fast_suggest(X: np.ndarray, y: np.ndarray, bounds: Bounds, kappa: float = st
 
 def run_fast(landscape: Laboratory, first: pd.DataFrame, budget_left: int, rng: np.random.Generator, noise: float,
                bounds: Bounds, kappa: float = study.UCB_KAPPA, n_candidates: int = 10000, gp_restarts: int = 5,
-               n_extra: int = 0) -> list[pd.DataFrame]:
+               n_extra: int = 0, short_crystals: str = DEFAULT_SHORT_CRYSTALS) -> list[pd.DataFrame]:
     if "E_GPa" not in bounds:
         raise ValueError("the 'fast' strategy needs bounds['E_GPa'] (the modulus range searched).")
     names = ["E_GPa", *SIZE_POWER]
     data = [first]
     out = []
     while budget_left > 0:
-        obs = pd.concat(data, ignore_index=True)
+        obs = told(pd.concat(data, ignore_index=True), short_crystals)
         x = fast_suggest(obs[names].to_numpy(float), obs["force_mN"].to_numpy(float), bounds,
                           kappa=kappa, n_candidates=n_candidates, gp_restarts=gp_restarts, random_state=rng)
         compound = snap_modulus(x[0], landscape.moduli, random_state=rng)
         powers = [x[4]] + (extra_intensities(x[4], n_extra=n_extra) if n_extra else [])
         cond = pd.DataFrame({"compound": compound, "L_um": x[1], "W_um": x[2], "T_um": x[3],
                              "P_mW_cm2": powers[:budget_left]})
-        m = measure(landscape, cond, noise, rng)
+        m = measure(landscape, cond, noise, rng, short_crystals)
         data.append(m)
         out.append(m)
         budget_left -= len(m)

@@ -90,7 +90,7 @@ def get_strategy(name: str) -> Strategy:
     Examples
     --------
     >>> sorted(get_strategy("grid").options)
-    ['kind', 'levels', 'order']
+    ['kind', 'levels', 'order', 'short_crystals']
     """
     return _REGISTRY[check_strategy_name(name)]
 
@@ -124,9 +124,10 @@ def register_strategy(name: str, search: SearchFunction, options: Iterable[str],
     _REGISTRY[name] = Strategy(search, frozenset(options), int(min_initial))
 
 
-register_strategy("skopt", run_skopt, {"acq", "kappa", "xi", "n_points", "gp_restarts", "refit_every"},
+register_strategy("skopt", run_skopt, {"acq", "kappa", "xi", "n_points", "gp_restarts", "refit_every",
+                                       "short_crystals"}, min_initial=2)
+register_strategy("fast", run_fast, {"kappa", "n_candidates", "gp_restarts", "n_extra", "short_crystals"},
                   min_initial=2)
-register_strategy("fast", run_fast, {"kappa", "n_candidates", "gp_restarts", "n_extra"}, min_initial=2)
-register_strategy("grid", run_grid, {"levels", "order", "kind"})
-register_strategy("random", run_random, set())
+register_strategy("grid", run_grid, {"levels", "order", "kind", "short_crystals"})
+register_strategy("random", run_random, {"short_crystals"})
 register_strategy("authors", run_authors, AUTHORS_OPTIONS, min_initial=2)

@@ -17,6 +17,7 @@ from skopt.space import Categorical, Space
 from skopt.space import Real as RealDim
 from skopt.utils import normalize_dimensions
 
+from mlcrystal.force.feasibility import DEFAULT_SHORT_CRYSTALS, told
 from mlcrystal.force.lab import SIZE_POWER, Bounds, Laboratory, check_bounds, measure
 from mlcrystal.seeding import RandomState, check_random_state, int_seed
 
@@ -195,7 +196,8 @@ def prepare_next_fit(opt: Optimizer, optimise: bool) -> SkoptGP:
 
 def run_skopt(landscape: Laboratory, first: pd.DataFrame, n_search: int, rng: np.random.Generator, noise: float,
             bounds: Bounds, acq: str = "gp_hedge", kappa: float = 1.96, xi: float = 0.01, n_points: int = 1000,
-            gp_restarts: int = 0, refit_every: int = 5) -> list[pd.DataFrame]:
+            gp_restarts: int = 0, refit_every: int = 5,
+            short_crystals: str = DEFAULT_SHORT_CRYSTALS) -> list[pd.DataFrame]:
     if not isinstance(refit_every, Integral) or refit_every < 1:
         raise ValueError(f"refit_every must be a positive integer; got {refit_every!r}.")
     opt = make_bo_optimizer(landscape, acq=acq, kappa=kappa, xi=xi, n_points=n_points,
@@ -205,16 +207,18 @@ def run_skopt(landscape: Laboratory, first: pd.DataFrame, n_search: int, rng: np
     out = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        # the measured (snapped) points are told, clipped into the search box
-        opt.tell([_as_point(r, bounds) for _, r in first.iterrows()], (-first["force_mN"]).tolist())
+        # the measured (snapped) points are told (the asked length under "register-asked"), clipped into the box
+        opt.tell([_as_point(r, bounds) for _, r in told(first, short_crystals).iterrows()],
+                 (-first["force_mN"]).tolist())
         for i in range(n_search):
             x = opt.ask()
             cond = pd.DataFrame([dict(zip(("compound",) + SIZE_POWER, x, strict=True))])
-            m = measure(landscape, cond, noise, rng)
+            m = measure(landscape, cond, noise, rng, short_crystals)
             out.append(m)
             # hyperparameters are re-optimised every `refit_every` tells and kept otherwise
             prepare_next_fit(opt, optimise=(i + 1) % refit_every == 0)
-            opt.tell(_as_point(m.iloc[0], bounds), -float(m["force_mN"].iloc[0]), fit=i < n_search - 1)
+            opt.tell(_as_point(told(m, short_crystals).iloc[0], bounds), -float(m["force_mN"].iloc[0]),
+                     fit=i < n_search - 1)
     return out
 
 
