@@ -18,10 +18,8 @@ baseline S as much as on BO. This module computes the baselines side by side:
 
 :func:`ratio_choices` then crosses the baselines with campaign outcomes over
 grid design and levels, target fraction, budget, whether the initial design
-counts and landscape, as one tidy table.
+counts and landscape, as one tidy table. For example:
 
-Examples
---------
 >>> from mlcrystal.force.landscape import GaussianLandscape
 >>> g = grid_costs(GaussianLandscape(), [1.0], levels=[2], kinds=["edges"])
 >>> g[["kind", "levels", "n_grid"]].to_dict("records")
@@ -123,7 +121,7 @@ def random_search_cost(land: Any, targets: Iterable[float], min_hits: int = 20, 
     estimated from its own uniform draws (stratified sampling). A compound
     gets draws in chunks until its hits at the strictest target that its
     optimum reaches number ``min_hits``, or ``max_draws`` are spent; a
-    compound whose optimum (:meth:`optimum_per_compound`) lies below a target
+    compound whose optimum (``optimum_per_compound()``) lies below a target
     cannot reach it (``p_c = 0`` there; its draws check this: a hit raises).
 
     The interval on ``p`` is the normal interval of the stratified estimator,

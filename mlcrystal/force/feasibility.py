@@ -24,12 +24,10 @@ asks for such a crystal (the search box allows L from 0 to 3000 um and T up to
 The campaign history always records the crystal measured (the lengthened
 length); the length asked for travels in the column :data:`ASKED_LENGTH` of
 a measured block while a campaign runs (:func:`mlcrystal.force.lab.measure`).
-Every strategy of :mod:`mlcrystal.force.strategies` and the authors' loop
+Every strategy of ``mlcrystal.force.strategies`` and the authors' loop
 (:mod:`mlcrystal.force.authors`) take the rule as ``short_crystals=``
-(:func:`mlcrystal.force.campaigns.run_campaign` passes it on).
+(:func:`mlcrystal.force.campaigns.run_campaign` passes it on). For example:
 
-Examples
---------
 >>> import pandas as pd
 >>> block = pd.DataFrame({"L_um": [500.0], "T_um": [200.0], ASKED_LENGTH: [100.0]})
 >>> float(told(block, "register-measured").L_um.iloc[0]), float(told(block, "register-asked").L_um.iloc[0])

@@ -6,10 +6,8 @@ campaign of a replay table to the quantities that comparison needs (best
 force after 100 and after 155 experiments, experiments to the target,
 lengthened suggestions, distinct crystals tried); :func:`outcome_summary`
 puts a bootstrap interval on every median and a Wilson interval on every
-share; :func:`compare_rules` tests the difference between two settings.
+share; :func:`compare_rules` tests the difference between two settings. For example:
 
-Examples
---------
 >>> h = pd.DataFrame({"landscape": "a", "strategy": "x", "variant": "", "seed": 0, "experiment": [1, 2, 3],
 ...                   "phase": ["initial", "search", "search"], "compound": 3, "L_um": [700.0, 500.0, 500.0],
 ...                   "W_um": 2000.0, "T_um": 200.0, "force_mN": [1.0, 8.0, 9.5]})
