@@ -50,8 +50,14 @@ which tends to :math:`\varepsilon_0 / \delta` for :math:`T \ll \delta` and to
   the length makes the heated side contract, bending the crystal towards the
   light: :math:`\varepsilon_0 = -\gamma_c P`.
 
-So :math:`\kappa = \kappa(\varepsilon_c P/(P+P_{\mathrm{sat},c}), d, T) -
-\kappa(\gamma_c P, \ell, T)`. Photoisomerisation wins in thin crystals, heat
+So the curvature is the difference of the two layers' curvatures:
+
+.. math::
+
+    \kappa = \kappa(\varepsilon_c P/(P+P_{\mathrm{sat},c}), d, T)
+        - \kappa(\gamma_c P, \ell, T).
+
+Photoisomerisation wins in thin crystals, heat
 catches up in thick ones: the force first grows with thickness (stiffness
 :math:`\propto T^3`), then falls as the two curvatures cancel and as the
 crystal outgrows the sensor. The largest crystal is not the best.
