@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_cli import _interrupt_after
 
 from mlcrystal.cli import main
 from mlcrystal.cli.output import sidecar
@@ -25,19 +26,6 @@ def _fail(argv, capsys):
     err = capsys.readouterr().err
     assert exc.value.code == 2 and "Traceback" not in err
     return err.strip().splitlines()[-1]
-
-
-def _interrupt_after(monkeypatch, n):
-    real = cp.run_campaign
-    calls = {"n": 0}
-
-    def flaky(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] > n:
-            raise KeyboardInterrupt
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(cp, "run_campaign", flaky)
 
 
 @pytest.mark.parametrize("args, message", [
