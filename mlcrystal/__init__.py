@@ -16,15 +16,15 @@ datasets
 plotting
     The book's figure style and table formatting.
 
-The two halves, chapter 4 and the command line
+The two halves, chapter 5 and the command line
 ----------------------------------------------
 rules
-    The design-rules half (chapters 1-3 and 7): audit, curation, features, the study's LASSO,
+    The design-rules half (chapters 1-4): audit, curation, features, the study's LASSO,
     partition statistics, representations, the ``rules`` report.
 crystal
-    Chapter 4: stiffness tensors, directional Young's modulus, anisotropy, its explorer.
+    Chapter 5: stiffness tensors, directional Young's modulus, anisotropy, its explorer.
 force
-    The force half (chapters 5-6): the laboratory protocol, landscapes, the ensemble, strategies,
+    The force half (chapters 6-7): the laboratory protocol, landscapes, the ensemble, strategies,
     the authors' loop, campaigns, metrics, stored replays, the landscape explorer.
 cli
     The command line (``python -m mlcrystal``, console script ``mlcrystal``).

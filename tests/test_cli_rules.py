@@ -177,7 +177,7 @@ def test_doctor_names_a_wrong_data_folder_and_the_chapters_it_affects(tmp_path, 
     monkeypatch.setenv("MLCRYSTAL_DATA_DIR", str(tmp_path))
     assert main(["doctor", "--offline"]) == 1
     out = capsys.readouterr().out
-    assert "MISSING  initial_dataset.xlsx" in out and "chapters 5-6" in out
+    assert "MISSING  initial_dataset.xlsx" in out and "chapters 6-7" in out
 
 
 def test_kit_dispatcher_refuses_unknown_names():

@@ -378,7 +378,7 @@ def test_gaussian_has_the_same_interface():
     assert a == g.force(1, 2000.0, 1200.0, 120.0, 1040.0, noise=0.1, random_state=3) != f
 
 
-# --- views used by chapter 5 ------------------------------------------------------
+# --- views used by chapter 6 ------------------------------------------------------
 
 def test_parameter_table_labels_every_constant(land):
     t = ls.parameter_table(land)

@@ -320,7 +320,7 @@ def test_stored_chapter3_partitions_are_complete_and_paired():
 
 
 # ---------------------------------------------------------------------------
-# chapter 7: the representation comparison groups with chapter 3's keys
+# chapter 4: the representation comparison groups with chapter 3's keys
 # ---------------------------------------------------------------------------
 
 from sklearn.neighbors import KNeighborsRegressor  # noqa: E402

@@ -33,11 +33,11 @@ kinds of checks on the static site that ``make book`` builds:
    ``<meta name="description">``, and no image may have a file path for
    alt text (static checks).
 
-4. **Explorers without a kernel**: every explorer's static view (chapters 4
+4. **Explorers without a kernel**: every explorer's static view (chapters 5
    and 5, ``mlcrystal/webview.py``) must start in the browser; its controls
    are set to :data:`EXPLORER_SETTINGS` random settings and every number of
    the readout must agree with the package's Python functions to 3
-   significant figures, and the figure must follow; chapter 6's game is
+   significant figures, and the figure must follow; chapter 7's game is
    played through (the first experiment by keyboard) and every force compared
    with Python. Labels, tracks, numbers and readouts must be fully visible
    (nothing cut vertically or horizontally by a clipping box) at every width
@@ -1823,7 +1823,7 @@ _GAME_READ_JS = """(i) => {
 
 
 def _check_game(page, i, ex, add, n_check=None):
-    """Play the chapter 6 game through: every force shown must agree with Python; the end shows the comparison."""
+    """Play the chapter 7 game through: every force shown must agree with Python; the end shows the comparison."""
     game = ex["data"]["game"]
     member = game["members"][0]
     land = landscape_from_spec(member["land"])

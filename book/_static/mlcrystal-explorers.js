@@ -5,11 +5,11 @@
 // the first setting. This script ports the closed-form physics behind the
 // readout and the figure, enables the controls and redraws on every change:
 //
-// * anisotropy (chapter 4): Young's modulus along a unit vector n of a crystal
+// * anisotropy (chapter 5): Young's modulus along a unit vector n of a crystal
 //   with Voigt stiffness C: 1/E(n) = a^T S a, S = C^-1, a = (n1^2, n2^2, n3^2,
 //   n2 n3, n1 n3, n1 n2) (mlcrystal.crystal.tensors.directional_youngs_modulus);
 //   the extreme moduli over all directions come precomputed from Python;
-// * landscape (chapter 5): the blocking force of a cantilever with the net
+// * landscape (chapter 6): the blocking force of a cantilever with the net
 //   eigen-curvature of a photostrained and a photothermal layer, pushing on a
 //   load sensor (mlcrystal.force.landscape.BlockingForceLandscape.force); the
 //   landscape's optimum comes precomputed from Python.
@@ -18,7 +18,7 @@
 // least 20 random settings and compares the readout with the Python functions
 // to 3 significant figures; tests/site/test_explorers_js.py compares these
 // functions with Python in Node. The physics is exported as
-// window.mlcrystalPhysics for the chapter 6 experiment.
+// window.mlcrystalPhysics for the chapter 7 experiment.
 (function (root) {
   "use strict";
 
@@ -268,7 +268,7 @@
     },
   };
 
-  // ------------------------------------------------ be the experimenter (chapter 6)
+  // ------------------------------------------------ be the experimenter (chapter 7)
   function stepPoints(curve) {  // a best-so-far curve as a staircase, experiment 1..n
     var pts = [];
     curve.forEach(function (v, i) { pts.push([i + 1, v]); pts.push([i + 2, v]); });

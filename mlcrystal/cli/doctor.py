@@ -33,10 +33,10 @@ __all__ = ["Finding", "add_parser", "command", "findings", "package_findings", "
 #: Distribution -> what needs it. The first group runs the notebooks; the rest build, test or extend.
 PACKAGES: dict[str, str] = {
     "numpy": "every chapter", "pandas": "every chapter", "scipy": "every chapter",
-    "scikit-learn": "chapters 3, 5-7", "scikit-optimize": "chapter 6, replay", "bayesian-optimization":
-        "chapter 6 (the authors' loop), replay --strategy authors", "rdkit": "chapters 1-3, 7, rules",
+    "scikit-learn": "chapters 3, 4, 6, 7", "scikit-optimize": "chapter 7, replay", "bayesian-optimization":
+        "chapter 7 (the authors' loop), replay --strategy authors", "rdkit": "chapters 1-4, rules",
     "matplotlib": "every chapter's figures", "openpyxl": "loading the study's .xlsx files",
-    "pooch": "downloading the data", "ipywidgets": "the explorers of chapters 4-5",
+    "pooch": "downloading the data", "ipywidgets": "the explorers of chapters 5-6",
     "jupyterlab": "make lab (running the notebooks)", "ipykernel": "running the notebooks",
     "myst-nb": "the chapters' glued numbers", "tqdm": "replay's progress", "filelock": "replay's output lock",
 }
@@ -111,9 +111,9 @@ def _data_findings(download: bool) -> list[Finding]:
              f"{datasets.ENV_VAR} unset: the checkout's data/, then pooch's cache, then a download")
     out.append(Finding("ok" if not env or Path(env).expanduser().is_dir() else "MISSING", "data folder", where,
                        "every chapter: the folder does not exist"))
-    affects = {"Youngs_modulus_dataset.xlsx": "chapters 1-3, 7, rules --with-study",
-               "initial_dataset.xlsx": "chapters 5-6, replay (blocking and ensemble landscapes)",
-               "stiffness_tensors_rev.csv": "chapter 4"}
+    affects = {"Youngs_modulus_dataset.xlsx": "chapters 1-4, rules --with-study",
+               "initial_dataset.xlsx": "chapters 6-7, replay (blocking and ensemble landscapes)",
+               "stiffness_tensors_rev.csv": "chapter 5"}
     cache = Path(datasets.pooch.os_cache("mlcrystal"))
     for name in datasets.REGISTRY:
         if env:
@@ -141,7 +141,7 @@ def _rdkit_finding() -> Finding:
     try:
         descriptors = kit.rdkit_descriptors
     except ImportError:
-        return Finding("MISSING", "RDKit fragments", "RDKit not installed", "chapters 1-3, 7, rules")
+        return Finding("MISSING", "RDKit fragments", "RDKit not installed", "chapters 1-4, rules")
     n = sum(1 for name, _ in descriptors.descList if name.startswith("fr_"))
     status = "ok" if n == EXPECTED_FRAGMENTS else "note"
     return Finding(status, "RDKit fragments", f"{n} fr_* counts (the chapters were written with "

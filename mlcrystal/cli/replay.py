@@ -165,7 +165,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
                                "default is named in the variant column")
     act.names = _Lazy(_short_crystal_rules)  # type: ignore[attr-defined]
     act = rp.add_argument("--shared-response", action="store_true",
-                          help="compounds 2 and 9 respond like compound 3 (chapter 6's ablation; landscape names "
+                          help="compounds 2 and 9 respond like compound 3 (chapter 7's ablation; landscape names "
                                "end in %(suffix)s)")
     act.suffix = _Lazy(_shared_suffix)  # type: ignore[attr-defined]
     rp.add_argument("--initial", choices=tuple(INITIAL_SIZE), default="study",

@@ -1,4 +1,4 @@
-"""Chapter 4: from molecules to crystals, the directional Young's modulus and anisotropy.
+"""Chapter 5: from molecules to crystals, the directional Young's modulus and anisotropy.
 
 Modules
 -------

@@ -1,4 +1,4 @@
-"""Illustrative derivatives of N-salicylideneaniline, scored by the study's design rules (chapter 4).
+"""Illustrative derivatives of N-salicylideneaniline, scored by the study's design rules (chapter 5).
 
 The structures of the study's compounds 1-10 are not public. These
 derivatives are the kit's own choices, one substituent at a time on the

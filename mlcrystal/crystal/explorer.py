@@ -6,9 +6,9 @@ the website shows the idea without a live kernel.
 
 Sections
 --------
-- Crystal anisotropy explorer (chapter 4): choose a crystal, rotate the
+- Crystal anisotropy explorer (chapter 5): choose a crystal, rotate the
   direction with two angles, read the Young's modulus.
-- Blocking-force landscape explorer (chapter 5): choose a compound, set the
+- Blocking-force landscape explorer (chapter 6): choose a compound, set the
   crystal's size and the light intensity, read the simulated force.
 """
 
@@ -44,7 +44,7 @@ ANISOTROPY_FIGSIZE = (5.0, 6.0)
 _LABEL: dict[str, object] = {"description_allow_html": False, "style": {"description_width": "initial"}}
 
 # --------------------------------------------------------------------------
-# crystal anisotropy explorer (chapter 4)
+# crystal anisotropy explorer (chapter 5)
 # --------------------------------------------------------------------------
 
 

@@ -26,7 +26,7 @@ HILL_FOLD_BOUND = 3.0
 #: Default bound of :func:`tensor_plausibility` on the diagonal shear constants
 #: C44, C55, C66 (GPa): below it a molecular crystal would shear like a soft
 #: polymer; the median of the smallest shear constant over the collection of
-#: chapter 4 is about 3.4 GPa.
+#: chapter 5 is about 3.4 GPa.
 MIN_SHEAR_GPA = 0.1
 
 

@@ -1,4 +1,4 @@
-"""The force half (chapters 5-6): a blocking-force laboratory and optimisation campaigns in it.
+"""The force half (chapters 6-7): a blocking-force laboratory and optimisation campaigns in it.
 
 Modules
 -------
@@ -23,7 +23,7 @@ outcomes
 baselines
     Baselines of the efficiency ratio (grids of both designs, random search) and the ratio across choices.
 replay_tables
-    The stored replay tables of chapter 6 and their schema.
+    The stored replay tables of chapter 7 and their schema.
 explorer
     The blocking-force landscape explorer (ipywidgets) and its static figure.
 

@@ -1,4 +1,4 @@
-"""Be the experimenter (chapter 6): run a short campaign yourself, then compare it with the optimisers.
+"""Be the experimenter (chapter 7): run a short campaign yourself, then compare it with the optimisers.
 
 The reader receives the study's 10 initial measurements on a plausible
 landscape drawn from the ensemble (:func:`mlcrystal.force.ensemble.load_ensemble`)
@@ -43,9 +43,9 @@ GAME_STRATEGIES: dict[str, tuple[str, str | None, int | None]] = {
     "grid in random order": ("grid", "centres", 4),
     "random search": ("random", None, None),
 }
-#: The target of experiments-to-target (chapter 6): 90 % of the landscape's optimum.
+#: The target of experiments-to-target (chapter 7): 90 % of the landscape's optimum.
 GAME_TARGET = "90% of optimum"
-#: Slider steps of the reader's conditions (as the chapter 5 explorer).
+#: Slider steps of the reader's conditions (as the chapter 6 explorer).
 GAME_STEPS = {"L_um": 25.0, "W_um": 25.0, "T_um": 5.0, "P_mW_cm2": 13.0}
 
 

@@ -1,4 +1,4 @@
-"""The blocking-force landscape explorer of chapter 5 (ipywidgets), beside its static figure."""
+"""The blocking-force landscape explorer of chapter 6 (ipywidgets), beside its static figure."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ grown and measured, only the model cannot predict its force. A strategy that
 asks for such a crystal (the search box allows L from 0 to 3000 um and T up to
 500 um) therefore meets a *choice*, which this module names:
 
-``"register-measured"`` (the default; the kit's behaviour since chapter 6 was written)
+``"register-measured"`` (the default; the kit's behaviour since chapter 7 was written)
     The crystal is lengthened to ``min_aspect_ratio * T`` and measured, and
     the surrogate is told the lengthened length: what a laboratory notebook
     would record for the crystal actually measured.
@@ -47,7 +47,7 @@ __all__ = ["SHORT_CRYSTAL_RULES", "DEFAULT_SHORT_CRYSTALS", "ASKED_LENGTH", "che
 #: The named conventions for crystals shorter than the beam model's limit.
 SHORT_CRYSTAL_RULES: tuple[str, ...] = ("register-measured", "register-asked", "refuse")
 
-#: The default: stored tables and chapters 5 and 6 were written with it.
+#: The default: stored tables and chapters 6 and 7 were written with it.
 DEFAULT_SHORT_CRYSTALS = "register-measured"
 
 #: Column of a measured block holding the length the strategy asked for, micrometres.

@@ -5,7 +5,7 @@ one end and pushing on a load sensor under UV light. This module replaces
 that experiment by a small physical model, so that optimisation campaigns can
 be replayed many times. What is physics, what is calibrated on the study's
 ten initial measurements and what is invented is stated next to every
-constant below, and in chapter 5 of the book.
+constant below, and in chapter 6 of the book.
 
 Model
 -----
@@ -124,7 +124,7 @@ VALID_RANGE = MappingProxyType({
 })
 
 # ---------------------------------------------------------------------------
-# Assumed physical constants (physics, not fitted; typical values, see chapter 5)
+# Assumed physical constants (physics, not fitted; typical values, see chapter 6)
 # ---------------------------------------------------------------------------
 #: Optical penetration depth of the UV light (Beer-Lambert 1/alpha), micrometres. ASSUMED.
 PENETRATION_DEPTH_UM = 20.0
@@ -702,7 +702,7 @@ class BlockingForceLandscape(_Landscape):
     """The simulated blocking-force experiment (see the module docstring for the equations).
 
     Every constant the study's data leave open is an option; the defaults
-    are the kit's reference landscape (chapters 5 and 6 and every stored
+    are the kit's reference landscape (chapters 6 and 7 and every stored
     table use it).
 
     Parameters
@@ -1096,7 +1096,7 @@ def calibrate(data: pd.DataFrame | None = None, options: Mapping[str, Any] | Non
 
 
 # ---------------------------------------------------------------------------
-# views of the landscape used by chapter 5
+# views of the landscape used by chapter 6
 # ---------------------------------------------------------------------------
 
 def parameter_table(land: BlockingForceLandscape | None = None) -> pd.DataFrame:
@@ -1239,7 +1239,7 @@ def best_length_profile(land: _Landscape, compound: int, T_um: ArrayLike, W_um: 
 
 
 #: Suffix of a landscape name (``"calibrated;2,9 as 3"``, ``"member-12;2,9 as 3"``) whose compounds 2 and 9
-#: respond like compound 3 (:func:`with_shared_response`; chapter 6's ablation).
+#: respond like compound 3 (:func:`with_shared_response`; chapter 7's ablation).
 SHARED_RESPONSE_SUFFIX = ";2,9 as 3"
 
 
@@ -1247,7 +1247,7 @@ def with_shared_response(land: BlockingForceLandscape, source: int, targets: tup
     """A copy of ``land`` in which the ``targets`` respond to light like ``source`` (an ablation).
 
     Moduli, constants and every other compound stay as they are; each target
-    takes the :class:`PhotoResponse` of ``source``. Chapter 6 uses it to test
+    takes the :class:`PhotoResponse` of ``source``. Chapter 7 uses it to test
     whether the study's loop struggles because it sees a crystal only through
     its modulus: compounds 2 and 9 have almost the modulus of compound 3, so
     giving them compound 3's response makes the modulus a faithful summary.

@@ -898,7 +898,7 @@ def paired_ablation(per_campaign: pd.DataFrame, baseline: str, value: str = "bes
 
 
 # ---------------------------------------------------------------------------
-# chapter 6's tables: efficiency ratios over landscapes, ablations against the unchanged loop
+# chapter 7's tables: efficiency ratios over landscapes, ablations against the unchanged loop
 # ---------------------------------------------------------------------------
 
 def baseline_ratios(per_campaign: pd.DataFrame, baselines: Mapping[str, pd.DataFrame],
@@ -1008,7 +1008,7 @@ def paired_ablations(outcomes: pd.DataFrame, baseline: str, n_boot: int = 2000, 
 
 
 def ablation_table(paired: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
-    """Chapter 6's ablation table in percent, from :func:`paired_ablations`.
+    """Chapter 7's ablation table in percent, from :func:`paired_ablations`.
 
     Parameters
     ----------

@@ -1,6 +1,6 @@
 """What a set of campaigns achieved, with the spread that goes with each number.
 
-Chapter 6 compares the authors' loop under the two short-crystal rules of
+Chapter 7 compares the authors' loop under the two short-crystal rules of
 :mod:`mlcrystal.force.feasibility`. :func:`campaign_table` reduces every
 campaign of a replay table to the quantities that comparison needs (best
 force after 100 and after 155 experiments, experiments to the target,
@@ -274,7 +274,7 @@ def liang_enhancement(top: pd.DataFrame, hit_rate: float, group: Sequence[str] =
     return m
 
 
-#: What each row of chapter 6's acquisition sweep runs: optimiser, surrogate and acquisition.
+#: What each row of chapter 7's acquisition sweep runs: optimiser, surrogate and acquisition.
 OPTIMISER_LABELS = {
     ("skopt", "EI"): "skopt BO (skopt GP), expected improvement",
     ("skopt", "PI"): "skopt BO (skopt GP), probability of improvement",

@@ -1,7 +1,7 @@
 """The kit's replay tables: their schema, and a loader that refuses damaged tables.
 
 A replay table holds the histories of seeded optimisation campaigns, written
-by ``python -m mlcrystal replay`` and read by chapter 6.  The stored tables
+by ``python -m mlcrystal replay`` and read by chapter 7.  The stored tables
 ship inside the package (``mlcrystal/data/replay_*.csv.gz``, described in
 ``mlcrystal/data/README.md``).  :data:`REPLAY_SCHEMA` is the one definition of
 their columns, for the writer and for :func:`load_replay`, which refuses,

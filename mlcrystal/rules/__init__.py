@@ -1,4 +1,4 @@
-"""The design-rules half (chapters 1-3 and 7): from a table of moduli to design rules.
+"""The design-rules half (chapters 1-4): from a table of moduli to design rules.
 
 Modules
 -------
@@ -17,7 +17,7 @@ lasso
 partitions
     Statistics over many partitions (distributions, paired differences, influence).
 representations
-    Representations compared under grouped cross-validation (chapter 7).
+    Representations compared under grouped cross-validation (chapter 4).
 chapter3
     Chapter 3's stored table of grouped cross-validation scores.
 report
@@ -36,7 +36,7 @@ confidence
 comparisons
     Fair comparisons: tuned models, a y-randomisation null, the empty model in the one-SE band.
 claims
-    The computations behind single claims of chapters 2-4 and 7.
+    The computations behind single claims of chapters 2-5.
 novelty
     Skill by novelty, a similarity domain and grouped conformal intervals.
 

@@ -1,4 +1,4 @@
-"""The computations behind single claims of chapters 2-4 and 7.
+"""The computations behind single claims of chapters 2-5.
 
 Each function answers one question a referee asked of a sentence in the
 book: does one paper carry the aromatic-OH rule at every alpha; how much of

@@ -36,7 +36,7 @@ RAW_LASSO_ALPHAS = paper_alphas()[paper_alphas() >= 0.01]
 
 def tuned_models(*, alpha: float = study.LASSO_RESULT["alpha"], random_state: RandomState = 0,
                  n_estimators: int = 100, fixed_forests: bool = True) -> dict:
-    """The models of chapters 3 and 7, each with its hyperparameters chosen by an inner search.
+    """The models of chapters 3 and 4, each with its hyperparameters chosen by an inner search.
 
     Parameters
     ----------

@@ -166,7 +166,7 @@ def canonical_smiles(smiles: Iterable[str], *, stereo: bool = True) -> pd.Series
 
 
 def representations(smiles: Iterable[str], *, radius: int = 2, n_bits: int = 2048) -> dict[str, pd.DataFrame]:
-    """The four molecular representations compared in chapter 7.
+    """The four molecular representations compared in chapter 4.
 
     Parameters
     ----------

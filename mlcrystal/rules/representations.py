@@ -1,4 +1,4 @@
-"""Representations compared under grouped cross-validation (chapter 7)."""
+"""Representations compared under grouped cross-validation (chapter 4)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ __all__ = ["REPRESENTATIONS_CV_FILE", "load_representation_scores", "representat
            "compare_representations", "identical_in_training"]
 
 #: File name (in the package's ``data`` folder) of the stored comparison of
-#: chapter 7, written by :func:`compare_representations` (chapter 7 shows the call).
+#: chapter 4, written by :func:`compare_representations` (chapter 4 shows the call).
 REPRESENTATIONS_CV_FILE = "representations_cv.csv"
 
 
@@ -34,7 +34,7 @@ def _read_scores(path: str | os.PathLike[str] | None, name: str) -> tuple[pd.Dat
 
 
 def load_representation_scores(path=None) -> pd.DataFrame:
-    """The stored repeated grouped CV of four representations x two models (chapter 7).
+    """The stored repeated grouped CV of four representations x two models (chapter 4).
 
     Parameters
     ----------
@@ -61,7 +61,7 @@ def load_representation_scores(path=None) -> pd.DataFrame:
 
 
 def representation_models(*, random_state=0, n_jobs: int | None = None) -> dict:
-    """The linear and the non-linear model of chapter 7, unfitted.
+    """The linear and the non-linear model of chapter 4, unfitted.
 
     Parameters
     ----------

@@ -1,4 +1,4 @@
-"""Chapter 6's game (mlcrystal/experimenter.py): what it gives the reader, and how it judges them."""
+"""Chapter 7's game (mlcrystal/experimenter.py): what it gives the reader, and how it judges them."""
 
 import numpy as np
 import pytest

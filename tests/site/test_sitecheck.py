@@ -202,7 +202,7 @@ def test_static_problems_refuses_an_empty_site(tmp_path):
 
 
 def test_is_chapter_has_widgets_and_screenshot_name():
-    assert is_chapter("book/06_replaying_the_73x_claim.html")
+    assert is_chapter("book/07_replaying_the_73x_claim.html")
     assert not is_chapter("book/intro.html") and not is_chapter("book/2026_notes/intro.html")
     assert has_widgets('<script type="application/vnd.jupyter.widget-view+json">{"model_id": "1"}</script>')
     assert not has_widgets("<p>no widgets</p>")
