@@ -1,7 +1,7 @@
 """Compute the numbers of benchmarks/FINDINGS_rules.md (issue 19, items 1-4).
 
 Run from the repository root, one part at a time (each writes its tables to
-benchmarks/findings_rules/ and prints its wall time):
+mlcrystal/data/findings/ and prints its wall time):
 
     export PYTHONPATH=$PWD MLCRYSTAL_DATA_DIR=/path/to/data
     nice -n 10 .venv/bin/python benchmarks/rules_findings.py rules      # item 1
@@ -33,7 +33,7 @@ from mlcrystal.rules.lasso import paper_lasso
 from mlcrystal.rules.partitions import grouped_cv_distribution
 
 warnings.filterwarnings("ignore", category=ConvergenceWarning)
-OUT = Path(__file__).with_name("findings_rules")
+OUT = Path(__file__).resolve().parents[1] / "mlcrystal" / "data" / "findings"
 
 
 def data():

@@ -37,6 +37,8 @@ comparisons
     Fair comparisons: tuned models, a y-randomisation null, the empty model in the one-SE band.
 claims
     The computations behind single claims of chapters 2-5.
+findings
+    The stored tables of the evidence above, read by the chapters (:func:`~mlcrystal.rules.findings.load_finding`).
 novelty
     Skill by novelty, a similarity domain and grouped conformal intervals.
 
@@ -51,41 +53,41 @@ from mlcrystal.lazy import attach
 
 __all__ = ["audit", "curation", "review", "features", "fingerprints", "lasso", "partitions", "representations",
            "chapter3", "report", "fitting", "within_paper", "families", "confidence", "comparisons", "claims",
-           "novelty", "AROMATIC_CARBONYL", "AUDIT_FLAGS", "BootstrapResult", "CATIONS", "CHAPTER3_PARTITIONS_FILE",
-           "CHEMICAL_FAMILIES", "COMPONENT_FLAGS", "COMPONENT_SEPARATORS", "COMPONENT_WORDS", "COUNTER_IONS",
-           "CURATION_FLAGS", "DENSITY_RANGE_G_CM3", "EXCLUDED_FLAGS", "E_RANGE_GPa", "FINDING_COLUMNS",
-           "FINGERPRINT", "FINGERPRINT_KINDS", "FIRED_ONLY_FLAGS", "FOREST_GRID", "Finding", "HDRZINE_CLASSES",
-           "HIGH_MODULUS_GPa", "KNOWN_COMPONENTS", "METALS", "MIN_ROWS_PER_VALIDATION_SET", "MPA_MEDIAN_GPa",
-           "MULTI_COMPONENT_WORDS", "NAME_COMPONENT_SEPARATORS", "NAME_QUALIFIERS", "NAME_SUBSTRUCTURES",
-           "NH2_CLASSES", "NONFINITE_POLICIES", "NOVELTY", "OPTIONAL_COLUMNS", "OneStandardErrorResult",
-           "PARA_SUBSTITUENTS", "PaperLassoResult", "QUESTIONABLE_FLAGS", "RATINGS", "RAW_LASSO_ALPHAS",
-           "REPRESENTATIONS_CV_FILE", "REQUIRED_COLUMNS", "REVIEW_COLUMNS", "RulesResult", "STUDY_SOURCE",
-           "SULFONATE_ESTER", "VERDICTS", "add_curation_keys", "audit_precision", "audit_summary",
-           "benchmark_models", "bootstrap_lasso", "bootstrap_selection_frequency", "canonical_smiles",
-           "chapter3_partition_scores", "chapter3_schemes", "check_components", "check_density", "check_duplicates",
-           "check_high_modulus", "check_label_variants", "check_modulus_range", "check_multicomponent",
-           "check_name_structure", "check_name_vs_smiles", "check_para", "check_photodimers", "check_salts",
-           "check_same_name", "check_stored_scores", "check_structure_duplicates", "check_suspicious_chemistry",
-           "check_unreadable_smiles", "check_whitespace", "chemical_name", "chemistry_findings", "classify_matches",
-           "coefficient_path", "compare_representations", "compare_with_paper", "component_findings",
-           "component_name_findings", "conformal_half_width", "contrast_summary", "correlation_with_target",
-           "coverage_summary", "cross_validated_scores", "curation_audit", "curation_keys", "cv_predictions",
-           "cv_splitters", "demean_by_group", "distribution_summary", "draw_fragments", "drop_constant",
-           "drop_flagged", "exact_mean_difference_test", "family_membership", "family_summary", "fingerprints_of",
-           "fragment_counts", "fragment_matches", "fragment_names", "fragment_smarts", "grouped_conformal",
-           "grouped_cv_distribution", "identical_in_training", "influence_summary", "leakage",
-           "leave_one_family_out", "leave_one_group_out_influence", "leave_one_out_r2", "load_audit_review",
+           "novelty", "findings", "AROMATIC_CARBONYL", "AUDIT_FLAGS", "BootstrapResult", "CATIONS",
+           "CHAPTER3_PARTITIONS_FILE", "CHEMICAL_FAMILIES", "COMPONENT_FLAGS", "COMPONENT_SEPARATORS",
+           "COMPONENT_WORDS", "COUNTER_IONS", "CURATION_FLAGS", "DENSITY_RANGE_G_CM3", "EXCLUDED_FLAGS",
+           "E_RANGE_GPa", "FINDINGS_DIR", "FINDING_COLUMNS", "FINGERPRINT", "FINGERPRINT_KINDS", "FIRED_ONLY_FLAGS",
+           "FOREST_GRID", "Finding", "HDRZINE_CLASSES", "HIGH_MODULUS_GPa", "KNOWN_COMPONENTS", "METALS",
+           "MIN_ROWS_PER_VALIDATION_SET", "MPA_MEDIAN_GPa", "MULTI_COMPONENT_WORDS", "NAME_COMPONENT_SEPARATORS",
+           "NAME_QUALIFIERS", "NAME_SUBSTRUCTURES", "NH2_CLASSES", "NONFINITE_POLICIES", "NOVELTY",
+           "OPTIONAL_COLUMNS", "OneStandardErrorResult", "PARA_SUBSTITUENTS", "PaperLassoResult",
+           "QUESTIONABLE_FLAGS", "RATINGS", "RAW_LASSO_ALPHAS", "REPRESENTATIONS_CV_FILE", "REQUIRED_COLUMNS",
+           "REVIEW_COLUMNS", "RulesResult", "STUDY_SOURCE", "SULFONATE_ESTER", "VERDICTS", "add_curation_keys",
+           "audit_precision", "audit_summary", "benchmark_models", "bootstrap_lasso",
+           "bootstrap_selection_frequency", "canonical_smiles", "chapter3_partition_scores", "chapter3_schemes",
+           "check_components", "check_density", "check_duplicates", "check_high_modulus", "check_label_variants",
+           "check_modulus_range", "check_multicomponent", "check_name_structure", "check_name_vs_smiles",
+           "check_para", "check_photodimers", "check_salts", "check_same_name", "check_stored_scores",
+           "check_structure_duplicates", "check_suspicious_chemistry", "check_unreadable_smiles", "check_whitespace",
+           "chemical_name", "chemistry_findings", "classify_matches", "coefficient_path", "compare_representations",
+           "compare_with_paper", "component_findings", "component_name_findings", "conformal_half_width",
+           "contrast_summary", "correlation_with_target", "coverage_summary", "cross_validated_scores",
+           "curation_audit", "curation_keys", "cv_predictions", "cv_splitters", "demean_by_group",
+           "distribution_summary", "draw_fragments", "drop_constant", "drop_flagged", "exact_mean_difference_test",
+           "family_membership", "family_summary", "finding_names", "fingerprints_of", "fragment_counts",
+           "fragment_matches", "fragment_names", "fragment_smarts", "grouped_conformal", "grouped_cv_distribution",
+           "identical_in_training", "influence_summary", "leakage", "leave_one_family_out",
+           "leave_one_group_out_influence", "leave_one_out_r2", "load_audit_review", "load_finding",
            "load_partition_scores", "load_representation_scores", "looks_like_mpa", "max_correlation_with",
-           "max_pairwise_correlation", "minimum_rows", "morgan_bit_environments", "name_components",
-           "name_findings", "nearest_similarity", "novelty_of", "one_se_with_empty_model",
-           "one_standard_error_alpha", "ordinal", "paired_comparison", "paired_difference", "paper_alphas",
-           "paper_bootstrap", "paper_design_matrix", "paper_groups", "paper_lasso", "paper_of",
-           "paper_split_leakage", "para_findings", "parse_smiles", "percentile_of", "permutation_p_value",
-           "photodimer_findings", "protocol_at_cutoff", "prune_correlated", "random_carrier_removal",
-           "rank_design_rules", "read_table", "representation_models", "rerate_rules", "resolve_names",
-           "rows_for_fitting", "rows_per_feature", "rule_across_alphas", "rule_changes", "rule_confidence",
-           "rule_estimates", "run_rules", "salt_findings", "save_partition_scores", "skill_by_novelty",
-           "smarts_counts", "smiles_findings", "split_r2_distribution", "standardise_smiles",
+           "max_pairwise_correlation", "minimum_rows", "morgan_bit_environments", "name_components", "name_findings",
+           "nearest_similarity", "novelty_of", "one_se_with_empty_model", "one_standard_error_alpha", "ordinal",
+           "paired_comparison", "paired_difference", "paper_alphas", "paper_bootstrap", "paper_design_matrix",
+           "paper_groups", "paper_lasso", "paper_of", "paper_split_leakage", "para_findings", "parse_smiles",
+           "percentile_of", "permutation_p_value", "photodimer_findings", "protocol_at_cutoff", "prune_correlated",
+           "random_carrier_removal", "rank_design_rules", "read_table", "representation_models", "rerate_rules",
+           "resolve_names", "rows_for_fitting", "rows_per_feature", "rule_across_alphas", "rule_changes",
+           "rule_confidence", "rule_estimates", "run_rules", "salt_findings", "save_partition_scores",
+           "skill_by_novelty", "smarts_counts", "smiles_findings", "split_r2_distribution", "standardise_smiles",
            "standardised_coefficients", "standardised_lasso_cv", "study_table", "tuned_models", "validate_table",
            "variance_shares", "with_grouped_inner_cv", "within_paper_contrasts", "within_paper_lasso",
            "within_paper_ols", "y_randomisation", "design_rules_with_confidence", "paper_lasso_on_subsets"]
@@ -93,7 +95,7 @@ __all__ = ["audit", "curation", "review", "features", "fingerprints", "lasso", "
 #: The package's modules, imported on first use.
 _SUBMODULES = ("audit", "curation", "review", "features", "fingerprints", "lasso", "partitions", "representations",
                "chapter3", "report", "fitting", "within_paper", "families", "confidence", "comparisons", "claims",
-               "novelty")
+               "novelty", "findings")
 
 #: Where each public name lives (``tests/test_architecture.py`` checks this against the modules' ``__all__``).
 _EXPORTS = {
@@ -273,6 +275,9 @@ _EXPORTS = {
     "within_paper_contrasts": "within_paper",
     "within_paper_lasso": "within_paper",
     "within_paper_ols": "within_paper",
+    "FINDINGS_DIR": "findings",
+    "finding_names": "findings",
+    "load_finding": "findings",
 }
 
 
