@@ -364,3 +364,36 @@ def test_make_landscape_reads_the_shared_response_suffix():
     for bad in ("gaussian" + SHARED_RESPONSE_SUFFIX, SHARED_RESPONSE_SUFFIX):
         with pytest.raises(ValueError, match="landscape"):
             make_landscape(bad)
+
+
+def test_a_run_killed_with_sigkill_resumes_to_the_table_of_an_uninterrupted_run(tmp_path):
+    """SIGKILL cannot be caught: what survives is the checkpoint written campaign by campaign."""
+    import signal
+    import time
+
+    args = ["replay", "--landscape", "gaussian", "--initial", "random", "--strategy", "fast", "--seeds", "24",
+            "--budget", "25", "--jobs", "1", "--quiet"]
+    fresh = tmp_path / "fresh.csv"
+    assert main([*args, "--out", str(fresh)]) == 0
+    out = tmp_path / "killed.csv"
+    partial = sidecar(out, "partial")
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "mlcrystal", *args, "--out", str(out)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and proc.poll() is None:
+            if partial.exists() and len(read_checkpoint(partial, budget=25)[1]) >= 3:
+                break
+            time.sleep(0.02)
+        assert proc.poll() is None, "the run ended before it could be killed: lengthen it"
+        proc.send_signal(signal.SIGKILL)
+        assert proc.wait(timeout=60) == -signal.SIGKILL
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert not out.exists()
+    _, done = read_checkpoint(partial, budget=25)
+    assert 3 <= len(done) < 24
+    assert main([*args, "--out", str(out), "--resume"]) == 0
+    assert out.read_bytes() == fresh.read_bytes()
