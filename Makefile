@@ -125,7 +125,7 @@ colab-cells: $(STAMP)
 	$(BIN)/python tools/colab_cell.py
 
 unit: $(STAMP)
-	$(PYTEST) tests mlcrystal tools book/_ext --doctest-modules
+	$(PYTEST) -n auto tests mlcrystal tools book/_ext --doctest-modules
 
 nbval: $(STAMP)
 	$(PYTEST) --nbval --nbval-current-env book/
