@@ -6,6 +6,8 @@ import base64
 import html
 import io
 import os
+import struct
+import zlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,7 +18,8 @@ import seaborn as sns
 from matplotlib.figure import Figure
 
 __all__ = ["PAPER_COLOR", "DASH", "figure_html", "set_style", "format_table", "median_band", "glue_values",
-           "glue_band", "FIGURE_FORMATS_ENV", "FONT_SCALE_ENV", "SVG_MAX_BYTES_ENV"]
+           "glue_band", "FIGURE_FORMATS_ENV", "FONT_SCALE_ENV", "SVG_MAX_BYTES_ENV", "TICK_PX_KEY",
+           "smallest_tick_pt", "with_tick_size", "png_tick_px"]
 
 #: Colour for the study's published values; model and simulation use the palette.
 PAPER_COLOR = "#b2182b"
@@ -34,6 +37,110 @@ FONT_SCALE_ENV = "MLCRYSTAL_FIGURE_FONT_SCALE"
 #: With both ``svg`` and ``retina`` formats: a figure whose SVG would be larger than this many
 #: bytes (thousands of markers) is shown as its 2x PNG instead.
 SVG_MAX_BYTES_ENV = "MLCRYSTAL_FIGURE_SVG_MAX_BYTES"
+
+
+#: The PNG text chunk in which a chart shown as PNG on the website records the height of its smallest
+#: tick label in the PNG's own pixels (the site check turns it into CSS px at a phone's width).
+TICK_PX_KEY = "mlcrystal:tick-px"
+
+
+def smallest_tick_pt(fig: Figure) -> float | None:
+    """The font size (pt) of the smallest visible tick label of any axes of ``fig``, or None.
+
+    Examples
+    --------
+    >>> fig = Figure()
+    >>> ax = fig.add_subplot()
+    >>> _ = ax.set_xticks([0, 1]); ax.tick_params(axis="y", labelsize=7)
+    >>> smallest_tick_pt(fig)
+    7.0
+    """
+    sizes = [float(label.get_fontsize()) for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)
+             if axis.get_visible() and ax.get_visible()
+             for label in axis.get_ticklabels() if label.get_visible() and label.get_text()]
+    if not sizes:  # labels are filled in at draw time: draw once, then read them
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        FigureCanvasAgg(fig).draw()
+        sizes = [float(label.get_fontsize()) for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)
+                 if axis.get_visible() and ax.get_visible()
+                 for label in axis.get_ticklabels() if label.get_visible() and label.get_text()]
+    return min(sizes) if sizes else None
+
+
+def with_tick_size(png: bytes, tick_px: float) -> bytes:
+    """``png`` with a text chunk :data:`TICK_PX_KEY` saying its smallest tick label is ``tick_px`` pixels high.
+
+    Examples
+    --------
+    >>> buf = io.BytesIO()
+    >>> Figure(figsize=(1, 1)).savefig(buf, format="png")
+    >>> png_tick_px(with_tick_size(buf.getvalue(), 18.5))
+    18.5
+    """
+    if png[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("not a PNG file")
+    end_of_header = 8 + 12 + struct.unpack(">I", png[8:12])[0]  # the IHDR chunk comes first
+    body = TICK_PX_KEY.encode("latin-1") + b"\0" + f"{tick_px:.2f}".encode("ascii")
+    chunk = struct.pack(">I", len(body)) + b"tEXt" + body + struct.pack(">I", zlib.crc32(b"tEXt" + body))
+    return png[:end_of_header] + chunk + png[end_of_header:]
+
+
+def png_tick_px(png: bytes) -> float | None:
+    """The tick-label height recorded by :func:`with_tick_size`, or None when the PNG has none.
+
+    Examples
+    --------
+    >>> buf = io.BytesIO()
+    >>> Figure(figsize=(1, 1)).savefig(buf, format="png")
+    >>> png_tick_px(buf.getvalue()) is None
+    True
+    """
+    pos, key = 8, TICK_PX_KEY.encode("latin-1") + b"\0"
+    while pos + 8 <= len(png):
+        length, kind = struct.unpack(">I", png[pos:pos + 4])[0], png[pos + 4:pos + 8]
+        if kind == b"tEXt" and png[pos + 8:pos + 8 + length].startswith(key):
+            return float(png[pos + 8 + len(key):pos + 8 + length].decode("ascii"))
+        if kind in (b"IDAT", b"IEND"):
+            return None
+        pos += 12 + length
+    return None
+
+
+def _record_png_ticks() -> None:
+    """Make the kernel's PNG figures carry their smallest tick label's height (:func:`with_tick_size`)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    formatter = shell.display_formatter.formatters["image/png"]
+    try:
+        png = formatter.lookup_by_type(Figure)
+    except KeyError:
+        return
+    if getattr(png, "_mlcrystal_ticks", False):
+        return
+
+    def png_with_ticks(fig: Figure, **kwargs: object) -> Any:
+        out = png(fig, **kwargs)
+        if out is None:
+            return out
+        data, meta = out if isinstance(out, tuple) else (out, None)
+        pt = smallest_tick_pt(fig)
+        if pt is None:
+            return out
+        raw = base64.b64decode(data) if isinstance(data, str) else data
+        # a retina PNG (with its halved size in the metadata) is drawn at twice the figure's dpi
+        scale = 2 if isinstance(meta, dict) and "width" in meta else 1
+        raw = with_tick_size(raw, pt * fig.dpi * scale / 72)
+        data = base64.b64encode(raw).decode("ascii") if isinstance(data, str) else raw
+        return (data, meta) if meta is not None else data
+
+    png_with_ticks._mlcrystal_ticks = True  # type: ignore[attr-defined]
+    formatter.for_type(Figure, png_with_ticks)
 
 
 def _limit_svg(max_bytes: int) -> None:
@@ -151,6 +258,7 @@ def set_style(context: str = "notebook") -> None:
             if not limit.isdigit():
                 raise ValueError(f"{SVG_MAX_BYTES_ENV}={limit!r}: must be a number of bytes (or unset it)")
             _limit_svg(int(limit))
+        _record_png_ticks()
 
 
 def format_table(table: pd.DataFrame | pd.Series, decimals: int | Mapping[str, int] = 3,

@@ -1490,8 +1490,19 @@ def figure_problems(root: Path, page: str, width: int, figures: list[dict]) -> t
                 problems.append(Problem(page, "figure-format", f"{path.name} is a matplotlib chart as a PNG of "
                                         f"{f['natural']} px for {declared or '?'} CSS px: use SVG or a 2x PNG "
                                         "(mlcrystal_figure_formats in _config.yml)"))
-            else:
-                notes.append(f"{path.name}: 2x PNG ({f['natural']} px for {declared} CSS px), ticks not measured")
+                continue
+            from mlcrystal.plotting import png_tick_px  # the kernel records it in the PNG (set_style)
+
+            tick = png_tick_px(path.read_bytes())
+            if tick is None or not f["drawn"]:
+                notes.append(f"{path.name}: 2x PNG ({f['natural']} px for {declared} CSS px), no tick size recorded")
+                continue
+            px = tick * f["drawn"] / f["natural"]
+            notes.append(f"{path.name}: {px:.1f} px")
+            if px < TICK_MIN_PX - 1e-6 and not f["wide"]:
+                problems.append(Problem(page, "tick-labels", f"at {width} px the tick labels of {path.name} (a 2x PNG) "
+                                        f"are drawn {px:.1f} CSS px high ({tick:g} of its {f['natural']} px, drawn "
+                                        f"{f['drawn']:.0f} px wide); at least {TICK_MIN_PX:g} px needed"))
             continue
         if path.suffix.lower() != ".svg":
             continue
@@ -2038,8 +2049,8 @@ def main(argv: list[str] | None = None) -> int:
                 svg_notes = [n for n in notes if n.endswith(" px")]
                 if svg_notes:
                     smallest = min(svg_notes, key=lambda n: float(n.rsplit(": ", 1)[1].split()[0]))
-                    print(f"site-check: tick labels at {TICK_WIDTH} px on {page_path}: {len(svg_notes)} SVG "
-                          f"figure(s), smallest {smallest}"
+                    print(f"site-check: tick labels at {TICK_WIDTH} px on {page_path}: {len(svg_notes)} "
+                          f"figure(s) measured (SVG or 2x PNG), smallest {smallest}"
                           + "".join(f"; {n}" for n in notes if not n.endswith(" px")))
             for page_path, lines in report.explorers.items():
                 for line in lines:

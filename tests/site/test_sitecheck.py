@@ -544,3 +544,30 @@ def test_widget_fit_problem_names_the_worst_overhang_and_refuses_bad_measurement
     for bad in (None, [{"selector": "x"}], {"selector": "x", "overhang": 3}):
         with pytest.raises(ValueError, match="book/05.html: widget measurement at 390 px"):
             sitecheck.widget_fit_problem("book/05.html", 390, bad)
+
+
+def test_a_2x_png_chart_is_measured_from_the_tick_size_its_kernel_recorded(tmp_path):
+    import io
+
+    from matplotlib.figure import Figure
+
+    from mlcrystal.plotting import with_tick_size
+
+    fig = Figure(figsize=(6, 4), dpi=100)
+    fig.add_subplot().plot([0, 1], [0, 1])
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=200)  # 1200 px for 600 CSS px: a 2x PNG
+    (tmp_path / "_images").mkdir()
+    (tmp_path / "book").mkdir()
+    png = tmp_path / "_images" / "chart.png"
+    figure = {"src": "../_images/chart.png", "declared": 600, "drawn": 328.0, "wide": False}
+    png.write_bytes(buf.getvalue())
+    problems, notes = sitecheck.figure_problems(tmp_path, "book/x.html", 360, [figure])
+    assert problems == [] and notes == ["chart.png: 2x PNG (1200 px for 600 CSS px), no tick size recorded"]
+    png.write_bytes(with_tick_size(buf.getvalue(), 10.0 * 200 / 72))  # 10 pt labels at 200 dpi
+    problems, notes = sitecheck.figure_problems(tmp_path, "book/x.html", 360, [figure])
+    assert notes == ["chart.png: 7.6 px"]  # 27.8 of 1200 px drawn 328 px wide
+    assert [p.kind for p in problems] == ["tick-labels"]
+    png.write_bytes(with_tick_size(buf.getvalue(), 14.0 * 200 / 72))
+    problems, notes = sitecheck.figure_problems(tmp_path, "book/x.html", 360, [figure])
+    assert problems == [] and notes == ["chart.png: 10.6 px"]
