@@ -26,7 +26,8 @@ from typing import Any
 from rdkit import Chem
 
 from mlcrystal.datasets import load_youngs_modulus
-from mlcrystal.rules.audit import audit, parse_smiles
+from mlcrystal.rules.audit import audit
+from mlcrystal.rules.rows import parse_smiles
 
 __all__ = ["Exercise", "Result", "exercise", "register", "variant", "EXERCISES", "reference"]
 
@@ -202,7 +203,7 @@ def _youngs_raw():
           variants=[{"e_range": (0.1, 50.0)}, {"e_range": (0.1, 40.0)}, {"e_range": (0.05, 60.0)},
                     {"e_range": (0.2, 45.0)}, {"e_range": (0.5, 35.0)}])
 def _ch1_ex1(e_range: tuple[float, float]) -> int:
-    flags = audit(_youngs_raw(), e_range=e_range)
+    flags = audit(_youngs_raw(), e_range=e_range, curation=False)
     return int((flags.flag == "implausible modulus").sum())
 
 
@@ -211,7 +212,7 @@ def _ch1_ex1(e_range: tuple[float, float]) -> int:
           hint="the audit's 'duplicate row' findings say in their detail column whether the earlier row has "
                "'same reference' or another one; count those that say 'same reference'.")
 def _ch1_ex2() -> int:
-    flags = audit(_youngs_raw())
+    flags = audit(_youngs_raw(), curation=False)
     dup = flags[flags.flag == "duplicate row"]
     return int(dup.detail.str.contains("same reference").sum())
 
@@ -219,7 +220,7 @@ def _ch1_ex2() -> int:
 @register("ch1", 3,
           question="How many rows whose compound name contains `word` have a SMILES without the group `smarts`?",
           hint="select the rows whose compound contains the word (case-insensitive), parse each SMILES with "
-               "mlcrystal.rules.audit.parse_smiles, and count those where "
+               "mlcrystal.rules.rows.parse_smiles, and count those where "
                "mol.HasSubstructMatch(Chem.MolFromSmarts(smarts)) "
                "is False.",
           variants=[{"word": "hydroxy", "smarts": "[OX2H]"}])

@@ -15,6 +15,7 @@ import matplotlib as mpl
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 __all__ = ["PAPER_COLOR", "DASH", "figure_html", "set_style", "format_table", "median_band", "glue_values",
@@ -59,8 +60,6 @@ def smallest_tick_pt(fig: Figure) -> float | None:
              if axis.get_visible() and ax.get_visible()
              for label in axis.get_ticklabels() if label.get_visible() and label.get_text()]
     if not sizes:  # labels are filled in at draw time: draw once, then read them
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-
         FigureCanvasAgg(fig).draw()
         sizes = [float(label.get_fontsize()) for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)
                  if axis.get_visible() and ax.get_visible()
@@ -110,7 +109,7 @@ def png_tick_px(png: bytes) -> float | None:
 def _record_png_ticks() -> None:
     """Make the kernel's PNG figures carry their smallest tick label's height (:func:`with_tick_size`)."""
     try:
-        from IPython import get_ipython
+        from IPython import get_ipython  # IPython's display formatters exist only in a kernel
     except ImportError:  # pragma: no cover - IPython is a dependency
         return
     shell = get_ipython()

@@ -14,6 +14,7 @@ from mlcrystal.rules.audit import (
     drop_flagged,
     smiles_findings,
 )
+from mlcrystal.rules.curation import curation_audit
 
 BENZOIC = "OC(=O)c1ccccc1"
 
@@ -177,7 +178,7 @@ def test_unreadable_smiles_is_flagged_with_its_row_and_the_audit_goes_on():
     t = table(compound=["Benzoic acid", "broken ring", "no structure", "blank", "Chlorobenzene", "broken ring"],
               smiles=[BENZOIC, "C1CC", np.nan, "  ", "c1ccccc1", "C1CC"],
               E_GPa=[5.0, 5.0, 5.0, 5.0, 0.001, 5.0])
-    f = audit(t)
+    f = audit(t, curation=False)
     bad = f[f.flag == "unreadable SMILES"]
     assert bad.row.tolist() == [1, 2, 3, 5]
     assert bad.source_row.tolist() == [3, 4, 5, 7]
@@ -215,8 +216,13 @@ def test_audit_is_the_union_of_its_checks():
     assert each["check_suspicious_chemistry"].row.tolist() == [3]
     assert each["check_unreadable_smiles"].row.tolist() == [4]
     assert each["check_same_name"].empty and each["check_multicomponent"].empty
-    f = audit(t)
+    f = audit(t, curation=False)
     assert len(f) == sum(len(x) for x in each.values())
+    # one pass: the full audit is the row checks followed by the curation pass, nothing lost or added
+    full, cur = audit(t), curation_audit(t)
+    assert len(full) == len(f) + len(cur) and len(cur) > 0
+    assert full.flag.tolist() == f.flag.tolist() + cur.flag.tolist()
+    assert full.attrs["skipped"] == cur.attrs["skipped"] == ""
     assert sorted(map(tuple, f[["row", "flag", "detail"]].values.tolist())) == sorted(
         tuple(r) for x in each.values() for r in x[["row", "flag", "detail"]].values.tolist())
 
@@ -392,3 +398,33 @@ def test_spread_by_standardised_structure():
         spread_by_compound(broken, key="structure")
     study = spread_by_compound(audit_module.add_curation_keys(load_youngs_modulus()), key="structure")
     assert len(study) >= len(spread_by_compound(load_youngs_modulus()))
+
+
+def test_recall_of_the_one_audit_on_the_kits_review_and_corrections(youngs_raw_shared):
+    from mlcrystal.datasets import load_corrections
+    from mlcrystal.rules.review import audit_recall, load_audit_review
+
+    review, corrections = load_audit_review(), load_corrections()
+    full = audit(youngs_raw_shared)  # no OPSIN: the name/structure checks need Java
+    recall = audit_recall(review, full, corrections).set_index("check")
+    # every real finding of a check that ran is found again; the OPSIN checks are what a run without Java misses
+    opsin = ["name/structure formula mismatch", "name/structure isomer mismatch"]
+    ran = recall.drop(index=[*opsin, "named component not drawn", "all", "corrected rows (any flag)"])
+    assert (ran.recall == 1.0).all()
+    assert (recall.loc[opsin, "found"] == 0).all() and (recall.loc[opsin, "real"] > 0).all()
+    # components named only in systematic names are read by OPSIN too
+    assert 0 < recall.loc["named component not drawn", "recall"] < 1
+    assert recall.loc["all", "recall"] < 1.0
+    # every row the kit corrects carries at least one flag of the one audit
+    assert recall.loc["corrected rows (any flag)", "recall"] == 1.0
+    rows_only = audit_recall(review, audit(youngs_raw_shared, curation=False)).set_index("check")
+    assert rows_only.loc["all", "found"] < recall.loc["all", "found"]
+
+
+@pytest.mark.skipif(__import__("shutil").which("java") is None, reason="OPSIN needs Java (make java)")
+def test_the_one_audit_with_opsin_finds_every_reviewed_problem(youngs_raw_shared):
+    from mlcrystal.rules.review import audit_recall, load_audit_review
+
+    full = audit(youngs_raw_shared, opsin=True)
+    assert full.attrs["skipped"] == ""
+    assert audit_recall(load_audit_review(), full).set_index("check").loc["all", "recall"] == 1.0

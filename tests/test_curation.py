@@ -160,7 +160,10 @@ def test_curation_audit_orders_flags_and_leaves_audit_unchanged():
         [2, "co-crystal drawn as one molecule"], [2, "named component not drawn"], [2, "named component not drawn"],
         [4, "salt charges unbalanced"], [3, "para named, not drawn"]]
     assert f.attrs["skipped"] == ""
-    assert set(A.audit.audit(t).flag) <= set(A.AUDIT_FLAGS)  # audit() runs none of the curation checks
+    assert set(A.audit.audit(t, curation=False).flag) <= set(A.AUDIT_FLAGS)  # the row checks alone
+    full = A.audit.audit(t)  # one pass: the row checks, then the curation pass, in the curation pass's order
+    assert full[full.flag.isin(list(A.CURATION_FLAGS))][["source_row", "flag"]].values.tolist() == \
+        f[["source_row", "flag"]].values.tolist()
     with pytest.raises(ValueError, match="missing column"):
         A.curation_audit(t.drop(columns="smiles"))
 

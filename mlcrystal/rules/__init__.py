@@ -2,8 +2,11 @@
 
 Modules
 -------
+rows
+    What the audit's checks share: reading a SMILES, the findings table, the curation flags.
 audit
-    Row checks of the modulus table (one function per check) and :func:`~mlcrystal.rules.audit.audit`.
+    Row checks of the modulus table (one function per check) and :func:`~mlcrystal.rules.audit.audit`,
+    which runs every check, the curation pass included.
 curation
     Standardised structures (ChEMBL pipeline), papers, names read by OPSIN and their components.
 review
@@ -53,7 +56,7 @@ from mlcrystal.lazy import attach
 
 __all__ = ["audit", "curation", "review", "features", "fingerprints", "lasso", "partitions", "representations",
            "chapter3", "report", "fitting", "within_paper", "families", "confidence", "comparisons", "claims",
-           "novelty", "findings", "AROMATIC_CARBONYL", "AUDIT_FLAGS", "BootstrapResult", "CATIONS",
+           "novelty", "findings", "rows", "AROMATIC_CARBONYL", "AUDIT_FLAGS", "BootstrapResult", "CATIONS",
            "CHAPTER3_PARTITIONS_FILE", "CHEMICAL_FAMILIES", "COMPONENT_FLAGS", "COMPONENT_SEPARATORS",
            "COMPONENT_WORDS", "COUNTER_IONS", "CURATION_FLAGS", "DENSITY_RANGE_G_CM3", "EXCLUDED_FLAGS",
            "E_RANGE_GPa", "FINDINGS_DIR", "FINDING_COLUMNS", "FINGERPRINT", "FINGERPRINT_KINDS", "FIRED_ONLY_FLAGS",
@@ -63,7 +66,7 @@ __all__ = ["audit", "curation", "review", "features", "fingerprints", "lasso", "
            "OPTIONAL_COLUMNS", "OneStandardErrorResult", "PARA_SUBSTITUENTS", "PaperLassoResult",
            "QUESTIONABLE_FLAGS", "RATINGS", "RAW_LASSO_ALPHAS", "REPRESENTATIONS_CV_FILE", "REQUIRED_COLUMNS",
            "REVIEW_COLUMNS", "RulesResult", "STUDY_SOURCE", "SULFONATE_ESTER", "VERDICTS", "add_curation_keys",
-           "audit_precision", "audit_summary", "benchmark_models", "bootstrap_lasso",
+           "audit_precision", "audit_recall", "audit_summary", "benchmark_models", "bootstrap_lasso",
            "bootstrap_selection_frequency", "canonical_smiles", "chapter3_partition_scores", "chapter3_schemes",
            "check_components", "check_density", "check_duplicates", "check_high_modulus", "check_label_variants",
            "check_modulus_range", "check_multicomponent", "check_name_structure", "check_name_vs_smiles",
@@ -73,41 +76,43 @@ __all__ = ["audit", "curation", "review", "features", "fingerprints", "lasso", "
            "compare_with_paper", "component_findings", "component_name_findings", "conformal_half_width",
            "contrast_summary", "correlation_with_target", "coverage_summary", "cross_validated_scores",
            "curation_audit", "curation_keys", "cv_predictions", "cv_splitters", "demean_by_group",
-           "distribution_summary", "draw_fragments", "drop_constant", "drop_flagged", "exact_mean_difference_test",
-           "family_membership", "family_summary", "finding_names", "fingerprints_of", "fragment_counts",
-           "fragment_matches", "fragment_names", "fragment_smarts", "grouped_conformal", "grouped_cv_distribution",
-           "identical_in_training", "influence_summary", "leakage", "leave_one_family_out",
-           "leave_one_group_out_influence", "leave_one_out_r2", "load_audit_review", "load_finding",
-           "load_partition_scores", "load_representation_scores", "looks_like_mpa", "max_correlation_with",
-           "max_pairwise_correlation", "minimum_rows", "morgan_bit_environments", "name_components", "name_findings",
-           "nearest_similarity", "novelty_of", "one_se_with_empty_model", "one_standard_error_alpha", "ordinal",
-           "paired_comparison", "paired_difference", "paper_alphas", "paper_bootstrap", "paper_design_matrix",
-           "paper_groups", "paper_lasso", "paper_of", "paper_split_leakage", "para_findings", "parse_smiles",
-           "percentile_of", "permutation_p_value", "photodimer_findings", "protocol_at_cutoff", "prune_correlated",
+           "design_rules_with_confidence", "distribution_summary", "draw_fragments", "drop_constant", "drop_flagged",
+           "exact_mean_difference_test", "family_membership", "family_summary", "finding_names", "findings_frame",
+           "fingerprints_of", "fragment_counts", "fragment_matches", "fragment_names", "fragment_smarts",
+           "grouped_conformal", "grouped_cv_distribution", "identical_in_training", "influence_summary", "leakage",
+           "leave_one_family_out", "leave_one_group_out_influence", "leave_one_out_r2", "load_audit_review",
+           "load_finding", "load_partition_scores", "load_representation_scores", "looks_like_mpa",
+           "max_correlation_with", "max_pairwise_correlation", "minimum_rows", "morgan_bit_environments",
+           "name_components", "name_findings", "nearest_similarity", "novelty_of", "one_se_with_empty_model",
+           "one_standard_error_alpha", "ordinal", "paired_comparison", "paired_difference", "paper_alphas",
+           "paper_bootstrap", "paper_design_matrix", "paper_groups", "paper_lasso", "paper_lasso_on_subsets",
+           "paper_of", "paper_split_leakage", "para_findings", "parse_smiles", "per_structure", "percentile_of",
+           "permutation_p_value", "photodimer_findings", "protocol_at_cutoff", "prune_correlated",
            "random_carrier_removal", "rank_design_rules", "read_table", "representation_models", "rerate_rules",
            "resolve_names", "rows_for_fitting", "rows_per_feature", "rule_across_alphas", "rule_changes",
            "rule_confidence", "rule_estimates", "run_rules", "salt_findings", "save_partition_scores",
-           "skill_by_novelty", "smarts_counts", "smiles_findings", "split_r2_distribution", "standardise_smiles",
-           "standardised_coefficients", "standardised_lasso_cv", "study_table", "tuned_models", "validate_table",
-           "variance_shares", "with_grouped_inner_cv", "within_paper_contrasts", "within_paper_lasso",
-           "within_paper_ols", "y_randomisation", "design_rules_with_confidence", "paper_lasso_on_subsets"]
+           "skill_by_novelty", "smarts_counts", "smiles_findings", "source_line", "split_r2_distribution",
+           "standardise_smiles", "standardised_coefficients", "standardised_lasso_cv", "study_table", "tuned_models",
+           "validate_table", "variance_shares", "with_grouped_inner_cv", "within_paper_contrasts",
+           "within_paper_lasso", "within_paper_ols", "y_randomisation"]
 
 #: The package's modules, imported on first use.
-_SUBMODULES = ("audit", "curation", "review", "features", "fingerprints", "lasso", "partitions", "representations",
+_SUBMODULES = ("rows", "audit", "curation", "review", "features", "fingerprints", "lasso", "partitions",
+               "representations",
                "chapter3", "report", "fitting", "within_paper", "families", "confidence", "comparisons", "claims",
                "novelty", "findings")
 
 #: Where each public name lives (``tests/test_architecture.py`` checks this against the modules' ``__all__``).
 _EXPORTS = {
     "AUDIT_FLAGS": "audit",
-    "COMPONENT_FLAGS": "audit",
-    "CURATION_FLAGS": "audit",
+    "COMPONENT_FLAGS": "rows",
+    "CURATION_FLAGS": "rows",
     "DENSITY_RANGE_G_CM3": "audit",
     "E_RANGE_GPa": "audit",
-    "FINDING_COLUMNS": "audit",
+    "FINDING_COLUMNS": "rows",
     "FIRED_ONLY_FLAGS": "audit",
-    "Finding": "audit",
-    "HIGH_MODULUS_GPa": "audit",
+    "Finding": "rows",
+    "HIGH_MODULUS_GPa": "rows",
     "METALS": "audit",
     "MULTI_COMPONENT_WORDS": "audit",
     "NAME_SUBSTRUCTURES": "audit",
@@ -127,7 +132,7 @@ _EXPORTS = {
     "component_findings": "audit",
     "drop_flagged": "audit",
     "name_findings": "audit",
-    "parse_smiles": "audit",
+    "parse_smiles": "rows",
     "smiles_findings": "audit",
     "CHAPTER3_PARTITIONS_FILE": "chapter3",
     "chapter3_partition_scores": "chapter3",
@@ -268,6 +273,10 @@ _EXPORTS = {
     "VERDICTS": "review",
     "audit_precision": "review",
     "load_audit_review": "review",
+    "audit_recall": "review",
+    "findings_frame": "rows",
+    "source_line": "rows",
+    "per_structure": "rows",
     "contrast_summary": "within_paper",
     "demean_by_group": "within_paper",
     "paper_bootstrap": "within_paper",

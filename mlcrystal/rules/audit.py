@@ -11,7 +11,8 @@ Nothing here deletes or changes a value: what to do with a flagged row is the
 reader's decision, taken in the open (chapter 3 removes the rows with the
 :data:`QUESTIONABLE_FLAGS` to test the design rules' sensitivity).
 
-Curation beyond :func:`audit` (its flags are :data:`CURATION_FLAGS`):
+The curation pass that :func:`audit` runs after the row checks (its flags are
+:data:`~mlcrystal.rules.rows.CURATION_FLAGS`):
 :func:`~mlcrystal.rules.curation.curation_keys` standardises structures with the ChEMBL structure
 pipeline (with and without stereochemistry) and merges the DOIs of one paper;
 :func:`~mlcrystal.rules.curation.check_structure_duplicates` keys duplicates on those structures;
@@ -46,18 +47,21 @@ For example:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
-from rdkit import Chem, rdBase
+from rdkit import Chem
 from rdkit.Chem import Descriptors
 
 from mlcrystal.datasets import METHOD_LABELS, CleaningResult, require_columns
+from mlcrystal.rules.curation import curation_audit
+from mlcrystal.rules.rows import CURATION_FLAGS, parse_smiles, source_line
+from mlcrystal.rules.rows import findings_frame as _findings
+from mlcrystal.rules.rows import per_structure as _per_structure
 
-__all__ = ["AUDIT_FLAGS", "COMPONENT_FLAGS", "CURATION_FLAGS", "FIRED_ONLY_FLAGS", "QUESTIONABLE_FLAGS",
-           "E_RANGE_GPa", "DENSITY_RANGE_G_CM3", "HIGH_MODULUS_GPa", "NAME_SUBSTRUCTURES", "MULTI_COMPONENT_WORDS",
-           "METALS", "FINDING_COLUMNS", "Finding", "parse_smiles", "name_findings", "chemistry_findings",
+__all__ = ["AUDIT_FLAGS", "FIRED_ONLY_FLAGS", "QUESTIONABLE_FLAGS",
+           "E_RANGE_GPa", "DENSITY_RANGE_G_CM3", "NAME_SUBSTRUCTURES", "MULTI_COMPONENT_WORDS",
+           "METALS", "name_findings", "chemistry_findings",
            "component_findings", "smiles_findings", "check_whitespace", "check_label_variants", "check_duplicates",
            "check_modulus_range", "check_density", "check_unreadable_smiles", "check_same_name",
            "check_name_vs_smiles", "check_suspicious_chemistry", "check_multicomponent", "audit", "audit_summary",
@@ -78,31 +82,6 @@ AUDIT_FLAGS = {
     "unreadable SMILES": "the SMILES is missing or RDKit cannot parse it; the structure checks skip the row",
 }
 
-#: The curation checks' flags and what they mean (see :func:`~mlcrystal.rules.curation.curation_audit`).
-COMPONENT_FLAGS = {
-    "co-crystal drawn as one molecule": ("the name names several components (co-crystal, salt, solvate), "
-                                         "the SMILES is one molecule"),
-    "named component not drawn": "a component the name names (KNOWN_COMPONENTS or OPSIN) matches no drawn component",
-    "unnamed water drawn": "the SMILES holds water but the name says no hydrate or solvate",
-    "salt charges unbalanced": "the drawn ions do not add up to zero charge: part of the salt is missing",
-    "salt drawn as ester": "a sulfonic ester where the name names no ester (a sulfonate salt drawn covalently)",
-    "photodimer drawn": "a cyclobutane formed from two olefin (cinnamic) units, the name says no dimer",
-    "para named, not drawn": "the name puts a substituent 4-/p- on a benzene ring, the SMILES does not",
-}
-
-#: Flags of the curation checks that :func:`audit` does not run (yet): findings
-#: keyed on standardised structures (:func:`~mlcrystal.rules.curation.check_structure_duplicates`).
-CURATION_FLAGS = {
-    "duplicate structure": "same standardised structure and same E as an earlier row (however the SMILES is drawn)",
-    "duplicate structure, stereo ignored": ("same E and the same standardised structure once stereochemistry is "
-                                            "ignored, as an earlier row whose stereochemistry differs or is omitted"),
-    "check the source": "E above HIGH_MODULUS_GPa, stiffer than any molecular crystal below it in the table",
-    "name/structure formula mismatch": "the structure OPSIN reads from the name has another molecular formula",
-    "name/structure isomer mismatch": ("the name's structure has the SMILES' formula and rings but another "
-                                       "connectivity (an isomer, e.g. para named, meta drawn)"),
-    **COMPONENT_FLAGS,
-}
-
 #: Flags that :func:`audit_summary` lists only when they fire: they say that a
 #: row could not be checked, not what a check found.
 FIRED_ONLY_FLAGS = ("unreadable SMILES",)
@@ -120,12 +99,6 @@ QUESTIONABLE_FLAGS = ["duplicate row", "implausible modulus", "name/SMILES misma
 E_RANGE_GPa = (0.01, 100.0)
 #: Plausible crystal density range (g/cm3) used by :func:`check_density`.
 DENSITY_RANGE_G_CM3 = (0.8, 3.5)
-
-#: The kit's bound above which a modulus is worth checking against its source
-#: (not an error by itself): the stiffest rows of the study's table below it are
-#: alpha-glycine (44 GPa) and tartaric acid (43 GPa); the three rows above it
-#: (64-77 GPa) stand far from every other.
-HIGH_MODULUS_GPa = 50.0
 
 #: Name patterns (regular expressions, case-insensitive) and the substructure
 #: (SMARTS) a SMILES must contain when its compound name matches.
@@ -149,39 +122,10 @@ _HYDRATE_COUNTS = {"mono": 1, "di": 2, "tri": 3, "tetra": 4, "penta": 5, "hexa":
 METALS = {"Li", "Na", "K", "Rb", "Cs", "Mg", "Ca", "Sr", "Ba", "Al", "Zn", "Cu", "Ni", "Co", "Fe", "Mn",
           "Cr", "Pt", "Pd", "Ag", "Au", "Hg", "Cd", "Sn", "Pb", "Ir", "Rh", "Ru", "Os"}
 
-FINDING_COLUMNS = ["row", "source_row", "compound", "flag", "detail"]
-
-Finding = tuple[int, str, str]  # (row, flag, detail)
-
 
 # --------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------
-
-def _findings(d: pd.DataFrame, found: Iterable[Finding]) -> pd.DataFrame:
-    """Turn ``(row, flag, detail)`` triples into the audit's table of findings."""
-    src = d["source_row"] if "source_row" in d else pd.Series(np.arange(len(d)) + 2)
-    rows = [{"row": int(i), "source_row": int(src.iloc[i]), "compound": str(d["compound"].iloc[i]).strip(),
-             "flag": flag, "detail": detail} for i, flag, detail in found]
-    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
-
-
-def _line(d: pd.DataFrame, i: int) -> int:
-    return int(d["source_row"].iloc[i]) if "source_row" in d else i + 2
-
-
-def parse_smiles(smiles: object) -> Chem.Mol | None:
-    """Parse a SMILES quietly; ``None`` when it is missing or RDKit refuses it.
-
-    Examples
-    --------
-    >>> parse_smiles("c1ccccc1").GetNumAtoms(), parse_smiles("C1CC"), parse_smiles(float("nan"))
-    (6, None, None)
-    """
-    if not isinstance(smiles, str) or not smiles.strip():
-        return None
-    with rdBase.BlockLogs():  # a refused SMILES is reported by the caller, not printed by RDKit
-        return Chem.MolFromSmiles(smiles.strip())
 
 
 def _strip_brackets(name: str) -> str:
@@ -190,6 +134,7 @@ def _strip_brackets(name: str) -> str:
     while prev != name:
         prev, name = name, re.sub(r"\[[^\[\]]*\]", "", name)
     return name
+
 
 
 # --------------------------------------------------------------------------
@@ -394,7 +339,8 @@ def check_duplicates(d: pd.DataFrame) -> pd.DataFrame:
         if k in first:
             j = first[k]
             where = "under the same reference" if doi_key.iloc[i] == doi_key.iloc[j] else "under another reference"
-            found.append((i, "duplicate row", f"same SMILES and E = {d['E_GPa'].iloc[i]:g} GPa as line {_line(d, j)} "
+            found.append((i, "duplicate row", f"same SMILES and E = {d['E_GPa'].iloc[i]:g} GPa as line "
+                                              f"{source_line(d, j)} "
                                               f"('{' '.join(str(d['compound'].iloc[j]).split())}'), {where}"))
         else:
             first[k] = i
@@ -478,25 +424,9 @@ def check_same_name(d: pd.DataFrame, mols: list[Chem.Mol | None] | None = None) 
     for name, idx in names[canon.notna()].groupby(names[canon.notna()]).groups.items():
         positions = [d.index.get_loc(i) for i in idx]
         if canon.loc[idx].nunique() > 1:
-            lines = ", ".join(str(_line(d, i)) for i in positions)
+            lines = ", ".join(str(source_line(d, i)) for i in positions)
             found += [(i, "name/SMILES mismatch", f"the name {name!r} is drawn as {canon.loc[idx].nunique()} "
                                                   f"different structures (lines {lines})") for i in positions]
-    return _findings(d, found)
-
-
-def _per_structure(d: pd.DataFrame, mols: list[Chem.Mol | None] | None,
-                   check: Callable[[Chem.Mol, str], list[tuple[str, str]]]) -> pd.DataFrame:
-    """Run a one-structure check on every readable row (cached per SMILES and name)."""
-    mols = [parse_smiles(s) for s in d["smiles"]] if mols is None else mols
-    cache: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    found = []
-    for i, mol in enumerate(mols):
-        if mol is None:
-            continue
-        k = (str(d["smiles"].iloc[i]).strip(), str(d["compound"].iloc[i]).strip())
-        if k not in cache:
-            cache[k] = check(mol, k[1])
-        found += [(i, flag, detail) for flag, detail in cache[k]]
     return _findings(d, found)
 
 
@@ -548,11 +478,16 @@ def _check_range(lo_hi: tuple[float, float], what: str) -> None:
 
 
 def audit(df: pd.DataFrame, *, e_range: tuple[float, float] = E_RANGE_GPa,
-          density_range: tuple[float, float] = DENSITY_RANGE_G_CM3) -> pd.DataFrame:
+          density_range: tuple[float, float] = DENSITY_RANGE_G_CM3, curation: bool = True,
+          opsin: bool = False, resolved: dict[str, str | None] | None = None) -> pd.DataFrame:
     """Flag suspicious rows of the Young's modulus table; delete nothing.
 
-    Runs the checks whose flags are :data:`AUDIT_FLAGS` (not the curation
-    checks of :data:`CURATION_FLAGS`).
+    Runs every check in one pass: the row checks whose flags are :data:`AUDIT_FLAGS`, then
+    (``curation=True``) the curation pass of
+    :func:`~mlcrystal.rules.curation.curation_audit` (flags
+    :data:`~mlcrystal.rules.rows.CURATION_FLAGS`: standardised structures with the ChEMBL
+    pipeline, a modulus worth checking in its source, names against components, salts, dimers,
+    para positions and, with ``opsin=True`` where Java exists or ``resolved`` given, names read by OPSIN).
 
     Parameters
     ----------
@@ -565,6 +500,13 @@ def audit(df: pd.DataFrame, *, e_range: tuple[float, float] = E_RANGE_GPa,
         Plausible Young's moduli in GPa (:data:`E_RANGE_GPa`).
     density_range : (float, float)
         Plausible densities in g/cm3 (:data:`~mlcrystal.rules.audit.DENSITY_RANGE_G_CM3`).
+    curation : bool, default True
+        Also run the curation pass (about 4 s for the study's 393 rows); False runs the row checks only.
+    opsin : bool, default False
+        Read the compound names with OPSIN (needs Java; where Java is missing the check is skipped
+        and ``.attrs["skipped"]`` says so).
+    resolved : dict, optional
+        Names already read (``resolve_names(...)``), instead of running OPSIN.
 
     Returns
     -------
@@ -574,6 +516,7 @@ def audit(df: pd.DataFrame, *, e_range: tuple[float, float] = E_RANGE_GPa,
         flag (as in :data:`AUDIT_FLAGS`) then row.  A table row can have
         several findings.  A missing or unparsable SMILES is flagged
         ``"unreadable SMILES"`` and the structure checks skip that row.
+        ``.attrs["skipped"]`` is empty or names a check that did not run and why.
 
     Examples
     --------
@@ -581,6 +524,8 @@ def audit(df: pd.DataFrame, *, e_range: tuple[float, float] = E_RANGE_GPa,
     ...                   "smiles": ["OC(=O)c1ccccc1"] * 2 + ["C", "C1CC"],
     ...                   "E_GPa": [4.0, 4.0, 0.001, 5.0]})
     >>> audit(t).flag.tolist()
+    ['stray whitespace', 'duplicate row', 'implausible modulus', 'unreadable SMILES', 'duplicate structure']
+    >>> audit(t, curation=False).flag.tolist()
     ['stray whitespace', 'duplicate row', 'implausible modulus', 'unreadable SMILES']
     """
     require_columns(df, ["compound", "smiles", "E_GPa"], "audit")
@@ -592,11 +537,18 @@ def audit(df: pd.DataFrame, *, e_range: tuple[float, float] = E_RANGE_GPa,
              check_modulus_range(d, e_range), check_density(d, density_range), check_same_name(d, mols),
              check_name_vs_smiles(d, mols), check_suspicious_chemistry(d, mols), check_multicomponent(d, mols),
              check_unreadable_smiles(d, mols)]
+    skipped = ""
+    if curation:
+        cur = curation_audit(d, resolved=resolved, opsin=opsin)
+        skipped = str(cur.attrs.get("skipped", ""))
+        parts.append(cur)
     out = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) \
         else _findings(d, [])
-    order = list(AUDIT_FLAGS)
+    order = list(AUDIT_FLAGS) + list(CURATION_FLAGS)
     out["_o"] = out.flag.map(order.index)
-    return out.sort_values(["_o", "row"], kind="stable").drop(columns="_o").reset_index(drop=True)
+    out = out.sort_values(["_o", "row"], kind="stable").drop(columns="_o").reset_index(drop=True)
+    out.attrs["skipped"] = skipped
+    return out
 
 
 def audit_summary(flags: pd.DataFrame) -> pd.DataFrame:
@@ -610,8 +562,9 @@ def audit_summary(flags: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``flag, findings, rows, meaning``, in the order of :data:`AUDIT_FLAGS`.
-        Flags that never fire are listed with zero, except the
+        ``flag, findings, rows, meaning``, in the order of :data:`AUDIT_FLAGS`, then the
+        curation flags (:data:`~mlcrystal.rules.rows.CURATION_FLAGS`) that fired.
+        Row-check flags that never fire are listed with zero, except the
         :data:`FIRED_ONLY_FLAGS`, listed only when they fire.
 
     Examples
@@ -622,11 +575,13 @@ def audit_summary(flags: pd.DataFrame) -> pd.DataFrame:
     """
     require_columns(flags, ["row", "flag"], "audit_summary")
     g = flags.groupby("flag")
-    listed = [f for f in AUDIT_FLAGS if f not in FIRED_ONLY_FLAGS or f in set(flags.flag)]
+    fired = set(flags.flag)
+    listed = [f for f in AUDIT_FLAGS if f not in FIRED_ONLY_FLAGS or f in fired]
+    listed += [f for f in CURATION_FLAGS if f in fired]
     out = pd.DataFrame({"flag": listed})
     out["findings"] = out.flag.map(g.size()).fillna(0).astype(int)
     out["rows"] = out.flag.map(g.row.nunique()).fillna(0).astype(int)
-    out["meaning"] = out.flag.map(AUDIT_FLAGS)
+    out["meaning"] = out.flag.map({**AUDIT_FLAGS, **CURATION_FLAGS})
     return out
 
 

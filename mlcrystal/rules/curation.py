@@ -19,7 +19,9 @@ from rdkit import Chem, rdBase
 from rdkit.Chem import rdMolDescriptors
 
 from mlcrystal.datasets import require_columns
-from mlcrystal.rules.audit import CURATION_FLAGS, HIGH_MODULUS_GPa, _findings, _line, _per_structure, parse_smiles
+from mlcrystal.rules.rows import CURATION_FLAGS, HIGH_MODULUS_GPa, parse_smiles, source_line
+from mlcrystal.rules.rows import findings_frame as _findings
+from mlcrystal.rules.rows import per_structure as _per_structure
 
 with rdBase.BlockLogs():  # the ChEMBL pipeline logs "Initializing Normalizer" on import (shown in notebooks)
     from chembl_structure_pipeline import standardize_mol
@@ -177,7 +179,7 @@ def check_structure_duplicates(d: pd.DataFrame, keys: pd.DataFrame | None = None
     aromatic forms, another atom order).  A row that matches an earlier one
     only once stereochemistry is ignored is flagged
     ``"duplicate structure, stereo ignored"``.  Rows without a readable
-    SMILES are skipped.  Not run by :func:`~mlcrystal.rules.audit.audit` (whose flags the book shows).
+    SMILES are skipped.  Run by :func:`~mlcrystal.rules.audit.audit` in its curation pass.
 
     Parameters
     ----------
@@ -190,7 +192,7 @@ def check_structure_duplicates(d: pd.DataFrame, keys: pd.DataFrame | None = None
     -------
     pandas.DataFrame
         Findings as from :func:`~mlcrystal.rules.audit.audit`, with the flags of
-        :data:`~mlcrystal.rules.audit.CURATION_FLAGS`.
+        :data:`~mlcrystal.rules.rows.CURATION_FLAGS`.
 
     Examples
     --------
@@ -215,7 +217,7 @@ def check_structure_duplicates(d: pd.DataFrame, keys: pd.DataFrame | None = None
             same_string = str(d["smiles"].iloc[i]).strip() == str(d["smiles"].iloc[j]).strip()
             flag = "duplicate structure" if exact in first else "duplicate structure, stereo ignored"
             found.append((i, flag, f"same structure{' once stereo is ignored' if exact not in first else ''} and "
-                                   f"E = {d['E_GPa'].iloc[i]:g} GPa as line {_line(d, j)} "
+                                   f"E = {d['E_GPa'].iloc[i]:g} GPa as line {source_line(d, j)} "
                                    f"({str(d['compound'].iloc[j]).strip()!r}), "
                                    f"{'same SMILES string' if same_string else 'drawn as another SMILES'}, "
                                    f"under {'the same' if paper.iloc[i] == paper.iloc[j] else 'another'} paper"))
@@ -334,7 +336,7 @@ def check_name_structure(d: pd.DataFrame, resolved: dict[str, str | None] | None
     states, are not compared: :func:`~mlcrystal.rules.audit.chemistry_findings` sees unbalanced charges);
     with equal formulas, the heavy-atom connectivities (InChI connection
     layers) are compared when both have the same number of rings (an open-chain and a ring form
-    of a sugar are not a contradiction).  Not run by :func:`~mlcrystal.rules.audit.audit`.
+    of a sugar are not a contradiction).  Run by :func:`~mlcrystal.rules.audit.audit` with ``opsin=True``.
 
     Parameters
     ----------
@@ -740,8 +742,8 @@ def check_para(d: pd.DataFrame, mols: list[Chem.Mol | None] | None = None) -> pd
 
 def curation_audit(df: pd.DataFrame, *, resolved: dict[str, str | None] | None = None,
                    opsin: bool = False, bound: float = HIGH_MODULUS_GPa) -> pd.DataFrame:
-    """The curation checks (:data:`~mlcrystal.rules.audit.CURATION_FLAGS`), beside
-    :func:`~mlcrystal.rules.audit.audit` whose output they leave unchanged.
+    """The curation checks (:data:`~mlcrystal.rules.rows.CURATION_FLAGS`): the curation pass that
+    :func:`~mlcrystal.rules.audit.audit` runs after its row checks.
 
     Runs :func:`check_structure_duplicates`, :func:`check_high_modulus`,
     :func:`check_components`, :func:`check_salts`, :func:`check_photodimers`,
@@ -764,7 +766,7 @@ def curation_audit(df: pd.DataFrame, *, resolved: dict[str, str | None] | None =
     -------
     pandas.DataFrame
         Findings (``row, source_row, compound, flag, detail``), ordered by
-        flag (as in :data:`~mlcrystal.rules.audit.CURATION_FLAGS`) then row; ``.attrs["skipped"]``
+        flag (as in :data:`~mlcrystal.rules.rows.CURATION_FLAGS`) then row; ``.attrs["skipped"]``
         is empty or says which check did not run and why.
 
     Examples

@@ -13,7 +13,7 @@ import pandas as pd
 
 from mlcrystal.datasets import read_package_csv, require_columns
 
-__all__ = ["REVIEW_COLUMNS", "VERDICTS", "load_audit_review", "audit_precision"]
+__all__ = ["REVIEW_COLUMNS", "VERDICTS", "load_audit_review", "audit_precision", "audit_recall"]
 
 #: Columns of ``mlcrystal/data/audit_review.csv``: one row per (line, check) the curation checks flag.
 REVIEW_COLUMNS = ["source_row", "check", "verdict", "reason"]
@@ -104,3 +104,52 @@ def audit_precision(review: pd.DataFrame, findings: pd.DataFrame | None = None) 
     out["false_alarms"] = out["flagged"] - out["real"]
     out["precision"] = (out["real"] / out["flagged"]).round(4)
     return out[["check", "flagged", "real", "false_alarms", "precision"]]
+
+
+def audit_recall(review: pd.DataFrame, findings: pd.DataFrame,
+                 corrections: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per check: the problems the kit's review judged real, how many ``findings`` flag, and the recall.
+
+    The review lists every (line, check) that the kit's checks flagged in the study's table, with
+    a verdict; a run of :func:`~mlcrystal.rules.audit.audit` with fewer checks (no Java, so no OPSIN)
+    finds fewer of them. The recall is measured on problems the checks themselves found, so it says
+    what a run misses against the full audit, not what every check misses in the table.
+
+    Parameters
+    ----------
+    review : pandas.DataFrame
+        ``source_row, check, verdict`` (as :func:`load_audit_review`).
+    findings : pandas.DataFrame
+        ``source_row, flag`` (as :func:`~mlcrystal.rules.audit.audit`).
+    corrections : pandas.DataFrame, optional
+        ``source_row`` of rows known to be wrong (:func:`~mlcrystal.datasets.load_corrections`): adds a
+        row ``"corrected rows (any flag)"``, the share of them that carry at least one flag.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``check, real, found, recall``, one row per check, then ``"all"`` (and the corrections row).
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"source_row": [2, 3, 4], "check": ["a", "a", "b"],
+    ...                   "verdict": ["real", "real", "false alarm"]})
+    >>> f = pd.DataFrame({"source_row": [2, 4], "flag": ["a", "b"]})
+    >>> audit_recall(r, f).values.tolist()
+    [['a', 2, 1, 0.5], ['all', 2, 1, 0.5]]
+    """
+    require_columns(review, ["source_row", "check", "verdict"], "audit_recall (review)")
+    require_columns(findings, ["source_row", "flag"], "audit_recall (findings)")
+    real = review.loc[review.verdict == "real", ["source_row", "check"]].drop_duplicates()
+    flagged = set(zip(findings.source_row.astype(int), findings.flag.astype(str), strict=True))
+    real = real.assign(found=[(int(r), str(c)) in flagged for r, c in zip(real.source_row, real.check, strict=True)])
+    out = real.groupby("check", sort=True).found.agg(real="size", found="sum").reset_index()
+    out.loc[len(out)] = ["all", int(out.real.sum()), int(out.found.sum())]
+    if corrections is not None:
+        require_columns(corrections, ["source_row"], "audit_recall (corrections)")
+        rows = set(corrections.source_row.astype(int))
+        out.loc[len(out)] = ["corrected rows (any flag)", len(rows), len(rows & set(findings.source_row.astype(int)))]
+    out = out.astype({"real": int, "found": int})
+    out["recall"] = (out.found / out.real).round(4)
+    return out
+
