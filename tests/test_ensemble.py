@@ -251,3 +251,15 @@ def test_heat_reversal_across_kept_members(stored):
     assert share.loc[3, "in_box"] == pytest.approx(np.mean(in_box))
     with pytest.raises(ValueError, match="no kept members"):
         en.heat_reversal_share(stored[~stored.kept])
+
+
+def test_extending_the_ensemble_keeps_the_stored_members_and_refuses_another_seed():
+    base = en.build_ensemble(2, random_state=0)
+    grown = en.extend_ensemble(base, 4, random_state=0)
+    assert grown.iloc[:2].equals(base) and grown.draw.tolist() == [0, 1, 2, 3]
+    assert grown.iloc[2:].reset_index(drop=True).drop(columns="draw").equals(
+        en.build_ensemble(4, random_state=0).iloc[2:].reset_index(drop=True).drop(columns="draw"))
+    with pytest.raises(ValueError, match="not the first draws"):
+        en.extend_ensemble(base, 4, random_state=1)
+    with pytest.raises(ValueError, match="must exceed"):
+        en.extend_ensemble(grown, 4, random_state=0)

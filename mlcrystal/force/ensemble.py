@@ -54,6 +54,7 @@ from mlcrystal.seeding import RandomState, check_random_state
 
 __all__ = ["Prior", "PRIORS", "ACCEPTANCE", "REASONS", "ENSEMBLE_FILE", "STORED_BUILD_CPU_SECONDS",
            "LARGEST_CRYSTAL", "priors_table", "defaults", "draw_constants", "member", "evaluate", "build_ensemble",
+           "extend_ensemble",
            "rejection_table", "save_ensemble", "load_ensemble", "optimum_summary", "sensitivity",
            "sensitivity_summary", "heat_reversal_share", "make_landscape"]
 
@@ -370,6 +371,60 @@ def build_ensemble(n_draws: int, random_state: RandomState = None, n_jobs: int |
     table.insert(0, "draw", draws["draw"].to_numpy())
     table.attrs["seconds"] = time.perf_counter() - start
     return table
+
+
+def extend_ensemble(table: pd.DataFrame, n_draws: int, random_state: RandomState = None,
+                    n_jobs: int | None = None) -> pd.DataFrame:
+    """``table`` (the first draws of :func:`build_ensemble`) extended to ``n_draws`` draws.
+
+    Sobol' points are a sequence: the first 256 of 2048 draws are the 256 draws, so only the new
+    draws are evaluated and the stored members keep their numbers (and every table that names them).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A table of :func:`build_ensemble` or :func:`load_ensemble` with draws ``0 .. len(table) - 1``.
+    n_draws : int
+        A power of two larger than ``len(table)``.
+    random_state : None, int or numpy.random.Generator
+        The seed ``table`` was built with (checked: its constants must be the first draws).
+    n_jobs : int, optional
+        Parallel workers (joblib).
+
+    Raises
+    ------
+    ValueError
+        ``n_draws`` is not a larger power of two, or ``table``'s constants are not the first
+        draws of this seed (another seed, or an edited table).
+
+    Examples
+    --------
+    >>> t = extend_ensemble(build_ensemble(1, random_state=0), 2, random_state=0)
+    >>> t.draw.tolist(), t.equals(build_ensemble(2, random_state=0))
+    ([0, 1], True)
+    """
+    n = _check_n_draws(n_draws)
+    if n <= len(table) or table["draw"].tolist() != list(range(len(table))):
+        raise ValueError(f"extend_ensemble: n_draws={n} must exceed the table's {len(table)} draws, numbered "
+                         "0, 1, ... in order.")
+    draws = draw_constants(n, random_state)
+    names = [p.name for p in PRIORS]
+    old = table[names].to_numpy(dtype=float)
+    if not np.allclose(old, draws[names].to_numpy()[:len(table)], rtol=1e-5, atol=0):
+        raise ValueError("extend_ensemble: the table's constants are not the first draws of this random_state; "
+                         "pass the seed it was built with (the stored table: random_state=0).")
+    data = load_initial_blocking_force()
+    rows = [r._asdict() for r in draws.drop(columns="draw").iloc[len(table):].itertuples(index=False)]
+    start = time.perf_counter()
+    if n_jobs is None or n_jobs == 1:
+        results = [evaluate(r, data) for r in rows]
+    else:
+        results = Parallel(n_jobs=n_jobs)(delayed(evaluate)(r, data) for r in rows)
+    new = pd.DataFrame(results)
+    new.insert(0, "draw", draws["draw"].to_numpy()[len(table):])
+    out = pd.concat([table, new], ignore_index=True)
+    out.attrs["seconds"] = time.perf_counter() - start
+    return out
 
 
 def rejection_table(table: pd.DataFrame) -> pd.DataFrame:
