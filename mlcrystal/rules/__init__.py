@@ -90,7 +90,8 @@ __all__ = ["audit", "curation", "review", "features", "fingerprints", "lasso", "
            "skill_by_novelty", "smarts_counts", "smiles_findings", "split_r2_distribution", "standardise_smiles",
            "standardised_coefficients", "standardised_lasso_cv", "study_table", "tuned_models", "validate_table",
            "variance_shares", "with_grouped_inner_cv", "within_paper_contrasts", "within_paper_lasso",
-           "within_paper_ols", "y_randomisation", "design_rules_with_confidence", "paper_lasso_on_subsets"]
+           "within_paper_ols", "y_randomisation", "design_rules_with_confidence", "paper_lasso_on_subsets",
+           "counts_table", "cutoff_sweep", "fragment_descriptions", "rule_carriers"]
 
 #: The package's modules, imported on first use.
 _SUBMODULES = ("audit", "curation", "review", "features", "fingerprints", "lasso", "partitions", "representations",
@@ -138,6 +139,8 @@ _EXPORTS = {
     "exact_mean_difference_test": "claims",
     "protocol_at_cutoff": "claims",
     "rule_across_alphas": "claims",
+    "cutoff_sweep": "claims",
+    "rule_carriers": "claims",
     "variance_shares": "claims",
     "FOREST_GRID": "comparisons",
     "RAW_LASSO_ALPHAS": "comparisons",
@@ -184,6 +187,8 @@ _EXPORTS = {
     "HDRZINE_CLASSES": "features",
     "NH2_CLASSES": "features",
     "classify_matches": "features",
+    "counts_table": "features",
+    "fragment_descriptions": "features",
     "correlation_with_target": "features",
     "draw_fragments": "features",
     "drop_constant": "features",
