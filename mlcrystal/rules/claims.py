@@ -278,9 +278,11 @@ def rule_carriers(X: pd.DataFrame, y, feature: str, removals: Mapping[str, objec
     -------
     pandas.DataFrame
         A first row ``"none"`` (all rows), then one row per set: ``removed,
-        rows_removed, carriers_removed, coefficient`` and the null's
+        rows_removed, carriers_removed, coefficient``, the null's
         ``random_q05, random_median, random_q95`` (NaN for the first row, for a
-        set that removes no carrier and without draws).
+        set that removes no carrier and without draws) and ``versus_random``:
+        ``"lower"`` (below the null's 5th percentile), ``"within"``,
+        ``"higher"`` (above its 95th) or ``""`` without a null.
 
     Examples
     --------
@@ -306,7 +308,7 @@ def rule_carriers(X: pd.DataFrame, y, feature: str, removals: Mapping[str, objec
 
     nan = float("nan")
     rows = [{"removed": "none", "rows_removed": 0, "carriers_removed": 0, "coefficient": coef(np.ones(len(X), bool)),
-             "random_q05": nan, "random_median": nan, "random_q95": nan}]
+             "random_q05": nan, "random_median": nan, "random_q95": nan, "versus_random": ""}]
     for name, mask in removals.items():
         m = np.asarray(mask, dtype=bool)
         if m.shape != (len(X),):
@@ -320,6 +322,8 @@ def rule_carriers(X: pd.DataFrame, y, feature: str, removals: Mapping[str, objec
             null = random_carrier_removal(X, yv, feature, k, alpha=alpha, n_draws=n_draws, random_state=rng,
                                           max_iter=max_iter)
             q = [float(v) for v in null.coefficient_without.quantile([0.05, 0.5, 0.95])]
-        rows.append({"removed": str(name), "rows_removed": int(m.sum()), "carriers_removed": k,
-                     "coefficient": coef(~m), "random_q05": q[0], "random_median": q[1], "random_q95": q[2]})
+        c = coef(~m)
+        versus = "" if np.isnan(q[0]) else "lower" if c < q[0] else "higher" if c > q[2] else "within"
+        rows.append({"removed": str(name), "rows_removed": int(m.sum()), "carriers_removed": k, "coefficient": c,
+                     "random_q05": q[0], "random_median": q[1], "random_q95": q[2], "versus_random": versus})
     return pd.DataFrame(rows)
