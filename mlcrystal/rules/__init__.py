@@ -91,7 +91,7 @@ __all__ = ["audit", "curation", "review", "features", "fingerprints", "lasso", "
            "standardised_coefficients", "standardised_lasso_cv", "study_table", "tuned_models", "validate_table",
            "variance_shares", "with_grouped_inner_cv", "within_paper_contrasts", "within_paper_lasso",
            "within_paper_ols", "y_randomisation", "design_rules_with_confidence", "paper_lasso_on_subsets",
-           "counts_table", "cutoff_sweep", "fragment_descriptions", "rule_carriers"]
+           "counts_table", "cutoff_sweep", "fragment_descriptions", "rule_carriers", "compare_with_finding"]
 
 #: The package's modules, imported on first use.
 _SUBMODULES = ("audit", "curation", "review", "features", "fingerprints", "lasso", "partitions", "representations",
@@ -283,6 +283,7 @@ _EXPORTS = {
     "FINDINGS_DIR": "findings",
     "finding_names": "findings",
     "load_finding": "findings",
+    "compare_with_finding": "findings",
 }
 
 
