@@ -27,6 +27,9 @@ from rdkit import Chem
 
 from mlcrystal.datasets import load_youngs_modulus
 from mlcrystal.rules.audit import audit
+from mlcrystal.rules.claims import rule_carriers
+from mlcrystal.rules.families import family_membership
+from mlcrystal.rules.features import drop_constant, fragment_counts, paper_design_matrix, prune_correlated
 from mlcrystal.rules.rows import parse_smiles
 
 __all__ = ["Exercise", "Result", "exercise", "register", "variant", "EXERCISES", "reference"]
@@ -230,3 +233,69 @@ def _ch1_ex3(word: str, smarts: str) -> int:
     hits = raw[raw.compound.str.contains(word, case=False, na=False)]
     mols = [parse_smiles(s) for s in hits.smiles]
     return sum(1 for m in mols if m is None or not m.HasSubstructMatch(pattern))
+
+
+# --- chapter 2: substructure vectorization ---------------------------------------------------
+
+#: Refits converge at this many iterations (the study's 5 000 leave some random removals unconverged).
+_CH2_MAX_ITER = 100_000
+
+
+@cache
+def _ch2_matrix():
+    return paper_design_matrix(_youngs_raw())
+
+
+@register("ch2", 1,
+          question="How many of the molecule's non-zero fragment counts are columns of the study's design matrix X?",
+          hint="c = fragment_counts([smiles]).iloc[0]; count the fragments with c > 0 whose name is in X.columns "
+               "(((c > 0) & c.index.isin(X.columns)).sum()).",
+          variants=[{"name": "caffeine", "smiles": "CN1C=NC2=C1C(=O)N(C(=O)N2C)C"},
+                    {"name": "theophylline", "smiles": "CN1C2=C(C(=O)N(C1=O)C)NC=N2"},
+                    {"name": "FOX-7", "smiles": "NC(N)=C([N+](=O)[O-])[N+](=O)[O-]"},
+                    {"name": "sucrose", "smiles": "OC[C@H]1O[C@@](CO)(O[C@H]2O[C@H](CO)[C@@H](O)[C@H](O)[C@H]2O)"
+                                                  "[C@@H](O)[C@@H]1O"},
+                    {"name": "4-aminobenzoic acid", "smiles": "Nc1ccc(cc1)C(=O)O"}])
+def _ch2_ex1(name: str, smiles: str) -> int:
+    c = fragment_counts([smiles]).iloc[0]
+    return int(((c > 0) & c.index.isin(_ch2_matrix().columns)).sum())
+
+
+@register("ch2", 2,
+          question="Prune the non-zero fragment counts with prune_correlated at the cut-off `threshold`: how many "
+                   "of the columns it keeps are not columns of the study's matrix X?",
+          hint="kept, _ = prune_correlated(drop_constant(fragment_counts(df.smiles)), threshold); count "
+               "the names in kept that are not in X.columns (len(set(kept) - set(X.columns))).",
+          variants=[{"threshold": 0.8}, {"threshold": 0.75}, {"threshold": 0.9}])
+def _ch2_ex2(threshold: float) -> int:
+    kept, _ = prune_correlated(drop_constant(fragment_counts(_youngs_raw().smiles)), threshold)
+    return len(set(kept) - set(_ch2_matrix().columns))
+
+
+@register("ch2", 3,
+          question="In how many of the 85 fragment columns do the counts of a co-crystal's SMILES differ from the "
+                   "sum of the counts of its components?",
+          hint="count the whole SMILES with fragment_counts([co]) and each component with "
+               "fragment_counts(co.split('.')).sum(); count the columns where the two differ.",
+          variants=[{"smiles": "CN1C=NC2=C1C(=O)N(C(=O)N2C)C.C1=CC(=C(C=C1C(=O)O)[N+](=O)[O-])Cl"}])
+def _ch2_ex3(smiles: str) -> int:
+    whole = fragment_counts([smiles]).iloc[0]
+    parts = fragment_counts(smiles.split(".")).sum()
+    return int((whole != parts).sum())
+
+
+@register("ch2", 4,
+          question="Refit the LASSO at the study's alpha on all rows except those of the chemical family "
+                   "`family`: what is the fr_NH2 coefficient (GPa per group, two decimals)?",
+          hint="member = family_membership(df.smiles); rule_carriers(X, df.E_GPa, 'fr_NH2', {family: "
+               "member[family]}, n_draws=0, max_iter=100_000) gives the coefficient without the family in its "
+               "second row.",
+          variants=[{"family": "polyhalogenated"}, {"family": "multi-nitro energetics"}, {"family": "polyphenols"},
+                    {"family": "sugars and polyols"}],
+          tolerance=0.01)
+def _ch2_ex4(family: str) -> float:
+    raw = _youngs_raw()
+    member = family_membership(raw.smiles)
+    d = rule_carriers(_ch2_matrix(), raw.E_GPa.to_numpy(), "fr_NH2", {family: member[family]}, n_draws=0,
+                      max_iter=_CH2_MAX_ITER)
+    return float(d.coefficient.iloc[1])

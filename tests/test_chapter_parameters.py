@@ -28,6 +28,10 @@ NOTEBOOKS = sorted(BOOK.glob("[0-9][0-9]_*.ipynb"))
 SECOND_VALUES: dict[str, dict[str, object]] = {
     "01_data_collection": {"e_range": (0.2, 45.0), "student": "s0000001"},
     "01_behind_the_numbers": {"poisson_ratios": (0.25, 0.35), "sample_seed": 3},
+    "02_substructure_vectorization": {"my_molecules": {"salicylic acid": "OC(=O)c1ccccc1O", "glycine": "NCC(=O)O",
+                                                       "naphthalene": "c1ccc2ccccc2c1"},
+                                      "threshold": 0.85, "student": "s0000001"},
+    "02_behind_the_numbers": {"thresholds": [0.65, 0.8, 0.99], "n_draws": 20, "random_state": 5},
 }
 
 

@@ -70,3 +70,20 @@ def test_chapter1_references_come_from_the_audit():
     counts = [check._reference("ch1", 1, i) for i in range(len(check.EXERCISES[("ch1", 1)].variants))]
     assert len(set(counts)) > 1, "variants that share one answer give nothing away to hide"
     assert check.exercise("ch1", 2, check.reference("ch1", 2)).correct is True
+
+
+@pytest.mark.needs_data
+def test_chapter2_references_and_variants():
+    from mlcrystal.rules.features import drop_constant, fragment_counts, paper_design_matrix, prune_correlated
+
+    raw = load_youngs_modulus(clean=False)
+    X = paper_design_matrix(raw)
+    kept, _ = prune_correlated(drop_constant(fragment_counts(raw.smiles)), 0.8)
+    assert check.reference("ch2", 2) == len(set(kept) - set(X.columns)) == 8
+    assert check.reference("ch2", 1) == 5  # caffeine: its carbonyls are invisible (aromatic rings)
+    assert check.reference("ch2", 3) == 0  # counts of a co-crystal add up
+    assert check.reference("ch2", 4) == pytest.approx(0.24, abs=0.005)
+    for k in (1, 2, 4):
+        n = len(check.EXERCISES[("ch2", k)].variants)
+        assert len({round(float(check._reference("ch2", k, i)), 2) for i in range(n)}) > 1
+    assert check.exercise("ch2", 4, 0.245).correct is True and check.exercise("ch2", 4, 0.6).correct is False

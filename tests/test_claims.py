@@ -11,11 +11,14 @@ from sklearn.exceptions import ConvergenceWarning
 
 from mlcrystal.rules.chapter3 import chapter3_schemes
 from mlcrystal.rules.claims import (
+    cutoff_sweep,
     exact_mean_difference_test,
     protocol_at_cutoff,
     rule_across_alphas,
+    rule_carriers,
     variance_shares,
 )
+from mlcrystal.rules.families import family_membership
 from mlcrystal.rules.features import paper_design_matrix
 from mlcrystal.rules.lasso import paper_lasso
 
@@ -83,3 +86,52 @@ def test_cutoff_08_gives_the_same_protocol_result(study, youngs_raw_shared):
     assert len(cols) == 54 and r8.alpha == pytest.approx(res.alpha)
     assert r8.test_r2 == pytest.approx(res.test_r2, abs=1e-9)
     pd.testing.assert_series_equal(r8.coefficients, res.coefficients, atol=1e-9)
+
+
+def test_rule_carriers_finds_the_rows_a_rule_rests_on():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.integers(0, 3, 60), "b": [0] * 40 + [1] * 20})
+    y = 2.0 * X.a + rng.normal(0, 0.1, 60)
+    y[40:45] += 6.0  # five of the twenty carriers of b hold its whole effect
+    few = np.arange(60) >= 55
+    d = rule_carriers(X, y, "b", {"the five": (np.arange(60) >= 40) & (np.arange(60) < 45), "five others": few},
+                      alpha=0.01, n_draws=30, random_state=0).set_index("removed")
+    assert d.loc["none", "coefficient"] > 1.0 and np.isnan(d.loc["none", "random_median"])
+    assert d.loc["the five", "coefficient"] < 0.2 < d.loc["the five", "random_q05"]  # far below the null
+    assert d.loc["five others", "random_q05"] <= d.loc["five others", "coefficient"]
+    assert d.loc["the five", "versus_random"] == "lower" and d.loc["none", "versus_random"] == ""
+    assert d.loc["the five", "carriers_removed"] == 5 and d.loc["five others", "rows_removed"] == 5
+    with pytest.raises(ValueError, match="one True/False per row"):
+        rule_carriers(X, y, "b", {"short": [True, False]})
+    with pytest.raises(ValueError, match="not a column"):
+        rule_carriers(X, y, "c", {})
+    with pytest.raises(ValueError, match="removes every row"):
+        rule_carriers(X, y, "b", {"all": np.ones(60, bool)})
+
+
+@pytest.mark.needs_data("Youngs_modulus_dataset.xlsx")
+def test_nh2_rests_on_one_dye_cocrystal_not_on_aromatic_amines(study, youngs_raw_shared):
+    X, y, s, res = study
+    m = family_membership(youngs_raw_shared.smiles)
+    paper = np.asarray(s["by paper"]) == "10.1021/acs.chemmater.0c00433"
+    d = rule_carriers(X, y, "fr_NH2", {"aromatic amines": m["aromatic amines"], "amino acids": m["amino acids"],
+                                       "azobenzenes": m["azobenzenes"], "paper": paper},
+                      alpha=res.alpha, max_iter=100_000).set_index("removed")
+    assert d.loc["none", "coefficient"] == pytest.approx(0.60, abs=0.005)
+    assert d.loc["aromatic amines", "coefficient"] == pytest.approx(0.44, abs=0.005)
+    assert d.loc["aromatic amines", "versus_random"] == "higher"  # not what carries it
+    assert d.loc["amino acids", "random_q05"] < d.loc["amino acids", "coefficient"] < d.loc["amino acids", "random_q95"]
+    for dye in ("azobenzenes", "paper"):
+        assert d.loc[dye, "coefficient"] < 0.15 < d.loc[dye, "random_q05"]
+
+
+@pytest.mark.needs_data("Youngs_modulus_dataset.xlsx")
+def test_cutoff_sweep_against_the_study(study, youngs_raw_shared):
+    X, y, s, res = study
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        d = cutoff_sweep(youngs_raw_shared.smiles, y, [0.8, 0.9], reference=res).set_index("threshold")
+    assert d.loc[0.8, "same_rules"] and d.loc[0.8, "max_coef_difference"] == pytest.approx(0.0, abs=1e-9)
+    assert not d.loc[0.9, "same_rules"] and "fr_Al_COO" in d.loc[0.9, "rules"]  # one near-duplicate swaps in
+    with pytest.raises(ValueError, match="thresholds is empty"):
+        cutoff_sweep(youngs_raw_shared.smiles, y, [])

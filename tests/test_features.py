@@ -8,9 +8,11 @@ from mlcrystal.rules.features import (
     NH2_CLASSES,
     classify_matches,
     correlation_with_target,
+    counts_table,
     draw_fragments,
     drop_constant,
     fragment_counts,
+    fragment_descriptions,
     fragment_matches,
     fragment_names,
     fragment_smarts,
@@ -241,3 +243,19 @@ def test_fr_nh2_split_on_the_study_data(youngs_raw):
     assert counts["aromatic"] == 55 and counts["primary"] == 17  # fewer than one in six are primary amines
     c = smarts_counts(youngs_raw.smiles, {"aromatic": AROMATIC_CARBONYL})
     assert int((c.aromatic > 0).sum()) == 35 and int(c.aromatic.sum()) == 78
+
+
+def test_counts_table_reads_like_a_table():
+    t = counts_table(["CC(=O)Oc1ccccc1C(=O)O", "NCC(=O)O"], ["aspirin", "glycine"], kept=["fr_benzene", "fr_NH2"])
+    assert list(t.columns[:3]) == ["fragment", "description", "in_matrix"]
+    row = t.set_index("fragment").loc["fr_NH2"]
+    assert (row.aspirin, row.glycine, row.in_matrix) == (0, 1, True)
+    assert row.description == fragment_descriptions()["fr_NH2"] == "Number of Primary amines"
+    assert (t[["aspirin", "glycine"]].to_numpy().sum(axis=1) > 0).all()  # only fragments that occur
+    assert "in_matrix" not in counts_table(["CCO"]).columns
+    with pytest.raises(ValueError, match="one label per SMILES"):
+        counts_table(["CCO", "CCN"], ["ethanol"])
+    with pytest.raises(ValueError, match="repeat a name"):
+        counts_table(["CCO", "CCN"], ["x", "x"])
+    with pytest.raises(ValueError, match="position 1"):
+        counts_table(["CCO", "c1ccccc1("])

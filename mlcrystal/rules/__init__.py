@@ -54,10 +54,10 @@ from __future__ import annotations
 
 from mlcrystal.lazy import attach
 
-__all__ = ["audit", "curation", "review", "features", "fingerprints", "lasso", "partitions", "representations",
-           "chapter3", "report", "fitting", "within_paper", "families", "confidence", "comparisons", "claims",
-           "novelty", "findings", "rows", "AROMATIC_CARBONYL", "AUDIT_FLAGS", "BootstrapResult", "CATIONS",
-           "CHAPTER3_PARTITIONS_FILE", "CHEMICAL_FAMILIES", "COMPONENT_FLAGS", "COMPONENT_SEPARATORS",
+__all__ = ["rows", "audit", "curation", "review", "features", "fingerprints", "lasso", "partitions",
+           "representations", "chapter3", "report", "fitting", "within_paper", "families", "confidence",
+           "comparisons", "claims", "novelty", "findings", "AROMATIC_CARBONYL", "AUDIT_FLAGS", "BootstrapResult",
+           "CATIONS", "CHAPTER3_PARTITIONS_FILE", "CHEMICAL_FAMILIES", "COMPONENT_FLAGS", "COMPONENT_SEPARATORS",
            "COMPONENT_WORDS", "COUNTER_IONS", "CURATION_FLAGS", "DENSITY_RANGE_G_CM3", "EXCLUDED_FLAGS",
            "E_RANGE_GPa", "FINDINGS_DIR", "FINDING_COLUMNS", "FINGERPRINT", "FINGERPRINT_KINDS", "FIRED_ONLY_FLAGS",
            "FOREST_GRID", "Finding", "HDRZINE_CLASSES", "HIGH_MODULUS_GPa", "KNOWN_COMPONENTS", "METALS",
@@ -73,13 +73,14 @@ __all__ = ["audit", "curation", "review", "features", "fingerprints", "lasso", "
            "check_para", "check_photodimers", "check_salts", "check_same_name", "check_stored_scores",
            "check_structure_duplicates", "check_suspicious_chemistry", "check_unreadable_smiles", "check_whitespace",
            "chemical_name", "chemistry_findings", "classify_matches", "coefficient_path", "compare_representations",
-           "compare_with_paper", "component_findings", "component_name_findings", "conformal_half_width",
-           "contrast_summary", "correlation_with_target", "coverage_summary", "cross_validated_scores",
-           "curation_audit", "curation_keys", "cv_predictions", "cv_splitters", "demean_by_group",
-           "design_rules_with_confidence", "distribution_summary", "draw_fragments", "drop_constant", "drop_flagged",
-           "exact_mean_difference_test", "family_membership", "family_summary", "finding_names", "findings_frame",
-           "fingerprints_of", "fragment_counts", "fragment_matches", "fragment_names", "fragment_smarts",
-           "grouped_conformal", "grouped_cv_distribution", "identical_in_training", "influence_summary", "leakage",
+           "compare_with_finding", "compare_with_paper", "component_findings", "component_name_findings",
+           "conformal_half_width", "contrast_summary", "correlation_with_target", "counts_table", "coverage_summary",
+           "cross_validated_scores", "curation_audit", "curation_keys", "cutoff_sweep", "cv_predictions",
+           "cv_splitters", "demean_by_group", "design_rules_with_confidence", "distribution_summary",
+           "draw_fragments", "drop_constant", "drop_flagged", "exact_mean_difference_test", "family_membership",
+           "family_summary", "finding_names", "findings_frame", "fingerprints_of", "fragment_counts",
+           "fragment_descriptions", "fragment_matches", "fragment_names", "fragment_smarts", "grouped_conformal",
+           "grouped_cv_distribution", "identical_in_training", "influence_summary", "leakage",
            "leave_one_family_out", "leave_one_group_out_influence", "leave_one_out_r2", "load_audit_review",
            "load_finding", "load_partition_scores", "load_representation_scores", "looks_like_mpa",
            "max_correlation_with", "max_pairwise_correlation", "minimum_rows", "morgan_bit_environments",
@@ -89,12 +90,12 @@ __all__ = ["audit", "curation", "review", "features", "fingerprints", "lasso", "
            "paper_of", "paper_split_leakage", "para_findings", "parse_smiles", "per_structure", "percentile_of",
            "permutation_p_value", "photodimer_findings", "protocol_at_cutoff", "prune_correlated",
            "random_carrier_removal", "rank_design_rules", "read_table", "representation_models", "rerate_rules",
-           "resolve_names", "rows_for_fitting", "rows_per_feature", "rule_across_alphas", "rule_changes",
-           "rule_confidence", "rule_estimates", "run_rules", "salt_findings", "save_partition_scores",
-           "skill_by_novelty", "smarts_counts", "smiles_findings", "source_line", "split_r2_distribution",
-           "standardise_smiles", "standardised_coefficients", "standardised_lasso_cv", "study_table", "tuned_models",
-           "validate_table", "variance_shares", "with_grouped_inner_cv", "within_paper_contrasts",
-           "within_paper_lasso", "within_paper_ols", "y_randomisation"]
+           "resolve_names", "rows_for_fitting", "rows_per_feature", "rule_across_alphas", "rule_carriers",
+           "rule_changes", "rule_confidence", "rule_estimates", "run_rules", "salt_findings",
+           "save_partition_scores", "skill_by_novelty", "smarts_counts", "smiles_findings", "source_line",
+           "split_r2_distribution", "standardise_smiles", "standardised_coefficients", "standardised_lasso_cv",
+           "study_table", "tuned_models", "validate_table", "variance_shares", "with_grouped_inner_cv",
+           "within_paper_contrasts", "within_paper_lasso", "within_paper_ols", "y_randomisation"]
 
 #: The package's modules, imported on first use.
 _SUBMODULES = ("rows", "audit", "curation", "review", "features", "fingerprints", "lasso", "partitions",
@@ -143,6 +144,8 @@ _EXPORTS = {
     "exact_mean_difference_test": "claims",
     "protocol_at_cutoff": "claims",
     "rule_across_alphas": "claims",
+    "cutoff_sweep": "claims",
+    "rule_carriers": "claims",
     "variance_shares": "claims",
     "FOREST_GRID": "comparisons",
     "RAW_LASSO_ALPHAS": "comparisons",
@@ -189,6 +192,8 @@ _EXPORTS = {
     "HDRZINE_CLASSES": "features",
     "NH2_CLASSES": "features",
     "classify_matches": "features",
+    "counts_table": "features",
+    "fragment_descriptions": "features",
     "correlation_with_target": "features",
     "draw_fragments": "features",
     "drop_constant": "features",
@@ -287,6 +292,7 @@ _EXPORTS = {
     "FINDINGS_DIR": "findings",
     "finding_names": "findings",
     "load_finding": "findings",
+    "compare_with_finding": "findings",
 }
 
 

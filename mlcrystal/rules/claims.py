@@ -3,25 +3,29 @@
 Each function answers one question a referee asked of a sentence in the
 book: does one paper carry the aromatic-OH rule at every alpha; how much of
 the variance lies within one structure; what a looser correlation cut-off
-does to the study's protocol; how surprising a difference between a handful
+does to the study's protocol; which rows carry a rule; how surprising a difference between a handful
 of crystals is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from math import comb
 
 import numpy as np
 import pandas as pd
 from scipy import stats
+from sklearn.linear_model import Lasso
 
+from mlcrystal import study
+from mlcrystal.rules.families import random_carrier_removal
 from mlcrystal.rules.features import drop_constant, fragment_counts, prune_correlated
 from mlcrystal.rules.lasso import PaperLassoResult, paper_lasso
 from mlcrystal.rules.partitions import leave_one_group_out_influence
 from mlcrystal.seeding import RandomState, check_random_state
 
-__all__ = ["rule_across_alphas", "variance_shares", "protocol_at_cutoff", "exact_mean_difference_test"]
+__all__ = ["rule_across_alphas", "variance_shares", "protocol_at_cutoff", "exact_mean_difference_test",
+           "cutoff_sweep", "rule_carriers"]
 
 
 def rule_across_alphas(X: pd.DataFrame, y, papers, feature: str, alphas: Sequence[float]) -> pd.DataFrame:
@@ -195,3 +199,131 @@ def exact_mean_difference_test(a, b, *, alternative: str = "greater") -> dict:
     n = comb(len(av) + len(bv), len(av))
     return {"difference": float(av.mean() - bv.mean()), "p_value": float(res.pvalue), "n_assignments": n,
             "smallest_p": 1.0 / n}
+
+
+def cutoff_sweep(smiles, y, thresholds: Sequence[float], reference: PaperLassoResult | None = None,
+                 **protocol) -> pd.DataFrame:
+    """The study's protocol on design matrices pruned at several correlation cut-offs.
+
+    Parameters
+    ----------
+    smiles : sequence of str
+    y : array-like
+    thresholds : sequence of float
+        Cut-offs for :func:`mlcrystal.rules.features.prune_correlated`.
+    reference : PaperLassoResult, optional
+        The protocol on the study's hand-pruned matrix; each cut-off is compared with it.
+    **protocol
+        Passed to :func:`mlcrystal.rules.lasso.paper_lasso`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per cut-off: ``threshold, columns, alpha, test_r2, n_rules, rules``
+        (the non-zero coefficients, most positive first) and, with a
+        ``reference``, ``same_rules`` (the same set of fragments) and
+        ``max_coef_difference`` (GPa per fragment, over the union of both sets;
+        a rule missing on one side counts as 0).
+
+    Examples
+    --------
+    >>> smi = ["CCO", "c1ccccc1", "OCC(O)CO", "c1ccccc1Cl", "CC(=O)O", "Nc1ccccc1"] * 3
+    >>> d = cutoff_sweep(smi, np.linspace(1, 18, 18), [0.7, 0.9])
+    >>> d.columns.tolist()
+    ['threshold', 'columns', 'alpha', 'test_r2', 'n_rules', 'rules']
+    """
+    if len(thresholds) == 0:
+        raise ValueError("thresholds is empty; give at least one cut-off, e.g. [0.7, 0.8].")
+    rows = []
+    for t in thresholds:
+        res, cols = protocol_at_cutoff(smiles, y, float(t), **protocol)
+        row = {"threshold": float(t), "columns": len(cols), "alpha": res.alpha, "test_r2": res.test_r2,
+               "n_rules": len(res.coefficients), "rules": ", ".join(res.coefficients.index)}
+        if reference is not None:
+            both = res.coefficients.index.union(reference.coefficients.index)
+            diff = res.coefficients.reindex(both, fill_value=0.0) - reference.coefficients.reindex(both, fill_value=0.0)
+            row["same_rules"] = set(res.coefficients.index) == set(reference.coefficients.index)
+            row["max_coef_difference"] = float(diff.abs().max()) if len(both) else 0.0
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def rule_carriers(X: pd.DataFrame, y, feature: str, removals: Mapping[str, object], *,
+                  alpha: float = study.LASSO_RESULT["alpha"], n_draws: int = 50, random_state: RandomState = 0,
+                  max_iter: int = study.LASSO_MAX_ITER) -> pd.DataFrame:
+    """Which rows carry one rule: refit the fixed-alpha LASSO without each set of rows.
+
+    Each set (a chemical family, one paper's rows) is set against a null: as
+    many of the rule's carriers (rows with a non-zero count) removed at random.
+    A set whose removal moves the coefficient far outside that null carries the
+    rule; one that moves it no more than random carriers do does not.
+
+    Parameters
+    ----------
+    X : pandas.DataFrame
+        Raw counts.
+    y : array-like
+    feature : str
+        The rule's column, e.g. ``"fr_NH2"``.
+    removals : mapping
+        Name -> boolean mask over the rows of ``X`` (True: removed).
+    alpha : float
+        Default: the study's.
+    n_draws : int, default 50
+        Random removals per set (0: no null).
+    random_state : None, int or numpy.random.Generator
+    max_iter : int
+
+    Returns
+    -------
+    pandas.DataFrame
+        A first row ``"none"`` (all rows), then one row per set: ``removed,
+        rows_removed, carriers_removed, coefficient``, the null's
+        ``random_q05, random_median, random_q95`` (NaN for the first row, for a
+        set that removes no carrier and without draws) and ``versus_random``:
+        ``"lower"`` (below the null's 5th percentile), ``"within"``,
+        ``"higher"`` (above its 95th) or ``""`` without a null.
+
+    Examples
+    --------
+    >>> X = pd.DataFrame({"a": [0, 1] * 20, "b": [0] * 36 + [1] * 4})
+    >>> y = 2.0 * X.a + 5.0 * X.b
+    >>> d = rule_carriers(X, y, "b", {"last four": np.arange(40) >= 36, "first two": np.arange(40) < 2},
+    ...                   alpha=0.01, n_draws=0)
+    >>> d.removed.tolist(), [round(c, 1) for c in d.coefficient]
+    (['none', 'last four', 'first two'], [4.9, 0.0, 4.9])
+    """
+    if feature not in X.columns:
+        raise ValueError(f"feature {feature!r} is not a column of X; give one of its columns, e.g. {X.columns[0]!r}.")
+    yv = np.asarray(y, dtype=float)
+    if yv.shape != (len(X),):
+        raise ValueError(f"y needs one value per row of X ({len(X)}), got shape {yv.shape}.")
+    Xv = X.to_numpy(dtype=float)
+    j = X.columns.get_loc(feature)
+    carriers = X[feature].to_numpy() > 0
+    rng = check_random_state(random_state)
+
+    def coef(keep: np.ndarray) -> float:
+        return float(Lasso(alpha=alpha, max_iter=max_iter).fit(Xv[keep], yv[keep]).coef_[j])
+
+    nan = float("nan")
+    rows = [{"removed": "none", "rows_removed": 0, "carriers_removed": 0, "coefficient": coef(np.ones(len(X), bool)),
+             "random_q05": nan, "random_median": nan, "random_q95": nan, "versus_random": ""}]
+    for name, mask in removals.items():
+        m = np.asarray(mask, dtype=bool)
+        if m.shape != (len(X),):
+            raise ValueError(f"removal {name!r} has {m.size} entries; it needs one True/False per row of X "
+                             f"({len(X)}).")
+        if m.all():
+            raise ValueError(f"removal {name!r} removes every row; nothing would be left to fit.")
+        k = int((m & carriers).sum())
+        q = [nan, nan, nan]
+        if n_draws > 0 and 0 < k < int(carriers.sum()):
+            null = random_carrier_removal(X, yv, feature, k, alpha=alpha, n_draws=n_draws, random_state=rng,
+                                          max_iter=max_iter)
+            q = [float(v) for v in null.coefficient_without.quantile([0.05, 0.5, 0.95])]
+        c = coef(~m)
+        versus = "" if np.isnan(q[0]) else "lower" if c < q[0] else "higher" if c > q[2] else "within"
+        rows.append({"removed": str(name), "rows_removed": int(m.sum()), "carriers_removed": k, "coefficient": c,
+                     "random_q05": q[0], "random_median": q[1], "random_q95": q[2], "versus_random": versus})
+    return pd.DataFrame(rows)

@@ -21,10 +21,10 @@ from rdkit.Chem import Descriptors, Draw, Fragments
 
 from mlcrystal.study import DROPPED_FRAGMENTS
 
-__all__ = ["fragment_names", "fragment_smarts", "fragment_counts", "drop_constant", "paper_design_matrix",
-           "prune_correlated", "max_correlation_with", "max_pairwise_correlation", "correlation_with_target",
-           "fragment_matches", "NH2_CLASSES", "HDRZINE_CLASSES", "AROMATIC_CARBONYL", "classify_matches",
-           "smarts_counts", "draw_fragments"]
+__all__ = ["fragment_names", "fragment_smarts", "fragment_descriptions", "counts_table", "fragment_counts",
+           "drop_constant", "paper_design_matrix", "prune_correlated", "max_correlation_with",
+           "max_pairwise_correlation", "correlation_with_target", "fragment_matches", "NH2_CLASSES",
+           "HDRZINE_CLASSES", "AROMATIC_CARBONYL", "classify_matches", "smarts_counts", "draw_fragments"]
 
 
 def _fragment_functions() -> list[tuple[str, Callable[[Chem.Mol], int]]]:
@@ -49,6 +49,17 @@ def fragment_names() -> list[str]:
     return [name for name, _ in _fragment_functions()]
 
 
+def _fragment_table() -> dict[str, tuple[str, str]]:
+    """Name -> (description, SMARTS), read from RDKit's ``FragmentDescriptors.csv``."""
+    out = {}
+    with open(Fragments.defaultPatternFileName) as fh:
+        for row in csv.reader((line for line in fh if line.strip() and not line.startswith("#")),
+                              delimiter="\t"):
+            if len(row) >= 3:
+                out[row[0].replace("=", "_").replace("-", "_")] = (row[1], row[2])
+    return out
+
+
 def fragment_smarts() -> dict[str, str]:
     """The SMARTS pattern behind every fragment count.
 
@@ -66,12 +77,76 @@ def fragment_smarts() -> dict[str, str]:
     >>> fragment_smarts()["fr_benzene"]
     'c1ccccc1'
     """
-    out = {}
-    with open(Fragments.defaultPatternFileName) as fh:
-        for row in csv.reader((line for line in fh if line.strip() and not line.startswith("#")),
-                              delimiter="\t"):
-            if len(row) >= 3:
-                out[row[0].replace("=", "_").replace("-", "_")] = row[2]
+    return {name: smarts for name, (_, smarts) in _fragment_table().items()}
+
+
+def fragment_descriptions() -> dict[str, str]:
+    """RDKit's one-line description of every fragment count (from the same file as :func:`fragment_smarts`).
+
+    The description is RDKit's name for the pattern, not what it matches: read
+    the SMARTS too (``fr_NH2`` is described as primary amines but counts every NH2).
+
+    Returns
+    -------
+    dict
+        Fragment name -> description.
+
+    Examples
+    --------
+    >>> fragment_descriptions()["fr_Al_OH"]
+    'Number of aliphatic hydroxyl groups'
+    """
+    return {name: text for name, (text, _) in _fragment_table().items()}
+
+
+def counts_table(smiles: Sequence[str], labels: Sequence[str] | None = None,
+                 kept: Sequence[str] | None = None) -> pd.DataFrame:
+    """The non-zero fragment counts of a few molecules, one row per fragment, to read.
+
+    Parameters
+    ----------
+    smiles : sequence of str
+        The molecules (a co-crystal as one dot-separated SMILES).
+    labels : sequence of str, optional
+        A name per molecule for the column headers (default: the SMILES).
+    kept : sequence of str, optional
+        The columns of a design matrix (e.g. the study's); adds ``in_matrix``
+        saying whether each fragment is one of them.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per fragment with a non-zero count in at least one molecule,
+        in RDKit's order: ``fragment, description`` (RDKit's), ``in_matrix``
+        (with ``kept``), then one integer column per molecule.
+
+    Raises
+    ------
+    ValueError
+        A SMILES cannot be parsed (its position is named), labels do not
+        match the molecules, or two molecules share a label.
+
+    Examples
+    --------
+    >>> t = counts_table(["CC(=O)Oc1ccccc1C(=O)O"], ["aspirin"], kept=["fr_benzene", "fr_ester"])
+    >>> t[t.in_matrix][["fragment", "aspirin"]].values.tolist()
+    [['fr_benzene', 1], ['fr_ester', 1]]
+    """
+    smiles = _as_smiles_list(smiles)
+    names = list(smiles) if labels is None else [str(x) for x in labels]
+    if len(names) != len(smiles):
+        raise ValueError(f"{len(names)} labels for {len(smiles)} molecules; give one label per SMILES.")
+    if len(set(names)) != len(names):
+        raise ValueError(f"labels {names} repeat a name; give each molecule its own label.")
+    counts = fragment_counts(smiles)
+    counts.index = names
+    present = counts.loc[:, (counts > 0).any(axis=0)].T
+    desc = fragment_descriptions()
+    out = pd.DataFrame({"fragment": present.index, "description": [desc.get(f, "") for f in present.index]})
+    if kept is not None:
+        out["in_matrix"] = [f in set(kept) for f in present.index]
+    for name in names:
+        out[name] = present[name].to_numpy()
     return out
 
 

@@ -10,6 +10,8 @@ where it can, so the stored numbers stay checked.
 from __future__ import annotations
 
 import json
+import numbers
+from collections.abc import Mapping
 from importlib.resources.abc import Traversable
 from typing import Any
 
@@ -17,7 +19,7 @@ import pandas as pd
 
 from mlcrystal.datasets import PACKAGE_DATA
 
-__all__ = ["FINDINGS_DIR", "finding_names", "load_finding"]
+__all__ = ["FINDINGS_DIR", "finding_names", "load_finding", "compare_with_finding"]
 
 #: Where the stored findings live in the package data.
 FINDINGS_DIR = "findings"
@@ -72,3 +74,71 @@ def load_finding(name: str, **read_csv: Any) -> pd.DataFrame | dict[str, Any]:
     raise FileNotFoundError(f"mlcrystal/data/{FINDINGS_DIR}/ has no finding {name!r}; it holds "
                             f"{finding_names()}. Check the name, or regenerate it with "
                             "benchmarks/rules_findings.py.")
+
+
+def _flat(d: Mapping, prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in d.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, Mapping):
+            out.update(_flat(v, key + " / "))
+        elif isinstance(v, list | tuple):
+            out.update({f"{key} [{i}]": x for i, x in enumerate(v)})
+        else:
+            out[key] = v
+    return out
+
+
+def compare_with_finding(stored: Mapping, live: Mapping, *, atol: float = 0.005) -> pd.DataFrame:
+    """Each number of a stored finding next to its live recomputation.
+
+    Parameters
+    ----------
+    stored : mapping
+        The finding (e.g. from :func:`load_finding`); nested mappings and lists are flattened
+        (``"nh2 / all_rows"``, ``"nh2 / random_6_q05_q50_q95 [1]"``).
+    live : mapping
+        The same keys, recomputed; only these keys are compared (a finding may hold more than a
+        page recomputes).
+    atol : float, default 0.005
+        Largest difference for non-integer numbers; integers, text and yes/no must be equal.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``quantity, stored, live`` (as text: integers whole, other numbers to four decimals)
+        and ``agree``.
+
+    Raises
+    ------
+    KeyError
+        A live key that the finding does not hold (a misspelt key would otherwise compare nothing).
+
+    Examples
+    --------
+    >>> t = compare_with_finding({"a": {"n": 54, "r2": 0.3018}, "b": "x"}, {"a": {"n": 54, "r2": 0.3021}})
+    >>> t[["quantity", "stored", "live", "agree"]].values.tolist()
+    [['a / n', '54', '54', True], ['a / r2', '0.3018', '0.3021', True]]
+    """
+    flat_stored, flat_live = _flat(stored), _flat(live)
+    missing = [k for k in flat_live if k not in flat_stored]
+    if missing:
+        raise KeyError(f"the stored finding has no {missing}; it holds {sorted(flat_stored)}.")
+
+    def text(v: Any) -> str:
+        if isinstance(v, bool):
+            return "yes" if v else "no"
+        if isinstance(v, numbers.Integral):
+            return f"{int(v)}"
+        if isinstance(v, numbers.Real):
+            return f"{float(v):.4f}"
+        return str(v)
+
+    rows = []
+    for k, v in flat_live.items():
+        s = flat_stored[k]
+        exact = isinstance(s, bool | str) or isinstance(v, bool | str) or (
+            isinstance(s, numbers.Integral) and isinstance(v, numbers.Integral))
+        agree = bool(s == v) if exact else abs(float(s) - float(v)) <= atol
+        rows.append({"quantity": k, "stored": text(s), "live": text(v), "agree": agree})
+    return pd.DataFrame(rows, columns=["quantity", "stored", "live", "agree"])
