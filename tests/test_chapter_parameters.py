@@ -28,6 +28,9 @@ NOTEBOOKS = sorted(BOOK.glob("[0-9][0-9]_*.ipynb"))
 SECOND_VALUES: dict[str, dict[str, object]] = {
     "01_data_collection": {"e_range": (0.2, 45.0), "student": "s0000001"},
     "01_behind_the_numbers": {"poisson_ratios": (0.25, 0.35), "sample_seed": 3},
+    "04_representations": {"seed": 3, "n_repeats": 1, "novelty_repeats": 3,
+                           "compare": ["MACCS keys", "fragment counts"], "student": "s0000001"},
+    "04_behind_the_numbers": {"seed": 5, "n_live": 1},
 }
 
 
