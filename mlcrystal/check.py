@@ -24,12 +24,19 @@ from functools import cache
 from typing import Any
 
 from rdkit import Chem
+from sklearn.linear_model import Lasso
 
+from mlcrystal import study
 from mlcrystal.datasets import load_youngs_modulus
 from mlcrystal.rules.audit import audit
-from mlcrystal.rules.claims import rule_carriers
+from mlcrystal.rules.chapter3 import chapter3_schemes
+from mlcrystal.rules.claims import rule_carriers, variance_shares
 from mlcrystal.rules.families import family_membership
 from mlcrystal.rules.features import drop_constant, fragment_counts, paper_design_matrix, prune_correlated
+from mlcrystal.rules.fingerprints import representations
+from mlcrystal.rules.novelty import cv_predictions, skill_by_novelty
+from mlcrystal.rules.partitions import with_grouped_inner_cv
+from mlcrystal.rules.representations import representation_models
 from mlcrystal.rules.rows import parse_smiles
 
 __all__ = ["Exercise", "Result", "exercise", "register", "variant", "EXERCISES", "reference"]
@@ -299,3 +306,71 @@ def _ch2_ex4(family: str) -> float:
     d = rule_carriers(_ch2_matrix(), raw.E_GPa.to_numpy(), "fr_NH2", {family: member[family]}, n_draws=0,
                       max_iter=_CH2_MAX_ITER)
     return float(d.coefficient.iloc[1])
+# --- chapter 4: representations --------------------------------------------------------------
+# The kit imports of this block sit here, not at the top, so that the block stays contiguous.
+
+
+
+@cache
+def _ch4_cleaned():
+    df = load_youngs_modulus()
+    return df, chapter3_schemes(df)
+
+
+@cache
+def _ch4_representations():
+    return representations(_ch4_cleaned()[0].smiles)
+
+
+@register("ch4", 1,
+          question="What percentage of the variance of E (cleaned table) lies within the groups of `grouping`, "
+                   "with chapter 3's keys for structure and paper? Give it to one decimal.",
+          hint="call mlcrystal.rules.claims.variance_shares(y, {grouping: labels}, n_boot=0) with labels from "
+               "chapter3_schemes(df) ('by structure', 'by paper'; for 'structure and paper' join the two keys "
+               "row by row; for 'method' use df.method) and multiply its within_share by 100.",
+          variants=[{"grouping": "structure"}, {"grouping": "paper"}, {"grouping": "structure and paper"},
+                    {"grouping": "method"}],
+          tolerance=0.1)
+def _ch4_ex1(grouping: str) -> float:
+    df, keys = _ch4_cleaned()
+    st, pa = keys["by structure"].astype(str), keys["by paper"].astype(str)
+    labels = {"structure": st, "paper": pa, "structure and paper": [f"{s}|{p}" for s, p in zip(st, pa, strict=True)],
+              "method": df.method.to_numpy()}[grouping]
+    share = variance_shares(df.E_GPa.to_numpy(), {grouping: labels}, n_boot=0).loc[grouping, "within_share"]
+    return round(100 * float(share), 1)
+
+
+@register("ch4", 2,
+          question="What skill (1 - SSE / SSE of the training mean) does the study's LASSO (alpha 0.7543, the "
+                   "study's design matrix, the table as published) have on test rows of kind `kind` when the "
+                   "outer folds follow `scheme`, over 10 fold assignments with random_state=0 (the median)? "
+                   "Give it to two decimals.",
+          hint="run mlcrystal.rules.novelty.cv_predictions({'LASSO': Lasso(alpha=..., max_iter=5000)}, X, y, "
+               "structure, paper, schemes=(scheme,), n_repeats=10, random_state=0) and read the 'skill' of "
+               "skill_by_novelty(...) at (kind, 'LASSO').",
+          variants=[{"scheme": "paper", "kind": "c"}, {"scheme": "structure", "kind": "c"},
+                    {"scheme": "structure", "kind": "b"}, {"scheme": "rows", "kind": "a"},
+                    {"scheme": "rows", "kind": "b"}],
+          tolerance=0.01)
+def _ch4_ex2(scheme: str, kind: str) -> float:
+    raw = _youngs_raw()
+    keys = chapter3_schemes(raw)
+    preds = cv_predictions({"LASSO": Lasso(alpha=study.LASSO_RESULT["alpha"], max_iter=study.LASSO_MAX_ITER)},
+                           paper_design_matrix(raw), raw.E_GPa.to_numpy(), keys["by structure"], keys["by paper"],
+                           schemes=(scheme,), n_repeats=10, random_state=0)
+    return round(float(skill_by_novelty(preds).loc[(kind, "LASSO"), "skill"]), 2)
+
+
+@register("ch4", 3,
+          question="How many columns of `representation` does the chapter's LASSO keep (non-zero coefficients) "
+                   "when it is fitted on all rows of the cleaned table with alpha chosen by inner folds grouped "
+                   "by paper (random_state=0)?",
+          hint="fit with_grouped_inner_cv(representation_models()['LASSO'], paper, random_state=0) on "
+               "representations(df.smiles)[representation] and count (model[-1].coef_ != 0).",
+          variants=[{"representation": "MACCS keys"}, {"representation": "RDKit descriptors"},
+                    {"representation": "fragment counts"}])
+def _ch4_ex3(representation: str) -> int:
+    df, keys = _ch4_cleaned()
+    model = with_grouped_inner_cv(representation_models()["LASSO"], keys["by paper"], random_state=0)
+    model.fit(_ch4_representations()[representation], df.E_GPa.to_numpy())
+    return int((model[-1].coef_ != 0).sum())

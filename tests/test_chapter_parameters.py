@@ -32,6 +32,9 @@ SECOND_VALUES: dict[str, dict[str, object]] = {
                                                        "naphthalene": "c1ccc2ccccc2c1"},
                                       "threshold": 0.85, "student": "s0000001"},
     "02_behind_the_numbers": {"thresholds": [0.65, 0.8, 0.99], "n_draws": 20, "random_state": 5},
+    "04_representations": {"seed": 3, "n_repeats": 1, "novelty_repeats": 3,
+                           "compare": ["MACCS keys", "fragment counts"], "student": "s0000001"},
+    "04_behind_the_numbers": {"seed": 5, "n_live": 1},
 }
 
 
