@@ -28,6 +28,11 @@ NOTEBOOKS = sorted(BOOK.glob("[0-9][0-9]_*.ipynb"))
 SECOND_VALUES: dict[str, dict[str, object]] = {
     "01_data_collection": {"e_range": (0.2, 45.0), "student": "s0000001"},
     "01_behind_the_numbers": {"poisson_ratios": (0.25, 0.35), "sample_seed": 3},
+    "05_crystal_anisotropy": {"candidates": {"4'-fluoro": "Oc1ccccc1C=Nc1ccc(F)cc1", "5-nitro":
+                                             "Oc1ccc(cc1C=Nc1ccccc1)[N+](=O)[O-]",
+                                             "N-benzylideneaniline (no OH)": "c1ccccc1C=Nc1ccccc1"},
+                              "n_directions": 1500, "seed": 3, "crystal": ("HMT", "Aleksandrov"),
+                              "theta_deg": 30.0, "phi_deg": 10.0, "student": "s0000001"},
 }
 
 

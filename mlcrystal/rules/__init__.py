@@ -87,7 +87,8 @@ __all__ = ["audit", "curation", "review", "features", "fingerprints", "lasso", "
            "random_carrier_removal", "rank_design_rules", "read_table", "representation_models", "rerate_rules",
            "resolve_names", "rows_for_fitting", "rows_per_feature", "rule_across_alphas", "rule_changes",
            "rule_confidence", "rule_estimates", "run_rules", "salt_findings", "save_partition_scores",
-           "skill_by_novelty", "smarts_counts", "smiles_findings", "split_r2_distribution", "standardise_smiles",
+           "skill_by_novelty", "CandidateDomain", "candidate_domain",
+           "smarts_counts", "smiles_findings", "split_r2_distribution", "standardise_smiles",
            "standardised_coefficients", "standardised_lasso_cv", "study_table", "tuned_models", "validate_table",
            "variance_shares", "with_grouped_inner_cv", "within_paper_contrasts", "within_paper_lasso",
            "within_paper_ols", "y_randomisation", "design_rules_with_confidence", "paper_lasso_on_subsets"]
@@ -229,6 +230,8 @@ _EXPORTS = {
     "FINGERPRINT": "novelty",
     "NOVELTY": "novelty",
     "conformal_half_width": "novelty",
+    "CandidateDomain": "novelty",
+    "candidate_domain": "novelty",
     "coverage_summary": "novelty",
     "cv_predictions": "novelty",
     "fingerprints_of": "novelty",
