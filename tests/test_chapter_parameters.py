@@ -33,6 +33,7 @@ SECOND_VALUES: dict[str, dict[str, object]] = {
                                              "N-benzylideneaniline (no OH)": "c1ccccc1C=Nc1ccccc1"},
                               "n_directions": 1500, "seed": 3, "crystal": ("HMT", "Aleksandrov"),
                               "theta_deg": 30.0, "phi_deg": 10.0, "student": "s0000001"},
+    "05_behind_the_numbers": {"seed": 2, "n_permutations": 999, "n_directions": 1500},
 }
 
 
