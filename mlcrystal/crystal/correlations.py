@@ -240,10 +240,10 @@ def ordered_permutation_test(lower: ArrayLike, upper: ArrayLike, statistic: Call
     rows = np.arange(k)
     accepted = 0
     for _ in range(steps):
-        i, j = rng.integers(0, n, k), rng.integers(0, n, k)
-        pi, pj = perm[rows, i], perm[rows, j]
-        ok = (xs[i] <= ys[pj]) & (xs[j] <= ys[pi])
-        perm[rows[ok], i[ok]], perm[rows[ok], j[ok]] = pj[ok], pi[ok]
+        a, b = rng.integers(0, n, k), rng.integers(0, n, k)  # per chain, two pairs whose partners may swap
+        pa, pb = perm[rows, a], perm[rows, b]
+        ok = (xs[a] <= ys[pb]) & (xs[b] <= ys[pa])
+        perm[rows[ok], a[ok]], perm[rows[ok], b[ok]] = pb[ok], pa[ok]
         accepted += int(ok.sum())
     null = np.asarray(statistic(np.broadcast_to(xs, perm.shape), ys[perm], axis=-1), dtype=float)
     observed = float(statistic(xs, ys))
