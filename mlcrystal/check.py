@@ -24,16 +24,20 @@ from functools import cache
 from typing import Any
 
 from rdkit import Chem
+from scipy.spatial.transform import Rotation
 from sklearn.linear_model import Lasso
 
 from mlcrystal import study
-from mlcrystal.datasets import load_youngs_modulus
+from mlcrystal.crystal.anisotropy import plate_moduli, principal_moduli
+from mlcrystal.crystal.tensors import rotate_stiffness
+from mlcrystal.datasets import load_stiffness_tensors, load_youngs_modulus
 from mlcrystal.rules.audit import audit
 from mlcrystal.rules.chapter3 import chapter3_schemes
 from mlcrystal.rules.claims import rule_carriers, variance_shares
 from mlcrystal.rules.families import family_membership
 from mlcrystal.rules.features import drop_constant, fragment_counts, paper_design_matrix, prune_correlated
 from mlcrystal.rules.fingerprints import representations
+from mlcrystal.rules.lasso import paper_lasso
 from mlcrystal.rules.novelty import cv_predictions, skill_by_novelty
 from mlcrystal.rules.partitions import with_grouped_inner_cv
 from mlcrystal.rules.representations import representation_models
@@ -374,3 +378,63 @@ def _ch4_ex3(representation: str) -> int:
     model = with_grouped_inner_cv(representation_models()["LASSO"], keys["by paper"], random_state=0)
     model.fit(_ch4_representations()[representation], df.E_GPa.to_numpy())
     return int((model[-1].coef_ != 0).sum())
+# --- chapter 5: from design rules to crystals ---------------------------------------------
+
+import pandas as pd  # noqa: E402 (this chapter's block keeps its imports with it)
+
+
+@cache
+def _ch5_lasso():
+    raw = _youngs_raw()
+    return paper_lasso(paper_design_matrix(raw), raw.E_GPa)
+
+
+@register("ch5", 1,
+          question="By how much (GPa) does the chapter-3 model's prediction for `twice` exceed its prediction "
+                   "for `once`?",
+          hint="score both SMILES with paper_design_matrix(pd.Series([...]), columns=lasso.X_train.columns) and "
+               "lasso.model.predict(...); subtract. The model is linear in the counts.",
+          variants=[{"twice": "Oc1ccc(cc1C=Nc1ccc(cc1)[N+](=O)[O-])[N+](=O)[O-]",
+                     "once": "Oc1ccccc1C=Nc1ccc(cc1)[N+](=O)[O-]"},
+                    {"twice": "Oc1ccc(CO)cc1C=Nc1ccc(CO)cc1", "once": "Oc1ccccc1C=Nc1ccc(CO)cc1"},
+                    {"twice": "Oc1ccc(Cl)cc1C=Nc1ccc(Cl)cc1", "once": "Oc1ccccc1C=Nc1ccc(Cl)cc1"},
+                    {"twice": "Oc1ccc(N)cc1C=Nc1ccc(N)cc1", "once": "Oc1ccccc1C=Nc1ccc(N)cc1"}])
+def _ch5_ex1(twice: str, once: str) -> float:
+    lasso = _ch5_lasso()
+    pred = lasso.model.predict(paper_design_matrix(pd.Series([twice, once]), columns=lasso.X_train.columns))
+    return float(pred[0] - pred[1])
+
+
+@cache
+def _ch5_tensor(compound: str, source: str):
+    t = load_stiffness_tensors()
+    hit = t[t.compound.eq(compound) & t.source.eq(source) & t.experimental]
+    if hit.empty:
+        raise ValueError(f"no experimental tensor of {compound!r} from {source!r} in load_stiffness_tensors().")
+    return hit.C_GPa.iloc[0]
+
+
+@register("ch5", 2,
+          question="Rotate the anthracene (Dye) tensor by `angle_deg` degrees about z "
+                   "(Rotation.from_euler('z', angle_deg, degrees=True)). What is E along x (GPa) afterwards?",
+          hint="C_rot = el.rotate_stiffness(C_anth, R) with R the rotation's matrix; el.principal_moduli(C_rot)[0] "
+               "is E along x. E_max/E_min and A^U do not change: they belong to the crystal, not to the axes.",
+          variants=[{"angle_deg": 30.0}, {"angle_deg": 45.0}, {"angle_deg": 60.0}, {"angle_deg": 20.0},
+                    {"angle_deg": 75.0}])
+def _ch5_ex2(angle_deg: float) -> float:
+    R = Rotation.from_euler("z", angle_deg, degrees=True).as_matrix()
+    return float(principal_moduli(rotate_stiffness(_ch5_tensor("anthracene", "Dye"), R))[0])
+
+
+@register("ch5", 3,
+          question="A plate of `compound` (`source`) has its thickness along `axis`. What is its stiffest "
+                   "in-plane Young's modulus (GPa), i.e. what a bending test along its best length direction "
+                   "would see?",
+          hint="el.plate_moduli(C, axis)['E_length_max'] with C the experimental tensor of that compound and source.",
+          variants=[{"compound": "urea", "source": "Haussuhl", "axis": (0.0, 0.0, 1.0)},
+                    {"compound": "urea", "source": "Haussuhl", "axis": (1.0, 0.0, 0.0)},
+                    {"compound": "anthracene", "source": "Dye", "axis": (0.0, 0.0, 1.0)},
+                    {"compound": "anthracene", "source": "Dye", "axis": (1.0, 0.0, 0.0)},
+                    {"compound": "benzil", "source": "Haussuhl", "axis": (1.0, 0.0, 0.0)}])
+def _ch5_ex3(compound: str, source: str, axis: tuple[float, float, float]) -> float:
+    return float(plate_moduli(_ch5_tensor(compound, source), list(axis))["E_length_max"])

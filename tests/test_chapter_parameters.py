@@ -35,6 +35,12 @@ SECOND_VALUES: dict[str, dict[str, object]] = {
     "04_representations": {"seed": 3, "n_repeats": 1, "novelty_repeats": 3,
                            "compare": ["MACCS keys", "fragment counts"], "student": "s0000001"},
     "04_behind_the_numbers": {"seed": 5, "n_live": 1},
+    "05_crystal_anisotropy": {"candidates": {"4'-fluoro": "Oc1ccccc1C=Nc1ccc(F)cc1", "5-nitro":
+                                             "Oc1ccc(cc1C=Nc1ccccc1)[N+](=O)[O-]",
+                                             "N-benzylideneaniline (no OH)": "c1ccccc1C=Nc1ccccc1"},
+                              "n_directions": 1500, "seed": 3, "crystal": ("HMT", "Aleksandrov"),
+                              "theta_deg": 30.0, "phi_deg": 10.0, "student": "s0000001"},
+    "05_behind_the_numbers": {"seed": 2, "n_permutations": 999, "n_directions": 1500},
 }
 
 

@@ -695,3 +695,39 @@ def test_illustrative_derivatives_are_valid_and_keep_the_scaffold():
         assert mol.HasSubstructMatch(scaffold), name
         canonical.add(Chem.MolToSmiles(mol))
     assert len(canonical) == len(smiles)  # no derivative twice under two names
+
+
+def test_ordered_null_keeps_every_pair_possible_and_is_centred_above_zero():
+    rng = np.random.default_rng(0)
+    lower = rng.lognormal(0, 0.5, 80)
+    upper = lower * rng.uniform(1.0, 4.0, 80)  # upper tied to lower only through the bound
+    res = el.ordered_permutation_test(lower, upper, n_permutations=499, random_state=1)
+    assert res["null_median"] > 0.2  # the bound alone makes them rise together
+    plain = el.permutation_test(lower, upper, n_permutations=499, random_state=1)
+    assert abs(plain["null_median"]) < 0.05 and plain["p_value"] < 0.01
+    assert 0 < res["acceptance"] < 1 and len(res["null"]) == 499
+
+
+def test_ordered_null_still_finds_a_link_beyond_the_bound():
+    rng = np.random.default_rng(2)
+    base = rng.lognormal(0, 1.0, 80)
+    lower, upper = base, base * rng.uniform(1.0, 1.5, 80)  # strongly linked, far beyond the bound
+    res = el.ordered_permutation_test(lower, upper, n_permutations=499, random_state=3)
+    assert res["statistic"] > res["null_high"] and res["p_value"] < 0.01
+
+
+def test_ordered_null_refuses_an_impossible_pair():
+    with pytest.raises(ValueError, match="pair 1 has lower 3.0 > upper 1.0"):
+        el.ordered_permutation_test([1.0, 3.0, 2.0], [2.0, 1.0, 4.0], n_permutations=99)
+
+
+def test_scale_removed_divides_every_modulus_of_a_plate_by_its_tensor():
+    Cs = [np.diag([a, 2 * a, 3 * a, 0.4 * a, 0.5 * a, 0.6 * a]) for a in (1.0, 2.0, 3.0, 5.0, 8.0)]
+    plates = el.plate_orientation_table(pd.DataFrame({"C_GPa": Cs}), n_random=3, random_state=0)
+    scale = pd.Series([1.0, 2.0, 3.0, 5.0, 8.0])
+    shaped = el.scale_removed(plates, scale)
+    # scaled copies of one crystal: once the scale is removed, every plate of one orientation is the same plate
+    for _, g in shaped[shaped.orientation.ne("random")].groupby("orientation"):
+        assert np.allclose(g.E_thickness, g.E_thickness.iloc[0])
+    with pytest.raises(ValueError, match="no value for tensors"):
+        el.scale_removed(plates, scale.iloc[:2])

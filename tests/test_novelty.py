@@ -9,8 +9,10 @@ from sklearn.linear_model import Lasso, LinearRegression
 
 from mlcrystal.rules.chapter3 import chapter3_schemes
 from mlcrystal.rules.features import paper_design_matrix
+from mlcrystal.rules.lasso import paper_lasso
 from mlcrystal.rules.novelty import (
     NOVELTY,
+    candidate_domain,
     conformal_half_width,
     coverage_summary,
     cv_predictions,
@@ -95,3 +97,26 @@ def test_study_skill_on_new_structures_and_papers_is_small(youngs_raw_shared):
     sk = skill_by_novelty(d).xs("LASSO", level="model")
     assert sk.loc["c", "skill"] < sk.loc["a", "skill"]
     assert 0.0 < sk.loc["c", "skill"] < 0.25
+
+
+@pytest.mark.needs_data("Youngs_modulus_dataset.xlsx")
+def test_design_candidates_sit_on_soft_motif_rows_with_wide_intervals(youngs_raw_shared):
+    lasso = paper_lasso(paper_design_matrix(youngs_raw_shared), youngs_raw_shared.E_GPa)
+    candidates = pd.Series({"parent (H)": "Oc1ccccc1C=Nc1ccccc1", "no OH": "c1ccccc1C=Nc1ccccc1"})
+    d = candidate_domain(lasso, youngs_raw_shared, candidates, n_repeats=2, random_state=0)
+    assert d.candidates.carries_motif.tolist() == [True, False]
+    # the evidence of benchmarks/FINDINGS_rules.md: 7 soft motif rows from 4 papers, over-predicted by the model
+    assert len(d.motif_rows) == 7 and d.motif_rows.doi.nunique() == 4
+    assert d.motif_rows.E_GPa.median() < 1.0
+    assert (d.motif_rows.predicted_E_GPa > d.motif_rows.E_GPa).all()
+    assert d.candidates.at["parent (H)", "predicted_E_GPa"] == pytest.approx(9.557, abs=1e-3)
+    width = d.candidates.interval_hi - d.candidates.interval_lo
+    assert np.allclose(width, 2 * d.half_width) and 9.0 < d.half_width < 13.0
+    assert ((d.coverage.coverage > 0.85) & (d.coverage.coverage < 0.97)).all()
+    assert 0.2 < d.candidates.at["parent (H)", "nn_similarity"] < 0.5
+    assert len(d.similarity_of_training) == len(youngs_raw_shared)
+
+
+def test_candidate_domain_refuses_a_list_of_smiles():
+    with pytest.raises(ValueError, match="pandas Series of SMILES"):
+        candidate_domain(None, pd.DataFrame(), ["CCO"])  # type: ignore[arg-type]

@@ -38,7 +38,8 @@ __all__ = ["derivatives", "tensors", "anisotropy", "plates", "correlations", "pl
            "plot_modulus_surface", "plot_plane_sections", "principal_moduli", "ratio_spearman_rho",
            "rotate_stiffness", "spearman_rho", "stiffness_problem", "study_compounds",
            "summarise_plate_orientations", "tensor_plausibility", "tensor_to_voigt",
-           "thickness_length_correlation", "universal_anisotropy_index", "validate_stiffness",
+           "thickness_length_correlation", "ordered_permutation_test", "scale_removed",
+           "universal_anisotropy_index", "validate_stiffness",
            "voigt_reuss_moduli", "voigt_to_tensor", "youngs_modulus_in_plane"]
 
 #: The package's modules, imported on first use.
@@ -58,6 +59,8 @@ _EXPORTS = {
     "youngs_modulus_in_plane": "anisotropy",
     "bootstrap_interval": "correlations",
     "permutation_test": "correlations",
+    "ordered_permutation_test": "correlations",
+    "scale_removed": "correlations",
     "ratio_spearman_rho": "correlations",
     "spearman_rho": "correlations",
     "correlation_evidence": "correlations",

@@ -12,8 +12,8 @@ from scipy import stats
 
 from mlcrystal.seeding import RandomState, check_random_state, spawn
 
-__all__ = ["spearman_rho", "ratio_spearman_rho", "permutation_test", "bootstrap_interval",
-           "thickness_length_correlation", "correlation_evidence", "correlation_report"]
+__all__ = ["spearman_rho", "ratio_spearman_rho", "permutation_test", "ordered_permutation_test", "bootstrap_interval",
+           "thickness_length_correlation", "scale_removed", "correlation_evidence", "correlation_report"]
 
 if TYPE_CHECKING:
     pass
@@ -175,6 +175,85 @@ def permutation_test(x: ArrayLike, y: ArrayLike, statistic: Callable[..., Any] =
             "p_value": float(res.pvalue), "n": len(xs), "n_permutations": len(null), "null": null}
 
 
+def ordered_permutation_test(lower: ArrayLike, upper: ArrayLike, statistic: Callable[..., Any] = spearman_rho,
+                             n_permutations: int = 9999, n_steps: int | None = None,
+                             random_state: RandomState = None, level: float = 0.95) -> dict[str, Any]:
+    """Test an association of two bounds (``lower <= upper`` in every pair) against possible re-pairings only.
+
+    The plain re-pairing null of :func:`permutation_test` pairs a crystal's
+    ``E_min`` with another crystal's ``E_max`` even where the result is
+    impossible (``E_min > E_max``).  Here the null is uniform over the
+    re-pairings that keep every pair possible: each of ``n_permutations``
+    independent chains starts at the observed pairing and makes ``n_steps``
+    proposals to swap the partners of two random pairs, accepted when both
+    new pairs stay possible (a symmetric proposal with this acceptance
+    leaves the uniform distribution over reachable pairings invariant).
+    Because ``lower <= upper`` alone makes the two rise together, this null
+    is centred above zero; the test asks whether they rise together *more*
+    than the constraint forces.
+
+    Parameters
+    ----------
+    lower, upper : array-like, shape (n,)
+        Paired, finite values with ``lower <= upper`` in every pair (e.g. ``E_min``, ``E_max``).
+    statistic : callable, default :func:`spearman_rho`
+        ``statistic(lower, upper, axis=-1)``, vectorised along ``axis``.
+    n_permutations : int, default 9999
+        Null draws (>= 99).
+    n_steps : int, optional
+        Swap proposals per chain; default ``20 * n``.
+    random_state : None, int or numpy.random.Generator
+    level : float, default 0.95
+
+    Returns
+    -------
+    dict
+        As :func:`permutation_test`, plus ``acceptance`` (share of proposals accepted).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> lo = rng.uniform(1, 2, 60)
+    >>> res = ordered_permutation_test(lo, lo + rng.uniform(0, 3, 60), n_permutations=999, random_state=1)
+    >>> bool(res["null_median"] > 0.1), bool(res["p_value"] > 0.05)  # the bound alone correlates them
+    (True, True)
+    >>> ordered_permutation_test([1.0, 3.0, 2.0], [2.0, 1.0, 4.0], n_permutations=99)
+    Traceback (most recent call last):
+    ValueError: lower must not exceed upper; pair 1 has lower 3.0 > upper 1.0.
+    """
+    xs, ys = _paired_samples(lower, upper)
+    bad = xs > ys
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise ValueError(f"lower must not exceed upper; pair {i} has lower {xs[i]} > upper {ys[i]}.")
+    if not (isinstance(n_permutations, (int, np.integer)) and not isinstance(n_permutations, bool)
+            and n_permutations >= 99):
+        raise ValueError(f"n_permutations must be an integer >= 99; got {n_permutations!r}.")
+    lo, hi = _check_level(level)
+    n = len(xs)
+    steps = 20 * n if n_steps is None else int(n_steps)
+    if steps < 1:
+        raise ValueError(f"n_steps must be a positive integer; got {n_steps!r}.")
+    rng = check_random_state(random_state)
+    k = int(n_permutations)
+    perm = np.tile(np.arange(n), (k, 1))  # chain c pairs xs[i] with ys[perm[c, i]]
+    rows = np.arange(k)
+    accepted = 0
+    for _ in range(steps):
+        a, b = rng.integers(0, n, k), rng.integers(0, n, k)  # per chain, two pairs whose partners may swap
+        pa, pb = perm[rows, a], perm[rows, b]
+        ok = (xs[a] <= ys[pb]) & (xs[b] <= ys[pa])
+        perm[rows[ok], a[ok]], perm[rows[ok], b[ok]] = pb[ok], pa[ok]
+        accepted += int(ok.sum())
+    null = np.asarray(statistic(np.broadcast_to(xs, perm.shape), ys[perm], axis=-1), dtype=float)
+    observed = float(statistic(xs, ys))
+    p_greater = (1 + np.sum(null >= observed)) / (k + 1)
+    p_less = (1 + np.sum(null <= observed)) / (k + 1)
+    return {"statistic": observed, "null_median": float(np.median(null)), "null_low": float(np.quantile(null, lo)),
+            "null_high": float(np.quantile(null, hi)), "p_value": float(min(1.0, 2 * min(p_greater, p_less))),
+            "n": n, "n_permutations": k, "null": null, "acceptance": accepted / (steps * k)}
+
+
 def bootstrap_interval(x: ArrayLike, y: ArrayLike, statistic: Callable[..., Any] = spearman_rho,
                        n_boot: int = 2000, level: float = 0.95,
                        random_state: RandomState = None) -> tuple[float, float]:
@@ -283,6 +362,50 @@ def thickness_length_correlation(plates: pd.DataFrame, length: str = "E_length_m
                    "p_value": float(t.p_value.max())}
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "orientation"
+    return out
+
+
+def scale_removed(plates: pd.DataFrame, scale: pd.Series) -> pd.DataFrame:
+    """Plates with every modulus divided by its tensor's overall stiffness (e.g. the Hill modulus).
+
+    Across crystals, a plate stiff through its thickness is stiff along its
+    length mostly because some crystals are stiffer every way.  Dividing
+    ``E_thickness`` and the in-plane moduli by one number per tensor keeps
+    only the shape of each crystal's anisotropy; :func:`thickness_length_correlation`
+    on the result asks whether a trade-off is left once overall stiffness is removed.
+
+    Parameters
+    ----------
+    plates : pandas.DataFrame
+        Output of :func:`~mlcrystal.crystal.plates.plate_orientation_table` (column ``tensor``).
+    scale : pandas.Series
+        One positive modulus per tensor, indexed like ``plates.tensor`` (e.g. ``table.E_hill``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``E_thickness``, ``E_length_min``, ``E_length_mean`` and ``E_length_max`` divided by the scale.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"tensor": [0, 1], "E_thickness": [2.0, 8.0], "E_length_min": [1.0, 4.0],
+    ...                   "E_length_mean": [1.0, 6.0], "E_length_max": [1.0, 8.0]})
+    >>> scale_removed(p, pd.Series({0: 2.0, 1: 4.0})).E_length_mean.tolist()
+    [0.5, 1.5]
+    """
+    if not isinstance(plates, pd.DataFrame) or "tensor" not in plates.columns:
+        raise ValueError("plates must be the output of plate_orientation_table() (with a 'tensor' column).")
+    missing = sorted(set(plates.tensor) - set(scale.index))
+    if missing:
+        raise ValueError(f"scale has no value for tensors {missing[:5]}; pass one modulus per tensor, indexed "
+                         "like plates.tensor (e.g. the anisotropy table's E_hill).")
+    s = plates.tensor.map(scale).astype(float)
+    if not (np.isfinite(s) & (s > 0)).all():
+        raise ValueError("scale must be finite and positive for every tensor.")
+    out = plates.copy()
+    for column in ("E_thickness", "E_length_min", "E_length_mean", "E_length_max"):
+        if column in out.columns:
+            out[column] = out[column] / s.to_numpy()
     return out
 
 

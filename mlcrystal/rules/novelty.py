@@ -17,18 +17,25 @@ from an unseen paper is calibrated on rows from papers its model did not see.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from rdkit import Chem, DataStructs, rdBase
 from rdkit.Chem import rdFingerprintGenerator
 from sklearn.base import clone
 from sklearn.dummy import DummyRegressor
+from sklearn.linear_model import Lasso
 from sklearn.model_selection import GroupKFold, KFold
 
+from mlcrystal.rules.chapter3 import chapter3_schemes
+from mlcrystal.rules.families import family_membership
+from mlcrystal.rules.features import paper_design_matrix
 from mlcrystal.seeding import RandomState, int_seed, spawn
 
 __all__ = ["FINGERPRINT", "NOVELTY", "fingerprints_of", "nearest_similarity", "novelty_of", "cv_predictions",
-           "skill_by_novelty", "grouped_conformal", "conformal_half_width", "coverage_summary"]
+           "skill_by_novelty", "grouped_conformal", "conformal_half_width", "coverage_summary", "CandidateDomain",
+           "candidate_domain"]
 
 _RADIUS, _N_BITS = 2, 2048
 #: The fingerprint behind every similarity here.
@@ -336,3 +343,95 @@ def coverage_summary(conf: pd.DataFrame, coverage: float = 0.9) -> pd.DataFrame:
                      "groups_below": float((per_group < coverage).mean()),
                      "groups_half": float((per_group < 0.5).mean())})
     return pd.DataFrame(rows)
+
+
+@dataclass
+class CandidateDomain:
+    """The outcome of :func:`candidate_domain`: designed molecules against the model's training domain.
+
+    Attributes
+    ----------
+    candidates : pandas.DataFrame
+        One row per candidate (its name): ``predicted_E_GPa``, ``interval_lo``, ``interval_hi``
+        (the grouped conformal interval), ``nn_similarity`` (Tanimoto to the nearest training
+        structure, :data:`FINGERPRINT`) and ``carries_motif``.
+    motif_rows : pandas.DataFrame
+        The training rows whose structure carries the motif: ``compound``, ``E_GPa`` (measured),
+        ``predicted_E_GPa`` (the same model), ``doi``.
+    half_width : float
+        Half-width of the interval (GPa), calibrated on every row with folds grouped by paper.
+    coverage : pandas.DataFrame
+        The interval's measured coverage on papers neither model nor calibration saw, one row per
+        fold assignment (:func:`coverage_summary`).
+    nominal : float
+        The coverage asked for.
+    similarity_of_training : numpy.ndarray
+        Each training row's similarity to its nearest *other* structure (a reference for ``nn_similarity``).
+    """
+
+    candidates: pd.DataFrame
+    motif_rows: pd.DataFrame
+    half_width: float
+    coverage: pd.DataFrame
+    nominal: float
+    similarity_of_training: np.ndarray
+
+
+def candidate_domain(lasso, literature: pd.DataFrame, candidates: pd.Series, *, motif: str = "salicylideneamines",
+                     coverage: float = 0.9, n_repeats: int = 5, random_state: RandomState = 0) -> CandidateDomain:
+    """Where designed molecules sit in a LASSO model's training domain, with grouped conformal intervals.
+
+    Three checks of a design step: (1) the training rows that carry the
+    candidates' motif (a family of :data:`~mlcrystal.rules.families.CHEMICAL_FAMILIES`),
+    their measured moduli beside the model's predictions for them; (2) each
+    candidate's nearest-neighbour Tanimoto similarity to the training
+    structures; (3) a split-conformal interval calibrated on folds grouped by
+    paper (:func:`conformal_half_width`), whose coverage on unseen papers is
+    measured with :func:`grouped_conformal`. The model is refitted as
+    ``Lasso(alpha=lasso.alpha)`` inside the folds.
+
+    Parameters
+    ----------
+    lasso : PaperLassoResult
+        From :func:`~mlcrystal.rules.lasso.paper_lasso` on ``literature``.
+    literature : pandas.DataFrame
+        The modulus table the model was fitted on (``smiles``, ``E_GPa``, ``doi``, ``compound``).
+    candidates : pandas.Series
+        SMILES of the designed molecules, indexed by name.
+    motif : str, default "salicylideneamines"
+        A family name of :data:`~mlcrystal.rules.families.CHEMICAL_FAMILIES`.
+    coverage : float, default 0.9
+    n_repeats : int, default 5
+        Fold assignments for the measured coverage.
+    random_state : None, int or numpy.random.Generator
+
+    Returns
+    -------
+    CandidateDomain
+    """
+    if not isinstance(candidates, pd.Series) or candidates.empty:
+        raise ValueError("candidates must be a non-empty pandas Series of SMILES indexed by name, e.g. "
+                         "pd.Series({'parent (H)': 'Oc1ccccc1C=Nc1ccccc1'}).")
+    columns = lasso.X_train.columns
+    X = paper_design_matrix(literature, columns=columns)
+    y = literature.E_GPa.to_numpy(dtype=float)
+    schemes = chapter3_schemes(literature)
+    papers = schemes["by paper"]
+    model = Lasso(alpha=lasso.alpha, max_iter=5000)
+    train_fps = fingerprints_of(literature.smiles)
+    cand_fps = fingerprints_of(candidates)
+    q = conformal_half_width(model, X, y, papers, coverage=coverage, random_state=random_state)
+    pred = lasso.model.predict(paper_design_matrix(candidates, columns=columns))
+    cand_motif = family_membership(candidates)[motif].to_numpy()
+    table = pd.DataFrame({"predicted_E_GPa": pred, "interval_lo": pred - q, "interval_hi": pred + q,
+                          "nn_similarity": nearest_similarity(train_fps, cand_fps), "carries_motif": cand_motif},
+                         index=candidates.index)
+    has = family_membership(literature.smiles)[motif].to_numpy()
+    rows = literature.loc[has, ["compound", "E_GPa", "doi"]].copy()
+    rows.insert(2, "predicted_E_GPa", lasso.model.predict(X[has]))
+    conf = grouped_conformal(model, X, y, papers, coverage=coverage, n_repeats=n_repeats, random_state=random_state)
+    structure = np.asarray(schemes["by structure"]).astype(str)
+    own = np.array([max((sim for j, sim in enumerate(DataStructs.BulkTanimotoSimilarity(fp, train_fps))
+                         if structure[j] != structure[i]), default=0.0) for i, fp in enumerate(train_fps)])
+    return CandidateDomain(candidates=table, motif_rows=rows, half_width=q,
+                           coverage=coverage_summary(conf, coverage), nominal=coverage, similarity_of_training=own)
