@@ -28,6 +28,9 @@ NOTEBOOKS = sorted(BOOK.glob("[0-9][0-9]_*.ipynb"))
 SECOND_VALUES: dict[str, dict[str, object]] = {
     "01_data_collection": {"e_range": (0.2, 45.0), "student": "s0000001"},
     "01_behind_the_numbers": {"poisson_ratios": (0.25, 0.35), "sample_seed": 3},
+    "03_lasso_design_rules": {"split_seed": 7, "alpha_choice": "plain CV", "partition_seed": 1,
+                              "n_live_partitions": 1, "n_boot": 50, "student": "s0000001"},
+    "03_behind_the_numbers": {"split_seed": 7, "partition_seed": 1, "n_live_partitions": 1, "n_boot": 50},
 }
 
 
