@@ -90,7 +90,8 @@ __all__ = ["audit", "curation", "review", "features", "fingerprints", "lasso", "
            "skill_by_novelty", "smarts_counts", "smiles_findings", "split_r2_distribution", "standardise_smiles",
            "standardised_coefficients", "standardised_lasso_cv", "study_table", "tuned_models", "validate_table",
            "variance_shares", "with_grouped_inner_cv", "within_paper_contrasts", "within_paper_lasso",
-           "within_paper_ols", "y_randomisation", "design_rules_with_confidence", "paper_lasso_on_subsets"]
+           "within_paper_ols", "y_randomisation", "design_rules_with_confidence", "paper_lasso_on_subsets",
+           "RuleEvidence", "rule_evidence", "skill_table"]
 
 #: The package's modules, imported on first use.
 _SUBMODULES = ("audit", "curation", "review", "features", "fingerprints", "lasso", "partitions", "representations",
@@ -99,6 +100,9 @@ _SUBMODULES = ("audit", "curation", "review", "features", "fingerprints", "lasso
 
 #: Where each public name lives (``tests/test_architecture.py`` checks this against the modules' ``__all__``).
 _EXPORTS = {
+    "RuleEvidence": "confidence",
+    "rule_evidence": "confidence",
+    "skill_table": "novelty",
     "AUDIT_FLAGS": "audit",
     "COMPONENT_FLAGS": "audit",
     "CURATION_FLAGS": "audit",
