@@ -131,7 +131,7 @@ class RuleEvidence:
             "supports": [f"{p:.2f} / {w:.2f} / {c:.2f}" for p, w, c in
                          zip(est.pooled_support, est.within_ols_support, cv.within_support, strict=True)],
             "papers": [f"{int(r.n_agree)} of {int(r.n_papers)}" for r in con.itertuples()],
-            "family": fam.where(fam.fillna("") != "", None).to_numpy(),
+            "family": [v or None for v in fam.fillna("")],  # missing: no family zeroes it (a dash for readers)
             "rating": self.rated.rating.reindex(est.index).to_numpy(),
         })
 
