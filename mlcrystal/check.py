@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+import numpy as np
+import pandas as pd
 from rdkit import Chem
 from scipy.spatial.transform import Rotation
 from sklearn.linear_model import Lasso
@@ -39,9 +41,11 @@ from mlcrystal.rules.features import drop_constant, fragment_counts, paper_desig
 from mlcrystal.rules.fingerprints import representations
 from mlcrystal.rules.lasso import paper_lasso
 from mlcrystal.rules.novelty import cv_predictions, skill_by_novelty
-from mlcrystal.rules.partitions import with_grouped_inner_cv
+from mlcrystal.rules.partitions import grouped_cv_distribution, with_grouped_inner_cv
 from mlcrystal.rules.representations import representation_models
 from mlcrystal.rules.rows import parse_smiles
+from mlcrystal.rules.within_paper import contrast_summary
+from mlcrystal.study import LASSO_MAX_ITER
 
 __all__ = ["Exercise", "Result", "exercise", "register", "variant", "EXERCISES", "reference"]
 
@@ -380,7 +384,6 @@ def _ch4_ex3(representation: str) -> int:
     return int((model[-1].coef_ != 0).sum())
 # --- chapter 5: from design rules to crystals ---------------------------------------------
 
-import pandas as pd  # noqa: E402 (this chapter's block keeps its imports with it)
 
 
 @cache
@@ -438,3 +441,58 @@ def _ch5_ex2(angle_deg: float) -> float:
                     {"compound": "benzil", "source": "Haussuhl", "axis": (1.0, 0.0, 0.0)}])
 def _ch5_ex3(compound: str, source: str, axis: tuple[float, float, float]) -> float:
     return float(plate_moduli(_ch5_tensor(compound, source), list(axis))["E_length_max"])
+# --- chapter 3: LASSO design rules --------------------------------------------------------
+
+@cache
+def _ch3_data() -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+    raw = _youngs_raw()
+    return raw, paper_design_matrix(raw), raw.E_GPa.to_numpy()
+
+
+@register("ch3", 1,
+          question="How many fragments does the study's protocol keep with target_nonzero set to your target?",
+          hint="run paper_lasso(X, y, target_nonzero=...) with your variant's target and count its coefficients "
+               "(len(result.coefficients)).",
+          variants=[{"target_nonzero": 5}, {"target_nonzero": 4}, {"target_nonzero": 6}, {"target_nonzero": 3}])
+def _ch3_ex1(target_nonzero: int) -> int:
+    _, X, y = _ch3_data()
+    return len(paper_lasso(X, y, target_nonzero=target_nonzero).coefficients)
+
+
+@register("ch3", 2,
+          question="What test R² does the study's protocol give with your split seed (two decimals)?",
+          hint="run paper_lasso(X, y, random_state=seed) with your variant's seed and read result.test_r2; "
+               "round it to two decimals.",
+          variants=[{"seed": 0}, {"seed": 1}, {"seed": 2}, {"seed": 3}, {"seed": 7}], tolerance=0.006)
+def _ch3_ex2(seed: int) -> float:
+    _, X, y = _ch3_data()
+    return float(paper_lasso(X, y, random_state=seed).test_r2)
+
+
+@register("ch3", 3,
+          question="In how many of 20 structure-grouped fold assignments is the study's LASSO's R² the same "
+                   "(to 1e-6) with and without one-hot method columns?",
+          hint="build the one-hot columns with pd.get_dummies(load_youngs_modulus().method, dtype=int), run "
+               "grouped_cv_distribution with the study's LASSO on X and on X with those columns (the same "
+               "structure groups, n_repeats=20, random_state=0), and count the repeats whose R² agree.")
+def _ch3_ex3() -> int:
+    raw, X, y = _ch3_data()
+    structure = chapter3_schemes(raw)["by structure"]
+    X_method = pd.concat([X, pd.get_dummies(load_youngs_modulus().method, dtype=int)], axis=1)
+    model = {"LASSO, study alpha": Lasso(alpha=paper_lasso(X, y).alpha, max_iter=LASSO_MAX_ITER)}
+    runs = [grouped_cv_distribution(model, Xm, y, {"by structure": structure}, n_repeats=20, random_state=0)
+            for Xm in (X, X_method)]
+    return int(np.isclose(runs[0].r2, runs[1].r2, rtol=0, atol=1e-6).sum())
+
+
+@register("ch3", 4,
+          question="In how many papers that measured crystals with and without your fragment did the rule's sign "
+                   "hold?",
+          hint="contrast_summary(X, y, paper, paper_lasso(X, y).coefficients) has one row per rule; read n_agree "
+               "in your fragment's row (paper = chapter3_schemes(raw)['by paper']).",
+          variants=[{"fragment": "fr_halogen"}, {"fragment": "fr_benzene"}, {"fragment": "fr_NH2"},
+                    {"fragment": "fr_Al_OH"}, {"fragment": "fr_COO"}, {"fragment": "fr_nitro"}])
+def _ch3_ex4(fragment: str) -> int:
+    raw, X, y = _ch3_data()
+    paper = chapter3_schemes(raw)["by paper"]
+    return int(contrast_summary(X, y, paper, paper_lasso(X, y).coefficients).loc[fragment, "n_agree"])

@@ -41,6 +41,9 @@ SECOND_VALUES: dict[str, dict[str, object]] = {
                               "n_directions": 1500, "seed": 3, "crystal": ("HMT", "Aleksandrov"),
                               "theta_deg": 30.0, "phi_deg": 10.0, "student": "s0000001"},
     "05_behind_the_numbers": {"seed": 2, "n_permutations": 999, "n_directions": 1500},
+    "03_lasso_design_rules": {"split_seed": 7, "alpha_choice": "plain CV", "partition_seed": 1,
+                              "n_live_partitions": 1, "n_boot": 50, "student": "s0000001"},
+    "03_behind_the_numbers": {"split_seed": 7, "partition_seed": 1, "n_live_partitions": 1, "n_boot": 50},
 }
 
 

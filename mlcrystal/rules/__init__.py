@@ -65,13 +65,13 @@ __all__ = ["rows", "audit", "curation", "review", "features", "fingerprints", "l
            "NAME_COMPONENT_SEPARATORS", "NAME_QUALIFIERS", "NAME_SUBSTRUCTURES", "NH2_CLASSES", "NONFINITE_POLICIES",
            "NOVELTY", "OPTIONAL_COLUMNS", "OneStandardErrorResult", "PARA_SUBSTITUENTS", "PaperLassoResult",
            "QUESTIONABLE_FLAGS", "RATINGS", "RAW_LASSO_ALPHAS", "REPRESENTATIONS_CV_FILE", "REQUIRED_COLUMNS",
-           "REVIEW_COLUMNS", "RulesResult", "STUDY_SOURCE", "SULFONATE_ESTER", "VERDICTS", "add_curation_keys",
-           "audit_precision", "audit_recall", "audit_summary", "benchmark_models", "bootstrap_lasso",
-           "bootstrap_selection_frequency", "candidate_domain", "canonical_smiles", "chapter3_partition_scores",
-           "chapter3_schemes", "check_components", "check_density", "check_duplicates", "check_high_modulus",
-           "check_label_variants", "check_modulus_range", "check_multicomponent", "check_name_structure",
-           "check_name_vs_smiles", "check_para", "check_photodimers", "check_salts", "check_same_name",
-           "check_stored_scores", "check_structure_duplicates", "check_suspicious_chemistry",
+           "REVIEW_COLUMNS", "RuleEvidence", "RulesResult", "STUDY_SOURCE", "SULFONATE_ESTER", "VERDICTS",
+           "add_curation_keys", "audit_precision", "audit_recall", "audit_summary", "benchmark_models",
+           "bootstrap_lasso", "bootstrap_selection_frequency", "candidate_domain", "canonical_smiles",
+           "chapter3_partition_scores", "chapter3_schemes", "check_components", "check_density", "check_duplicates",
+           "check_high_modulus", "check_label_variants", "check_modulus_range", "check_multicomponent",
+           "check_name_structure", "check_name_vs_smiles", "check_para", "check_photodimers", "check_salts",
+           "check_same_name", "check_stored_scores", "check_structure_duplicates", "check_suspicious_chemistry",
            "check_unreadable_smiles", "check_whitespace", "chemical_name", "chemistry_findings", "classify_matches",
            "coefficient_path", "compare_representations", "compare_with_finding", "compare_with_paper",
            "component_findings", "component_name_findings", "conformal_half_width", "contrast_summary",
@@ -91,12 +91,12 @@ __all__ = ["rows", "audit", "curation", "review", "features", "fingerprints", "l
            "parse_smiles", "per_structure", "percentile_of", "permutation_p_value", "photodimer_findings",
            "protocol_at_cutoff", "prune_correlated", "random_carrier_removal", "rank_design_rules", "read_table",
            "representation_models", "rerate_rules", "resolve_names", "rows_for_fitting", "rows_per_feature",
-           "rule_across_alphas", "rule_carriers", "rule_changes", "rule_confidence", "rule_estimates", "run_rules",
-           "salt_findings", "save_partition_scores", "skill_by_novelty", "smarts_counts", "smiles_findings",
-           "source_line", "split_r2_distribution", "standardise_smiles", "standardised_coefficients",
-           "standardised_lasso_cv", "study_table", "tuned_models", "validate_table", "variance_shares",
-           "with_grouped_inner_cv", "within_paper_contrasts", "within_paper_lasso", "within_paper_ols",
-           "y_randomisation"]
+           "rule_across_alphas", "rule_carriers", "rule_changes", "rule_confidence", "rule_estimates",
+           "rule_evidence", "run_rules", "salt_findings", "save_partition_scores", "skill_by_novelty", "skill_table",
+           "smarts_counts", "smiles_findings", "source_line", "split_r2_distribution", "standardise_smiles",
+           "standardised_coefficients", "standardised_lasso_cv", "study_table", "tuned_models", "validate_table",
+           "variance_shares", "with_grouped_inner_cv", "within_paper_contrasts", "within_paper_lasso",
+           "within_paper_ols", "y_randomisation"]
 
 #: The package's modules, imported on first use.
 _SUBMODULES = ("rows", "audit", "curation", "review", "features", "fingerprints", "lasso", "partitions",
@@ -106,6 +106,9 @@ _SUBMODULES = ("rows", "audit", "curation", "review", "features", "fingerprints"
 
 #: Where each public name lives (``tests/test_architecture.py`` checks this against the modules' ``__all__``).
 _EXPORTS = {
+    "RuleEvidence": "confidence",
+    "rule_evidence": "confidence",
+    "skill_table": "novelty",
     "AUDIT_FLAGS": "audit",
     "COMPONENT_FLAGS": "rows",
     "CURATION_FLAGS": "rows",

@@ -14,10 +14,17 @@ kinds of evidence, each computed elsewhere in ``mlcrystal.rules``:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-__all__ = ["rerate_rules", "RATINGS"]
+from mlcrystal import study
+from mlcrystal.rules.families import family_membership, family_summary, leave_one_family_out
+from mlcrystal.rules.within_paper import contrast_summary, rule_estimates
+from mlcrystal.seeding import RandomState
+
+__all__ = ["rerate_rules", "RATINGS", "RuleEvidence", "rule_evidence"]
 
 #: The ratings, from strongest to weakest, with what each means.
 RATINGS = {
@@ -82,3 +89,104 @@ def rerate_rules(pooled_support: pd.Series, within_support: pd.DataFrame, family
         rows.append({"fragment": f, "pooled_support": float(p), "within_support": w_min, "families": fam[f],
                      "rating": rating})
     return pd.DataFrame(rows).set_index("fragment")
+
+
+@dataclass(frozen=True)
+class RuleEvidence:
+    """Everything :func:`rule_evidence` computed for a list of rules."""
+
+    estimates: pd.DataFrame
+    """:func:`~mlcrystal.rules.within_paper.rule_estimates` at the rules' alpha."""
+    estimates_within_alpha: pd.DataFrame
+    """The same at the alpha for the within-paper LASSO (e.g. the plain-CV alpha)."""
+    contrasts: pd.DataFrame
+    """:func:`~mlcrystal.rules.within_paper.contrast_summary`."""
+    lofo: pd.DataFrame
+    """:func:`~mlcrystal.rules.families.leave_one_family_out` at the rules' alpha."""
+    families: pd.DataFrame
+    """:func:`~mlcrystal.rules.families.family_summary` of ``lofo``."""
+    rated: pd.DataFrame
+    """:func:`rerate_rules` with both within-paper estimators."""
+
+    def table(self, names=None) -> pd.DataFrame:
+        """One row per rule, for readers: estimates with 90 % intervals as text, supports, papers, family, rating.
+
+        Parameters
+        ----------
+        names : mapping, optional
+            Fragment -> name in words (e.g. :data:`mlcrystal.study.RULE_NAMES`).
+        """
+        names = {} if names is None else names
+        est, cv, con = self.estimates, self.estimates_within_alpha, self.contrasts.reindex(self.estimates.index)
+
+        def band(v, lo, hi):
+            return None if np.isnan([v, lo, hi]).any() else f"{v:+.2f} ({lo:+.2f} to {hi:+.2f})"
+
+        fam = self.families.zeroed_by.reindex(est.index)
+        return pd.DataFrame({
+            "rule": [names.get(f, f) for f in est.index],
+            "coefficient": est.study.to_numpy(),
+            "pooled": [band(r.pooled, r.pooled_lo, r.pooled_hi) for r in est.itertuples()],
+            "within": [band(r.within_ols, r.within_ols_lo, r.within_ols_hi) for r in est.itertuples()],
+            "supports": [f"{p:.2f} / {w:.2f} / {c:.2f}" for p, w, c in
+                         zip(est.pooled_support, est.within_ols_support, cv.within_support, strict=True)],
+            "papers": [f"{int(r.n_agree)} of {int(r.n_papers)}" for r in con.itertuples()],
+            "family": [v or None for v in fam.fillna("")],  # missing: no family zeroes it (a dash for readers)
+            "rating": self.rated.rating.reindex(est.index).to_numpy(),
+        })
+
+
+def rule_evidence(X: pd.DataFrame, y, papers, smiles, rules: pd.Series, *,
+                  alpha: float = study.LASSO_RESULT["alpha"], within_alpha: float, n_boot: int = 200,
+                  random_state: RandomState = 0) -> RuleEvidence:
+    """Test every rule as a design rule and rate it (chapter 3, Part 2).
+
+    Pooled against within-paper estimates with paper-bootstrap intervals at
+    ``alpha`` (the rules' own), the within-paper LASSO again at
+    ``within_alpha`` (the study's alpha zeroes every rule within papers),
+    within-paper contrasts, leave-one-chemical-family-out at ``alpha``, and
+    :func:`rerate_rules` with the within-paper least squares and the
+    within-paper LASSO at ``within_alpha`` as the two estimators.
+
+    Parameters
+    ----------
+    X : pandas.DataFrame
+        Raw fragment counts.
+    y : array-like
+    papers : array-like
+        Paper key per row.
+    smiles : sequence of str
+        One SMILES per row (for the chemical families).
+    rules : pandas.Series
+        Fragment -> coefficient (the sign states the rule).
+    alpha, within_alpha : float
+    n_boot : int, default 200
+    random_state : None, int or numpy.random.Generator
+        Seeds the paper bootstrap (the same samples at both alphas).
+
+    Returns
+    -------
+    RuleEvidence
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> papers = np.repeat(np.arange(20), 6)
+    >>> X = pd.DataFrame({"a": rng.integers(0, 3, 120), "b": (papers % 2).astype(int)})
+    >>> y = 1.5 * X.a + 4.0 * (papers % 2) + rng.normal(0, 0.3, 120)   # b is a paper effect only
+    >>> ev = rule_evidence(X, y, papers, ["CCO"] * 120, pd.Series({"a": 1.5, "b": 4.0}), alpha=0.05,
+    ...                    within_alpha=0.05, n_boot=30)
+    >>> ev.rated.rating.tolist()
+    ['substitution rule', 'association']
+    """
+    if not isinstance(rules, pd.Series) or rules.empty:
+        raise ValueError("rules must be a non-empty Series of fragment -> coefficient; at this alpha the fit "
+                         "selected nothing, so choose a smaller alpha.")
+    est = rule_estimates(X, y, papers, rules, alpha=alpha, n_boot=n_boot, random_state=random_state)
+    est_w = rule_estimates(X, y, papers, rules, alpha=within_alpha, n_boot=n_boot, random_state=random_state)
+    lofo = leave_one_family_out(X, y, family_membership(smiles), rules, alpha=alpha, papers=papers)
+    families = (family_summary(lofo) if len(lofo)  # no molecule in any family: nothing to leave out
+                else pd.DataFrame({"zeroed_by": pd.Series("", index=rules.index, dtype=object)}))
+    within = pd.DataFrame({"within least squares": est.within_ols_support, "within LASSO": est_w.within_support})
+    rated = rerate_rules(est.pooled_support, within, families.zeroed_by)
+    return RuleEvidence(est, est_w, contrast_summary(X, y, papers, rules), lofo, families, rated)

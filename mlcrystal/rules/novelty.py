@@ -35,7 +35,7 @@ from mlcrystal.seeding import RandomState, int_seed, spawn
 
 __all__ = ["FINGERPRINT", "NOVELTY", "fingerprints_of", "nearest_similarity", "novelty_of", "cv_predictions",
            "skill_by_novelty", "grouped_conformal", "conformal_half_width", "coverage_summary", "CandidateDomain",
-           "candidate_domain"]
+           "candidate_domain", "skill_table"]
 
 _RADIUS, _N_BITS = 2, 2048
 #: The fingerprint behind every similarity here.
@@ -435,3 +435,48 @@ def candidate_domain(lasso, literature: pd.DataFrame, candidates: pd.Series, *, 
                          if structure[j] != structure[i]), default=0.0) for i, fp in enumerate(train_fps)])
     return CandidateDomain(candidates=table, motif_rows=rows, half_width=q,
                            coverage=coverage_summary(conf, coverage), nominal=coverage, similarity_of_training=own)
+
+
+def skill_table(skill: pd.DataFrame, models, *, baseline: str = "mean predictor") -> pd.DataFrame:
+    """One row per kind of test row: each model's skill with its band, and the mean absolute errors.
+
+    Parameters
+    ----------
+    skill : pandas.DataFrame
+        :func:`skill_by_novelty` output (indexed by novelty and model, or with
+        those as columns, e.g. a stored table and a live one concatenated).
+    models : sequence of str
+        The models to show, in order.
+    baseline : str
+        The model whose mean absolute error is shown last (the training mean).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by novelty (``a``, ``b``, ``c``): ``kind`` (words, :data:`NOVELTY`),
+        ``rows`` (per fold assignment), one ``skill: <model>`` column per model
+        as ``"median (5 % to 95 %)"``, and ``mae`` as ``"model / ... / baseline"`` (GPa).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"novelty": ["c", "c"], "model": ["m", "mean predictor"], "n_rows": [10, 10],
+    ...                   "skill": [0.12, 0.0], "skill_q05": [0.1, 0.0], "skill_q95": [0.15, 0.0],
+    ...                   "mae": [6.3, 7.1]})
+    >>> t = skill_table(s, ["m"])
+    >>> t.kind.iloc[0], t["skill: m"].iloc[0], t.mae.iloc[0]
+    ('new structure and paper', '0.12 (0.10 to 0.15)', '6.3 / 7.1')
+    """
+    flat = skill.reset_index() if "novelty" not in skill.columns else skill
+    missing = [m for m in [*models, baseline] if m not in set(flat.model)]
+    if missing:
+        raise ValueError(f"skill has no rows for model(s) {missing}; it has {sorted(set(flat.model))}.")
+    by = flat.set_index(["novelty", "model"])
+    kinds = sorted(set(flat.novelty))
+    out = pd.DataFrame({"kind": [NOVELTY.get(k, k) for k in kinds],
+                        "rows": [float(by.loc[(k, baseline), "n_rows"]) for k in kinds]}, index=pd.Index(kinds,
+                                                                                                    name="novelty"))
+    for m in models:
+        out[f"skill: {m}"] = [f"{by.loc[(k, m), 'skill']:.2f} ({by.loc[(k, m), 'skill_q05']:.2f} to "
+                              f"{by.loc[(k, m), 'skill_q95']:.2f})".replace("-0.00", "0.00") for k in kinds]
+    out["mae"] = [" / ".join(f"{by.loc[(k, m), 'mae']:.1f}" for m in [*models, baseline]) for k in kinds]
+    return out
