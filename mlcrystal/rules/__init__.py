@@ -90,7 +90,8 @@ __all__ = ["audit", "curation", "review", "features", "fingerprints", "lasso", "
            "skill_by_novelty", "smarts_counts", "smiles_findings", "split_r2_distribution", "standardise_smiles",
            "standardised_coefficients", "standardised_lasso_cv", "study_table", "tuned_models", "validate_table",
            "variance_shares", "with_grouped_inner_cv", "within_paper_contrasts", "within_paper_lasso",
-           "within_paper_ols", "y_randomisation", "design_rules_with_confidence", "paper_lasso_on_subsets"]
+           "within_paper_ols", "y_randomisation", "design_rules_with_confidence", "paper_lasso_on_subsets",
+           "ABSURD_GPa", "outside_domain", "study_overlap", "prediction_scores"]
 
 #: The package's modules, imported on first use.
 _SUBMODULES = ("audit", "curation", "review", "features", "fingerprints", "lasso", "partitions", "representations",
@@ -208,6 +209,10 @@ _EXPORTS = {
     "rows_per_feature": "fitting",
     "rule_changes": "fitting",
     "rule_confidence": "fitting",
+    "ABSURD_GPa": "fitting",
+    "outside_domain": "fitting",
+    "study_overlap": "fitting",
+    "prediction_scores": "fitting",
     "BootstrapResult": "lasso",
     "PaperLassoResult": "lasso",
     "benchmark_models": "lasso",
