@@ -538,8 +538,8 @@ def _report(result: RulesResult, source: str, *, keep_flagged: bool = False) -> 
     preds = result.predictions
     mine = preds[preds.direction == "your rows, study's model"] if len(preds) else preds
     if len(mine) and mine.structure_in_other_table.notna().any():
-        n_in = int(mine.structure_in_other_table.fillna(False).astype(bool).sum())
-        n_same = int(mine.same_value_in_other.fillna(False).astype(bool).sum())
+        n_in = int(mine.structure_in_other_table.eq(True).sum())
+        n_same = int(mine.same_value_in_other.eq(True).sum())
         supports.append(f"{n_in} of {len(mine)} fitted rows of {source} have a structure the study's table holds "
                         f"({n_same} with the same value): skill on them is not skill on new molecules.")
         n_dom = int((mine.outside_domain != "").sum())
@@ -606,7 +606,7 @@ def _report(result: RulesResult, source: str, *, keep_flagged: bool = False) -> 
         parts += ["Predictions across the tables (predictions.csv; R² against the mean of the rows scored, so 0 is "
                   "no better than a constant; domain: every fragment count within the range of the model's "
                   "training rows):", "", _markdown_table(cs.astype(object).where(cs.notna(), "undefined")), ""]
-    dup = mine[mine.structure_in_other_table.fillna(False).astype(bool)] if len(mine) else mine
+    dup = mine[mine.structure_in_other_table.eq(True)] if len(mine) else mine
     if len(dup):
         show = dup[["line", "compound", "E_GPa", "other_lines", "other_E_GPa"]].rename(
             columns={"other_lines": "study lines", "other_E_GPa": "study E_GPa"})
