@@ -63,7 +63,7 @@ from mlcrystal.plotting import PAPER_COLOR, set_style
 from mlcrystal.rules import audit
 from mlcrystal.rules.confidence import rerate_rules
 from mlcrystal.rules.curation import check_structure_duplicates, curation_keys, paper_of
-from mlcrystal.rules.features import fragment_counts, fragment_smarts, paper_design_matrix
+from mlcrystal.rules.features import drop_constant, fragment_counts, fragment_smarts
 from mlcrystal.rules.fitting import (
     looks_like_mpa,
     outside_domain,
@@ -714,6 +714,9 @@ def run_rules(table_or_path, out_dir, *, with_study: bool = False, keep_flagged:
         notes.append("The study's table could not be read (" + " ".join(str(err).split())[:160] + "): your rows "
                      "are scored by the study's published rules, but their overlap with the study's rows, the "
                      "study model's domain and the study's rows under your model are not computed.")
+    n_user = len(data)
+    study_keys = (curation_keys(study_rows.rename(columns={"paper": "doi"})).reset_index(drop=True)
+                  if study_rows is not None else None)
     if with_study:
         assert study_rows is not None
         data = pd.concat([data, study_rows], ignore_index=True)
@@ -722,7 +725,9 @@ def run_rules(table_or_path, out_dir, *, with_study: bool = False, keep_flagged:
     audit_input = data.rename(columns={"line": "source_row", "paper": "doi"})[
         ["compound", "smiles", "E_GPa", "method", "doi", "source_row"]]
     say(f"auditing {len(data)} rows")
-    keys = curation_keys(audit_input)
+    keys = curation_keys(audit_input.iloc[:n_user])
+    if with_study:
+        keys = pd.concat([keys, study_keys], ignore_index=True)
     flags = pd.concat([audit.audit(audit_input), check_structure_duplicates(audit_input, keys=keys)],
                       ignore_index=True)
     flags.insert(1, "source", data.source.iloc[flags.row.to_numpy()].to_numpy() if len(flags) else [])
@@ -755,7 +760,8 @@ def run_rules(table_or_path, out_dir, *, with_study: bool = False, keep_flagged:
                      "cross-validation; rules are tested by leaving out one structure at a time instead.")
 
     say("counting the study's fragments")
-    X = paper_design_matrix(fit)
+    counts = fragment_counts(fit["smiles"])  # all 85: the domain needs them; X drops 14 and the all-zero ones
+    X = drop_constant(counts.drop(columns=list(study.DROPPED_FRAGMENTS)))  # = paper_design_matrix(fit)
     if X.shape[1] == 0:
         raise ValueError(f"{source}: none of the study's fragments occurs in any molecule; the protocol has "
                          "nothing to select from.")
@@ -800,7 +806,7 @@ def run_rules(table_or_path, out_dir, *, with_study: bool = False, keep_flagged:
     published = pd.Series(dict(study.LASSO_RESULT["coefficients"]), dtype=float)
     changes = rule_changes(published, lasso.coefficients).reset_index().rename(
         columns={"reference": "study_GPa", "other": "this_table_GPa"})
-    predictions, cross = _against_study(fit, lasso, X, study_rows, source, with_study)
+    predictions, cross = _against_study(fit, counts, lasso, X, study_rows, study_keys, source, with_study)
 
     result = RulesResult(data=data.drop(columns="key"), flags=flags, X=X, lasso=lasso, rules=rules,
                          cv_scores=cv_scores, split_scores=split_scores, influence=influence,
@@ -834,12 +840,14 @@ _PREDICTION_COLUMNS = ["direction", "source", "line", "compound", "smiles", "E_G
                        "nn_similarity", "outside_domain"]
 
 
-def _against_study(fit: pd.DataFrame, lasso: PaperLassoResult, X: pd.DataFrame, study_rows: pd.DataFrame | None,
-                   source: str, with_study: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _against_study(fit: pd.DataFrame, fit_counts: pd.DataFrame, lasso: PaperLassoResult, X: pd.DataFrame,
+                   study_rows: pd.DataFrame | None, study_keys: pd.DataFrame | None, source: str,
+                   with_study: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The user's rows by the study's published model, the study's rows by this table's model, and their scores."""
     published = pd.Series(dict(study.LASSO_RESULT["coefficients"]), dtype=float)
-    mine = fit[fit.source != STUDY_SOURCE].reset_index(drop=True)
-    counts = fragment_counts(mine.smiles)
+    is_mine = (fit.source != STUDY_SOURCE).to_numpy()
+    mine = fit[is_mine].reset_index(drop=True)
+    counts = fit_counts[is_mine].reset_index(drop=True)
     pred = float(study.LASSO_RESULT["intercept"]) + counts[published.index].to_numpy(dtype=float) @ published
     part = mine[["source", "line", "compound", "smiles", "E_GPa"]].assign(
         direction="your rows, study's model", predicted_GPa=pred)
@@ -849,8 +857,9 @@ def _against_study(fit: pd.DataFrame, lasso: PaperLassoResult, X: pd.DataFrame, 
                            other_E_GPa="", nn_similarity=np.nan, outside_domain="")
         cross_rows.append({"rows": f"{source}, study's published model", **prediction_scores(part.E_GPa, pred)})
         return part[_PREDICTION_COLUMNS], pd.DataFrame(cross_rows)
-    study_keys = curation_keys(study_rows.rename(columns={"paper": "doi"})).structure.to_numpy()
-    ov = study_overlap(mine.key, mine.E_GPa, study_keys, study_rows.E_GPa, study_rows.line)
+    assert study_keys is not None
+    keys = study_keys.structure.to_numpy()
+    ov = study_overlap(mine.key, mine.E_GPa, keys, study_rows.E_GPa, study_rows.line)
     study_counts = fragment_counts(study_rows.smiles)
     study_fps, mine_fps = fingerprints_of(study_rows.smiles), fingerprints_of(mine.smiles)
     part = part.assign(structure_in_other_table=ov.in_other.to_numpy(), same_value_in_other=ov.same_value.to_numpy(),
@@ -866,10 +875,9 @@ def _against_study(fit: pd.DataFrame, lasso: PaperLassoResult, X: pd.DataFrame, 
     parts = [part]
     if not with_study:
         # the study's rows by this table's model: out of sample, since none of them was fitted
-        Xs = paper_design_matrix(study_rows, columns=X.columns)
-        pred_s = lasso.model.predict(Xs)
-        train = fragment_counts(fit.smiles.iloc[lasso.X_train.index])
-        ov_s = study_overlap(study_keys, study_rows.E_GPa, mine.key, mine.E_GPa, mine.line)
+        pred_s = lasso.model.predict(study_counts[X.columns])  # = paper_design_matrix(study_rows, columns=X.columns)
+        train = fit_counts.iloc[lasso.X_train.index]
+        ov_s = study_overlap(keys, study_rows.E_GPa, mine.key, mine.E_GPa, mine.line)
         train_fps = [mine_fps[i] for i in lasso.X_train.index]
         back = study_rows[["source", "line", "compound", "smiles", "E_GPa"]].assign(
             direction="study's rows, your model", predicted_GPa=pred_s,
