@@ -28,7 +28,9 @@ def _fail(argv, capsys):
 
 
 def test_light_constants_match_the_science_module(tmp_path):
+    from mlcrystal.rules.fitting import MPA_MEDIAN_GPa
     assert cli_rules.REQUIRED_COLUMNS == rules.REQUIRED_COLUMNS
+    assert cli_rules.MPA_MEDIAN_GPa == MPA_MEDIAN_GPa
     res = rules.run_rules(_good_table(), tmp_path, **FAST)
     assert sorted(p.name for p in res.files.values()) == sorted(cli_rules.OUTPUT_FILES)
 
@@ -213,12 +215,14 @@ def test_template_is_written_with_light_modules_and_never_overwritten(tmp_path, 
     assert "DATA and --out" in _fail(["rules"], capsys)
 
 
-def test_an_mpa_table_is_refused_in_one_line(tmp_path, capsys):
+def test_an_mpa_table_is_refused_in_one_line_before_any_work(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(kit.rules, "run_rules", lambda *a, **k: pytest.fail("work began on an MPa table"))
     mpa = tmp_path / "mpa.csv"
-    _good_table().assign(E_GPa=lambda t: t.E_GPa * 1000).to_csv(mpa, index=False)
+    _good_table().assign(E_GPa=lambda t: t.E_GPa * 1000).to_csv(mpa, index=False, sep=";", decimal=",")
     err = _fail(["rules", str(mpa), "--out", str(tmp_path / "o"), *SMALL], capsys)
     assert "mpa.csv: the E_GPa column looks like MPa, not GPa" in err and "divide the column by 1000" in err
     assert not (tmp_path / "o").exists()
+    assert cli_rules.median_modulus(mpa) > 1000  # decimal commas read
 
 
 def test_keep_flagged_is_passed_on_and_reported(tmp_path, capsys):

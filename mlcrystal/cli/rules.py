@@ -33,8 +33,8 @@ from mlcrystal.cli import kit
 from mlcrystal.cli.output import OutputError, check_output_folder
 from mlcrystal.cli.types import int_at_least, path, positive_int
 
-__all__ = ["OUTPUT_FILES", "REQUIRED_COLUMNS", "TEMPLATE", "add_parser", "check_args", "command", "read_header",
-           "template_text", "InputError"]
+__all__ = ["OUTPUT_FILES", "REQUIRED_COLUMNS", "MPA_MEDIAN_GPa", "TEMPLATE", "median_modulus", "add_parser",
+           "check_args", "command", "read_header", "template_text", "InputError"]
 
 #: Columns the table must have (:data:`mlcrystal.rules.report.REQUIRED_COLUMNS`; a test keeps the two equal).
 REQUIRED_COLUMNS = ("smiles", "E_GPa")
@@ -42,6 +42,9 @@ REQUIRED_COLUMNS = ("smiles", "E_GPa")
 #: :func:`mlcrystal.rules.report.run_rules` writes).
 OUTPUT_FILES = ("report.md", "rules.png", "cv_r2.png", "rules.csv", "audit_flags.csv", "excluded_rows.csv",
                 "cv_scores.csv", "split_scores.csv", "rule_changes.csv", "predictions.csv")
+#: A modulus column whose median exceeds this many "GPa" is MPa (:data:`mlcrystal.rules.fitting.MPA_MEDIAN_GPa`;
+#: a test keeps the two equal).
+MPA_MEDIAN_GPa = 100.0
 #: The template's name in the package data (``mlcrystal/data``).
 TEMPLATE = "rules_template.csv"
 _EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -109,6 +112,44 @@ def read_header(path: Path) -> list[str]:
     return [c.strip() for c in next(csv.reader([line], delimiter=delimiter))]
 
 
+def median_modulus(path: Path) -> float | None:
+    """The median of a CSV/TSV file's ``E_GPa`` column, read without pandas (None: a workbook or no number).
+
+    Cells that are not numbers are skipped here (the full validation names them later); a
+    semicolon-separated file's decimal commas are read as points.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     p = Path(d) / "t.csv"
+    ...     _ = p.write_text("smiles;E_GPa\nC;9600\nO;12000,5\nN;x\n")
+    ...     median_modulus(p)
+    10800.25
+    """
+    with open(path, "rb") as fh:
+        if fh.read(4) in (_ZIP_MAGIC, _OLE_MAGIC):
+            return None
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        first = fh.readline()
+        delimiter = max((",", ";", "\t"), key=first.count)
+        header = [c.strip() for c in next(csv.reader([first], delimiter=delimiter))]
+        if "E_GPa" not in header:
+            return None
+        k = header.index("E_GPa")
+        values = []
+        for row in csv.reader(fh, delimiter=delimiter):
+            try:
+                values.append(float(row[k].replace(",", ".") if delimiter == ";" else row[k]))
+            except (IndexError, ValueError):
+                continue
+    values = sorted(v for v in values if v == v)  # NaN is not a number to rank
+    if not values:
+        return None
+    mid = len(values) // 2
+    return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+
+
 def _excel_header(path: Path) -> list[str]:
     # openpyxl (a light, pure-Python reader) reads the first row of each sheet without loading the data
     openpyxl = kit.openpyxl
@@ -158,6 +199,14 @@ def check_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Non
     if missing:
         parser.error(f"{args.data.name}: missing column {missing[0]!r} (found {columns}); the table needs the "
                      f"columns {list(REQUIRED_COLUMNS)}; rename the header")
+    try:
+        median = median_modulus(args.data)
+    except UnicodeDecodeError:
+        median = None  # text below the header that is not UTF-8: the full reader names it
+    if median is not None and median > MPA_MEDIAN_GPa:
+        parser.error(f"{args.data.name}: the E_GPa column looks like MPa, not GPa (median {median:g}; moduli of "
+                     "molecular crystals lie between 0.01 and 100 GPa, median 9.4 GPa in the study's table); divide "
+                     "the column by 1000 (MPa -> GPa) and run again.")
     try:
         check_output_folder(args.out, OUTPUT_FILES, force=args.force, inputs=(args.data,))
     except OutputError as err:

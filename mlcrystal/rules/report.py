@@ -534,6 +534,11 @@ def _report(result: RulesResult, source: str, *, keep_flagged: bool = False) -> 
                     + ("" if np.isfinite(med) and med > 0 else " No rule is rated high."))
     supports.append(f"{n_high} of {len(result.rules)} rules rated high (support >= {HIGH_SUPPORT:.0%}, bootstrap "
                     "interval clear of zero, no single group zeroing it, skill above the mean's).")
+    if len(result.rules) and not result.rules.design_rule.str.startswith("not tested").all():
+        kinds = result.rules.groupby("design_rule", sort=False).fragment.agg(list)
+        supports.append("Within papers (an intercept per paper): " + "; ".join(
+            f"{k}: {', '.join(v)}" for k, v in kinds.items()) + ". A rule that holds only between papers is an "
+            "association (papers that measured different chemistry), not a substitution rule.")
     cs = result.cross_scores
     preds = result.predictions
     mine = preds[preds.direction == "your rows, study's model"] if len(preds) else preds
