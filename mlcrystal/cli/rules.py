@@ -123,7 +123,7 @@ def median_modulus(path: Path) -> float | None:
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as d:
     ...     p = Path(d) / "t.csv"
-    ...     _ = p.write_text("smiles;E_GPa\nC;9600\nO;12000,5\nN;x\n")
+    ...     _ = p.write_text("smiles;E_GPa\\nC;9600\\nO;12000,5\\nN;x\\n")
     ...     median_modulus(p)
     10800.25
     """
