@@ -9,12 +9,16 @@ import pytest
 
 from mlcrystal.rules.fitting import (
     EXCLUDED_FLAGS,
+    ABSURD_GPa,
     looks_like_mpa,
+    outside_domain,
     paper_groups,
+    prediction_scores,
     rows_for_fitting,
     rows_per_feature,
     rule_changes,
     rule_confidence,
+    study_overlap,
 )
 
 
@@ -69,3 +73,33 @@ def test_rule_changes_and_sample_size():
                                               "rule can rest on one or two molecules.")
     with pytest.raises(ValueError):
         rows_per_feature(10, 0)
+
+
+def test_an_absurd_value_is_set_aside_even_when_flagged_rows_are_kept():
+    t = _table().assign(E_GPa=[9.0, 1e300, 8.0, 8.0, 12.0])
+    kept, out = rows_for_fitting(t, pd.DataFrame({"row": [1], "flag": ["implausible modulus"]}), keep_flagged=True)
+    assert kept.E_GPa.max() == 12.0 and bool(out.set_index("line").loc[3, "excluded"])
+    assert out.reasons.iloc[0] == f"implausible modulus (above {ABSURD_GPa:g} GPa: never fitted)"
+    # even when no audit flag names it
+    kept, out = rows_for_fitting(t, pd.DataFrame({"row": [], "flag": []}), keep_flagged=True)
+    assert len(kept) == 4 and out.line.tolist() == [3]
+
+
+def test_the_domain_names_the_fragment_and_its_training_range():
+    train = pd.DataFrame({"fr_benzene": [0, 1, 2], "fr_nitro": [0, 0, 0], "fr_COO": [1, 1, 1]})
+    query = pd.DataFrame({"fr_benzene": [2, 3], "fr_nitro": [0, 1], "fr_COO": [1, 0]})
+    assert outside_domain(train, query).tolist() == [
+        "", "fr_benzene = 3 (training 0-2); fr_nitro = 1 (no training row has one); fr_COO = 0 (training 1-1)"]
+    with pytest.raises(ValueError, match="fr_azide"):
+        outside_domain(train, query.assign(fr_azide=1))
+
+
+def test_overlap_and_scores():
+    d = study_overlap(["A", None, "B"], [1.0, 2.0, 2.5], ["B", "A"], [2.5, 1.1], [7, 8])
+    assert d.in_other.tolist() == [True, False, True] and d.same_value.tolist() == [False, False, True]
+    assert d.other_lines.tolist() == ["8", "", "7"]
+    s = prediction_scores(np.arange(6.0), np.arange(6.0) + 1)
+    assert s["n"] == 6 and s["mae"] == 1.0 and s["r2"] == pytest.approx(1 - 6 / 17.5)
+    assert np.isnan(prediction_scores([4.74, 4.75], [10.0, 10.0])["r2"])  # two rows: R^2 is not reported
+    with pytest.raises(ValueError, match="differ in length"):
+        prediction_scores([1.0], [1.0, 2.0])

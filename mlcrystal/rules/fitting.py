@@ -316,15 +316,19 @@ def study_overlap(structure, E_GPa, other_structure, other_E_GPa, other_line) ->
     return pd.DataFrame(rows, columns=["in_other", "same_value", "other_lines", "other_E_GPa"])
 
 
-def prediction_scores(y, pred) -> dict:
-    """``n``, ``r2`` and ``mae`` (GPa) of predictions; R^2 is NaN for fewer than 2 rows or equal values.
+def prediction_scores(y, pred, *, min_rows: int = 5) -> dict:
+    """``n``, ``r2`` and ``mae`` (GPa) of predictions; R^2 is NaN for fewer than ``min_rows`` rows or equal values.
+
+    R^2 is measured against the mean of the rows scored; over two or three rows
+    that mean fits them almost exactly and R^2 says nothing (-7 000 for two
+    nearby values), hence ``min_rows``.
 
     Examples
     --------
-    >>> prediction_scores([1.0, 2.0, 3.0], [1.0, 2.0, 4.0])
-    {'n': 3, 'r2': 0.5, 'mae': 0.3333333333333333}
-    >>> prediction_scores([2.0, 2.0], [1.0, 3.0])["r2"]
-    nan
+    >>> prediction_scores([1.0, 2.0, 3.0, 4.0, 5.0], [1.0, 2.0, 3.0, 4.0, 6.0])
+    {'n': 5, 'r2': 0.9, 'mae': 0.2}
+    >>> prediction_scores([2.0] * 5, [1.0, 3.0, 2.0, 2.0, 2.0])["r2"], prediction_scores([1, 2], [1, 2])["r2"]
+    (nan, nan)
     """
     yv, pv = np.asarray(y, dtype=float), np.asarray(pred, dtype=float)
     if yv.shape != pv.shape:
@@ -333,5 +337,5 @@ def prediction_scores(y, pred) -> dict:
     if n == 0:
         return {"n": 0, "r2": float("nan"), "mae": float("nan")}
     ss = float(((yv - yv.mean()) ** 2).sum())
-    r2 = 1 - float(((yv - pv) ** 2).sum()) / ss if n >= 2 and ss > 0 else float("nan")
+    r2 = 1 - float(((yv - pv) ** 2).sum()) / ss if n >= max(min_rows, 2) and ss > 0 else float("nan")
     return {"n": n, "r2": r2, "mae": float(np.abs(yv - pv).mean())}

@@ -609,8 +609,9 @@ def _report(result: RulesResult, source: str, *, keep_flagged: bool = False) -> 
     ]
     if len(cs):
         parts += ["Predictions across the tables (predictions.csv; R² against the mean of the rows scored, so 0 is "
-                  "no better than a constant; domain: every fragment count within the range of the model's "
-                  "training rows):", "", _markdown_table(cs.astype(object).where(cs.notna(), "undefined")), ""]
+                  "no better than a constant, undefined over fewer than 5 rows; domain: every fragment count within "
+                  "the range of the model's training rows):", "",
+                  _markdown_table(cs.astype(object).where(cs.notna(), "undefined")), ""]
     dup = mine[mine.structure_in_other_table.eq(True)] if len(mine) else mine
     if len(dup):
         show = dup[["line", "compound", "E_GPa", "other_lines", "other_E_GPa"]].rename(
@@ -725,6 +726,8 @@ def run_rules(table_or_path, out_dir, *, with_study: bool = False, keep_flagged:
     if with_study:
         assert study_rows is not None
         data = pd.concat([data, study_rows], ignore_index=True)
+        notes.append("With --with-study the study's rows are fitted too: scoring them by this table's model would "
+                     "not be a test, so only your rows are scored against the study's published model.")
     _check_size(data, source)
 
     audit_input = data.rename(columns={"line": "source_row", "paper": "doi"})[
