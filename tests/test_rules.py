@@ -318,3 +318,11 @@ def test_the_study_own_table_sets_aside_its_duplicates_and_keeps_them_on_request
     assert len(res.fitted) == 367 and res.X.shape[0] == 367
     kept = rules.run_rules(rules.study_table(), tmp_path, keep_flagged=True, **FAST)
     assert round(kept.lasso.alpha, 4) == 0.7543 and round(kept.lasso.test_r2, 3) == 0.302
+
+
+def test_every_unreadable_smiles_is_named_at_once(tmp_path):
+    t = _good_table()
+    t.loc[[7, 12, 30], "smiles"] = ["C1CC(", "c1ccc", "N(("]
+    with pytest.raises(ValueError, match=r"mine\.csv, row 7 \(line 9\), column 'smiles': RDKit cannot read the "
+                                         r"SMILES 'C1CC\(' \(3 unreadable SMILES, on lines 9, 14, 32\)"):
+        rules.validate_table(t, "mine.csv")

@@ -271,7 +271,7 @@ def validate_table(raw: pd.DataFrame, source: str = "table") -> pd.DataFrame:
     Raises
     ------
     ValueError
-        A missing column, an empty cell in a required or source column, a
+        A missing column, an empty cell in a required column, a
         modulus that is not a positive finite number, an unreadable SMILES:
         one line naming the file, row, column and what to do.
 
@@ -331,14 +331,20 @@ def validate_table(raw: pd.DataFrame, source: str = "table") -> pd.DataFrame:
     if paper_col == "doi":
         paper = paper.map(lambda d: paper_of(d) if d else "")
 
-    structures = []
+    structures, unreadable = [], []
     with rdBase.BlockLogs():  # an unreadable SMILES is reported below, not in RDKit's log
         for i, smi in enumerate(smiles):
             mol = Chem.MolFromSmiles(smi)
             if mol is None:
-                raise ValueError(f"{where(i, 'smiles')}: RDKit cannot read the SMILES {smi!r}; correct it "
-                                 "(brackets, ring closures, valences) or remove the row.")
-            structures.append(Chem.MolToSmiles(mol))
+                unreadable.append(i)
+            else:
+                structures.append(Chem.MolToSmiles(mol))
+    if unreadable:  # every one of them named at once, so that one pass over the file fixes them all
+        i = unreadable[0]
+        also = ("" if len(unreadable) == 1 else f" ({len(unreadable)} unreadable SMILES, on lines "
+                + ", ".join(str(k + 2) for k in unreadable[:20]) + (", ..." if len(unreadable) > 20 else "") + ")")
+        raise ValueError(f"{where(i, 'smiles')}: RDKit cannot read the SMILES {smiles.iloc[i]!r}{also}; correct it "
+                         "(brackets, ring closures, valences) or remove the row.")
     return pd.DataFrame({"source": source, "line": np.arange(n) + 2, "compound": compound.to_numpy(),
                          "smiles": smiles.to_numpy(), "E_GPa": e.to_numpy(dtype=float),
                          "method": method.to_numpy(), "paper": paper.to_numpy(), "structure": structures})
