@@ -9,7 +9,9 @@ import pytest
 
 from mlcrystal.rules.fitting import (
     EXCLUDED_FLAGS,
+    PREDICTION_COLUMNS,
     ABSURD_GPa,
+    against_study,
     looks_like_mpa,
     outside_domain,
     paper_groups,
@@ -103,3 +105,30 @@ def test_overlap_and_scores():
     assert np.isnan(prediction_scores([4.74, 4.75], [10.0, 10.0])["r2"])  # two rows: R^2 is not reported
     with pytest.raises(ValueError, match="differ in length"):
         prediction_scores([1.0], [1.0, 2.0])
+
+
+def test_against_study_scores_both_ways_on_a_small_pair_of_tables():
+    from sklearn.linear_model import LinearRegression
+
+    from mlcrystal.rules.curation import curation_keys
+    from mlcrystal.rules.features import fragment_counts
+
+    smiles = ["c1ccccc1", "Oc1ccccc1", "OCCO", "OCC(O)CO", "Clc1ccccc1", "OC(=O)c1ccccc1"]
+    mine = pd.DataFrame({"source": "mine.csv", "line": range(2, 8), "compound": list("abcdef"), "smiles": smiles,
+                         "E_GPa": [5.0, 6.0, 12.0, 14.0, 4.0, 7.0]})
+    mine["key"] = curation_keys(mine).structure.to_numpy()
+    other = pd.DataFrame({"source": "study", "line": [2, 3], "compound": ["Benzoic acid", "nitro"],
+                          "smiles": ["C1=CC=C(C=C1)C(=O)O", "[O-][N+](=O)c1ccccc1"], "E_GPa": [4.75, 9.0]})
+    counts = fragment_counts(mine.smiles)
+    model = LinearRegression().fit(counts[["fr_benzene", "fr_Al_OH"]], mine.E_GPa)
+    pred, scores = against_study(mine, counts, other, curation_keys(other), model=model,
+                                 columns=["fr_benzene", "fr_Al_OH"], train_rows=range(6), name="mine.csv")
+    mine_pred = pred[pred.direction == "your rows, study's model"].set_index("line")
+    assert bool(mine_pred.loc[7, "structure_in_other_table"]) and not bool(mine_pred.loc[7, "same_value_in_other"])
+    assert mine_pred.loc[2, "predicted_GPa"] == pytest.approx(13.54 - 1.566)
+    back = pred[pred.direction == "study's rows, your model"].set_index("line")
+    assert "fr_nitro = 1 (no training row has one)" in back.loc[3, "outside_domain"]
+    assert back.loc[2, "nn_similarity"] == 1.0 and list(pred.columns) == list(PREDICTION_COLUMNS)
+    assert scores.rows.tolist()[-1] == "study's 2 rows, model of mine.csv: outside this model's domain"
+    alone, one = against_study(mine, counts, None, None, name="mine.csv")
+    assert len(one) == 1 and alone.structure_in_other_table.isna().all()

@@ -91,7 +91,8 @@ __all__ = ["audit", "curation", "review", "features", "fingerprints", "lasso", "
            "standardised_coefficients", "standardised_lasso_cv", "study_table", "tuned_models", "validate_table",
            "variance_shares", "with_grouped_inner_cv", "within_paper_contrasts", "within_paper_lasso",
            "within_paper_ols", "y_randomisation", "design_rules_with_confidence", "paper_lasso_on_subsets",
-           "ABSURD_GPa", "outside_domain", "study_overlap", "prediction_scores"]
+           "ABSURD_GPa", "outside_domain", "study_overlap", "prediction_scores",
+           "PREDICTION_COLUMNS", "against_study"]
 
 #: The package's modules, imported on first use.
 _SUBMODULES = ("audit", "curation", "review", "features", "fingerprints", "lasso", "partitions", "representations",
@@ -213,6 +214,8 @@ _EXPORTS = {
     "outside_domain": "fitting",
     "study_overlap": "fitting",
     "prediction_scores": "fitting",
+    "PREDICTION_COLUMNS": "fitting",
+    "against_study": "fitting",
     "BootstrapResult": "lasso",
     "PaperLassoResult": "lasso",
     "benchmark_models": "lasso",

@@ -15,7 +15,9 @@ functions:
 - :func:`rows_per_feature`: the sample-size statement a report should make;
 - :func:`outside_domain`: which rows a fitted model would extrapolate to;
 - :func:`study_overlap`: which rows repeat a structure of another table (the study's);
-- :func:`prediction_scores`: n, R^2 and MAE of predictions, undefined where they are.
+- :func:`prediction_scores`: n, R^2 and MAE of predictions, undefined where they are;
+- :func:`against_study`: a user's rows by the study's published model, the study's rows by the
+  user's model, with overlap, similarity and domain.
 """
 
 from __future__ import annotations
@@ -23,9 +25,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from mlcrystal import study
+from mlcrystal.rules.features import fragment_counts
+from mlcrystal.rules.novelty import fingerprints_of, nearest_similarity
+
 __all__ = ["EXCLUDED_FLAGS", "MPA_MEDIAN_GPa", "ABSURD_GPa", "looks_like_mpa", "rows_for_fitting", "paper_groups",
            "rule_confidence", "rule_changes", "rows_per_feature", "outside_domain", "study_overlap",
-           "prediction_scores"]
+           "prediction_scores", "PREDICTION_COLUMNS", "against_study"]
 
 #: Audit flags whose rows are excluded from fitting by default.
 EXCLUDED_FLAGS = ("implausible modulus", "duplicate row", "duplicate structure", "unreadable SMILES",
@@ -37,6 +43,10 @@ MPA_MEDIAN_GPa = 100.0
 #: squared error alone outweighs every other row (1e300 overflows to inf), so it is set aside
 #: even with ``keep_flagged``.
 ABSURD_GPa = 1e6
+#: Columns of :func:`against_study`'s predictions (``predictions.csv`` of the ``rules`` report).
+PREDICTION_COLUMNS = ("direction", "source", "line", "compound", "smiles", "E_GPa", "predicted_GPa",
+                      "structure_in_other_table", "same_value_in_other", "other_lines", "other_E_GPa",
+                      "nn_similarity", "outside_domain")
 
 
 def looks_like_mpa(E_GPa) -> bool:
@@ -339,3 +349,84 @@ def prediction_scores(y, pred, *, min_rows: int = 5) -> dict:
     ss = float(((yv - yv.mean()) ** 2).sum())
     r2 = 1 - float(((yv - pv) ** 2).sum()) / ss if n >= max(min_rows, 2) and ss > 0 else float("nan")
     return {"n": n, "r2": r2, "mae": float(np.abs(yv - pv).mean())}
+
+
+def against_study(mine: pd.DataFrame, mine_counts: pd.DataFrame, study_rows: pd.DataFrame | None,
+                  study_keys: pd.DataFrame | None, *, model=None, columns=None, train_rows=None,
+                  name: str = "table") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A user's rows scored by the study's published model, and the study's rows by the user's model.
+
+    Parameters
+    ----------
+    mine : pandas.DataFrame
+        The user's fitted rows: ``source, line, compound, smiles, E_GPa`` and
+        ``key`` (standardised structure, :func:`mlcrystal.rules.curation.curation_keys`).
+    mine_counts : pandas.DataFrame
+        All fragment counts of those rows (:func:`mlcrystal.rules.features.fragment_counts`).
+    study_rows, study_keys : pandas.DataFrame or None
+        The study's table (``mlcrystal.rules.report.study_table``) and its
+        curation keys; None when it could not be read (then only the
+        published model's predictions and their scores are returned).
+    model : fitted estimator, optional
+        The user's model; None skips scoring the study's rows (e.g. when they were fitted too).
+    columns : sequence of str
+        The model's fragment columns.
+    train_rows : array-like of int
+        Positions in ``mine`` of the model's training rows (its domain).
+    name : str
+        The user's table in the score labels.
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        Predictions (:data:`PREDICTION_COLUMNS`; ``direction`` is "your rows,
+        study's model" or "study's rows, your model") and their scores
+        (``rows, n, r2, mae_GPa``) on all rows and on subsets: structure in
+        or not in the other table, inside or outside the model's domain.
+    """
+    published = pd.Series(dict(study.LASSO_RESULT["coefficients"]), dtype=float)
+    pred = float(study.LASSO_RESULT["intercept"]) + mine_counts[published.index].to_numpy(dtype=float) @ published
+    part = mine[["source", "line", "compound", "smiles", "E_GPa"]].assign(
+        direction="your rows, study's model", predicted_GPa=pred)
+    label = f"{name}, study's published model"
+    if study_rows is None or study_keys is None:
+        part = part.assign(structure_in_other_table=np.nan, same_value_in_other=np.nan, other_lines="",
+                           other_E_GPa="", nn_similarity=np.nan, outside_domain="")
+        return part[list(PREDICTION_COLUMNS)], pd.DataFrame([{"rows": label, **prediction_scores(part.E_GPa, pred)}])
+    keys = study_keys.structure.to_numpy()
+    ov = study_overlap(mine.key, mine.E_GPa, keys, study_rows.E_GPa, study_rows.line)
+    study_counts = fragment_counts(study_rows.smiles)
+    study_fps, mine_fps = fingerprints_of(study_rows.smiles), fingerprints_of(mine.smiles)
+    part = part.assign(structure_in_other_table=ov.in_other.to_numpy(), same_value_in_other=ov.same_value.to_numpy(),
+                       other_lines=ov.other_lines.to_numpy(), other_E_GPa=ov.other_E_GPa.to_numpy(),
+                       nn_similarity=nearest_similarity(study_fps, mine_fps),
+                       outside_domain=outside_domain(study_counts, mine_counts))
+    rows = []
+    inside = part.outside_domain.to_numpy() == ""
+    for what, mask in (("all rows", np.ones(len(part), bool)), ("structure not in the study", ~ov.in_other.to_numpy()),
+                       ("structure in the study", ov.in_other.to_numpy()),
+                       ("inside the study model's domain", inside), ("outside the study model's domain", ~inside)):
+        rows.append({"rows": f"{label}: {what}", **prediction_scores(part.E_GPa[mask], pred[mask])})
+    parts = [part]
+    if model is not None:  # out of sample: none of the study's rows was fitted
+        train = np.asarray(train_rows, dtype=int)
+        pred_s = model.predict(study_counts[list(columns)])
+        ov_s = study_overlap(keys, study_rows.E_GPa, mine.key, mine.E_GPa, mine.line)
+        back = study_rows[["source", "line", "compound", "smiles", "E_GPa"]].assign(
+            direction="study's rows, your model", predicted_GPa=pred_s,
+            structure_in_other_table=ov_s.in_other.to_numpy(), same_value_in_other=ov_s.same_value.to_numpy(),
+            other_lines=ov_s.other_lines.to_numpy(), other_E_GPa=ov_s.other_E_GPa.to_numpy(),
+            nn_similarity=nearest_similarity([mine_fps[i] for i in train], study_fps),
+            outside_domain=outside_domain(mine_counts.iloc[train], study_counts))
+        label = f"study's {len(back)} rows, model of {name}"
+        inside = back.outside_domain.to_numpy() == ""
+        for what, mask in (("all rows", np.ones(len(back), bool)),
+                           (f"structure not in {name}", ~ov_s.in_other.to_numpy()),
+                           ("inside this model's domain", inside), ("outside this model's domain", ~inside)):
+            rows.append({"rows": f"{label}: {what}", **prediction_scores(back.E_GPa[mask], pred_s[mask])})
+        parts.append(back)
+    scores = pd.DataFrame(rows)
+    scores["r2"] = scores.r2.round(3)
+    scores["mae"] = scores.mae.round(2)
+    return (pd.concat(parts, ignore_index=True)[list(PREDICTION_COLUMNS)],
+            scores.rename(columns={"mae": "mae_GPa"}))

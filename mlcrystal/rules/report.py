@@ -65,18 +65,15 @@ from mlcrystal.rules.confidence import rerate_rules
 from mlcrystal.rules.curation import check_structure_duplicates, curation_keys, paper_of
 from mlcrystal.rules.features import drop_constant, fragment_counts, fragment_smarts
 from mlcrystal.rules.fitting import (
+    against_study,
     looks_like_mpa,
-    outside_domain,
     paper_groups,
-    prediction_scores,
     rows_for_fitting,
     rows_per_feature,
     rule_changes,
     rule_confidence,
-    study_overlap,
 )
 from mlcrystal.rules.lasso import PaperLassoResult, paper_lasso
-from mlcrystal.rules.novelty import fingerprints_of, nearest_similarity
 from mlcrystal.rules.partitions import (
     bootstrap_selection_frequency,
     distribution_summary,
@@ -331,7 +328,8 @@ def validate_table(raw: pd.DataFrame, source: str = "table") -> pd.DataFrame:
     if paper_col == "doi":
         paper = paper.map(lambda d: paper_of(d) if d else "")
 
-    structures, unreadable = [], []
+    structures: list[str] = []
+    unreadable: list[int] = []
     with rdBase.BlockLogs():  # an unreadable SMILES is reported below, not in RDKit's log
         for i, smi in enumerate(smiles):
             mol = Chem.MolFromSmiles(smi)
@@ -820,7 +818,10 @@ def run_rules(table_or_path, out_dir, *, with_study: bool = False, keep_flagged:
     published = pd.Series(dict(study.LASSO_RESULT["coefficients"]), dtype=float)
     changes = rule_changes(published, lasso.coefficients).reset_index().rename(
         columns={"reference": "study_GPa", "other": "this_table_GPa"})
-    predictions, cross = _against_study(fit, counts, lasso, X, study_rows, study_keys, source, with_study)
+    is_mine = (fit.source != STUDY_SOURCE).to_numpy()
+    predictions, cross = against_study(
+        fit[is_mine].reset_index(drop=True), counts[is_mine].reset_index(drop=True), study_rows, study_keys,
+        model=None if with_study else lasso.model, columns=X.columns, train_rows=lasso.X_train.index, name=source)
 
     result = RulesResult(data=data.drop(columns="key"), flags=flags, X=X, lasso=lasso, rules=rules,
                          cv_scores=cv_scores, split_scores=split_scores, influence=influence,
@@ -847,66 +848,3 @@ def run_rules(table_or_path, out_dir, *, with_study: bool = False, keep_flagged:
     files["report"].write_text(_report(result, source, keep_flagged=keep_flagged))
     result.files = files
     return result
-
-
-_PREDICTION_COLUMNS = ["direction", "source", "line", "compound", "smiles", "E_GPa", "predicted_GPa",
-                       "structure_in_other_table", "same_value_in_other", "other_lines", "other_E_GPa",
-                       "nn_similarity", "outside_domain"]
-
-
-def _against_study(fit: pd.DataFrame, fit_counts: pd.DataFrame, lasso: PaperLassoResult, X: pd.DataFrame,
-                   study_rows: pd.DataFrame | None, study_keys: pd.DataFrame | None, source: str,
-                   with_study: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The user's rows by the study's published model, the study's rows by this table's model, and their scores."""
-    published = pd.Series(dict(study.LASSO_RESULT["coefficients"]), dtype=float)
-    is_mine = (fit.source != STUDY_SOURCE).to_numpy()
-    mine = fit[is_mine].reset_index(drop=True)
-    counts = fit_counts[is_mine].reset_index(drop=True)
-    pred = float(study.LASSO_RESULT["intercept"]) + counts[published.index].to_numpy(dtype=float) @ published
-    part = mine[["source", "line", "compound", "smiles", "E_GPa"]].assign(
-        direction="your rows, study's model", predicted_GPa=pred)
-    cross_rows = []
-    if study_rows is None:
-        part = part.assign(structure_in_other_table=np.nan, same_value_in_other=np.nan, other_lines="",
-                           other_E_GPa="", nn_similarity=np.nan, outside_domain="")
-        cross_rows.append({"rows": f"{source}, study's published model", **prediction_scores(part.E_GPa, pred)})
-        return part[_PREDICTION_COLUMNS], pd.DataFrame(cross_rows)
-    assert study_keys is not None
-    keys = study_keys.structure.to_numpy()
-    ov = study_overlap(mine.key, mine.E_GPa, keys, study_rows.E_GPa, study_rows.line)
-    study_counts = fragment_counts(study_rows.smiles)
-    study_fps, mine_fps = fingerprints_of(study_rows.smiles), fingerprints_of(mine.smiles)
-    part = part.assign(structure_in_other_table=ov.in_other.to_numpy(), same_value_in_other=ov.same_value.to_numpy(),
-                       other_lines=ov.other_lines.to_numpy(), other_E_GPa=ov.other_E_GPa.to_numpy(),
-                       nn_similarity=nearest_similarity(study_fps, mine_fps),
-                       outside_domain=outside_domain(study_counts, counts))
-    label = f"{source}, study's published model"
-    for name, mask in (("all rows", np.ones(len(part), bool)), ("structure not in the study", ~ov.in_other.to_numpy()),
-                       ("structure in the study", ov.in_other.to_numpy()),
-                       ("inside the study model's domain", part.outside_domain.to_numpy() == ""),
-                       ("outside the study model's domain", part.outside_domain.to_numpy() != "")):
-        cross_rows.append({"rows": f"{label}: {name}", **prediction_scores(part.E_GPa[mask], pred[mask])})
-    parts = [part]
-    if not with_study:
-        # the study's rows by this table's model: out of sample, since none of them was fitted
-        pred_s = lasso.model.predict(study_counts[X.columns])  # = paper_design_matrix(study_rows, columns=X.columns)
-        train = fit_counts.iloc[lasso.X_train.index]
-        ov_s = study_overlap(keys, study_rows.E_GPa, mine.key, mine.E_GPa, mine.line)
-        train_fps = [mine_fps[i] for i in lasso.X_train.index]
-        back = study_rows[["source", "line", "compound", "smiles", "E_GPa"]].assign(
-            direction="study's rows, your model", predicted_GPa=pred_s,
-            structure_in_other_table=ov_s.in_other.to_numpy(), same_value_in_other=ov_s.same_value.to_numpy(),
-            other_lines=ov_s.other_lines.to_numpy(), other_E_GPa=ov_s.other_E_GPa.to_numpy(),
-            nn_similarity=nearest_similarity(train_fps, study_fps),
-            outside_domain=outside_domain(train, study_counts))
-        label = f"study's {len(back)} rows, model of {source}"
-        for name, mask in (("all rows", np.ones(len(back), bool)),
-                           (f"structure not in {source}", ~ov_s.in_other.to_numpy()),
-                           ("inside this model's domain", back.outside_domain.to_numpy() == ""),
-                           ("outside this model's domain", back.outside_domain.to_numpy() != "")):
-            cross_rows.append({"rows": f"{label}: {name}", **prediction_scores(back.E_GPa[mask], pred_s[mask])})
-        parts.append(back)
-    cross = pd.DataFrame(cross_rows)
-    cross["r2"] = cross.r2.round(3)
-    cross["mae"] = cross.mae.round(2)
-    return pd.concat(parts, ignore_index=True)[_PREDICTION_COLUMNS], cross.rename(columns={"mae": "mae_GPa"})
