@@ -25,7 +25,7 @@ report
     chapter 3's checks.
 fitting
     What a user's table can support: rows set aside from fitting with their reasons, paper
-    groups, a rule's rating, rule changes, rows per column.
+    groups, a rule's rating, rule changes, rows per column, and the comparison with the study.
 within_paper
     Design rules tested as substitution rules: within-paper (paper fixed effects) estimates
     with paper-bootstrap intervals, within-paper contrasts.
