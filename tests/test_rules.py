@@ -326,3 +326,14 @@ def test_every_unreadable_smiles_is_named_at_once(tmp_path):
     with pytest.raises(ValueError, match=r"mine\.csv, row 7 \(line 9\), column 'smiles': RDKit cannot read the "
                                          r"SMILES 'C1CC\(' \(3 unreadable SMILES, on lines 9, 14, 32\)"):
         rules.validate_table(t, "mine.csv")
+
+
+@pytest.mark.needs_data("Youngs_modulus_dataset.xlsx")
+def test_an_mpa_value_no_longer_spoils_the_study_rows(tmp_path):
+    # one 9600 'GPa' row with --with-study put alpha at the grid's edge and test R^2 at -31.7
+    t = _good_table(n_copies=1).head(8)
+    t.loc[3, "E_GPa"] = 9600.0
+    res = rules.run_rules(t, tmp_path, with_study=True, **FAST)
+    assert res.excluded.set_index("line").loc[5, "reasons"] == "implausible modulus"
+    assert res.lasso.alpha < 1.0 and res.lasso.test_r2 > 0.1 and res.fitted.E_GPa.max() < 100
+    assert any("only your rows are scored" in n for n in res.notes)
