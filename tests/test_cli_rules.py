@@ -28,7 +28,9 @@ def _fail(argv, capsys):
 
 
 def test_light_constants_match_the_science_module(tmp_path):
+    from mlcrystal.rules.fitting import MPA_MEDIAN_GPa
     assert cli_rules.REQUIRED_COLUMNS == rules.REQUIRED_COLUMNS
+    assert cli_rules.MPA_MEDIAN_GPa == MPA_MEDIAN_GPa
     res = rules.run_rules(_good_table(), tmp_path, **FAST)
     assert sorted(p.name for p in res.files.values()) == sorted(cli_rules.OUTPUT_FILES)
 
@@ -193,3 +195,43 @@ def test_the_command_line_parses_with_light_modules_only():
             "'mlcrystal.force', 'mlcrystal.rules', 'mlcrystal.datasets') if m in sys.modules))")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert res.stdout.strip() == "[]", res.stderr
+
+
+def test_template_is_written_with_light_modules_and_never_overwritten(tmp_path, capsys):
+    target = tmp_path / "my_moduli.csv"
+    code = ("import sys\nfrom mlcrystal.cli import main\nmain(['rules', '--template', sys.argv[1]])\n"
+            "print(sorted(m for m in ('numpy', 'pandas', 'rdkit', 'mlcrystal.rules') if m in sys.modules))")
+    res = subprocess.run([sys.executable, "-c", code, str(target)], capture_output=True, text=True, cwd=ROOT,
+                         timeout=120)
+    assert res.stdout.strip() == "[]", res.stderr
+    assert target.read_text() == (ROOT / "mlcrystal" / "data" / "rules_template.csv").read_text()
+    table = rules.validate_table(rules.read_table(target)[0], target.name)  # the template is a valid table
+    assert list(table.compound)[:1] == ["Benzoic acid"] and (table.paper != "").all()
+    target.write_text("my rows\n")
+    assert "exists; pass --force" in _fail(["rules", "--template", str(target)], capsys)
+    assert target.read_text() == "my rows\n"
+    assert "--template writes the template and does nothing else" in _fail(
+        ["rules", str(target), "--template", str(tmp_path / "t.csv")], capsys)
+    assert "DATA and --out" in _fail(["rules"], capsys)
+
+
+def test_an_mpa_table_is_refused_in_one_line_before_any_work(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(kit.rules, "run_rules", lambda *a, **k: pytest.fail("work began on an MPa table"))
+    mpa = tmp_path / "mpa.csv"
+    _good_table().assign(E_GPa=lambda t: t.E_GPa * 1000).to_csv(mpa, index=False, sep=";", decimal=",")
+    err = _fail(["rules", str(mpa), "--out", str(tmp_path / "o"), *SMALL], capsys)
+    assert "mpa.csv: the E_GPa column looks like MPa, not GPa" in err and "divide the column by 1000" in err
+    assert not (tmp_path / "o").exists()
+    assert cli_rules.median_modulus(mpa) > 1000  # decimal commas read
+
+
+def test_keep_flagged_is_passed_on_and_reported(tmp_path, capsys):
+    t = _good_table()
+    t.loc[5, "E_GPa"] = 9600.0
+    data = tmp_path / "mine.csv"
+    t.to_csv(data, index=False)
+    assert main(["rules", str(data), "--out", str(tmp_path / "a"), *SMALL]) == 0
+    assert "1 flagged rows set aside, see excluded_rows.csv" in capsys.readouterr().err
+    assert main(["rules", str(data), "--out", str(tmp_path / "b"), "--keep-flagged", *SMALL]) == 0
+    assert "1 flagged rows kept and fitted (--keep-flagged)" in capsys.readouterr().err
+    assert "9600" in (tmp_path / "b" / "excluded_rows.csv").read_text()

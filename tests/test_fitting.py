@@ -9,12 +9,18 @@ import pytest
 
 from mlcrystal.rules.fitting import (
     EXCLUDED_FLAGS,
+    PREDICTION_COLUMNS,
+    ABSURD_GPa,
+    against_study,
     looks_like_mpa,
+    outside_domain,
     paper_groups,
+    prediction_scores,
     rows_for_fitting,
     rows_per_feature,
     rule_changes,
     rule_confidence,
+    study_overlap,
 )
 
 
@@ -69,3 +75,60 @@ def test_rule_changes_and_sample_size():
                                               "rule can rest on one or two molecules.")
     with pytest.raises(ValueError):
         rows_per_feature(10, 0)
+
+
+def test_an_absurd_value_is_set_aside_even_when_flagged_rows_are_kept():
+    t = _table().assign(E_GPa=[9.0, 1e300, 8.0, 8.0, 12.0])
+    kept, out = rows_for_fitting(t, pd.DataFrame({"row": [1], "flag": ["implausible modulus"]}), keep_flagged=True)
+    assert kept.E_GPa.max() == 12.0 and bool(out.set_index("line").loc[3, "excluded"])
+    assert out.reasons.iloc[0] == f"implausible modulus (above {ABSURD_GPa:g} GPa: never fitted)"
+    # even when no audit flag names it
+    kept, out = rows_for_fitting(t, pd.DataFrame({"row": [], "flag": []}), keep_flagged=True)
+    assert len(kept) == 4 and out.line.tolist() == [3]
+
+
+def test_the_domain_names_the_fragment_and_its_training_range():
+    train = pd.DataFrame({"fr_benzene": [0, 1, 2], "fr_nitro": [0, 0, 0], "fr_COO": [1, 1, 1]})
+    query = pd.DataFrame({"fr_benzene": [2, 3], "fr_nitro": [0, 1], "fr_COO": [1, 0]})
+    assert outside_domain(train, query).tolist() == [
+        "", "fr_benzene = 3 (training 0-2); fr_nitro = 1 (no training row has one); fr_COO = 0 (training 1-1)"]
+    with pytest.raises(ValueError, match="fr_azide"):
+        outside_domain(train, query.assign(fr_azide=1))
+
+
+def test_overlap_and_scores():
+    d = study_overlap(["A", None, "B"], [1.0, 2.0, 2.5], ["B", "A"], [2.5, 1.1], [7, 8])
+    assert d.in_other.tolist() == [True, False, True] and d.same_value.tolist() == [False, False, True]
+    assert d.other_lines.tolist() == ["8", "", "7"]
+    s = prediction_scores(np.arange(6.0), np.arange(6.0) + 1)
+    assert s["n"] == 6 and s["mae"] == 1.0 and s["r2"] == pytest.approx(1 - 6 / 17.5)
+    assert np.isnan(prediction_scores([4.74, 4.75], [10.0, 10.0])["r2"])  # two rows: R^2 is not reported
+    with pytest.raises(ValueError, match="differ in length"):
+        prediction_scores([1.0], [1.0, 2.0])
+
+
+def test_against_study_scores_both_ways_on_a_small_pair_of_tables():
+    from sklearn.linear_model import LinearRegression
+
+    from mlcrystal.rules.curation import curation_keys
+    from mlcrystal.rules.features import fragment_counts
+
+    smiles = ["c1ccccc1", "Oc1ccccc1", "OCCO", "OCC(O)CO", "Clc1ccccc1", "OC(=O)c1ccccc1"]
+    mine = pd.DataFrame({"source": "mine.csv", "line": range(2, 8), "compound": list("abcdef"), "smiles": smiles,
+                         "E_GPa": [5.0, 6.0, 12.0, 14.0, 4.0, 7.0]})
+    mine["key"] = curation_keys(mine).structure.to_numpy()
+    other = pd.DataFrame({"source": "study", "line": [2, 3], "compound": ["Benzoic acid", "nitro"],
+                          "smiles": ["C1=CC=C(C=C1)C(=O)O", "[O-][N+](=O)c1ccccc1"], "E_GPa": [4.75, 9.0]})
+    counts = fragment_counts(mine.smiles)
+    model = LinearRegression().fit(counts[["fr_benzene", "fr_Al_OH"]], mine.E_GPa)
+    pred, scores = against_study(mine, counts, other, curation_keys(other), model=model,
+                                 columns=["fr_benzene", "fr_Al_OH"], train_rows=range(6), name="mine.csv")
+    mine_pred = pred[pred.direction == "your rows, study's model"].set_index("line")
+    assert bool(mine_pred.loc[7, "structure_in_other_table"]) and not bool(mine_pred.loc[7, "same_value_in_other"])
+    assert mine_pred.loc[2, "predicted_GPa"] == pytest.approx(13.54 - 1.566)
+    back = pred[pred.direction == "study's rows, your model"].set_index("line")
+    assert "fr_nitro = 1 (no training row has one)" in back.loc[3, "outside_domain"]
+    assert back.loc[2, "nn_similarity"] == 1.0 and list(pred.columns) == list(PREDICTION_COLUMNS)
+    assert scores.rows.tolist()[-1] == "study's 2 rows, model of mine.csv: outside this model's domain"
+    alone, one = against_study(mine, counts, None, None, name="mine.csv")
+    assert len(one) == 1 and alone.structure_in_other_table.isna().all()

@@ -47,7 +47,8 @@ def test_minimum_rows_follows_the_protocol():
 def test_good_file_writes_report_and_tables(good_run):
     res, _, out = good_run
     assert {p.name for p in res.files.values()} == {"report.md", "rules.png", "cv_r2.png", "rules.csv",
-                                                    "audit_flags.csv", "cv_scores.csv", "split_scores.csv"}
+                                                    "audit_flags.csv", "excluded_rows.csv", "cv_scores.csv",
+                                                    "split_scores.csv", "rule_changes.csv", "predictions.csv"}
     assert all(p.exists() and p.stat().st_size > 0 for p in res.files.values())
     table = pd.read_csv(out / "rules.csv")
     # the planted signal: benzene lowers E, aliphatic OH raises it
@@ -127,8 +128,6 @@ def test_paper_column_wins_over_doi():
      r"mine\.csv, row 7 \(line 9\), column 'smiles': RDKit cannot read the SMILES 'C1CC\('"),
     (lambda t: t.assign(smiles=t.smiles.where(t.index != 1, "")),
      r"mine\.csv, row 1 \(line 3\), column 'smiles': empty cell"),
-    (lambda t: t.assign(doi=t.doi.where(t.index != 6, "")),
-     r"mine\.csv, row 6 \(line 8\), column 'doi': empty cell"),
     (lambda t: t.head(12), r"mine\.csv: 12 rows is too few .* at least 13 rows"),
     (lambda t: t.iloc[[0, 1, 2, 3] * 5], r"mine\.csv: 4 distinct structures"),
 ])
@@ -146,7 +145,9 @@ def test_with_study_appends_the_393_rows(tmp_path):
     res = rules.run_rules(t, tmp_path, with_study=True, **FAST)
     assert len(res.data) == 8 + 393
     assert (res.data.source == "study").sum() == 393 and (res.data.source == "table").sum() == 8
-    assert res.X.shape[0] == 401
+    # the study's own duplicates and its one value below 0.01 GPa are set aside, and listed
+    assert res.X.shape[0] == len(res.fitted) == 401 - int(res.excluded.excluded.sum())
+    assert (res.excluded[res.excluded.excluded].source == "study").all()
     assert "by paper" in set(res.cv_scores.scheme)
     study_flags = res.flags[res.flags.source == "study"]
     assert len(study_flags) > 0 and study_flags.line.min() >= 2
@@ -190,3 +191,149 @@ def test_all_equal_moduli_are_refused(tmp_path):
 
 def test_report_says_22nd_not_22th():
     assert [rules.ordinal(n) for n in (21, 22, 23, 24, 111)] == ["21st", "22nd", "23rd", "24th", "111th"]
+
+
+# --- what a table can support (issue 19, item 6; issue 22's "silent" findings about rules) ---
+
+def _messy_table() -> pd.DataFrame:
+    t = _good_table()
+    t.loc[5, "E_GPa"] = 9600.0  # an MPa number in a GPa column (line 7)
+    t.loc[len(t)] = t.loc[0]  # an exact duplicate row (line 42)
+    return t
+
+
+def test_flagged_rows_are_set_aside_listed_and_counted(tmp_path):
+    res = rules.run_rules(_messy_table(), tmp_path, **FAST)
+    ex = pd.read_csv(tmp_path / "excluded_rows.csv").set_index("line")
+    assert ex.loc[7, "reasons"] == "implausible modulus" and ex.loc[7, "action"] == "set aside"
+    assert "duplicate row" in ex.loc[42, "reasons"]
+    assert len(res.fitted) == len(res.data) - 2 and res.fitted.E_GPa.max() < 100
+    assert res.lasso.mae_test < 2  # the 9600 'GPa' row gave a test MAE of 1 375 GPa when it was fitted
+    report = (tmp_path / "report.md").read_text()
+    assert "2 flagged rows set aside, not fitted" in report and "| table | 7 | compound 5 | 9600.0 |" in report
+
+
+def test_keep_flagged_fits_them_and_says_so(tmp_path):
+    res = rules.run_rules(_messy_table(), tmp_path, keep_flagged=True, **FAST)
+    assert len(res.fitted) == len(res.data) and res.fitted.E_GPa.max() == 9600.0
+    assert (res.excluded.action == "kept (--keep-flagged)").all() and not res.excluded.excluded.any()
+    assert "--keep-flagged: 2 flagged rows that would be set aside are FITTED" in (tmp_path / "report.md").read_text()
+
+
+def test_an_absurd_value_is_never_fitted_even_with_keep_flagged(tmp_path):
+    t = _good_table()
+    t.loc[3, "E_GPa"] = 1e300  # gave R^2 = -inf and NaN scores when fitted
+    res = rules.run_rules(t, tmp_path, keep_flagged=True, **FAST)
+    row = res.excluded.set_index("line").loc[5]
+    assert bool(row.excluded) and "never fitted" in row.reasons
+    assert np.isfinite(res.cv_scores.r2).all() and np.isfinite(res.lasso.test_r2)
+
+
+def test_a_table_in_mpa_is_refused_with_the_fix(tmp_path):
+    t = _good_table().assign(E_GPa=lambda d: d.E_GPa * 1000)
+    with pytest.raises(ValueError, match=r"table: the E_GPa column looks like MPa, not GPa \(median \d+.*divide the "
+                                         r"column by 1000"):
+        rules.run_rules(t, tmp_path / "out", **FAST)
+    assert not (tmp_path / "out").exists()
+
+
+def test_all_equal_moduli_after_setting_aside_are_refused(tmp_path):
+    t = _good_table().assign(E_GPa=5.0)
+    t.loc[2, "E_GPa"] = 9600.0
+    with pytest.raises(ValueError, match=r"after setting aside 20 flagged rows \(.*, 1 implausible modulus\), "
+                                         r"every modulus is 5 GPa: there is nothing to learn.*--keep-flagged"):
+        rules.run_rules(t, tmp_path / "out", **FAST)
+
+
+def test_rows_without_a_doi_are_accepted_each_its_own_group(tmp_path):
+    t = _good_table()
+    t.loc[[6, 9], "doi"] = ""
+    res = rules.run_rules(t, tmp_path, **FAST)
+    assert len(res.fitted) == len(t) and "by paper" in set(res.cv_scores.scheme)
+    groups = res.fitted.set_index("line").group
+    assert groups[8] == "table: no paper, line 8" and groups[11] == "table: no paper, line 11"
+    assert res.grouping.startswith("2 of 40 rows have no paper: each is its own group")
+    assert "2 of 40 rows have no paper" in (tmp_path / "report.md").read_text()
+
+
+def test_high_needs_an_interval_clear_of_zero_and_skill(good_run, tmp_path):
+    res = good_run[0]
+    high = res.rules[res.rules.confidence == "high"]
+    assert len(high) and ((high.bootstrap_q05 > 0) | (high.bootstrap_q95 < 0)).all()
+    # moduli unrelated to structure: grouped CV is no better than the mean, so no rule is rated high
+    t = _good_table().assign(E_GPa=np.random.default_rng(3).uniform(1, 20, 40).round(2))
+    noise = rules.run_rules(t, tmp_path, **FAST)
+    skill = noise.cv_scores[(noise.cv_scores.scheme == "by paper") & (noise.cv_scores.model != "mean predictor")]
+    assert skill.r2.median() <= 0 and (noise.rules.confidence != "high").all()
+    assert "NO better than their mean. No rule is rated high." in (tmp_path / "report.md").read_text()
+
+
+@pytest.mark.needs_data("Youngs_modulus_dataset.xlsx")
+def test_the_report_compares_with_the_study(tmp_path):
+    t = _good_table()
+    t.loc[0] = ["Benzoic acid", "OC(=O)c1ccccc1", 4.75, "10.1000/paper0", "Nanoindentation"]  # study line 2
+    t.loc[1, "smiles"] = "[N-]=[N+]=Nc1ccccc1"  # an azide: a fragment no study row carries
+    res = rules.run_rules(t, tmp_path, **FAST)
+    pred = pd.read_csv(tmp_path / "predictions.csv")
+    mine = pred[pred.direction == "your rows, study's model"].set_index("line")
+    assert bool(mine.loc[2, "structure_in_other_table"]) and bool(mine.loc[2, "same_value_in_other"])
+    assert str(mine.loc[2, "other_lines"]) == "2"
+    assert "fr_azide" in mine.loc[3, "outside_domain"]
+    # the study's published model, by hand: intercept + benzene + COO
+    assert mine.loc[2, "predicted_GPa"] == pytest.approx(13.54 - 1.566 + 0.337, abs=1e-3)
+    back = pred[pred.direction == "study's rows, your model"]
+    assert len(back) == 393 and (back.outside_domain.fillna("") != "").any()
+    changes = pd.read_csv(tmp_path / "rule_changes.csv").set_index("fragment")
+    assert set(study_rules := ["fr_Al_OH", "fr_nitro", "fr_COO", "fr_NH2", "fr_Ar_OH", "fr_halogen",
+                               "fr_benzene"]) <= set(changes.index)
+    assert changes.loc["fr_nitro", "change"] == "disappeared"  # the table has no nitro group
+    assert changes.loc["fr_benzene", "change"] == "same sign" and len(study_rules) == 7
+    cross = res.cross_scores.set_index("rows")
+    assert cross.loc["table, study's published model: structure in the study", "n"] == 3  # + 2 benzoic acids
+    assert cross.loc["study's 393 rows, model of table: all rows", "n"] == 393
+    report = (tmp_path / "report.md").read_text()
+    assert "3 of 40 fitted rows of table have a structure the study's table holds (1 with the same value)" in report
+    assert "rows per column" in report and "5-95 %" in report
+
+
+def test_without_the_study_the_comparison_is_skipped_with_a_note(tmp_path, monkeypatch):
+    from mlcrystal.datasets import DataUnavailableError
+
+    def unavailable():
+        raise DataUnavailableError("Youngs_modulus_dataset.xlsx: not found in MLCRYSTAL_DATA_DIR")
+
+    monkeypatch.setattr(rules, "study_table", unavailable)
+    res = rules.run_rules(_good_table(), tmp_path, **FAST)
+    assert len(res.cross_scores) == 1 and res.predictions.structure_in_other_table.isna().all()
+    assert any("could not be read" in n for n in res.notes)
+    with pytest.raises(DataUnavailableError):
+        rules.run_rules(_good_table(), tmp_path, with_study=True, **FAST)
+
+
+@pytest.mark.needs_data("Youngs_modulus_dataset.xlsx")
+def test_the_study_own_table_sets_aside_its_duplicates_and_keeps_them_on_request(tmp_path):
+    res = rules.run_rules(rules.study_table(), tmp_path, **FAST)
+    reasons = res.excluded[res.excluded.excluded].reasons
+    assert len(reasons) == 26 and reasons.str.contains("duplicate").sum() == 25
+    assert len(res.fitted) == 367 and res.X.shape[0] == 367
+    kept = rules.run_rules(rules.study_table(), tmp_path, keep_flagged=True, **FAST)
+    assert round(kept.lasso.alpha, 4) == 0.7543 and round(kept.lasso.test_r2, 3) == 0.302
+
+
+def test_every_unreadable_smiles_is_named_at_once(tmp_path):
+    t = _good_table()
+    t.loc[[7, 12, 30], "smiles"] = ["C1CC(", "c1ccc", "N(("]
+    with pytest.raises(ValueError, match=r"mine\.csv, row 7 \(line 9\), column 'smiles': RDKit cannot read the "
+                                         r"SMILES 'C1CC\(' \(3 unreadable SMILES, on lines 9, 14, 32\)"):
+        rules.validate_table(t, "mine.csv")
+
+
+@pytest.mark.needs_data("Youngs_modulus_dataset.xlsx")
+def test_an_mpa_value_no_longer_spoils_the_study_rows(tmp_path):
+    # one 9600 'GPa' row with --with-study put alpha at the grid's edge and test R^2 at -31.7
+    t = _good_table(n_copies=1).head(8)
+    t.loc[3, "E_GPa"] = 9600.0
+    res = rules.run_rules(t, tmp_path, with_study=True, **FAST)
+    assert res.excluded.set_index("line").loc[5, "reasons"] == "implausible modulus"
+    assert res.lasso.alpha < 1.0 and res.lasso.test_r2 > 0.1 and res.fitted.E_GPa.max() < 100
+    assert any("only your rows are scored" in n for n in res.notes)
