@@ -28,6 +28,9 @@ NOTEBOOKS = sorted(BOOK.glob("[0-9][0-9]_*.ipynb"))
 SECOND_VALUES: dict[str, dict[str, object]] = {
     "01_data_collection": {"e_range": (0.2, 45.0), "student": "s0000001"},
     "01_behind_the_numbers": {"poisson_ratios": (0.25, 0.35), "sample_seed": 3},
+    "06_blocking_force_landscape": {"compound": 9, "short_crystal_rule": "refuse", "noise": 0.1, "noise_seed": 3,
+                                    "member_draw": 14, "student": "s0000001"},
+    "06_behind_the_numbers": {"sensitivity_values": 2, "live_draws": 3, "ensemble_seed": 1},
 }
 
 

@@ -656,3 +656,11 @@ def test_local_saturation_fits_as_well_and_moves_the_optimum_to_full_intensity()
     assert best["P_mW_cm2"] == pytest.approx(2080.0)
     assert best["W_um"] == pytest.approx(2000.0)
 
+
+
+def test_the_website_copy_refuses_a_structural_alternative():
+    from mlcrystal.webview import landscape_spec
+
+    with pytest.raises(ValueError, match="reference functional forms only"):
+        landscape_spec(BlockingForceLandscape(saturation="local"))
+    assert landscape_spec(BlockingForceLandscape())["min_aspect_ratio"] == 2.5
