@@ -30,9 +30,13 @@ from scipy.spatial.transform import Rotation
 from sklearn.linear_model import Lasso
 
 from mlcrystal import study
+from mlcrystal import study as _study
 from mlcrystal.crystal.anisotropy import plate_moduli, principal_moduli
 from mlcrystal.crystal.tensors import rotate_stiffness
+from mlcrystal.datasets import load_initial_blocking_force as _load_initial
 from mlcrystal.datasets import load_stiffness_tensors, load_youngs_modulus
+from mlcrystal.force import ensemble as _ensemble
+from mlcrystal.force import landscape as _landscape
 from mlcrystal.rules.audit import audit
 from mlcrystal.rules.chapter3 import chapter3_schemes
 from mlcrystal.rules.claims import rule_carriers, variance_shares
@@ -496,3 +500,61 @@ def _ch3_ex4(fragment: str) -> int:
     raw, X, y = _ch3_data()
     paper = chapter3_schemes(raw)["by paper"]
     return int(contrast_summary(X, y, paper, paper_lasso(X, y).coefficients).loc[fragment, "n_agree"])
+# --- chapter 6: a blocking-force landscape ------------------------------------------------------
+
+
+
+@register("ch6", 1,
+          question="What is the best force (mN) of BlockingForceLandscape(sensor_stiffness_N_m=k), "
+                   "with the stored calibration?",
+          hint="build the landscape with your variant's sensor stiffness and read optimum()['force_mN']; "
+               "round to 0.1 mN.",
+          variants=[{"sensor_stiffness_N_m": float("inf")}, {"sensor_stiffness_N_m": 3000.0},
+                    {"sensor_stiffness_N_m": 5000.0}, {"sensor_stiffness_N_m": 20000.0},
+                    {"sensor_stiffness_N_m": 30000.0}],
+          tolerance=0.051)
+def _ch6_ex1(sensor_stiffness_N_m: float) -> float:
+    return float(_landscape.BlockingForceLandscape(sensor_stiffness_N_m=sensor_stiffness_N_m).optimum()["force_mN"])
+
+
+@register("ch6", 2,
+          question="The study's first crystal (compound 5, its length and thickness) at full intensity, W um wide: "
+                   "what force (mN) does the reference landscape give?",
+          hint="take the fifth row of load_initial_blocking_force() for L and T, and call land.force(5, L, W, T, "
+               "2080.0) with your variant's width; round to 0.01 mN.",
+          variants=[{"W_um": 2000.0}, {"W_um": 1500.0}, {"W_um": 1200.0}, {"W_um": 1800.0}, {"W_um": 1000.0}],
+          tolerance=0.0051)
+def _ch6_ex2(W_um: float) -> float:
+    first = _load_initial().iloc[4]
+    return float(_landscape.BlockingForceLandscape().force(5, float(first.L_um), W_um, float(first.T_um),
+                                                           _study.MAX_INTENSITY_MW_CM2))
+
+
+@register("ch6", 3,
+          question="With compound 3's photothermal strain multiplied by a factor, what is the best thickness (um)?",
+          hint="on a new BlockingForceLandscape, replace responses[3] by a PhotoResponse with the same strain and "
+               "p_sat and thermal multiplied by your factor; read optimum()['T_um'] and round to 1 um.",
+          variants=[{"thermal_factor": 0.0}, {"thermal_factor": 0.5}, {"thermal_factor": 1.5},
+                    {"thermal_factor": 0.75}, {"thermal_factor": 2.0}],
+          tolerance=0.51)
+def _ch6_ex3(thermal_factor: float) -> float:
+    land = _landscape.BlockingForceLandscape()
+    r3 = land.responses[3]
+    land.responses[3] = _landscape.PhotoResponse(r3.strain, r3.p_sat, thermal_factor * r3.thermal, "invented")
+    return float(land.optimum()["T_um"])
+
+
+@register("ch6", 4,
+          question="How many kelvin of heating does a compound's photothermal strain imply at an intensity, for a "
+                   "given thermal expansion?",
+          hint="ensemble.implied_heating_K(BlockingForceLandscape(), compound, P, expansion_per_K): the strain "
+               "gamma_c * P divided by the expansion; round to 0.1 K.",
+          variants=[{"compound": 3, "P_mW_cm2": 2080.0, "expansion_per_K": 1e-4},
+                    {"compound": 3, "P_mW_cm2": 1040.0, "expansion_per_K": 1e-4},
+                    {"compound": 3, "P_mW_cm2": 1500.0, "expansion_per_K": 7e-5},
+                    {"compound": 5, "P_mW_cm2": 2080.0, "expansion_per_K": 2e-5},
+                    {"compound": 9, "P_mW_cm2": 1000.0, "expansion_per_K": 1e-5}],
+          tolerance=0.051)
+def _ch6_ex4(compound: int, P_mW_cm2: float, expansion_per_K: float) -> float:
+    return float(_ensemble.implied_heating_K(_landscape.BlockingForceLandscape(), compound, P_mW_cm2,
+                                             expansion_per_K))

@@ -171,6 +171,12 @@ def landscape_spec(land: Any) -> dict[str, Any]:
     missing = [a for a in needed if not hasattr(land, a)]
     if missing:
         raise ValueError(f"land must be a BlockingForceLandscape (the physical landscape); it lacks {missing}.")
+    # the site's script computes the reference functional forms only
+    if getattr(land, "saturation", "surface") != "surface" or \
+            float(getattr(land, "heat_saturation_mW_cm2", float("inf"))) != float("inf"):
+        raise ValueError("the website's copy of the landscape computes the reference functional forms only "
+                         "(saturation='surface', heat_saturation_mW_cm2=inf); show this landscape with "
+                         "landscape_explorer_figure instead.")
     sensor = float(land.sensor_stiffness_N_m)
     return {
         "library": str(land.library),

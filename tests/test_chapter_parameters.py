@@ -44,6 +44,9 @@ SECOND_VALUES: dict[str, dict[str, object]] = {
     "03_lasso_design_rules": {"split_seed": 7, "alpha_choice": "plain CV", "partition_seed": 1,
                               "n_live_partitions": 1, "n_boot": 50, "student": "s0000001"},
     "03_behind_the_numbers": {"split_seed": 7, "partition_seed": 1, "n_live_partitions": 1, "n_boot": 50},
+    "06_blocking_force_landscape": {"compound": 9, "short_crystal_rule": "refuse", "noise": 0.1, "noise_seed": 3,
+                                    "member_draw": 14, "student": "s0000001"},
+    "06_behind_the_numbers": {"sensitivity_values": 2, "live_draws": 4, "ensemble_seed": 1},
 }
 
 

@@ -263,3 +263,34 @@ def test_extending_the_ensemble_keeps_the_stored_members_and_refuses_another_see
         en.extend_ensemble(base, 4, random_state=1)
     with pytest.raises(ValueError, match="must exceed"):
         en.extend_ensemble(grown, 4, random_state=0)
+def test_structural_sensitivity_reference_row_is_the_reference_landscape():
+    s = en.structural_sensitivity().set_index("form")
+    assert list(s.index) == list(en.STRUCTURAL_FORMS)
+    ref = s.iloc[0]
+    assert ref.best_force_mN == pytest.approx(ls.BlockingForceLandscape().optimum()["force_mN"], rel=1e-6)
+    local = s.loc["saturation at each depth"]
+    assert local.best_force_mN == pytest.approx(87.2, abs=0.3) and local.best_P_mW_cm2 == pytest.approx(2080.0)
+    heat = s.loc["heating that saturates"]
+    assert 40 < heat.best_force_mN < 50 and heat.best_compound == 3
+    assert (s.rms_pct < 3).all() and s.kept.all()
+
+
+def test_structural_forms_are_checked():
+    with pytest.raises(ValueError, match="unknown structural forms"):
+        en.structural_sensitivity(["plate"])
+    with pytest.raises(ValueError, match="draws \\[9999\\]"):
+        en.structural_members(en.load_ensemble(), draws=[9999])
+    with pytest.raises(ValueError, match="functional forms"):
+        en.evaluate(en.defaults(), structure={"saturation_form": "local"})
+
+
+def test_implied_heating_of_compound_3_at_the_reference_optimum_exceeds_the_priors_30_K():
+    land = ls.BlockingForceLandscape()
+    best = land.optimum()
+    heating = en.implied_heating_K(land, 3, best["P_mW_cm2"])
+    assert heating == pytest.approx(2.5e-6 * best["P_mW_cm2"] / 1e-4)
+    assert 36 < heating < 38 > 30
+    assert en.implied_heating_K(ls.BlockingForceLandscape(heat_saturation_mW_cm2=1040.0), 3, 1040.0) == \
+        pytest.approx(2.5e-6 * 1040 / 2 / 1e-4)
+    with pytest.raises(ValueError, match="expansion_per_K"):
+        en.implied_heating_K(land, 3, 1000.0, expansion_per_K=0.0)

@@ -602,3 +602,65 @@ def test_heat_reverses_the_bending_only_for_compound_7_in_the_box(land):
     assert ls.heat_crossover_table(land, 500.0).set_index("compound").loc[7, "crossover_T_um"] > T
     with pytest.raises(ValueError, match="P_mW_cm2 must be > 0"):
         ls.heat_crossover_table(land, 0.0)
+
+
+# --- structural alternatives: where the photostrain saturates, whether the heating saturates ---
+
+@pytest.mark.parametrize("eps, p_sat, P, d, T", [(1e-2, 300.0, 1464.0, 20.0, 183.0), (2e-2, 600.0, 50.0, 5.0, 500.0),
+                                                 (1e-2, 300.0, 2080.0, 50.0, 60.0),
+                                                 (3e-3, 150.0, 2080.0, 20.0, 1000.0)])
+def test_local_saturation_curvature_matches_quadrature(eps, p_sat, P, d, T):
+    from scipy import integrate
+
+    def integrand(z):
+        light = P * np.exp(-z / d)
+        return eps * light / (light + p_sat) * (T / 2 - z)
+
+    expected = 12 / T**3 * integrate.quad(integrand, 0, T, limit=200, epsabs=0, epsrel=1e-12)[0]
+    assert ls.local_saturation_curvature(eps, p_sat, P, d, T) == pytest.approx(expected, rel=1e-8)
+
+
+def test_local_saturation_is_the_surface_form_in_weak_light_and_stronger_in_bright_light():
+    r = ls.PhotoResponse(1e-2, 300.0, 0.0, "invented")
+    weak = ls.photo_curvature(200.0, 1e-3, r, saturation="local") / ls.photo_curvature(200.0, 1e-3, r)
+    assert weak == pytest.approx(1.0, rel=1e-5)
+    # saturation at each depth leaves the deeper, dimmer layers unsaturated: more strain than the surface form
+    assert ls.photo_curvature(200.0, 2000.0, r, saturation="local") > 1.5 * ls.photo_curvature(200.0, 2000.0, r)
+    assert float(ls.photo_curvature(200.0, 0.0, r, saturation="local")) == 0.0
+
+
+def test_heat_saturation_halves_the_heat_at_its_intensity_and_infinity_is_the_reference():
+    r = ls.PhotoResponse(0.0, 300.0, 2.5e-6, "invented")
+    linear = ls.photo_curvature(200.0, 1040.0, r)
+    assert ls.photo_curvature(200.0, 1040.0, r, heat_saturation_mW_cm2=1040.0) == pytest.approx(linear / 2, rel=1e-12)
+    assert BlockingForceLandscape(heat_saturation_mW_cm2=np.inf).force(3, 700, 2000, 175, 1464) == \
+        BlockingForceLandscape().force(3, 700, 2000, 175, 1464)
+
+
+def test_structural_options_are_checked_and_enter_the_cache_key():
+    with pytest.raises(ValueError, match="saturation must be one of"):
+        BlockingForceLandscape(saturation="bulk")
+    with pytest.raises(ValueError, match="heat_saturation_mW_cm2 must be a number > 0"):
+        BlockingForceLandscape(heat_saturation_mW_cm2=-1.0)
+    assert BlockingForceLandscape(saturation="local").definition_key(3) != BlockingForceLandscape().definition_key(3)
+    with pytest.raises(ValueError, match="functional forms"):
+        ls.calibrate(options={"saturation_form": "local"})
+
+
+def test_local_saturation_fits_as_well_and_moves_the_optimum_to_full_intensity():
+    ref, local = ls.calibrate(), ls.calibrate(options={"saturation": "local"})
+    assert local.rms == pytest.approx(0.0208, abs=5e-4) and ref.rms == pytest.approx(0.0229, abs=5e-4)
+    best = local.landscape().optimum()
+    assert best["compound"] == 3
+    assert best["force_mN"] == pytest.approx(87.2, abs=0.3)
+    assert best["P_mW_cm2"] == pytest.approx(2080.0)
+    assert best["W_um"] == pytest.approx(2000.0)
+
+
+
+def test_the_website_copy_refuses_a_structural_alternative():
+    from mlcrystal.webview import landscape_spec
+
+    with pytest.raises(ValueError, match="reference functional forms only"):
+        landscape_spec(BlockingForceLandscape(saturation="local"))
+    assert landscape_spec(BlockingForceLandscape())["min_aspect_ratio"] == 2.5

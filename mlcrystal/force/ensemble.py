@@ -24,7 +24,10 @@ draws that agree with what the study reports (:data:`ACCEPTANCE`):
 
 Each row of the ensemble table holds every constant of its landscape, so
 :func:`member` rebuilds it. :func:`sensitivity` moves one constant at a time
-across its prior range.
+across its prior range; :func:`structural_sensitivity` changes the model's
+functional forms instead (:data:`STRUCTURAL_FORMS`: where the photostrain
+saturates, whether the heating saturates), re-calibrating compounds 5 and 9
+for each.
 
 For example:
 
@@ -56,7 +59,9 @@ __all__ = ["Prior", "PRIORS", "ACCEPTANCE", "REASONS", "ENSEMBLE_FILE", "STORED_
            "LARGEST_CRYSTAL", "priors_table", "defaults", "draw_constants", "member", "evaluate", "build_ensemble",
            "extend_ensemble",
            "rejection_table", "save_ensemble", "load_ensemble", "optimum_summary", "sensitivity",
-           "sensitivity_summary", "heat_reversal_share", "make_landscape"]
+           "sensitivity_summary", "heat_reversal_share", "make_landscape", "HEAT_SATURATION_ALTERNATIVE_MW_CM2",
+           "STRUCTURAL_FORMS", "structural_sensitivity", "structural_members", "implied_heating_K",
+           "STRUCTURAL_FILE", "load_structural_members"]
 
 # ---------------------------------------------------------------------------
 # priors
@@ -272,6 +277,14 @@ def member(row: Mapping[str, Any] | pd.Series, library: str = "published") -> ls
     return ls.BlockingForceLandscape(library, params=params, **_options(row))
 
 
+def _check_structure(structure: Mapping[str, Any] | None) -> dict[str, Any]:
+    structure = dict(structure or {})
+    unknown = sorted(set(structure) - set(ls.STRUCTURAL_OPTIONS))
+    if unknown:
+        raise ValueError(f"structure may hold {list(ls.STRUCTURAL_OPTIONS)} (the functional forms); got {unknown}.")
+    return structure
+
+
 def _largest_crystal_force(land: ls.BlockingForceLandscape) -> float:
     """Best force of the box's largest crystal, over compounds and intensities."""
     P = np.linspace(*study.SEARCH_BOUNDS["P_mW_cm2"], 209)
@@ -279,7 +292,8 @@ def _largest_crystal_force(land: ls.BlockingForceLandscape) -> float:
     return float(max(np.max(land.force(c, L, W, T, P)) for c in land.compounds))
 
 
-def evaluate(constants: Mapping[str, Any], data: pd.DataFrame | None = None) -> dict[str, Any]:
+def evaluate(constants: Mapping[str, Any], data: pd.DataFrame | None = None,
+             structure: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Calibrate one draw on the ten measurements, find its optimum and check it.
 
     Parameters
@@ -288,6 +302,9 @@ def evaluate(constants: Mapping[str, Any], data: pd.DataFrame | None = None) -> 
         One value per prior (a row of :func:`draw_constants`).
     data : pandas.DataFrame, optional
         The study's initial measurements (loaded when not given).
+    structure : mapping, optional
+        Functional forms (keys of :data:`mlcrystal.force.landscape.STRUCTURAL_OPTIONS`,
+        e.g. a value of :data:`STRUCTURAL_FORMS`); default the reference forms.
 
     Returns
     -------
@@ -305,8 +322,8 @@ def evaluate(constants: Mapping[str, Any], data: pd.DataFrame | None = None) -> 
     >>> r["kept"], r["best_compound"], round(r["best_force_mN"], 1)
     (True, 3, 37.0)
     """
-    options = _options(constants)
-    fit = ls.calibrate(data, options={k: options[k] for k in ls.CALIBRATION_OPTIONS})
+    options = {**_options(constants), **_check_structure(structure)}
+    fit = ls.calibrate(data, options={k: v for k, v in options.items() if k != "responses"})
     out: dict[str, Any] = {p.name: float(constants[p.name]) for p in PRIORS}
     out.update(fit.params)
     land = ls.BlockingForceLandscape(params=fit.params, **options)
@@ -729,3 +746,169 @@ def heat_reversal_share(table: pd.DataFrame, P_mW_cm2: float = study.MAX_INTENSI
     out.columns.name = None
     out["members"] = len(kept)
     return out
+
+
+# ---------------------------------------------------------------------------
+# structural uncertainty: the functional forms as a factor
+# ---------------------------------------------------------------------------
+
+#: The saturation intensity of the heating in the "heating that saturates" form, mW/cm^2:
+#: half the lamp's maximum, so that at full intensity the heat is a third of the
+#: linear form's. ASSUMED: an illustration of the form, not a measured value.
+HEAT_SATURATION_ALTERNATIVE_MW_CM2 = 0.5 * study.MAX_INTENSITY_MW_CM2
+
+#: The functional forms compared by :func:`structural_sensitivity`: name -> landscape options.
+STRUCTURAL_FORMS = MappingProxyType({
+    "reference: saturation at the surface, heating proportional to P": MappingProxyType({}),
+    "saturation at each depth": MappingProxyType({"saturation": "local"}),
+    "heating that saturates": MappingProxyType({"heat_saturation_mW_cm2": HEAT_SATURATION_ALTERNATIVE_MW_CM2}),
+    "both alternatives": MappingProxyType({"saturation": "local",
+                                           "heat_saturation_mW_cm2": HEAT_SATURATION_ALTERNATIVE_MW_CM2}),
+})
+
+
+def _check_forms(forms: Sequence[str] | None) -> list[str]:
+    names = list(STRUCTURAL_FORMS) if forms is None else list(forms)
+    unknown = [f for f in names if f not in STRUCTURAL_FORMS]
+    if unknown:
+        raise ValueError(f"unknown structural forms {unknown}; choose from {list(STRUCTURAL_FORMS)}.")
+    return names
+
+
+def structural_sensitivity(forms: Sequence[str] | None = None,
+                           constants: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """The optimum under each functional form, compounds 5 and 9 re-calibrated for each.
+
+    Parameters
+    ----------
+    forms : sequence of str, optional
+        Keys of :data:`STRUCTURAL_FORMS` (default: all, the reference first).
+    constants : mapping, optional
+        One value per prior (default :func:`defaults`, the reference landscape's).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per form: ``form`` and the columns of :func:`evaluate` (fit
+        ``rms_pct``, ``best_force_mN``, ``best_compound``, ``best_L_um`` ...,
+        ``compound3_force_mN``, ``largest_share``, ``kept``, ``rejected_because``).
+
+    Examples
+    --------
+    >>> s = structural_sensitivity(["saturation at each depth"])
+    >>> int(s.best_compound.iloc[0]), bool(s.best_force_mN.iloc[0] > 80), bool(s.rms_pct.iloc[0] < 3)
+    (3, True, True)
+    """
+    names = _check_forms(forms)
+    constants = defaults() if constants is None else constants
+    data = load_initial_blocking_force()
+    rows = [{"form": name, **evaluate(constants, data, structure=STRUCTURAL_FORMS[name])} for name in names]
+    return pd.DataFrame(rows)
+
+
+def structural_members(table: pd.DataFrame, forms: Sequence[str] | None = None,
+                       draws: Sequence[int] | None = None) -> pd.DataFrame:
+    """Re-evaluate ensemble members under other functional forms (the forms as a factor of the ensemble).
+
+    Each member keeps its drawn constants; compounds 5 and 9 are re-calibrated
+    under each form, its optimum found and the acceptance rule applied again.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        As returned by :func:`build_ensemble` or :func:`load_ensemble`.
+    forms : sequence of str, optional
+        Keys of :data:`STRUCTURAL_FORMS` (default: all).
+    draws : sequence of int, optional
+        The draws to re-evaluate (default: the kept members).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (draw, form): ``draw, form`` and the columns of :func:`evaluate`.
+
+    Examples
+    --------
+    >>> t = structural_members(load_ensemble(), ["saturation at each depth"], draws=[0])
+    >>> t.draw.tolist(), t.form.tolist()
+    ([0], ['saturation at each depth'])
+    """
+    names = _check_forms(forms)
+    by_draw = table.set_index("draw")
+    chosen = list(by_draw.index[by_draw["kept"].astype(bool)]) if draws is None else list(draws)
+    missing = [d for d in chosen if d not in by_draw.index]
+    if missing:
+        raise ValueError(f"draws {missing} are not in the ensemble table (it holds draws "
+                         f"{int(by_draw.index.min())}-{int(by_draw.index.max())}).")
+    data = load_initial_blocking_force()
+    rows = [{"draw": int(d), "form": name, **evaluate(by_draw.loc[d], data, structure=STRUCTURAL_FORMS[name])}
+            for d in chosen for name in names]
+    return pd.DataFrame(rows)
+
+
+#: The stored re-evaluation of the kept members under the alternative forms (package data;
+#: ``benchmarks/structural_ch6.py`` writes it, about 6 CPU minutes).
+STRUCTURAL_FILE = "ensemble_structural.csv"
+
+
+def load_structural_members() -> pd.DataFrame:
+    """Read the stored :func:`structural_members` table of the stored ensemble's kept members.
+
+    Examples
+    --------
+    >>> t = load_structural_members()
+    >>> sorted(t.form.unique()) == sorted(list(STRUCTURAL_FORMS)[1:])
+    True
+    """
+    with package_file(STRUCTURAL_FILE).open("rb") as fh:
+        table = pd.read_csv(fh, keep_default_na=False, na_values=[""])
+    need = {"draw", "form", "kept", "best_force_mN", "best_compound", "rms_pct"}
+    missing = sorted(need - set(table.columns))
+    if missing:
+        raise ValueError(f"mlcrystal/data/{STRUCTURAL_FILE}: missing columns {missing}; regenerate it with "
+                         "benchmarks/structural_ch6.py.")
+    unknown = sorted(set(table["form"]) - set(STRUCTURAL_FORMS))
+    if unknown:
+        raise ValueError(f"mlcrystal/data/{STRUCTURAL_FILE}: unknown forms {unknown}; regenerate it with "
+                         "benchmarks/structural_ch6.py.")
+    return table
+
+
+def implied_heating_K(land: ls.BlockingForceLandscape, compound: int, P_mW_cm2: Any,
+                      expansion_per_K: float = 1e-4) -> Any:
+    r"""Heating of the lit face that a compound's photothermal strain implies, kelvin.
+
+    The photothermal strain at the lit face, :math:`\gamma_c P/(1 + P/P_h)`, is a
+    thermal expansion times a temperature rise; divided by the magnitude of the
+    expansion coefficient it gives the heating the model assumes. The default
+    coefficient, 1e-4 /K, is the top of the range the ensemble's prior takes for
+    molecular crystals (:data:`PRIORS`): the smallest
+    heating the strain can mean.
+
+    Parameters
+    ----------
+    land : mlcrystal.force.landscape.BlockingForceLandscape
+    compound : int
+    P_mW_cm2 : float or array_like
+        Intensity, mW/cm^2.
+    expansion_per_K : float, default 1e-4
+        Magnitude of the thermal expansion coefficient along the length, 1/K (> 0).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Temperature rise of the lit face, K.
+
+    Examples
+    --------
+    >>> round(float(implied_heating_K(ls.BlockingForceLandscape(), 3, 2080.0)), 1)  # 2.5e-6 * 2080 / 1e-4
+    52.0
+    """
+    if not (isinstance(expansion_per_K, int | float) and np.isfinite(expansion_per_K) and expansion_per_K > 0):
+        raise ValueError(f"expansion_per_K must be a finite number > 0 (1/K); got {expansion_per_K!r}.")
+    if compound not in land.responses:
+        raise ValueError(f"compound {compound!r} is not in the landscape; choose from {sorted(land.responses)}.")
+    r = land.responses[compound]
+    P = np.asarray(P_mW_cm2, float)
+    out = r.thermal * P / (1.0 + P / land.heat_saturation_mW_cm2) / expansion_per_K
+    return out[()] if np.ndim(out) == 0 else out

@@ -50,7 +50,9 @@ which tends to :math:`\varepsilon_0 / \delta` for :math:`T \ll \delta` and to
   the length makes the heated side contract, bending the crystal towards the
   light: :math:`\varepsilon_0 = -\gamma_c P`.
 
-So the curvature is the difference of the two layers' curvatures:
+So the curvature is the difference of the two layers' curvatures (both
+functional forms are assumptions of the kit, not results of the study; see
+*Structural alternatives* below):
 
 .. math::
 
@@ -61,6 +63,16 @@ Photoisomerisation wins in thin crystals, heat
 catches up in thick ones: the force first grows with thickness (stiffness
 :math:`\propto T^3`), then falls as the two curvatures cancel and as the
 crystal outgrows the sensor. The largest crystal is not the best.
+
+Structural alternatives: ``saturation="local"`` saturates the photostrain at
+each depth, :math:`\varepsilon(z) = \varepsilon_c I(z)/(I(z) + P_{\mathrm{sat},c})` with
+:math:`I(z) = P e^{-z/d}` (a photostationary state reached layer by layer;
+closed form with the dilogarithm, :func:`local_saturation_curvature`), instead of
+at the lit surface; ``heat_saturation_mW_cm2=P_h`` makes the heating saturate,
+:math:`\gamma_c P / (1 + P/P_h)` (losses that grow with temperature), instead of
+growing in proportion to :math:`P` (the default, :math:`P_h = \infty`). Each
+form needs its own calibration of compounds 5 and 9
+(``calibrate(options={"saturation": "local"})``).
 
 Every constant the study's data leave open (penetration depth, thermal
 length, sensor stiffness, the photothermal strain of the measured compounds
@@ -88,7 +100,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import optimize
+from scipy import optimize, special
 
 from mlcrystal import study
 from mlcrystal.datasets import load_initial_blocking_force
@@ -101,7 +113,8 @@ __all__ = ["ArrayLike", "VALIDITY_FACTOR", "VALID_RANGE", "PENETRATION_DEPTH_UM"
            "OPTIMUM_LATTICE_LEVELS", "BlockingForceLandscape", "IntensityReading", "INTENSITY_READINGS",
            "GaussianLandscape", "CalibrationResult", "CALIBRATION_OPTIONS", "fit_table", "calibrate",
            "parameter_table", "force_grid", "best_length_profile", "SHARED_RESPONSE_SUFFIX", "with_shared_response",
-           "curvature_parts", "heat_crossover_table", "MAX_FORCE_GRID"]
+           "curvature_parts", "heat_crossover_table", "MAX_FORCE_GRID", "SaturationForm", "SATURATION_FORMS",
+           "HEAT_SATURATION_MW_CM2", "STRUCTURAL_OPTIONS", "local_saturation_curvature"]
 
 ArrayLike = Any  # float or array_like of floats
 
@@ -148,6 +161,20 @@ MIN_ASPECT_RATIO = 2.5
 #: zero within the noise), so it is set to make thick crystals lose to heat, as the
 #: study describes. Its value shifts the calibrated constants below.
 THERMAL_STRAIN_PER_INTENSITY = 3.0e-7
+
+#: Where the photostationary state saturates: at the lit surface (``"surface"``,
+#: the reference: :math:`\varepsilon_c P/(P+P_\mathrm{sat})` times the decay
+#: profile) or at each depth (``"local"``). ASSUMED: a functional form chosen, not measured.
+SaturationForm = Literal["surface", "local"]
+SATURATION_FORMS: tuple[str, ...] = ("surface", "local")
+
+#: Intensity at which the heating saturates, mW/cm^2: photothermal strain
+#: :math:`\gamma_c P / (1 + P / P_h)`. ASSUMED: the reference landscape takes
+#: heating proportional to intensity (``numpy.inf``).
+HEAT_SATURATION_MW_CM2 = float("inf")
+
+#: The keywords of :class:`BlockingForceLandscape` that change the model's functional forms.
+STRUCTURAL_OPTIONS = ("saturation", "heat_saturation_mW_cm2")
 
 # ---------------------------------------------------------------------------
 # Calibrated constants: fitted by calibrate() on the study's 10 initial
@@ -302,9 +329,64 @@ def blocking_force_mN(E_GPa: ArrayLike, L_um: ArrayLike, W_um: ArrayLike, T_um: 
     return out[()] if np.ndim(out) == 0 else out
 
 
+def local_saturation_curvature(strain: ArrayLike, p_sat: ArrayLike, P_mW_cm2: ArrayLike, depth_um: ArrayLike,
+                               T_um: ArrayLike) -> Any:
+    r"""Curvature of a beam whose photostrain saturates at each depth (1/um).
+
+    The light decays as :math:`I(z) = P e^{-z/d}` and each layer reaches its own
+    photostationary state, :math:`\varepsilon(z) = \varepsilon_c I(z)/(I(z) + P_\mathrm{sat})`.
+    With :math:`s = z/d`, :math:`a = P/P_\mathrm{sat}` and :math:`X = T/d` the curvature
+    :math:`12/T^3 \int_0^T \varepsilon(z)(T/2 - z)\,dz` has the closed form
+    :math:`12 \varepsilon_c/T^3 [T d/2 \, A - d^2 B]` with
+    :math:`A = \ln(1+a) - \ln(1+a e^{-X})` and
+    :math:`B = -X \ln(1 + a e^{-X}) + \mathrm{Li}_2(-a e^{-X}) - \mathrm{Li}_2(-a)`
+    (:func:`scipy.special.spence` gives the dilogarithm).
+
+    Parameters
+    ----------
+    strain : float or array_like
+        Photostrain at saturation :math:`\varepsilon_c`.
+    p_sat : float or array_like
+        Saturation intensity, mW/cm^2 (> 0).
+    P_mW_cm2 : float or array_like
+        Intensity at the lit face, mW/cm^2 (>= 0).
+    depth_um : float or array_like
+        Penetration depth :math:`d`, micrometres.
+    T_um : float or array_like
+        Thickness, micrometres.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Curvature in 1/um. For :math:`P \ll P_\mathrm{sat}` it equals
+        ``layer_curvature(strain * P / p_sat, depth_um, T_um)``.
+
+    Examples
+    --------
+    >>> weak = local_saturation_curvature(1e-2, 600.0, 1e-3, 20.0, 200.0)
+    >>> round(float(weak / layer_curvature(1e-2 * 1e-3 / 600.0, 20.0, 200.0)), 4)
+    1.0
+    """
+    eps = np.asarray(strain, float)
+    a = np.asarray(P_mW_cm2, float) / np.asarray(p_sat, float)
+    d = np.asarray(depth_um, float)
+    T = np.asarray(T_um, float)
+    X = T / d
+    tail = a * np.exp(-X)
+
+    def dilog_neg(x: Any) -> Any:  # Li2(-x) for x >= 0
+        return special.spence(1.0 + x)
+
+    A = np.log1p(a) - np.log1p(tail)
+    B = -X * np.log1p(tail) + dilog_neg(tail) - dilog_neg(a)
+    out = 12.0 * eps / T**3 * (T * d / 2.0 * A - d**2 * B)
+    return out[()] if np.ndim(out) == 0 else out
+
+
 def photo_curvature(T_um: ArrayLike, P_mW_cm2: ArrayLike, response: PhotoResponse,
                     penetration_depth_um: float = PENETRATION_DEPTH_UM,
-                    thermal_length_um: float = THERMAL_LENGTH_UM) -> Any:
+                    thermal_length_um: float = THERMAL_LENGTH_UM, saturation: str = "surface",
+                    heat_saturation_mW_cm2: float = HEAT_SATURATION_MW_CM2) -> Any:
     r"""Net eigen-curvature (1/um) from photoisomerisation minus photothermal strain.
 
     Parameters
@@ -319,21 +401,33 @@ def photo_curvature(T_um: ArrayLike, P_mW_cm2: ArrayLike, response: PhotoRespons
         Decay length :math:`d` of the photostrain, micrometres.
     thermal_length_um : float, default :data:`THERMAL_LENGTH_UM`
         Decay length :math:`\ell` of the photothermal strain, micrometres.
+    saturation : {"surface", "local"}, default "surface"
+        Where the photostrain saturates (:data:`SATURATION_FORMS`): at the lit
+        surface (the reference) or at each depth (:func:`local_saturation_curvature`).
+    heat_saturation_mW_cm2 : float, default :data:`HEAT_SATURATION_MW_CM2` (infinite)
+        :math:`P_h` of the photothermal strain :math:`\gamma P/(1 + P/P_h)`; infinite: :math:`\gamma P`.
 
     Returns
     -------
     float or numpy.ndarray
-        :math:`\kappa(\varepsilon_c P/(P+P_\mathrm{sat}), d, T) - \kappa(\gamma P, \ell, T)`.
+        :math:`\kappa(\varepsilon_c P/(P+P_\mathrm{sat}), d, T) - \kappa(\gamma P, \ell, T)` (reference forms).
 
     Examples
     --------
     >>> r = PhotoResponse(strain=1e-2, p_sat=600.0, thermal=1e-7, source="invented")
     >>> float(photo_curvature(200.0, 0.0, r))
     0.0
+    >>> bool(photo_curvature(200.0, 2000.0, r, saturation="local") > photo_curvature(200.0, 2000.0, r))
+    True
     """
     P = np.asarray(P_mW_cm2, float)
-    photo = layer_curvature(response.strain * P / (P + response.p_sat), penetration_depth_um, T_um)
-    heat = layer_curvature(response.thermal * P, thermal_length_um, T_um)
+    if saturation == "local":
+        photo = local_saturation_curvature(response.strain, response.p_sat, P, penetration_depth_um, T_um)
+    elif saturation == "surface":
+        photo = layer_curvature(response.strain * P / (P + response.p_sat), penetration_depth_um, T_um)
+    else:
+        raise ValueError(f"saturation must be one of {SATURATION_FORMS}; got {saturation!r}.")
+    heat = layer_curvature(response.thermal * P / (1.0 + P / heat_saturation_mW_cm2), thermal_length_um, T_um)
     return photo - heat
 
 
@@ -727,6 +821,13 @@ class BlockingForceLandscape(_Landscape):
     responses : mapping of int to PhotoResponse, optional
         Replacements for :data:`INVENTED_RESPONSES` (compounds 1, 2, 3, 4, 7,
         8, 10); compounds not given keep the defaults.
+    saturation : {"surface", "local"}, optional
+        Where the photostrain saturates (:data:`SATURATION_FORMS`); default
+        ``"surface"``. A structural assumption: re-fit with
+        ``calibrate(options={"saturation": "local"})``.
+    heat_saturation_mW_cm2 : float, optional
+        Intensity at which the heating saturates (:data:`HEAT_SATURATION_MW_CM2`);
+        default infinite (heating proportional to intensity).
 
     Attributes
     ----------
@@ -747,12 +848,15 @@ class BlockingForceLandscape(_Landscape):
     (1, 2, 3, 4, 5, 8, 9, 10)
     >>> BlockingForceLandscape(penetration_depth_um=40.0).penetration_depth_um
     40.0
+    >>> BlockingForceLandscape(saturation="local").saturation
+    'local'
     """
 
     def __init__(self, library: str = "published", params: Mapping[str, float] | None = None,
                  sensor_stiffness_N_m: float | None = None, *, penetration_depth_um: float | None = None,
                  thermal_length_um: float | None = None, measured_thermal: float | None = None,
-                 responses: Mapping[int, PhotoResponse] | None = None) -> None:
+                 responses: Mapping[int, PhotoResponse] | None = None, saturation: str | None = None,
+                 heat_saturation_mW_cm2: float | None = None) -> None:
         self.library = library
         self.compounds = _check_library(library)
         self.moduli = {c: float(study.BENDING_MODULI_GPA[c]) for c in self.compounds}
@@ -768,6 +872,13 @@ class BlockingForceLandscape(_Landscape):
         self.thermal_length_um = _positive_option("thermal_length_um", thermal_length_um, THERMAL_LENGTH_UM, "um")
         self.measured_thermal = _positive_option("measured_thermal", measured_thermal, THERMAL_STRAIN_PER_INTENSITY,
                                                  "1/(mW/cm^2)", allow_zero=True)
+        saturation = "surface" if saturation is None else saturation
+        if saturation not in SATURATION_FORMS:
+            raise ValueError(f"saturation must be one of {SATURATION_FORMS} (where the photostrain saturates); "
+                             f"got {saturation!r}.")
+        self.saturation = str(saturation)
+        self.heat_saturation_mW_cm2 = _positive_option("heat_saturation_mW_cm2", heat_saturation_mW_cm2,
+                                                       HEAT_SATURATION_MW_CM2, "mW/cm^2", allow_inf=True)
         invented = dict(INVENTED_RESPONSES)
         for c, r in (responses or {}).items():
             if c not in INVENTED_RESPONSES:
@@ -786,7 +897,8 @@ class BlockingForceLandscape(_Landscape):
         """Everything the compound's force depends on (see ``definition_key``)."""
         # the response is part of the key, so a reader who edits land.responses gets a fresh optimum
         return ("physical", int(compound), self.moduli[compound], self.responses[compound], self.sensor_stiffness_N_m,
-                self.penetration_depth_um, self.thermal_length_um, self.min_aspect_ratio, OPTIMUM_LATTICE_LEVELS)
+                self.penetration_depth_um, self.thermal_length_um, self.min_aspect_ratio, OPTIMUM_LATTICE_LEVELS,
+                self.saturation, self.heat_saturation_mW_cm2)
 
     def curvature(self, compound: int, T_um: ArrayLike, P_mW_cm2: ArrayLike) -> Any:
         """Net eigen-curvature (1/um) of a compound with this landscape's constants (no validation).
@@ -806,7 +918,7 @@ class BlockingForceLandscape(_Landscape):
         0.0
         """
         return photo_curvature(T_um, P_mW_cm2, self.responses[int(compound)], self.penetration_depth_um,
-                               self.thermal_length_um)
+                               self.thermal_length_um, self.saturation, self.heat_saturation_mW_cm2)
 
     def _force(self, comp: np.ndarray, L: Any, W: Any, T: Any, P: Any) -> Any:
         comp = np.asarray(comp)
@@ -988,10 +1100,11 @@ CALIBRATION_OPTIONS = ("sensor_stiffness_N_m", "penetration_depth_um", "thermal_
 
 def _check_options(options: Mapping[str, Any] | None) -> dict[str, Any]:
     options = dict(options or {})
-    unknown = sorted(set(options) - set(CALIBRATION_OPTIONS))
+    allowed = (*CALIBRATION_OPTIONS, *STRUCTURAL_OPTIONS)
+    unknown = sorted(set(options) - set(allowed))
     if unknown:
-        raise ValueError(f"options may hold {list(CALIBRATION_OPTIONS)} (the constants that change the fit); "
-                         f"got {unknown}.")
+        raise ValueError(f"options may hold {list(allowed)} (the constants and functional forms that change the "
+                         f"fit); got {unknown}.")
     return options
 
 
@@ -1017,7 +1130,8 @@ def fit_table(params: Mapping[str, float] | None = None, data: pd.DataFrame | No
     data : pandas.DataFrame, optional
         As returned by :func:`mlcrystal.datasets.load_initial_blocking_force`.
     options : mapping, optional
-        Landscape options (keys of :data:`CALIBRATION_OPTIONS`); defaults to the reference landscape.
+        Landscape options (keys of :data:`CALIBRATION_OPTIONS` and :data:`STRUCTURAL_OPTIONS`); defaults
+        to the reference landscape.
 
     Returns
     -------
@@ -1062,7 +1176,8 @@ def calibrate(data: pd.DataFrame | None = None, options: Mapping[str, Any] | Non
     options : mapping, optional
         The constants the fit is made for (keys of :data:`CALIBRATION_OPTIONS`:
         sensor stiffness, penetration depth, thermal length, photothermal
-        strain of compounds 5 and 9); defaults to the reference landscape,
+        strain of compounds 5 and 9) and the functional forms
+        (:data:`STRUCTURAL_OPTIONS`); defaults to the reference landscape,
         whose fit is stored in :data:`CALIBRATED_PARAMS`.
 
     Returns
@@ -1389,3 +1504,4 @@ def heat_crossover_table(land: BlockingForceLandscape | None = None,
         rows.append({"compound": c, "source": r.source, "heat_share_50": float(excess(box_lo)) + 1.0,
                      "heat_share_500": float(excess(box_hi)) + 1.0, "crossover_T_um": T_cross, "heat": verdict})
     return pd.DataFrame(rows)
+
