@@ -24,6 +24,8 @@ baselines
     Baselines of the efficiency ratio (grids of both designs, random search) and the ratio across choices.
 replay_tables
     The stored replay tables of chapter 7 and their schema.
+teaching
+    Chapter 7's teaching path: one BO step along one variable, experiments-to-target curves.
 explorer
     The blocking-force landscape explorer (ipywidgets) and its static figure.
 
@@ -70,14 +72,29 @@ __all__ = ["lab", "landscape", "ensemble", "strategies", "authors", "campaigns",
            "check_short_crystals", "measured_crystal", "told", "lengthened", "CRYSTAL", "campaign_table", "wilson",
            "outcome_summary", "compare_rules", "liang_top_count", "liang_enhancement", "OPTIMISER_LABELS",
            "optimiser_label", "TARGET_FRACTIONS", "grid_costs", "random_search_cost", "baseline_table", "first_hits",
-           "ratio_choices", "plot_ratio_choices"]
+           "ratio_choices", "plot_ratio_choices", "teaching", "NOT_COMPARABLE", "BOStep", "STEP_INPUTS",
+           "baseline_cost",
+           "bo_step",
+           "grid_reach", "plot_bo_step", "random_reach", "reach_curve", "BASELINE_NAMES", "edge_width_share",
+           "ratio_side_by_side"]
 
 #: The package's modules, imported on first use.
 _SUBMODULES = ("lab", "landscape", "ensemble", "strategies", "authors", "campaigns", "metrics", "replay_tables",
-               "explorer", "experimenter", "feasibility", "outcomes", "baselines")
+               "explorer", "experimenter", "feasibility", "outcomes", "baselines", "teaching")
 
 #: Where each public name lives (``tests/test_architecture.py`` checks this against the modules' ``__all__``).
 _EXPORTS = {
+    "BOStep": "teaching",
+    "BASELINE_NAMES": "teaching",
+    "edge_width_share": "teaching",
+    "ratio_side_by_side": "teaching",
+    "STEP_INPUTS": "teaching",
+    "baseline_cost": "teaching",
+    "bo_step": "teaching",
+    "grid_reach": "teaching",
+    "plot_bo_step": "teaching",
+    "random_reach": "teaching",
+    "reach_curve": "teaching",
     "AUTHORS_OPTIONS": "authors",
     "MAXIMIZERS": "authors",
     "MAX_EXTRA_INTENSITIES": "authors",
@@ -91,6 +108,7 @@ _EXPORTS = {
     "success_grid_extremes": "authors",
     "CampaignJob": "campaigns",
     "MACHINE_INDEPENDENT": "campaigns",
+    "NOT_COMPARABLE": "campaigns",
     "compare_with_stored": "campaigns",
     "iter_campaigns": "campaigns",
     "run_campaign": "campaigns",
