@@ -233,20 +233,21 @@ def _ch1_ex3(word: str, smarts: str) -> int:
 
 # --- chapter 7: replaying the 73x claim ------------------------------------------------------
 
+import pandas as pd  # noqa: E402 (chapter 7's block keeps its imports with it)
+
+from mlcrystal.force import teaching as _teaching  # noqa: E402
+from mlcrystal.force.landscape import BlockingForceLandscape  # noqa: E402
+from mlcrystal.force.replay_tables import REPLAY_DIR  # noqa: E402
+
+
 @cache
 def _ch7_tables():
-    import pandas as pd  # noqa: PLC0415 (the chapter's stored tables, read on first use)
-
-    from mlcrystal.force.replay_tables import REPLAY_DIR  # noqa: PLC0415
-
     return (pd.read_csv(REPLAY_DIR / "ratios_ch6.csv.gz", low_memory=False),
             pd.read_csv(REPLAY_DIR / "baselines_ratio_ch6.csv"))
 
 
 @cache
 def _ch7_landscape():
-    from mlcrystal.force.landscape import BlockingForceLandscape  # noqa: PLC0415 (needs the study's data)
-
     return BlockingForceLandscape(library="published")
 
 
@@ -258,10 +259,8 @@ def _ch7_landscape():
                "experiments to target (the 'median' column of teaching.ratio_side_by_side).",
           variants=[{"levels": 4}, {"levels": 5}, {"levels": 6}, {"levels": 7}, {"levels": 8}], tolerance=0.1)
 def _ch7_ex1(levels: int) -> float:
-    from mlcrystal.force.teaching import ratio_side_by_side  # noqa: PLC0415
-
     ratios, baselines = _ch7_tables()
-    t = ratio_side_by_side(ratios, baselines, 0.9, [levels])
+    t = _teaching.ratio_side_by_side(ratios, baselines, 0.9, [levels])
     return round(float(t.loc[t.baseline == "grid including the box edges", "ratio"].iloc[0]), 1)
 
 
@@ -288,6 +287,4 @@ def _ch7_ex2(fraction: float) -> int:
                "(teaching.edge_width_share does both).",
           variants=[{"levels": 4}, {"levels": 3}, {"levels": 5}, {"levels": 6}, {"levels": 8}], tolerance=0.1)
 def _ch7_ex3(levels: int) -> float:
-    from mlcrystal.force.teaching import edge_width_share  # noqa: PLC0415
-
-    return round(100 * edge_width_share(_ch7_landscape(), levels)["share"], 1)
+    return round(100 * _teaching.edge_width_share(_ch7_landscape(), levels)["share"], 1)

@@ -28,6 +28,8 @@ NOTEBOOKS = sorted(BOOK.glob("[0-9][0-9]_*.ipynb"))
 SECOND_VALUES: dict[str, dict[str, object]] = {
     "01_data_collection": {"e_range": (0.2, 45.0), "student": "s0000001"},
     "01_behind_the_numbers": {"poisson_ratios": (0.25, 0.35), "sample_seed": 3},
+    "07_replaying_the_73x_claim": {"seed": 3, "budget": 60, "kappa": 2.0, "target_fraction": 0.8, "grid_levels": 5,
+                                   "step_variable": "W_um", "student": "s0000007"},
     "07_behind_the_numbers": {"live_budget": 60, "live_seed": 1, "random_long_seeds": 20},
 }
 

@@ -27,7 +27,7 @@ MAX_FIGURES_AND_TABLES = 8
 
 #: Core pages not yet within the budget (strict: a page that fits fails until it is removed from here).
 OVER_BUDGET = {"02_substructure_vectorization": 2, "03_lasso_design_rules": 3, "05_crystal_anisotropy": 5,
-               "06_blocking_force_landscape": 6, "07_replaying_the_73x_claim": 7, "04_representations": 4}
+               "06_blocking_force_landscape": 6, "04_representations": 4}
 
 EXERCISES_HEADING = re.compile(r"^#{1,3}\s+Exercises\b", re.MULTILINE | re.IGNORECASE)
 BOTTOM_LINE_HEADING = re.compile(r"^#{1,3}\s+Bottom line\s*$", re.MULTILINE | re.IGNORECASE)

@@ -25,7 +25,7 @@ NOTEBOOKS = sorted(BOOK.glob("[0-9][0-9]_*.ipynb"))
 #: Chapters whose prose still uses MyST roles; remove a chapter when it is converted
 #: (its xfail is strict: a converted chapter still listed here fails until it is removed).
 NOT_CONVERTED = {"02_substructure_vectorization": 2, "03_lasso_design_rules": 3, "05_crystal_anisotropy": 5,
-                 "06_blocking_force_landscape": 6, "07_replaying_the_73x_claim": 7, "04_representations": 4}
+                 "06_blocking_force_landscape": 6, "04_representations": 4}
 
 #: MyST syntax that Jupyter shows raw: roles, directives (fenced and colon), targets, substitutions.
 MYST_SYNTAX = re.compile(

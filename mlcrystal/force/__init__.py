@@ -76,7 +76,7 @@ __all__ = ["lab", "landscape", "ensemble", "strategies", "authors", "campaigns",
            "baseline_cost",
            "bo_step",
            "grid_reach", "plot_bo_step", "random_reach", "reach_curve", "BASELINE_NAMES", "edge_width_share",
-           "ratio_side_by_side"]
+           "ratio_side_by_side", "cochran_armitage", "record_weights"]
 
 #: The package's modules, imported on first use.
 _SUBMODULES = ("lab", "landscape", "ensemble", "strategies", "authors", "campaigns", "metrics", "replay_tables",
@@ -85,6 +85,8 @@ _SUBMODULES = ("lab", "landscape", "ensemble", "strategies", "authors", "campaig
 #: Where each public name lives (``tests/test_architecture.py`` checks this against the modules' ``__all__``).
 _EXPORTS = {
     "BOStep": "teaching",
+    "cochran_armitage": "outcomes",
+    "record_weights": "outcomes",
     "BASELINE_NAMES": "teaching",
     "edge_width_share": "teaching",
     "ratio_side_by_side": "teaching",

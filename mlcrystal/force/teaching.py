@@ -201,7 +201,7 @@ def plot_bo_step(step: BOStep, axes: Any = None, band: float = 2.0) -> Any:
                      color="C0", alpha=0.2, label=f"mean ± {band:g} sd")
     ax1.plot(step.on_line[step.variable], step.on_line.force_mN, "ko", label="measurements on this line")
     ax1.set(ylabel="blocking force (mN)")
-    ax1.legend(loc="upper left", fontsize="small")
+    ax1.legend(loc="lower center", fontsize="small")
     ax2.plot(x, step.line.ucb_mN, color="C3", label=f"upper confidence bound, mean + {step.kappa:g} sd")
     ax2.axvline(step.pick[step.variable], color="C3", ls="--", lw=1, label="the point it picks")
     ax2.plot([step.pick[step.variable]], [step.pick["ucb_mN"]], "v", color="C3", ms=9)
