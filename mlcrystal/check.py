@@ -37,6 +37,9 @@ from mlcrystal.datasets import load_initial_blocking_force as _load_initial
 from mlcrystal.datasets import load_stiffness_tensors, load_youngs_modulus
 from mlcrystal.force import ensemble as _ensemble
 from mlcrystal.force import landscape as _landscape
+from mlcrystal.force import teaching as _teaching
+from mlcrystal.force.landscape import BlockingForceLandscape
+from mlcrystal.force.replay_tables import REPLAY_DIR
 from mlcrystal.rules.audit import audit
 from mlcrystal.rules.chapter3 import chapter3_schemes
 from mlcrystal.rules.claims import rule_carriers, variance_shares
@@ -558,3 +561,56 @@ def _ch6_ex3(thermal_factor: float) -> float:
 def _ch6_ex4(compound: int, P_mW_cm2: float, expansion_per_K: float) -> float:
     return float(_ensemble.implied_heating_K(_landscape.BlockingForceLandscape(), compound, P_mW_cm2,
                                              expansion_per_K))
+# --- chapter 7: replaying the 73x claim ------------------------------------------------------
+
+
+
+
+@cache
+def _ch7_tables():
+    return (pd.read_csv(REPLAY_DIR / "ratios_ch6.csv.gz", low_memory=False),
+            pd.read_csv(REPLAY_DIR / "baselines_ratio_ch6.csv"))
+
+
+@cache
+def _ch7_landscape():
+    return BlockingForceLandscape(library="published")
+
+
+@register("ch7", 1,
+          question="Against a grid including the box edges with `levels` levels per variable, visited in random "
+                   "order, what is BO's efficiency ratio at the 90 % target (the grid's expected experiments to a "
+                   "first hit over BO's median experiments, budget 120, initial design counted)? One decimal.",
+          hint="teaching.baseline_cost(baselines, 0.9, 'grid-edges', levels).expected divided by BO's median "
+               "experiments to target (the 'median' column of teaching.ratio_side_by_side).",
+          variants=[{"levels": 4}, {"levels": 5}, {"levels": 6}, {"levels": 7}, {"levels": 8}], tolerance=0.1)
+def _ch7_ex1(levels: int) -> float:
+    ratios, baselines = _ch7_tables()
+    t = _teaching.ratio_side_by_side(ratios, baselines, 0.9, [levels])
+    return round(float(t.loc[t.baseline == "grid including the box edges", "ratio"].iloc[0]), 1)
+
+
+@register("ch7", 2,
+          question="What is the coarsest grid of cell centres (levels per variable) that holds at least one point "
+                   "at `fraction` of the optimum?",
+          hint="in the baselines table, keep the calibrated landscape, your fraction and baseline 'grid-centres', "
+               "and find the smallest levels with n_hits > 0.",
+          variants=[{"fraction": 0.9}, {"fraction": 0.85}, {"fraction": 0.8}, {"fraction": 0.95},
+                    {"fraction": 0.75}])
+def _ch7_ex2(fraction: float) -> int:
+    _, baselines = _ch7_tables()
+    t = baselines[(baselines.landscape == "calibrated") & (baselines.baseline == "grid-centres")
+                  & (abs(baselines.fraction - fraction) < 1e-9) & (baselines.n_hits > 0)]
+    return int(t.levels.min())
+
+
+@register("ch7", 3,
+          question="The optimal crystal has the largest width, W = 2000 µm. What share of the optimum (in %, one "
+                   "decimal) does it keep when its width is cut to the widest width of a `levels`-level grid of "
+                   "cell centres, everything else unchanged?",
+          hint="the widest cell centre is 200 + (levels - 1/2) * 1800 / levels µm; measure land.force(...) of the "
+               "optimum's compound, L, T and P at that width and divide by the optimum's force "
+               "(teaching.edge_width_share does both).",
+          variants=[{"levels": 4}, {"levels": 3}, {"levels": 5}, {"levels": 6}, {"levels": 8}], tolerance=0.1)
+def _ch7_ex3(levels: int) -> float:
+    return round(100 * _teaching.edge_width_share(_ch7_landscape(), levels)["share"], 1)

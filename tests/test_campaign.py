@@ -443,3 +443,15 @@ def test_every_strategy_measures_through_the_laboratory_protocol(toy_lab, toy_bo
         calls.clear()
         run_campaign(toy_lab, name, budget=12, random_state=0, bounds=toy_box, **options)
         assert calls, f"strategy {name!r} did not measure through mlcrystal.force.lab.measure"
+
+
+def test_compare_with_stored_says_not_comparable_when_the_budget_differs(toy_lab, toy_box):
+    stored = run_campaigns(toy_lab, "grid", seeds=2, budget=12, bounds=toy_box, levels=2).assign(strategy="grid")
+    short = run_campaigns(toy_lab, "grid", seeds=[0], budget=11, bounds=toy_box, levels=2).assign(strategy="grid")
+    res = cp.compare_with_stored(short, stored.round(4))
+    assert res["result"].item() == "not comparable: the budget differs" and res["agree"].item() is None
+    bo = _final_best_table("skopt", [35.2, 34.6])
+    res = cp.compare_with_stored(bo[bo.experiment <= 2], _final_best_table("skopt", [35.0, 35.1, 34.9]))
+    assert res["result"].item() == "not comparable: the budget differs"
+    same = cp.compare_with_stored(bo, _final_best_table("skopt", [35.0, 35.1, 34.9]))
+    assert same["result"].item() == "agree"

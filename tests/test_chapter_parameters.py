@@ -47,6 +47,9 @@ SECOND_VALUES: dict[str, dict[str, object]] = {
     "06_blocking_force_landscape": {"compound": 9, "short_crystal_rule": "refuse", "noise": 0.1, "noise_seed": 3,
                                     "member_draw": 14, "student": "s0000001"},
     "06_behind_the_numbers": {"sensitivity_values": 2, "live_draws": 4, "ensemble_seed": 1},
+    "07_replaying_the_73x_claim": {"seed": 3, "budget": 60, "kappa": 2.0, "target_fraction": 0.8, "grid_levels": 5,
+                                   "step_variable": "W_um", "student": "s0000007"},
+    "07_behind_the_numbers": {"live_budget": 60, "live_seed": 1, "random_long_seeds": 20},
 }
 
 

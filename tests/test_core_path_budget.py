@@ -26,7 +26,7 @@ MAX_WORDS = 2500
 MAX_FIGURES_AND_TABLES = 8
 
 #: Core pages not yet within the budget (strict: a page that fits fails until it is removed from here).
-OVER_BUDGET = {"07_replaying_the_73x_claim": 7}
+OVER_BUDGET: dict[str, int] = {}
 
 EXERCISES_HEADING = re.compile(r"^#{1,3}\s+Exercises\b", re.MULTILINE | re.IGNORECASE)
 BOTTOM_LINE_HEADING = re.compile(r"^#{1,3}\s+Bottom line\s*$", re.MULTILINE | re.IGNORECASE)

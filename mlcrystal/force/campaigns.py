@@ -61,7 +61,7 @@ from mlcrystal.force.lab import HISTORY_COLUMNS, Bounds, Laboratory, check_bound
 from mlcrystal.force.strategies.registry import get_strategy
 from mlcrystal.seeding import RandomState, check_random_state
 
-__all__ = ["run_campaign", "CampaignJob", "iter_campaigns", "run_campaigns", "MACHINE_INDEPENDENT",
+__all__ = ["run_campaign", "CampaignJob", "iter_campaigns", "run_campaigns", "MACHINE_INDEPENDENT", "NOT_COMPARABLE",
            "compare_with_stored"]
 
 
@@ -285,6 +285,10 @@ def run_campaigns(landscape: Laboratory, strategy: str = "skopt", seeds: int | I
 MACHINE_INDEPENDENT = ("grid", "random", "fast")
 
 
+#: What :func:`compare_with_stored` says when the live campaigns have another budget than the stored ones.
+NOT_COMPARABLE = "not comparable: the budget differs"
+
+
 def compare_with_stored(live: pd.DataFrame, stored: pd.DataFrame, level: float = 0.99, n_boot: int = 4000,
                         atol: float = 1.5e-4, random_state: RandomState = 0,
                         per_seed: Iterable[str] = ()) -> pd.DataFrame:
@@ -324,7 +328,11 @@ def compare_with_stored(live: pd.DataFrame, stored: pd.DataFrame, level: float =
     pandas.DataFrame
         One row per strategy: ``strategy, check`` ("identical per seed" or
         "median best inside the stored interval"), ``campaigns`` (live),
-        ``agree`` (bool), and for the distribution check ``live_median, lo, hi`` (mN).
+        ``agree`` (bool, or None when the campaigns are not comparable),
+        ``result`` in words ("agree", "differ", or "not comparable: the budget
+        differs" when a live campaign has another length than the stored
+        ones: a stored table can only vouch for campaigns of its own budget),
+        and for the distribution check ``live_median, lo, hi`` (mN).
 
     Examples
     --------
@@ -332,8 +340,11 @@ def compare_with_stored(live: pd.DataFrame, stored: pd.DataFrame, level: float =
     >>> lab = GaussianLandscape()
     >>> stored = run_campaigns(lab, "random", seeds=4, budget=12, initial="random").assign(strategy="random")
     >>> live = run_campaigns(lab, "random", seeds=[1, 2], budget=12, initial="random").assign(strategy="random")
-    >>> compare_with_stored(live, stored)[["strategy", "check", "campaigns", "agree"]].to_dict("records")
-    [{'strategy': 'random', 'check': 'identical per seed', 'campaigns': 2, 'agree': True}]
+    >>> compare_with_stored(live, stored)[["strategy", "check", "campaigns", "result"]].to_dict("records")
+    [{'strategy': 'random', 'check': 'identical per seed', 'campaigns': 2, 'result': 'agree'}]
+    >>> short = live[live.experiment <= 8]
+    >>> compare_with_stored(short, stored)[["strategy", "result"]].to_dict("records")
+    [{'strategy': 'random', 'result': 'not comparable: the budget differs'}]
     """
     if not 0 < level < 1:
         raise ValueError(f"level must be in (0, 1); got {level!r}.")
@@ -347,6 +358,14 @@ def compare_with_stored(live: pd.DataFrame, stored: pd.DataFrame, level: float =
         st = stored[stored["strategy"] == strategy]
         if st.empty:
             raise ValueError(f"the stored table has no {strategy!r} campaigns to compare with.")
+        check = ("identical per seed" if strategy in MACHINE_INDEPENDENT or strategy in set(per_seed)
+                 else "median best inside the stored interval")
+        live_budgets = set(lv.groupby("seed")["experiment"].max().astype(int))
+        stored_budgets = set(st.groupby("seed")["experiment"].max().astype(int))
+        if live_budgets != stored_budgets:
+            rows.append({"strategy": strategy, "check": check, "campaigns": lv["seed"].nunique(), "agree": None,
+                         "result": NOT_COMPARABLE})
+            continue
         if strategy in MACHINE_INDEPENDENT or strategy in set(per_seed):
             missing_seeds = sorted(set(lv["seed"]) - set(st["seed"]))
             if missing_seeds:
@@ -359,8 +378,8 @@ def compare_with_stored(live: pd.DataFrame, stored: pd.DataFrame, level: float =
                 same = len(one) == len(ref) and np.allclose(one[cols].to_numpy(float), ref[cols].to_numpy(float),
                                                             rtol=0, atol=atol)
                 agree = agree and bool(same)
-            rows.append({"strategy": strategy, "check": "identical per seed", "campaigns": lv["seed"].nunique(),
-                         "agree": agree})
+            rows.append({"strategy": strategy, "check": check, "campaigns": lv["seed"].nunique(),
+                         "agree": agree, "result": "agree" if agree else "differ"})
         else:
             final_live = lv.sort_values("experiment").groupby("seed")["best_mN"].last().to_numpy(float)
             final_stored = st.sort_values("experiment").groupby("seed")["best_mN"].last().to_numpy(float)
@@ -368,8 +387,10 @@ def compare_with_stored(live: pd.DataFrame, stored: pd.DataFrame, level: float =
             boot = np.median(final_stored[rng.integers(0, len(final_stored), size=(int(n_boot), k))], axis=1)
             lo, hi = np.quantile(boot, [(1 - level) / 2, (1 + level) / 2])
             med = float(np.median(final_live))
-            rows.append({"strategy": strategy, "check": "median best inside the stored interval", "campaigns": k,
-                         "agree": bool(lo <= med <= hi), "live_median": med, "lo": float(lo), "hi": float(hi)})
+            inside = bool(lo <= med <= hi)
+            rows.append({"strategy": strategy, "check": check, "campaigns": k, "agree": inside,
+                         "result": "agree" if inside else "differ", "live_median": med, "lo": float(lo),
+                         "hi": float(hi)})
     return pd.DataFrame(rows)
 
 

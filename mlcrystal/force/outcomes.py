@@ -30,7 +30,7 @@ from mlcrystal.force.metrics import cluster_bootstrap_interval
 from mlcrystal.seeding import RandomState
 
 __all__ = ["CRYSTAL", "campaign_table", "wilson", "outcome_summary", "compare_rules", "liang_top_count",
-           "liang_enhancement", "OPTIMISER_LABELS", "optimiser_label"]
+           "liang_enhancement", "OPTIMISER_LABELS", "optimiser_label", "cochran_armitage", "record_weights"]
 
 #: The columns that name a crystal (an intensity change keeps the crystal).
 CRYSTAL = ("compound", "L_um", "W_um", "T_um")
@@ -298,3 +298,97 @@ def optimiser_label(strategy: str, acq: str) -> str:
     except KeyError:
         raise ValueError(f"no label for strategy {strategy!r} with acquisition {acq!r}; "
                          f"known: {sorted(OPTIMISER_LABELS)}.") from None
+
+
+def cochran_armitage(reached: Sequence[int], campaigns: Sequence[int], weights: Sequence[float]) -> dict[str, float]:
+    """Cochran-Armitage test for a trend in a share across ordered settings (e.g. noise levels).
+
+    Parameters
+    ----------
+    reached, campaigns : sequences of int
+        Campaigns that reached the target, and campaigns, per setting.
+    weights : sequence of float
+        The settings' scores (e.g. the noise sd).
+
+    Returns
+    -------
+    dict
+        ``z`` (negative: the share falls with the weight) and the two-sided ``p``.
+
+    Examples
+    --------
+    >>> r = cochran_armitage([14, 15, 13, 8], [20, 20, 20, 20], [0.0, 0.05, 0.1, 0.2])
+    >>> round(r["z"], 2), round(r["p"], 3)
+    (-2.26, 0.024)
+    """
+    k, n, w = (np.asarray(v, dtype=float) for v in (reached, campaigns, weights))
+    if not (k.shape == n.shape == w.shape and k.ndim == 1 and len(k) >= 2):
+        raise ValueError("reached, campaigns and weights must be 1-D sequences of one length (at least 2 settings).")
+    if np.any(k < 0) or np.any(k > n) or np.any(n <= 0):
+        raise ValueError("need 0 <= reached <= campaigns and campaigns > 0 for every setting.")
+    pbar = k.sum() / n.sum()
+    var = pbar * (1 - pbar) * (np.sum(w * w * n) - np.sum(w * n) ** 2 / n.sum())
+    if var <= 0:
+        raise ValueError("no variance: every setting has the same score, or every campaign the same outcome.")
+    z = float(np.sum(w * (k - n * pbar)) / np.sqrt(var))
+    return {"z": z, "p": float(2 * stats.norm.sf(abs(z)))}
+
+
+def record_weights(per_campaign: pd.DataFrame, record: float, tolerance: float = 0.1, plateau: float | None = 0.1,
+                   near: float | None = None) -> dict[str, object]:
+    """Weight landscapes by how often a campaign on them looks like a recorded trajectory (rejection ABC).
+
+    A campaign is *accepted* when its best force after 100 experiments lies
+    within ``tolerance`` of ``record`` and, with ``plateau``, the next
+    experiments up to 155 add less than that share. A landscape's weight is its
+    share of accepted campaigns (a uniform prior over the landscapes).
+
+    Parameters
+    ----------
+    per_campaign : pandas.DataFrame
+        :func:`campaign_table` rows (``landscape, optimum_mN, best_100, best_155``).
+    record : float
+        The recorded best force (mN), e.g. the study's 37.0.
+    tolerance : float, default 0.1
+    plateau : float or None, default 0.1
+    near : float, optional
+        An optimum at most this is "near the record" (default ``(1 + tolerance) * record``).
+
+    Returns
+    -------
+    dict
+        ``campaigns, accepted, landscapes, landscapes_accepted``;
+        ``prior_median`` and ``prior_near`` (share of landscapes with an optimum
+        near the record); ``weighted_median`` and ``weighted_near`` (NaN when
+        nothing was accepted); ``accepted_optima`` (sorted, mN).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"landscape": ["a", "a", "b", "c"], "optimum_mN": [38.0, 38.0, 90.0, 200.0],
+    ...                   "best_100": [36.0, 30.0, 37.5, 80.0], "best_155": [36.5, 31.0, 50.0, 90.0]})
+    >>> w = record_weights(t, 37.0)
+    >>> w["accepted"], w["weighted_near"], w["prior_near"]
+    (1, 1.0, 0.3333333333333333)
+    """
+    need = {"landscape", "optimum_mN", "best_100", "best_155"} - set(per_campaign.columns)
+    if need:
+        raise ValueError(f"per_campaign lacks columns {sorted(need)}; pass campaign_table(...) rows.")
+    near = (1 + tolerance) * record if near is None else float(near)
+    g = per_campaign
+    acc = g["best_100"].between((1 - tolerance) * record, (1 + tolerance) * record)
+    if plateau is not None:
+        acc &= g["best_155"] <= (1 + plateau) * g["best_100"]
+    w = g.assign(acc=acc).groupby("landscape").agg(weight=("acc", "mean"), optimum=("optimum_mN", "first"))
+    out: dict[str, object] = {"campaigns": len(g), "accepted": int(acc.sum()), "landscapes": len(w),
+                              "landscapes_accepted": int((w.weight > 0).sum()),
+                              "prior_median": float(w.optimum.median()),
+                              "prior_near": float((w.optimum <= near).mean()),
+                              "weighted_median": float("nan"), "weighted_near": float("nan"),
+                              "accepted_optima": sorted(w.optimum[w.weight > 0].tolist())}
+    if w.weight.sum() > 0:
+        wt = (w.weight / w.weight.sum()).to_numpy()
+        o = w.optimum.to_numpy(float)
+        order = np.argsort(o)
+        out["weighted_median"] = float(o[order][np.searchsorted(np.cumsum(wt[order]), 0.5)])
+        out["weighted_near"] = float(wt[o <= near].sum())
+    return out

@@ -1,0 +1,41 @@
+"""The trend test behind the noise sentence and the record weights behind 'conditioning on what happened'."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from mlcrystal.force.outcomes import cochran_armitage, record_weights
+
+
+def test_cochran_armitage_matches_the_regression_score_test_and_its_sign():
+    k, n, w = [14, 15, 13, 8], [20, 20, 20, 20], [0.0, 0.05, 0.1, 0.2]
+    r = cochran_armitage(k, n, w)
+    assert r["z"] == pytest.approx(-2.26, abs=5e-3) and r["p"] == pytest.approx(0.024, abs=1e-3)
+    # the same statistic from the individual outcomes: z^2 = N r^2 (r the point-biserial correlation)
+    y = np.concatenate([[1] * a + [0] * (b - a) for a, b in zip(k, n, strict=True)])
+    x = np.concatenate([[s] * b for s, b in zip(w, n, strict=True)])
+    assert r["z"] ** 2 == pytest.approx(len(y) * stats.pearsonr(x, y)[0] ** 2, rel=1e-9)
+    assert cochran_armitage([8, 13, 15, 14], n, w)["z"] > 0  # a rising share gives a positive z
+    with pytest.raises(ValueError, match="no variance"):
+        cochran_armitage([5, 5], [10, 10], [1.0, 1.0])
+    with pytest.raises(ValueError, match="reached <= campaigns"):
+        cochran_armitage([11, 5], [10, 10], [0.0, 1.0])
+
+
+def test_record_weights_accepts_campaigns_like_the_record_and_weights_their_landscapes():
+    t = pd.DataFrame({"landscape": ["near", "near", "far", "far", "other"],
+                      "optimum_mN": [38.0, 38.0, 107.0, 107.0, 60.0],
+                      "best_100": [36.0, 35.0, 37.0, 90.0, 20.0], "best_155": [36.5, 35.2, 45.0, 95.0, 25.0]})
+    w = record_weights(t, 37.0)
+    # far's first campaign is at the record by 100 but climbs on (no plateau): rejected
+    assert w["accepted"] == 2 and w["landscapes_accepted"] == 1 and w["accepted_optima"] == [38.0]
+    assert w["weighted_near"] == 1.0 and w["prior_near"] == pytest.approx(1 / 3)
+    loose = record_weights(t, 37.0, plateau=None)
+    assert loose["accepted"] == 3 and loose["weighted_near"] == pytest.approx(2 / 3)  # weights 1 and 1/2
+    none = record_weights(t.assign(best_100=1.0), 37.0)
+    assert none["accepted"] == 0 and np.isnan(none["weighted_median"])
+    with pytest.raises(ValueError, match="lacks columns"):
+        record_weights(t.drop(columns="best_155"), 37.0)
