@@ -37,7 +37,7 @@ def _fail(argv, capsys):
     (["--seeds", "100000", "--budget", "100", "--strategy", "random"], "would write 10,000,000 rows"),
     (["--strategy", "grid", "--grid-levels", "2", "--budget", "155"],
      "--grid-levels 2 makes a grid of 144 points, fewer than the 145 search experiments of --budget 155"),
-    (["--landscape", "ensemble", "--members", "100000"], "--members 100000: the ensemble has 25 kept members"),
+    (["--landscape", "ensemble", "--members", "100000"], "--members 100000: the ensemble has 216 kept members"),
     (["--scheduler", "tcp://localhost"], "is not 'local' nor an address like tcp://host:8786"),
     (["--strategy", "simplex"], "choose from"),
 ])

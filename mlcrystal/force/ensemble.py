@@ -160,8 +160,10 @@ REASONS = MappingProxyType({
 
 #: The stored ensemble (package data).
 ENSEMBLE_FILE = "ensemble_landscapes.csv"
-#: Measured CPU time of ``build_ensemble(256, random_state=0)`` (the stored table) on one core of the
-#: 2-core machine that wrote it, seconds: about 0.33 s per draw, so 4096 draws take about 23 CPU minutes.
+#: Measured CPU time of ``build_ensemble(256, random_state=0)`` (the stored table's first 256 draws) on one
+#: core of the 2-core machine that wrote it, seconds: about 0.33 s per draw, so 4096 draws take about 23 CPU
+#: minutes. The stored table holds 2048 draws: :func:`extend_ensemble` added draws 256-2047 (1559 s of wall
+#: time with two workers on that machine under a load of about 14).
 STORED_BUILD_CPU_SECONDS = 85.0
 
 #: The largest crystal of the search box (um): L, W, T.
