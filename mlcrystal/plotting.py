@@ -8,7 +8,7 @@ import io
 import os
 import struct
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import matplotlib as mpl
@@ -106,44 +106,13 @@ def png_tick_px(png: bytes) -> float | None:
     return None
 
 
-def _record_png_ticks() -> None:
-    """Make the kernel's PNG figures carry their smallest tick label's height (:func:`with_tick_size`)."""
-    try:
-        from IPython import get_ipython  # IPython's display formatters exist only in a kernel
-    except ImportError:  # pragma: no cover - IPython is a dependency
-        return
-    shell = get_ipython()
-    if shell is None:
-        return
-    formatter = shell.display_formatter.formatters["image/png"]
-    try:
-        png = formatter.lookup_by_type(Figure)
-    except KeyError:
-        return
-    if getattr(png, "_mlcrystal_ticks", False):
-        return
+def _wrap_figure_formatter(mime: str, marker: str,
+                           wrap: Callable[[Callable[..., Any]], Callable[..., Any]]) -> None:
+    """Replace the kernel's ``mime`` formatter of matplotlib figures by ``wrap(current)``, once.
 
-    def png_with_ticks(fig: Figure, **kwargs: object) -> Any:
-        out = png(fig, **kwargs)
-        if out is None:
-            return out
-        data, meta = out if isinstance(out, tuple) else (out, None)
-        pt = smallest_tick_pt(fig)
-        if pt is None:
-            return out
-        raw = base64.b64decode(data) if isinstance(data, str) else data
-        # a retina PNG (with its halved size in the metadata) is drawn at twice the figure's dpi
-        scale = 2 if isinstance(meta, dict) and "width" in meta else 1
-        raw = with_tick_size(raw, pt * fig.dpi * scale / 72)
-        data = base64.b64encode(raw).decode("ascii") if isinstance(data, str) else raw
-        return (data, meta) if meta is not None else data
-
-    png_with_ticks._mlcrystal_ticks = True  # type: ignore[attr-defined]
-    formatter.for_type(Figure, png_with_ticks)
-
-
-def _limit_svg(max_bytes: int) -> None:
-    """Drop the SVG of a figure larger than ``max_bytes`` (its PNG is shown instead)."""
+    Nothing happens outside a kernel (IPython's display formatters exist only there), when the
+    format is not enabled, or when ``marker`` shows the wrapper is already in place.
+    """
     try:  # IPython's display formatters exist only in a kernel; the website's build runs in one
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - IPython is a dependency
@@ -151,20 +120,53 @@ def _limit_svg(max_bytes: int) -> None:
     shell = get_ipython()
     if shell is None:
         return
-    formatter = shell.display_formatter.formatters["image/svg+xml"]
+    formatter = shell.display_formatter.formatters[mime]
     try:
-        svg = formatter.lookup_by_type(Figure)
+        current = formatter.lookup_by_type(Figure)
     except KeyError:
         return
-    if getattr(svg, "_mlcrystal_limited", False):
+    if getattr(current, marker, False):
         return
+    wrapped = wrap(current)
+    setattr(wrapped, marker, True)
+    formatter.for_type(Figure, wrapped)
 
-    def svg_or_none(fig: Figure, **kwargs: object) -> str | None:
-        data = svg(fig, **kwargs)
-        return data if data is None or len(data) <= max_bytes else None
 
-    svg_or_none._mlcrystal_limited = True  # type: ignore[attr-defined]
-    formatter.for_type(Figure, svg_or_none)
+def _record_png_ticks() -> None:
+    """Make the kernel's PNG figures carry their smallest tick label's height (:func:`with_tick_size`)."""
+
+    def wrap(png: Callable[..., Any]) -> Callable[..., Any]:
+        def png_with_ticks(fig: Figure, **kwargs: object) -> Any:
+            out = png(fig, **kwargs)
+            if out is None:
+                return out
+            data, meta = out if isinstance(out, tuple) else (out, None)
+            pt = smallest_tick_pt(fig)
+            if pt is None:
+                return out
+            raw = base64.b64decode(data) if isinstance(data, str) else data
+            # a retina PNG (with its halved size in the metadata) is drawn at twice the figure's dpi
+            scale = 2 if isinstance(meta, dict) and "width" in meta else 1
+            raw = with_tick_size(raw, pt * fig.dpi * scale / 72)
+            data = base64.b64encode(raw).decode("ascii") if isinstance(data, str) else raw
+            return (data, meta) if meta is not None else data
+
+        return png_with_ticks
+
+    _wrap_figure_formatter("image/png", "_mlcrystal_ticks", wrap)
+
+
+def _limit_svg(max_bytes: int) -> None:
+    """Drop the SVG of a figure larger than ``max_bytes`` (its PNG is shown instead)."""
+
+    def wrap(svg: Callable[..., Any]) -> Callable[..., Any]:
+        def svg_or_none(fig: Figure, **kwargs: object) -> str | None:
+            data = svg(fig, **kwargs)
+            return data if data is None or len(data) <= max_bytes else None
+
+        return svg_or_none
+
+    _wrap_figure_formatter("image/svg+xml", "_mlcrystal_limited", wrap)
 
 
 def _site_settings() -> tuple[list[str], float]:

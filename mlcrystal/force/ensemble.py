@@ -378,7 +378,11 @@ def build_ensemble(n_draws: int, random_state: RandomState = None, n_jobs: int |
     >>> len(t), set(t.columns) >= {"kept", "rejected_because", "best_force_mN"}
     (2, True)
     """
-    draws = draw_constants(n_draws, random_state)
+    return _evaluate_draws(draw_constants(n_draws, random_state), n_jobs)
+
+
+def _evaluate_draws(draws: pd.DataFrame, n_jobs: int | None) -> pd.DataFrame:
+    """:func:`evaluate` on every row of ``draws`` (joblib with ``n_jobs``), timed in ``.attrs["seconds"]``."""
     data = load_initial_blocking_force()
     rows = [r._asdict() for r in draws.drop(columns="draw").itertuples(index=False)]
     start = time.perf_counter()
@@ -432,17 +436,9 @@ def extend_ensemble(table: pd.DataFrame, n_draws: int, random_state: RandomState
     if not np.allclose(old, draws[names].to_numpy()[:len(table)], rtol=1e-5, atol=0):
         raise ValueError("extend_ensemble: the table's constants are not the first draws of this random_state; "
                          "pass the seed it was built with (the stored table: random_state=0).")
-    data = load_initial_blocking_force()
-    rows = [r._asdict() for r in draws.drop(columns="draw").iloc[len(table):].itertuples(index=False)]
-    start = time.perf_counter()
-    if n_jobs is None or n_jobs == 1:
-        results = [evaluate(r, data) for r in rows]
-    else:
-        results = Parallel(n_jobs=n_jobs)(delayed(evaluate)(r, data) for r in rows)
-    new = pd.DataFrame(results)
-    new.insert(0, "draw", draws["draw"].to_numpy()[len(table):])
+    new = _evaluate_draws(draws.iloc[len(table):], n_jobs)
     out = pd.concat([table, new], ignore_index=True)
-    out.attrs["seconds"] = time.perf_counter() - start
+    out.attrs["seconds"] = new.attrs["seconds"]
     return out
 
 
