@@ -25,7 +25,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["DASH", "NEVER", "Sentence", "Table", "for_people", "say", "units", "UNIT_SPELLINGS"]
+__all__ = ["DASH", "NEVER", "Sentence", "Table", "for_people", "say", "units", "UNIT_SPELLINGS", "COLUMN_WORDS",
+           "in_words"]
 
 #: What a reader sees for a missing value (explained once in the book's introduction).
 DASH = "–"
@@ -166,6 +167,62 @@ class Table:
         return f"{self.caption}\n{text}" if self.caption else text
 
 
+#: Column names of the kit's tables in words, where the generic rules of :func:`in_words` would be unclear.
+COLUMN_WORDS = {
+    "n_grid": "grid points", "n_hits": "grid points at the target", "n_bo": "experiments, BO",
+    "n_random": "experiments, random search", "af": "acceleration factor",
+    "af_at_target": "acceleration factor at the target",
+    "reached_n": "campaigns that reached it", "expected_first_hit": "expected experiments to the first hit",
+    "ratio_full_grid": "ratio against the full grid", "ratio_expected": "ratio against the grid in random order",
+    "within_120": "reached within 120 experiments", "within_155": "reached within 155 experiments",
+    "median_best_100": "median best by experiment 100", "median_best_155": "median best by experiment 155",
+    "target_fraction": "target (share of the optimum)", "bo_reached": "BO reached (share)",
+    "bo_median": "BO, median experiments", "edge_share": "share of experiments at the box edge",
+}
+_UNIT_SUFFIXES = (("_mW_cm2", " (mW/cm2)"), ("_g_cm3", " (g/cm3)"), ("_GPa", " (GPa)"), ("_mN", " (mN)"),
+                  ("_um", " (um)"), ("_pct", " (%)"), ("_K", " (K)"), ("_s", " (s)"))
+_QUANTITIES = {"P": "intensity", "L": "length", "W": "width", "T": "thickness", "E": "Young's modulus", "F": "force"}
+_TOKENS = {"q05": "5 % quantile", "q95": "95 % quantile", "bo": "BO", "af": "acceleration factor", "n": "number of",
+           "lo": "low end", "hi": "high end"}
+
+
+def in_words(name: str) -> str:
+    """A programmer's column name in words, with its unit: ``"median_lo"`` -> ``"median, low end"``.
+
+    Names in :data:`COLUMN_WORDS` take their entry; names without an underscore stay as they are.
+    Otherwise a unit suffix becomes the unit in brackets, a one-letter quantity its name, ``_lo``
+    and ``_hi`` the ends of an interval, ``_5lv`` "5 levels", and the other underscores spaces.
+
+    Examples
+    --------
+    >>> [in_words(n) for n in ["P_mW_cm2", "L_um", "force_mN", "ratio_lo", "q05_if_reached", "ratio_expected_5lv",
+    ...                        "median_experiments", "campaigns", "af_at_target"]]  # doctest: +NORMALIZE_WHITESPACE
+    ['intensity (mW/cm2)', 'length (um)', 'force (mN)', 'ratio, low end', '5 % quantile if reached',
+     'ratio expected (5 levels)', 'median experiments', 'campaigns', 'acceleration factor at the target']
+    """
+    if name in COLUMN_WORDS:
+        return COLUMN_WORDS[name]
+    if "_" not in name:
+        return name
+    unit = ""
+    for suffix, words in _UNIT_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            name, unit = name[: -len(suffix)], words
+            break
+    end = ""
+    for suffix, words in (("_lo", ", low end"), ("_hi", ", high end")):
+        if name.endswith(suffix):
+            name, end = name[: -len(suffix)], words
+    levels = re.search(r"_(\d+)lv$", name)
+    if levels:
+        name, end = name[: levels.start()], f" ({levels.group(1)} levels)" + end
+    parts = name.split("_")
+    if parts[0] in _QUANTITIES and (len(parts) == 1 or unit):
+        parts[0] = _QUANTITIES[parts[0]]
+    words_ = [_TOKENS.get(p, p) if not (p == "n" and i) else p for i, p in enumerate(parts)]
+    return " ".join(words_) + end + unit
+
+
 def _cell(value: Any, decimals: int) -> Any:
     if value is None or (isinstance(value, float | np.floating) and math.isnan(value)) or value is pd.NA:
         return DASH
@@ -188,9 +245,10 @@ def for_people(frame: pd.DataFrame | pd.Series, columns: Mapping[str, str] | Non
     frame : pandas.DataFrame or pandas.Series
     columns : dict, optional
         ``{column: "name in words (unit)"}``; the columns named are kept, in
-        this order, and renamed. Without it every column is kept under its own
-        name. Unit spellings are typeset in either case (``um`` -> µm,
-        ``mW/cm2`` -> mW/cm², ``g/cm3`` -> g/cm³).
+        this order, and renamed. Without it every column is kept, its name put
+        in words by :func:`in_words` (``ratio_lo`` -> "ratio, low end"). Unit
+        spellings are typeset in either case (``um`` -> µm, ``mW/cm2`` -> mW/cm²,
+        ``g/cm3`` -> g/cm³).
     decimals : int or dict, default 2
         Decimals of float columns (by original column name). A float column
         whose values are all whole numbers is shown without decimals.
@@ -225,7 +283,7 @@ def for_people(frame: pd.DataFrame | pd.Series, columns: Mapping[str, str] | Non
         raise TypeError(f"for_people(): expected a pandas DataFrame or Series; got {type(frame).__name__}.")
     if keep_index is not None:
         data = data.reset_index(names=keep_index)
-    names = dict(columns) if columns is not None else {c: str(c) for c in data.columns}
+    names = dict(columns) if columns is not None else {c: in_words(str(c)) for c in data.columns}
     if keep_index is not None and keep_index not in names:
         names = {keep_index: keep_index, **names}
     for c in names:

@@ -51,3 +51,11 @@ def test_for_people_keeps_a_meaningful_index_and_names_bad_columns():
 def test_units_only_whole_tokens():
     assert units("E (GPa), d (g/cm3), t (um)") == "E (GPa), d (g/cm³), t (µm)"
     assert units("album, umbrella") == "album, umbrella"
+
+
+def test_tables_without_a_mapping_get_column_names_in_words():
+    t = pd.DataFrame({"P_mW_cm2": [1.0], "ratio_lo": [2.0], "q95_if_reached": [3.0], "campaigns": [4]})
+    shown = for_people(t)
+    assert list(shown.frame.columns) == ["intensity (mW/cm²)", "ratio, low end", "95 % quantile if reached",
+                                         "campaigns"]
+    assert "_" not in "".join(shown.frame.columns)
