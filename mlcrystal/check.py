@@ -72,7 +72,7 @@ class Exercise:
 
 @dataclass(frozen=True)
 class Result:
-    """What :func:`exercise` printed: ``correct`` is None when the answer could not be read."""
+    """What :func:`exercise` says: ``correct`` is None when the answer could not be read."""
 
     correct: bool | None
     message: str
@@ -190,7 +190,7 @@ def exercise(chapter: str, number: int, answer: Any, *, student: str | None = No
     Returns
     -------
     Result
-        Also printed, so a cell that calls it shows the verdict.
+        Shown as its message (once) when the call is a cell's last line.
     """
     ex = _get(chapter, number)
     index = _variant_index(ex, student)
@@ -206,7 +206,6 @@ def exercise(chapter: str, number: int, answer: Any, *, student: str | None = No
             result = Result(True, f"{which}: right.")
         else:
             result = Result(False, f"{which}: not yet. Hint: {ex.hint}")
-    print(result.message)
     return result
 
 
@@ -592,7 +591,7 @@ def _ch7_ex1(levels: int) -> float:
 
 @register("ch7", 2,
           question="What is the coarsest grid of cell centres (levels per variable) that holds at least one point "
-                   "at `fraction` of the optimum?",
+                   "at `fraction` of the optimum on the calibrated landscape?",
           hint="in the baselines table, keep the calibrated landscape, your fraction and baseline 'grid-centres', "
                "and find the smallest levels with n_hits > 0.",
           variants=[{"fraction": 0.9}, {"fraction": 0.85}, {"fraction": 0.8}, {"fraction": 0.95},

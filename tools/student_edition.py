@@ -82,14 +82,35 @@ def label_problems(nb: nbformat.NotebookNode, name: str = "notebook") -> list[st
         if {k: mystnb.get(k) for k in prompts(number)} != prompts(number):
             problems.append(f"{where}: its toggle does not name exercise {number}; run "
                             "python tools/student_edition.py --label on the notebook")
+    for i, cell in enumerate(nb.cells):
+        want = _collapsed(cell)
+        if want and {k: cell.metadata.get("jupyter", {}).get(k) for k in want} != want:
+            problems.append(f"{name} cell {i}: not collapsed in JupyterLab as on the website ({want}); run "
+                            "python tools/student_edition.py --label on the notebook")
     return problems
 
 
+def _collapsed(cell: nbformat.NotebookNode) -> dict[str, bool]:
+    """What JupyterLab should fold, as the website does: a solution whole, a sentence's code."""
+    tags = cell.metadata.get("tags", [])
+    if cell.cell_type != "code":
+        return {}
+    if "solution" in tags:
+        return {"source_hidden": True, "outputs_hidden": True}
+    if "remove-input" in tags or "hide-input" in tags:
+        return {"source_hidden": True}
+    return {}
+
+
 def label(nb: nbformat.NotebookNode, name: str = "notebook") -> nbformat.NotebookNode:
-    """Write each solution's toggle texts from its exercise number (in place; returns ``nb``)."""
+    """Write each solution's toggle texts from its exercise number, and fold in JupyterLab what the website
+    folds: solutions whole, the code of sentences written by code (in place; returns ``nb``)."""
     for i in solution_cells(nb):
         number, _ = _exercise_of(nb.cells[i], f"{name} cell {i}")
         nb.cells[i].metadata.setdefault("mystnb", {}).update(prompts(number))
+    for cell in nb.cells:  # JupyterLab folds what the website folds (Colab shows it all)
+        if _collapsed(cell):
+            cell.metadata.setdefault("jupyter", {}).update(_collapsed(cell))
     return nb
 
 
