@@ -45,8 +45,12 @@ kinds of checks on the static site that ``make book`` builds:
    must be disabled, with a visible note saying why. The site search must
    find :data:`SEARCH_TERMS`.
 5. **Speed and sharpness**: deterministic causes fail the check
-   (:func:`performance_problems`: MathJax on a page without maths, a script
-   blocking the first paint, an image without size or lazy loading; a chapter
+   (:func:`performance_problems`: MathJax on a page without maths or loaded as
+   a script file (it then runs before the first paint), a script blocking the
+   first paint or preloaded beside it, the search index outside the search
+   page, an image without size or lazy loading; :func:`stylesheet_problems`:
+   a stylesheet that ``@import``-s another, a web font over
+   :data:`FONT_BYTES_BUDGET`; a chapter
    over :data:`CHAPTER_BYTES_BUDGET`; a matplotlib chart as PNG; tick labels
    under :data:`TICK_MIN_PX` CSS px at :data:`TICK_WIDTH` px). Lighthouse
    (``make lighthouse``, mobile preset) then reports every page's
@@ -571,12 +575,15 @@ _FONT_URL_RE = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)(?:\s*format\(\s*
 _CSS_IMPORT_RE = re.compile(r"@import\s+(?:url\()?\s*['\"]?([^'\")\s;]+)", re.I)
 
 
-def font_problems(site_dir: str | Path, pages: list[str] | None = None,
-                  budget: int = FONT_BYTES_BUDGET) -> list[Problem]:
-    """Web fonts over ``budget`` bytes that a page's stylesheets can fetch.
+def stylesheet_problems(site_dir: str | Path, pages: list[str] | None = None,
+                        budget: int = FONT_BYTES_BUDGET) -> list[Problem]:
+    """What the stylesheets of the pages' ``<head>`` hold back the first paint with.
 
-    For every stylesheet a page links (and those it ``@import``-s), each ``@font-face`` is
-    judged by the file a browser fetches (its ``woff2`` source, else its first).
+    * a web font over ``budget`` bytes: for every stylesheet a page links (and those it
+      ``@import``-s), each ``@font-face`` is judged by the file a browser fetches (its ``woff2``
+      source, else its first);
+    * a linked stylesheet that ``@import``-s another: the browser finds the second one round
+      trip later (link it from the page instead).
 
     Examples
     --------
@@ -586,8 +593,11 @@ def font_problems(site_dir: str | Path, pages: list[str] | None = None,
     >>> _ = (d / "fonts" / "icons.woff2").write_bytes(b"0" * 40_000)
     >>> _ = (d / "a.css").write_text('@font-face{font-family:I;src:url(fonts/icons.woff2) format("woff2")}')
     >>> _ = (d / "index.html").write_text('<head><link rel="stylesheet" href="a.css"></head>')
-    >>> [str(p) for p in font_problems(d)]  # doctest: +NORMALIZE_WHITESPACE
-    ['a.css: [performance] web font fonts/icons.woff2 is 40 kB (budget 30 kB): cut it to the glyphs
+    >>> _ = (d / "b.css").write_text('@import "a.css";')
+    >>> _ = (d / "index.html").write_text('<head><link rel="stylesheet" href="b.css"></head>')
+    >>> [str(p) for p in stylesheet_problems(d)]  # doctest: +NORMALIZE_WHITESPACE
+    ['b.css: [performance] imports a.css: the browser finds it one round trip later (link it from the page)',
+     'a.css: [performance] web font fonts/icons.woff2 is 40 kB (budget 30 kB): cut it to the glyphs
       the site uses']
     """
     root = _site_root(site_dir)
@@ -607,8 +617,11 @@ def font_problems(site_dir: str | Path, pages: list[str] | None = None,
             continue
         seen.add(sheet)
         css = (root / sheet).read_text(encoding="utf-8", errors="replace")
-        todo += [posixpath.normpath(posixpath.join(posixpath.dirname(sheet), u.split("?", 1)[0]))
-                 for u in _CSS_IMPORT_RE.findall(css) if "://" not in u]
+        imported = [u for u in _CSS_IMPORT_RE.findall(re.sub(r"/\*.*?\*/", "", css, flags=re.S)) if "://" not in u]
+        if sheet in sheets:
+            problems += [Problem(sheet, "performance", f"imports {u}: the browser finds it one round trip later "
+                                 "(link it from the page)") for u in imported]
+        todo += [posixpath.normpath(posixpath.join(posixpath.dirname(sheet), u.split("?", 1)[0])) for u in imported]
         for face in _FONT_FACE_RE.findall(css):
             urls = [(u.split("?", 1)[0].split("#", 1)[0], (f or "").lower()) for u, f in _FONT_URL_RE.findall(face)
                     if not u.startswith("data:")]
@@ -674,7 +687,7 @@ def static_problems(site_dir: str | Path) -> list[Problem]:
         page_html = (root / page).read_text(encoding="utf-8")
         if not _is_redirect(page_html):
             problems.extend(Problem(page, "performance", p) for p in performance_problems(page_html, page))
-    problems.extend(font_problems(root, pages))
+    problems.extend(stylesheet_problems(root, pages))
     for page in filter(is_chapter, pages):
         missing = check_chapter_parts((root / page).read_text(encoding="utf-8"))
         if missing:

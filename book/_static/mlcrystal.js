@@ -11,8 +11,12 @@
   var SELECTOR = ".bd-article table.dataframe, .bd-article table.table, .bd-article table.docutils, " +
                  ".bd-article .output table, .bd-article .cell_output table";
   function mark() {
-    document.querySelectorAll(SELECTOR).forEach(function (el, index) {
-      var scrolls = el.scrollWidth > el.clientWidth + 1;
+    var tables = Array.prototype.slice.call(document.querySelectorAll(SELECTOR));
+    // every width is read before the page is changed: a read after a change costs a new layout of
+    // the whole page (seconds on a phone for a page of many tables)
+    var wide = tables.map(function (el) { return el.scrollWidth > el.clientWidth + 1; });
+    tables.forEach(function (el, index) {
+      var scrolls = wide[index];
       var hint = el.previousElementSibling;
       var hasHint = hint && hint.classList.contains("mlc-scroll-hint");
       el.classList.toggle("mlc-scrolls", scrolls);
