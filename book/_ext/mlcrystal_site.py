@@ -974,7 +974,8 @@ src="../_static/documentation_options.js?v=1"></script><script async="async" src
     return page_html[: head.start()] + new_head + page_html[head.end():], count
 
 
-_IMG_RE = re.compile(r"<img\b[^>]*>", re.I)
+#: An image tag, or a script or style whose text is left alone (a widget's saved state holds HTML in JSON strings).
+_IMG_RE = re.compile(r"<(script|style)\b.*?</\1>|<img\b[^>]*>", re.I | re.S)
 _SVG_SIZE_RE = re.compile(r'<svg\b[^>]*?\bwidth="([\d.]+)(pt|px)?"[^>]*?\bheight="([\d.]+)(pt|px)?"', re.S)
 
 
@@ -1063,13 +1064,15 @@ def size_images(page_html: str, size_of: Any) -> tuple[str, int]:
 'img src="x.png" width="5" loading="lazy" decoding="async">']
     >>> n
     2
+    >>> size_images('<script type="x">{"html": "<img src=\\\\"a.svg\\\\">"}</script>', lambda src: (1, 1))
+    ('<script type="x">{"html": "<img src=\\\\"a.svg\\\\">"}</script>', 0)
     """
     changed = 0
 
     def one(m: re.Match) -> str:
         nonlocal changed
         tag = m.group(0)
-        if tag.startswith("<img") and re.search(r'\bsrc="data:', tag):
+        if m.group(1) or re.search(r'\bsrc="data:', tag):
             return tag
         # Sphinx writes an image's width and height (a 2x PNG's metadata) as a style: make them
         # attributes, so the stylesheet can shrink the image on a phone without distorting it
