@@ -18,7 +18,8 @@
     var wide = tables.map(function (el) { return el.scrollWidth > el.clientWidth + 1; });
     // a formula wider than the column scrolls in its own box (mlcrystal.css): the keyboard can scroll it too
     var formulas = Array.prototype.slice.call(document.querySelectorAll(".bd-article mjx-container"));
-    var wideFormula = formulas.map(function (el) { return el.scrollWidth > el.clientWidth + 1; });
+    // (a formula 1 px too wide scrolls too: no tolerance, as for the accessibility check)
+    var wideFormula = formulas.map(function (el) { return el.scrollWidth > el.clientWidth; });
     formulas.forEach(function (el, index) {
       if (wideFormula[index]) {
         el.setAttribute("tabindex", "0");
