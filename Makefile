@@ -166,7 +166,8 @@ notebooks: $(STAMP)
 	  --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.store_widget_state=True $(NB)
 
 clean:
-	rm -rf _build .pytest_cache dist
+	@# the stamp too: the next site-assets unpacks MathJax into _build/npm-pack again (the build typesets with it)
+	rm -rf _build .pytest_cache dist $(ASSETS_STAMP)
 
 # --- the static site's own copies of browser libraries (no CDN) ---
 # The site serves RequireJS and ipywidgets' embed manager (widgets on static

@@ -45,8 +45,12 @@ kinds of checks on the static site that ``make book`` builds:
    must be disabled, with a visible note saying why. The site search must
    find :data:`SEARCH_TERMS`.
 5. **Speed and sharpness**: deterministic causes fail the check
-   (:func:`performance_problems`: MathJax on a page without maths, a script
-   blocking the first paint, an image without size or lazy loading; a chapter
+   (:func:`performance_problems`: MathJax on a page without maths or loaded as
+   a script file (it then runs before the first paint), a script blocking the
+   first paint or preloaded beside it, the search index outside the search
+   page, an image without size or lazy loading; :func:`stylesheet_problems`:
+   a stylesheet that ``@import``-s another, a web font over
+   :data:`FONT_BYTES_BUDGET`; a chapter
    over :data:`CHAPTER_BYTES_BUDGET`; a matplotlib chart as PNG; tick labels
    under :data:`TICK_MIN_PX` CSS px at :data:`TICK_WIDTH` px). Lighthouse
    (``make lighthouse``, mobile preset) then reports every page's
@@ -479,30 +483,49 @@ BLOCKING_SCRIPTS_ALLOWED = {
     "documentation_options.js": "the theme's inline page settings assign to DOCUMENTATION_OPTIONS while the page "
                                 "is parsed (0.4 kB)",
 }
-#: MathJax's loader, as the site serves it.
-MATHJAX_SRC_RE = re.compile(r"<script\b[^>]*\bsrc=\"[^\"]*mathjax[^\"]*\"", re.I)
+#: MathJax's loader, as the site serves it: a script file, or the inline script that loads it after the first paint.
+MATHJAX_SRC_RE = re.compile(r"<script\b[^>]*\bsrc=\"[^\"]*mathjax[^\"]*\"|<script>[^<]*\.src = \"[^\"]*mathjax[^\"]*\"",
+                            re.I)
+#: MathJax loaded as a script file of the page (it then runs, and typesets, before the first paint).
+MATHJAX_FILE_RE = re.compile(r"<script\b[^>]*\bsrc=\"[^\"]*mathjax[^\"]*\"", re.I)
 #: Maths in a page's article: Sphinx's math spans/divs, or MathJax delimiters.
 MATH_RE = re.compile(r'class="(?:[^"]*\s)?math\b|\\\(|\\\[|\$\$')
+#: Sphinx's search index, which only the search page (or a search-as-you-type box) needs.
+SEARCH_INDEX_RE = re.compile(r"<script\b[^>]*\bsrc=\"(?:[^\"]*/)?searchindex\.js(?:\?[^\"]*)?\"", re.I)
+#: A script preloaded at high priority (it competes with the stylesheets the first paint waits for).
+SCRIPT_PRELOAD_RE = re.compile(r"<link\b(?=[^>]*\brel=\"preload\")(?=[^>]*\bas=\"script\")[^>]*>", re.I)
 
 
-def performance_problems(html: str) -> list[str]:
+def performance_problems(html: str, page: str = "") -> list[str]:
     """What makes a page slower than it must be, found in its HTML (deterministic, unlike Lighthouse).
 
-    * MathJax (about 1 MB of script, seconds of work on a phone) loaded by a page without maths;
+    * MathJax (about 1 MB of script, seconds of work on a phone) loaded by a page without maths,
+      or loaded as a script file (even deferred, it then starts and typesets before the first
+      paint when the page arrives fast: book/_ext/mlcrystal_site.py loads it after the page has
+      painted), except on a page with widget views (their renderer typesets labels with it);
     * a script file in ``<head>`` without ``defer`` or ``async`` (it blocks the first paint),
       unless listed in :data:`BLOCKING_SCRIPTS_ALLOWED`;
+    * a script preloaded with ``<link rel="preload" as="script">``;
+    * the search index (``searchindex.js``, the largest script of the site) on a page other than
+      ``search.html`` that does not search as the reader types;
     * an image in the page's article without ``width`` and ``height`` (the page shifts when it
       arrives) or without ``loading="lazy"`` (it is fetched before the reader scrolls to it).
 
     Examples
     --------
     >>> performance_problems('<head><script src="_static/mathjax/tex.js" defer></script>'
+    ...     '<link rel="preload" as="script" href="b.js">'
     ...     '<script src="searchindex.js"></script></head><article><img src="a.png" alt="a"></article>')
     ... # doctest: +NORMALIZE_WHITESPACE
     ['MathJax is loaded but the page has no maths',
      'script searchindex.js blocks the first paint (no defer or async)',
+     'script b.js is preloaded at high priority beside the first paint',
+     'the search index (searchindex.js) is loaded by a page that does not search',
      '1 image(s) without width and height: a.png',
      '1 image(s) not loading lazily: a.png']
+    >>> performance_problems('<head><script defer src="_static/mathjax/tex.js"></script></head>'
+    ...     '<article><span class="math">x</span></article>')
+    ['MathJax is a script file of the page: it starts before the first paint (load it after the page has painted)']
     """
     out = []
     head_end = html.find("</head>")
@@ -511,11 +534,21 @@ def performance_problems(html: str) -> list[str]:
     body = article.group(0) if article else html[head_end + 1 if head_end >= 0 else 0:]
     if MATHJAX_SRC_RE.search(html) and not MATH_RE.search(body):
         out.append("MathJax is loaded but the page has no maths")
+    elif MATHJAX_FILE_RE.search(head) and WIDGET_VIEW_MIME not in html:
+        out.append("MathJax is a script file of the page: it starts before the first paint "
+                   "(load it after the page has painted)")
     for tag in re.findall(r"<script\b[^>]*\bsrc=\"[^\"]+\"[^>]*>", head, re.I):
         found = re.search(r'\bsrc="([^"]+)"', tag)
         name = found.group(1).split("?", 1)[0].rsplit("/", 1)[-1] if found else ""
         if not re.search(r"\b(defer|async)\b|type=\"module\"", tag) and name not in BLOCKING_SCRIPTS_ALLOWED:
             out.append(f"script {name} blocks the first paint (no defer or async)")
+    for tag in SCRIPT_PRELOAD_RE.findall(head):
+        found = re.search(r'\bhref="([^"]+)"', tag)
+        name = found.group(1).split("?", 1)[0].rsplit("/", 1)[-1] if found else "?"
+        out.append(f"script {name} is preloaded at high priority beside the first paint")
+    if (SEARCH_INDEX_RE.search(head) and page.rsplit("/", 1)[-1] != "search.html"
+            and "search_as_you_type = true" not in head):
+        out.append("the search index (searchindex.js) is loaded by a page that does not search")
     unsized, eager = [], []
     for tag in re.findall(r"<img\b[^>]*>", body, re.I):
         found = re.search(r'\bsrc="([^"]*)"', tag)
@@ -531,6 +564,76 @@ def performance_problems(html: str) -> list[str]:
     if eager:
         out.append(f"{len(eager)} image(s) not loading lazily: {', '.join(eager[:3])}")
     return out
+
+
+#: Largest web font a page's stylesheets may fetch (bytes): the theme's icon fonts are fetched at the
+#: highest priority before the first paint, so the build cuts them to the icons the site uses.
+FONT_BYTES_BUDGET = 30_000
+_STYLESHEET_RE = re.compile(r"<link\b(?=[^>]*\brel=\"stylesheet\")[^>]*\bhref=\"([^\"]+)\"", re.I)
+_FONT_FACE_RE = re.compile(r"@font-face\s*\{([^}]*)\}", re.I)
+_FONT_URL_RE = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)(?:\s*format\(\s*['\"]?([\w-]+))?", re.I)
+_CSS_IMPORT_RE = re.compile(r"@import\s+(?:url\()?\s*['\"]?([^'\")\s;]+)", re.I)
+
+
+def stylesheet_problems(site_dir: str | Path, pages: list[str] | None = None,
+                        budget: int = FONT_BYTES_BUDGET) -> list[Problem]:
+    """What the stylesheets of the pages' ``<head>`` hold back the first paint with.
+
+    * a web font over ``budget`` bytes: for every stylesheet a page links (and those it
+      ``@import``-s), each ``@font-face`` is judged by the file a browser fetches (its ``woff2``
+      source, else its first);
+    * a linked stylesheet that ``@import``-s another: the browser finds the second one round
+      trip later (link it from the page instead).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> (d / "fonts").mkdir()
+    >>> _ = (d / "fonts" / "icons.woff2").write_bytes(b"0" * 40_000)
+    >>> _ = (d / "a.css").write_text('@font-face{font-family:I;src:url(fonts/icons.woff2) format("woff2")}')
+    >>> _ = (d / "index.html").write_text('<head><link rel="stylesheet" href="a.css"></head>')
+    >>> _ = (d / "b.css").write_text('@import "a.css";')
+    >>> _ = (d / "index.html").write_text('<head><link rel="stylesheet" href="b.css"></head>')
+    >>> [str(p) for p in stylesheet_problems(d)]  # doctest: +NORMALIZE_WHITESPACE
+    ['b.css: [performance] imports a.css: the browser finds it one round trip later (link it from the page)',
+     'a.css: [performance] web font fonts/icons.woff2 is 40 kB (budget 30 kB): cut it to the glyphs
+      the site uses']
+    """
+    root = _site_root(site_dir)
+    sheets: set[str] = set()
+    for page in pages if pages is not None else list_pages(root):
+        text = (root / page).read_text(encoding="utf-8")
+        for href in _STYLESHEET_RE.findall(text[: max(text.find("</head>"), 0)]):
+            if "://" in href or href.startswith("//"):
+                continue
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(page), href.split("?", 1)[0]))
+            sheets.add(target)
+    problems, seen = [], set()
+    todo = sorted(sheets)
+    while todo:
+        sheet = todo.pop(0)
+        if sheet in seen or not (root / sheet).is_file():
+            continue
+        seen.add(sheet)
+        css = (root / sheet).read_text(encoding="utf-8", errors="replace")
+        imported = [u for u in _CSS_IMPORT_RE.findall(re.sub(r"/\*.*?\*/", "", css, flags=re.S)) if "://" not in u]
+        if sheet in sheets:
+            problems += [Problem(sheet, "performance", f"imports {u}: the browser finds it one round trip later "
+                                 "(link it from the page)") for u in imported]
+        todo += [posixpath.normpath(posixpath.join(posixpath.dirname(sheet), u.split("?", 1)[0])) for u in imported]
+        for face in _FONT_FACE_RE.findall(css):
+            urls = [(u.split("?", 1)[0].split("#", 1)[0], (f or "").lower()) for u, f in _FONT_URL_RE.findall(face)
+                    if not u.startswith("data:")]
+            if not urls:
+                continue
+            url = next((u for u, f in urls if f == "woff2"), urls[0][0])
+            font = posixpath.normpath(posixpath.join(posixpath.dirname(sheet), url))
+            path = root / font
+            if path.is_file() and path.stat().st_size > budget:
+                problems.append(Problem(sheet, "performance", f"web font {url} is {path.stat().st_size // 1000} kB "
+                                        f"(budget {budget // 1000} kB): cut it to the glyphs the site uses"))
+    return problems
 
 
 def static_problems(site_dir: str | Path) -> list[Problem]:
@@ -583,7 +686,8 @@ def static_problems(site_dir: str | Path) -> list[Problem]:
     for page in pages:
         page_html = (root / page).read_text(encoding="utf-8")
         if not _is_redirect(page_html):
-            problems.extend(Problem(page, "performance", p) for p in performance_problems(page_html))
+            problems.extend(Problem(page, "performance", p) for p in performance_problems(page_html, page))
+    problems.extend(stylesheet_problems(root, pages))
     for page in filter(is_chapter, pages):
         missing = check_chapter_parts((root / page).read_text(encoding="utf-8"))
         if missing:

@@ -15,7 +15,20 @@ page's scripts) it
   blocks the first paint (``searchindex.js``, on every page, was the largest);
 * drops MathJax (its configuration and its loader) from a page without maths
   (no ``math`` node, no ``class="math"`` in the body, no widget whose labels
-  it could typeset), and loads it with ``defer`` where it is kept;
+  it could typeset); where it is kept, loads it after the page's first paint
+  (:func:`after_paint_loader`; with ``defer`` on a page with widget views);
+* after the build, typesets every formula to SVG with MathJax in Node
+  (:func:`prerender_math`, ``prerender_math.js``, the npm package named by
+  ``mlcrystal_mathjax_package``) and removes MathJax from every page that
+  has no TeX left: no 1.1 MB script, no seconds of typesetting on a phone,
+  no text moving when formulas appear;
+* after the build, cuts the theme's Font Awesome webfonts (275 kB, fetched at
+  the highest priority before the first paint) to the 25 or so icons the site
+  uses (:func:`subset_icon_fonts`, 4 kB), removes the theme's high-priority
+  ``<link rel="preload">`` of its deferred scripts (:func:`drop_script_preloads`)
+  and Sphinx's search scripts with the whole search index from every page but
+  the search page when the site does not search as the reader types
+  (:func:`drop_search_scripts`);
 * lists each script once (:func:`dedupe_scripts`: Sphinx 7.4 writes some
   inline scripts twice, and sphinx-thebe's second copy threw a console error
   on every page);
@@ -55,6 +68,7 @@ The functions below are pure and tested in ``tests/site/test_site_extension.py``
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 from typing import Any
 
@@ -500,6 +514,35 @@ def _with_defer(script: Any) -> Any:
     return cls(script.filename, priority=script.priority, **{**attrs, "defer": "defer"})
 
 
+def after_paint_loader(src: str) -> str:
+    """An inline script that loads the script ``src`` once the page has loaded and painted its first frame.
+
+    A ``defer`` script still runs before the browser's first paint when the page arrives fast
+    (MathJax then holds the first text back for its whole start-up and typesetting, seconds on
+    a phone); loaded from the ``load`` event, after the next frame, it never does.
+
+    Examples
+    --------
+    >>> after_paint_loader("../_static/m.js")  # doctest: +ELLIPSIS
+    'window.addEventListener("load", function () { requestAnimationFrame(function () { setTimeout(...
+    >>> '"../_static/m.js"' in after_paint_loader("../_static/m.js")
+    True
+    """
+    import json
+
+    return ('window.addEventListener("load", function () { requestAnimationFrame(function () { '
+            'setTimeout(function () { var s = document.createElement("script"); '
+            f's.src = {json.dumps(src)}; s.async = true; document.head.appendChild(s); }}, 0); }}); }});')
+
+
+def _load_after_paint(script: Any, src: str) -> Any:
+    """The script file ``script`` replaced by an inline :func:`after_paint_loader` of ``src``."""
+    cls = type(script)
+    if cls is str:
+        return script
+    return cls("", priority=getattr(script, "priority", 500), body=after_paint_loader(src))
+
+
 def on_html_page_context(app: Any, pagename: str, templatename: str, context: dict,
                          doctree: nodes.Node | None) -> None:
     """Prune and defer the page's heavy scripts and add its description (see the module)."""
@@ -513,9 +556,15 @@ def on_html_page_context(app: Any, pagename: str, templatename: str, context: di
                                     has_widget_views=WIDGET_VIEW_MIME in body, has_explorer=EXPLORER_MARK in body)
     # every script file is deferred (run in order after parsing, never blocking the first paint),
     # except the few that inline scripts need while the page is parsed
-    context["script_files"] = [
-        s if _filename(s).split("?", 1)[0].rsplit("/", 1)[-1] in BLOCKING_SCRIPTS else _with_defer(s)
-        for s in kept]
+    kept = [s if _filename(s).split("?", 1)[0].rsplit("/", 1)[-1] in BLOCKING_SCRIPTS else _with_defer(s)
+            for s in kept]
+    if WIDGET_VIEW_MIME not in body:
+        # MathJax (a 1.1 MB script that then typesets for seconds on a phone) once the page has painted;
+        # a page with widget views keeps it deferred: the widget renderer typesets labels with it
+        pathto = context.get("pathto")
+        kept = [_load_after_paint(s, pathto(_filename(s), 1) if callable(pathto) else _filename(s))
+                if _filename(s) and is_mathjax_script(s, app.config.mathjax_path or "") else s for s in kept]
+    context["script_files"] = kept
     if context.get("body"):
         context["body"] = mark_chinese(name_toggles_by_their_text(label_empty_table_headers(
             fix_citation_roles(context["body"]))))
@@ -544,6 +593,337 @@ def drop_fontawesome_script(page_html: str) -> tuple[str, int]:
     ('<head>\\n<script src="x.js"></script></head>', 1)
     """
     return FONTAWESOME_SCRIPT_RE.subn("", page_html)
+
+
+#: The theme's Font Awesome webfonts in the built site (pydata-sphinx-theme's ``vendor`` folder).
+ICON_FONT_DIR = "_static/vendor/fontawesome/webfonts"
+#: A Font Awesome icon class's rule: ``.fa-github:before{content:"\f09b"}`` (or FA 6.7's ``--fa:"..."``).
+_FA_RULE_RE = re.compile(r'([^{}]*\.fa-[a-z0-9-]+[^{}]*)\{\s*(?:content|--fa)\s*:\s*"([^"]+)"\s*;?\s*\}')
+_FA_CLASS_RE = re.compile(r"\.fa-([a-z0-9-]+)")
+#: An icon's code point in CSS: a private-use character, or its escape (``\f09b``).
+_PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff]|\\\\[eEfF][0-9a-fA-F]{3}(?![0-9a-fA-F])")
+#: An icon class in a page or a script (``class="fa-solid fa-github"``).
+_ICON_NAME_RE = re.compile(r"\bfa-([a-z0-9]+(?:-[a-z0-9]+)*)")
+
+
+def _codepoints(css_string: str) -> set[int]:
+    return {int(m[1:], 16) if m.startswith("\\") else ord(m) for m in _PRIVATE_USE_RE.findall(css_string)}
+
+
+def icon_codepoints(stylesheets: list[str], documents: list[str]) -> set[int]:
+    """The Font Awesome code points the site can show: the icons its pages and scripts name, and every
+    icon a stylesheet draws itself (admonition titles, the theme's own ``--pst-icon-*`` variables).
+
+    Parameters
+    ----------
+    stylesheets : list of str
+        The site's CSS (the theme's holds every ``.fa-NAME`` class with its code point).
+    documents : list of str
+        The HTML pages and the scripts that may add an icon (``fa-NAME`` classes).
+
+    Examples
+    --------
+    >>> css = ('.fa-github:before{content:"\\\\f09b"}.fa-bars:before,.fa-navicon:before{content:"\\uf0c9"}'
+    ...        '.fa-rocket:before{content:"\\\\f135"} html{--pst-icon-bell:"\\\\f0f3"}')
+    >>> sorted(hex(c) for c in icon_codepoints([css], ['<i class="fa-brands fa-github"></i>', 'x("fa-navicon")']))
+    ['0xf09b', '0xf0c9', '0xf0f3']
+    """
+    by_name: dict[str, set[int]] = {}
+    drawn: set[int] = set()
+    for css in stylesheets:
+        for rule in _FA_RULE_RE.finditer(css):
+            for name in _FA_CLASS_RE.findall(rule.group(1)):
+                by_name.setdefault(name, set()).update(_codepoints(rule.group(2)))
+        drawn |= _codepoints(_FA_RULE_RE.sub("", css))
+    named = {n for doc in documents for n in _ICON_NAME_RE.findall(doc)}
+    return drawn.union(*(by_name.get(n, set()) for n in named))
+
+
+def subset_font(source: Any, target: Any, codepoints: set[int]) -> tuple[int, int]:
+    """Write ``source`` (a TrueType or WOFF2 font) to ``target`` with only the glyphs of ``codepoints``.
+
+    The format follows ``target``'s suffix (``.woff2`` or ``.ttf``). Returns the sizes before and after.
+    """
+    from pathlib import Path
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    source, target = Path(source), Path(target)
+    before = source.stat().st_size
+    font = TTFont(source)
+    cmap = set(font.getBestCmap() or {})
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    options.flavor = "woff2" if target.suffix == ".woff2" else None
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=sorted(codepoints & cmap))
+    subsetter.subset(font)
+    font.flavor = options.flavor
+    font.save(target)
+    return before, target.stat().st_size
+
+
+def subset_icon_fonts(outdir: Any, theme_dirs: list[Any] = ()) -> dict[str, tuple[int, int]]:
+    """Cut the theme's Font Awesome webfonts down to the icons the built site uses.
+
+    The theme ships every icon (fa-solid-900.woff2 156 kB, fa-brands-400.woff2 118 kB); a page with
+    any icon fetches them at the highest priority before its first paint, which on a phone's 4G
+    delays the first text by about 1.5 s. The site uses about 25 icons: each font keeps those
+    (:func:`icon_codepoints`, from every page, script and stylesheet of the site), a few kB.
+    Each font is cut from the theme's original (in ``theme_dirs``) when found, so a rebuild that
+    adds an icon gets it. Returns ``{file name: (bytes before, bytes after)}``.
+    """
+    from pathlib import Path
+
+    outdir = Path(outdir)
+    fonts = outdir / ICON_FONT_DIR
+    if not fonts.is_dir():
+        return {}
+    static = outdir / "_static"
+    stylesheets = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(static.rglob("*.css"))]
+    documents = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(outdir.rglob("*.html"))
+                 if static not in p.parents]
+    # the theme's and the site's own scripts (the widget renderer's bundles in _static/npm draw no icon
+    # of this font; the theme's fontawesome.js, which names them all, is no longer loaded)
+    documents += [p.read_text(encoding="utf-8", errors="replace") for p in sorted(static.rglob("*.js"))
+                  if "npm" not in p.relative_to(static).parts and p.name != "fontawesome.js"]
+    codepoints = icon_codepoints(stylesheets, documents)
+    sizes = {}
+    for font in sorted(fonts.iterdir()):
+        if font.suffix not in (".woff2", ".ttf"):
+            continue
+        originals = [Path(d) / "static" / "vendor" / "fontawesome" / "webfonts" / font.name for d in theme_dirs]
+        source = next((o for o in originals if o.is_file()), font)
+        sizes[font.name] = subset_font(source, font, codepoints)
+    return sizes
+
+
+#: The theme's ``<link rel="preload" as="script">`` of its own scripts (webpack-macros.html's head_js_preload).
+_SCRIPT_PRELOAD_RE = re.compile(r'[ \t]*<link\b(?=[^>]*\brel="preload")(?=[^>]*\bas="script")[^>]*>[ \t]*\n?')
+
+
+def drop_script_preloads(page_html: str) -> tuple[str, int]:
+    """Remove ``<link rel="preload" as="script">`` from a page; return the page and how many were removed.
+
+    pydata-sphinx-theme preloads ``bootstrap.js`` and ``pydata-sphinx-theme.js`` (30 kB compressed)
+    at high priority, beside the stylesheets the first paint waits for; the scripts themselves are
+    deferred (at the end of the page), so the preload only competes with the first paint.
+
+    Examples
+    --------
+    >>> drop_script_preloads('<head><link rel="preload" as="script" href="b.js" />\\n'
+    ...                      '<link rel="preload" as="font" href="f.woff2"></head>')
+    ('<head><link rel="preload" as="font" href="f.woff2"></head>', 1)
+    """
+    return _SCRIPT_PRELOAD_RE.subn("", page_html)
+
+
+#: Sphinx's search scripts, which pydata-sphinx-theme writes into every page's ``<head>``.
+SEARCH_SCRIPTS = ("searchtools.js", "language_data.js", "searchindex.js")
+_SEARCH_OFF = "DOCUMENTATION_OPTIONS.search_as_you_type = false"
+
+
+def drop_search_scripts(page_html: str) -> tuple[str, int]:
+    """Remove Sphinx's search scripts from a page that does not search as the reader types.
+
+    pydata-sphinx-theme loads ``searchtools.js``, ``language_data.js`` and the whole
+    ``searchindex.js`` (230 kB, 53 kB compressed) on every page for its search-as-you-type
+    box; with ``search_as_you_type`` off (the site's setting) the box sends the reader to
+    ``search.html``, which loads them itself, and no other page uses them.
+
+    Examples
+    --------
+    >>> page = ('<head><script src="../_static/searchtools.js" defer="defer"></script>'
+    ...         '<script src="../searchindex.js" defer="defer"></script><script src="x.js"></script>'
+    ...         '<script>DOCUMENTATION_OPTIONS.search_as_you_type = false;</script></head>')
+    >>> drop_search_scripts(page)[1], drop_search_scripts(page.replace("false", "true"))[1]
+    (2, 0)
+    """
+    head = _HEAD_RE.search(page_html)
+    if head is None or _SEARCH_OFF not in head.group(0):
+        return page_html, 0
+    count = 0
+
+    def one(m: re.Match) -> str:
+        nonlocal count
+        if m.group(1).split("?", 1)[0].rsplit("/", 1)[-1] not in SEARCH_SCRIPTS:
+            return m.group(0)
+        count += 1
+        return ""
+
+    new_head = re.sub(r'[ \t]*<script\b[^>]*\bsrc="([^"]+)"[^>]*></script>[ \t]*\n?', one, head.group(0))
+    return page_html[: head.start()] + new_head + page_html[head.end():], count
+
+
+#: A formula as Sphinx writes it for MathJax: ``<span class="math ...">\(...\)</span>`` or ``<div ...>\[...\]</div>``.
+_MATH_ELEMENT_RE = re.compile(r'(<(span|div) class="math notranslate nohighlight"[^>]*>)(.*?)(</\2>)', re.S)
+#: An equation number Sphinx writes inside a display formula, before its TeX.
+_EQNO_RE = re.compile(r'\s*(<span class="eqno">.*?</span>)?\s*(.*?)\s*\Z', re.S)
+#: TeX delimiters MathJax would still find in a page (outside code).
+_RAW_TEX_RE = re.compile(r"\\\(|\\\[|\$\$|\\begin\{")
+_CODE_RE = re.compile(r"<(pre|code|script|style|textarea)\b.*?</\1>", re.S | re.I)
+#: The inline MathJax configuration and the loader of :func:`after_paint_loader`, as written in a page.
+_MATHJAX_TAGS_RE = re.compile(r'[ \t]*<script>(?:window\.MathJax = [^<]*|window\.addEventListener\("load"[^<]*'
+                              r'mathjax[^<]*)</script>[ \t]*\n?')
+#: The node script that typesets TeX to SVG (beside this file).
+PRERENDER_JS = "prerender_math.js"
+
+
+def _formula_tex(tag: str, inner: str) -> tuple[str, bool] | None:
+    parts = _EQNO_RE.match(inner)
+    text = parts.group(2) if parts else inner.strip()
+    if "<" in text:
+        return None  # markup inside a formula: left to the browser
+    text = html.unescape(text)
+    if tag == "span" and text.startswith("\\(") and text.endswith("\\)"):
+        return text[2:-2].strip(), False
+    if tag == "div":
+        if text.startswith("\\[") and text.endswith("\\]"):
+            return text[2:-2].strip(), True
+        if text.startswith("\\begin{"):
+            return text, True
+    return None
+
+
+def math_formulas(page_html: str) -> list[tuple[str, bool]]:
+    """The TeX of every formula Sphinx wrote for MathJax in a page, with whether it is displayed.
+
+    Examples
+    --------
+    >>> math_formulas('<span class="math notranslate nohighlight">\\\\(a &lt; b\\\\)</span> and '
+    ...     '<div class="math notranslate nohighlight" id="equation-e"><span class="eqno">(1)</span>\\n'
+    ...     '\\\\[E = mc^2\\\\]</div>')
+    [('a < b', False), ('E = mc^2', True)]
+    """
+    found = (_formula_tex(m.group(2), m.group(3)) for m in _MATH_ELEMENT_RE.finditer(page_html))
+    return [f for f in found if f is not None]
+
+
+def insert_prerendered_math(page_html: str, rendered: list[str], css: str) -> str:
+    """Put the typeset formulas (in :func:`math_formulas`' order) in the page, and drop MathJax.
+
+    Each formula element keeps its tag, class and equation number and holds MathJax's
+    ``<mjx-container>``; the stylesheet MathJax adds in the browser goes into the page's head.
+    MathJax's configuration and loader are removed unless TeX is left for it (a delimiter
+    outside code).
+
+    Examples
+    --------
+    >>> page = ('<head><script>window.MathJax = {}</script>\\n</head><body>'
+    ...         '<span class="math notranslate nohighlight">\\\\(x\\\\)</span></body>')
+    >>> out = insert_prerendered_math(page, ['<mjx-container>x</mjx-container>'], 'mjx-container{}')
+    >>> out.split('<body>')
+    ['<head><style>mjx-container{}</style></head>', \
+'<span class="math notranslate nohighlight"><mjx-container>x</mjx-container></span></body>']
+    """
+    it = iter(rendered)
+
+    def one(m: re.Match) -> str:
+        if _formula_tex(m.group(2), m.group(3)) is None:
+            return m.group(0)
+        eqno = _EQNO_RE.match(m.group(3))
+        return m.group(1) + ((eqno.group(1) or "") if eqno else "") + next(it) + m.group(4)
+
+    out = _MATH_ELEMENT_RE.sub(one, page_html)
+    cut = out.find("</head>")
+    if cut < 0:
+        return out
+    head, rest = out[:cut], out[cut:]
+    if not _RAW_TEX_RE.search(_CODE_RE.sub("", rest)):
+        head = _MATHJAX_TAGS_RE.sub("", head)
+    return head + f"<style>{css}</style>" + rest
+
+
+def prerender_math(pages: list[Any], package: Any, node: str = "node") -> int:
+    """Typeset the formulas of ``pages`` (HTML files) with MathJax in Node and write them in.
+
+    One Node process (``prerender_math.js``, with the unpacked npm package ``mathjax`` at
+    ``package``) typesets every formula of every page. A page then shows its formulas at
+    once, without MathJax's 1.1 MB script and its seconds of typesetting on a phone, and
+    without the text moving when they are typeset. Returns the number of formulas typeset.
+
+    Raises
+    ------
+    RuntimeError
+        If Node fails (the message names the formula count and Node's error).
+    """
+    import json
+    import subprocess
+    from pathlib import Path
+
+    texts = {Path(p): Path(p).read_text(encoding="utf-8") for p in pages}
+    found = {p: math_formulas(t) for p, t in texts.items()}
+    items = [f for fs in found.values() for f in fs]
+    if not items:
+        return 0
+    script = Path(__file__).with_name(PRERENDER_JS)
+    done = subprocess.run([node, str(script), str(Path(package).resolve())], input=json.dumps(items),
+                          capture_output=True, text=True, encoding="utf-8", timeout=600)
+    if done.returncode != 0:
+        raise RuntimeError(f"{PRERENDER_JS} failed on {len(items)} formula(s): {done.stderr.strip()[-800:]}")
+    result = json.loads(done.stdout)
+    rendered = list(result["html"])
+    if len(rendered) != len(items):
+        raise RuntimeError(f"{PRERENDER_JS} returned {len(rendered)} formula(s) for {len(items)}")
+    css = " ".join(result["css"].split())
+    pos = 0
+    for path, formulas in found.items():
+        if not formulas:
+            continue
+        new = insert_prerendered_math(texts[path], rendered[pos: pos + len(formulas)], css)
+        pos += len(formulas)
+        path.write_text(new, encoding="utf-8")
+    return len(items)
+
+
+_CSS_COMMENT_RE = re.compile(r"/\*.*?\*/", re.S)
+_LINK_HREF_RE = re.compile(r'<link\b(?=[^>]*\brel="stylesheet")[^>]*\bhref="([^"]+)"[^>]*>', re.I)
+
+
+def unchain_stylesheets(page_html: str, read_css: Any) -> tuple[str, int]:
+    """Link a stylesheet that only ``@import``-s another straight to that one; return the page and the count.
+
+    pydata-sphinx-theme's ``styles/theme.css`` holds nothing but ``@import "../basic.css"``:
+    the browser learns of ``basic.css`` only once ``theme.css`` has arrived, one more round
+    trip (150 ms on a phone's 4G) before the first paint.
+
+    Parameters
+    ----------
+    page_html : str
+    read_css : callable
+        ``href -> text of that stylesheet, or None``.
+
+    Examples
+    --------
+    >>> css = {"../_static/styles/theme.css": '/* basic */ @import "../basic.css";'}
+    >>> unchain_stylesheets('<head><link href="../_static/styles/theme.css?digest=1" rel="stylesheet" /></head>',
+    ...                     lambda href: css.get(href))
+    ('<head><link href="../_static/basic.css" rel="stylesheet" /></head>', 1)
+    """
+    count = 0
+
+    def one(m: re.Match) -> str:
+        nonlocal count
+        href = html.unescape(m.group(1)).split("?", 1)[0]
+        text = read_css(href)
+        if text is None:
+            return m.group(0)
+        only = re.fullmatch(r'\s*@import\s+(?:url\()?\s*["\']([^"\')]+)["\']\s*\)?\s*;\s*',
+                            _CSS_COMMENT_RE.sub("", text))
+        if only is None or "://" in only.group(1):
+            return m.group(0)
+        count += 1
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(href), only.group(1)))
+        return m.group(0).replace(m.group(1), html.escape(target, quote=True))
+
+    head = _HEAD_RE.search(page_html)
+    if head is None:
+        return page_html, 0
+    new_head = _LINK_HREF_RE.sub(one, head.group(0))
+    return page_html[: head.start()] + new_head + page_html[head.end():], count
 
 
 #: Output files of the pages written by the current build (an incremental build rewrites few).
@@ -594,7 +974,8 @@ src="../_static/documentation_options.js?v=1"></script><script async="async" src
     return page_html[: head.start()] + new_head + page_html[head.end():], count
 
 
-_IMG_RE = re.compile(r"<img\b[^>]*>", re.I)
+#: An image tag, or a script or style whose text is left alone (a widget's saved state holds HTML in JSON strings).
+_IMG_RE = re.compile(r"<(script|style)\b.*?</\1>|<img\b[^>]*>", re.I | re.S)
 _SVG_SIZE_RE = re.compile(r'<svg\b[^>]*?\bwidth="([\d.]+)(pt|px)?"[^>]*?\bheight="([\d.]+)(pt|px)?"', re.S)
 
 
@@ -683,13 +1064,15 @@ def size_images(page_html: str, size_of: Any) -> tuple[str, int]:
 'img src="x.png" width="5" loading="lazy" decoding="async">']
     >>> n
     2
+    >>> size_images('<script type="x">{"html": "<img src=\\\\"a.svg\\\\">"}</script>', lambda src: (1, 1))
+    ('<script type="x">{"html": "<img src=\\\\"a.svg\\\\">"}</script>', 0)
     """
     changed = 0
 
     def one(m: re.Match) -> str:
         nonlocal changed
         tag = m.group(0)
-        if tag.startswith("<img") and re.search(r'\bsrc="data:', tag):
+        if m.group(1) or re.search(r'\bsrc="data:', tag):
             return tag
         # Sphinx writes an image's width and height (a 2x PNG's metadata) as a style: make them
         # attributes, so the stylesheet can shrink the image on a phone without distorting it
@@ -729,6 +1112,13 @@ def _size_and_legible(path: Any) -> tuple[int, ...] | None:
     return (*size, legible) if legible else size
 
 
+def _read_text(path: Any) -> str | None:
+    from pathlib import Path
+
+    path = Path(path)
+    return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
+
+
 def on_build_finished(app: Any, exception: Exception | None) -> None:
     """Drop the theme's icon script from every HTML page this build wrote (see the module)."""
     if exception is not None or getattr(app.builder, "format", None) != "html":
@@ -748,8 +1138,26 @@ def on_build_finished(app: Any, exception: Exception | None) -> None:
             missed.append(path.relative_to(app.outdir).as_posix())
         new, _sized = size_images(new, lambda src, here=path.parent: _size_and_legible(here / src.split("?")[0]))
         new, _deferred = defer_head_scripts(new)
+        new, _preloads = drop_script_preloads(new)
+        new, _unchained = unchain_stylesheets(new, lambda href, here=path.parent: _read_text(here / href))
+        if path != Path(app.outdir) / "search.html":
+            new, _search = drop_search_scripts(new)
         if new != text:
             path.write_text(new, encoding="utf-8")
+    theme = getattr(app.builder, "theme", None)
+    subset_icon_fonts(app.outdir, theme.get_theme_dirs() if hasattr(theme, "get_theme_dirs") else [])
+    package = getattr(getattr(app, "config", None), "mlcrystal_mathjax_package", "")
+    if package:
+        package = Path(app.confdir) / package
+        written = [Path(n) for n in sorted(_WRITTEN)
+                   if Path(n).is_file() and "_static" not in Path(n).relative_to(app.outdir).parts]
+        if (package / "es5" / "node-main.js").is_file():
+            n = prerender_math(written, package)
+            logging.getLogger(__name__).info("mlcrystal_site: %d formula(s) typeset at build time", n)
+        else:
+            # the pages keep MathJax, loaded after their first paint
+            logging.getLogger(__name__).info("mlcrystal_site: no MathJax package at %s (make site-assets): "
+                                             "formulas are typeset in the browser", package)
     if missed:
         # the theme changed how it loads its icons: look at the new template before the next release
         logging.getLogger(__name__).warning(
@@ -901,6 +1309,7 @@ def setup(app: Any) -> dict:
     app.add_config_value("mlcrystal_figure_formats", "", "env")
     app.add_config_value("mlcrystal_figure_font_scale", 1.0, "env", types=(float, int))
     app.add_config_value("mlcrystal_figure_svg_max_bytes", 0, "env", types=(int,))
+    app.add_config_value("mlcrystal_mathjax_package", "", "html")
     register_citation_style()
     # after Sphinx's MathJax installer and myst-nb's per-page scripts (priority 500)
     app.connect("html-page-context", on_html_page_context, priority=900)

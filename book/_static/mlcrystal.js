@@ -1,6 +1,7 @@
 // mlcrystal: a table wider than the text column scrolls inside its own box
 // (mlcrystal.css); this marks it for keyboard and screen-reader users (a
-// focusable, named region) and puts a visible "scroll" hint above it.
+// focusable, named region) and puts a visible "scroll" hint above it; a
+// formula that scrolls so becomes focusable.
 // It also names the handle of each ipywidgets slider after the slider's
 // visible label (ipywidgets 8 leaves the role="slider" handle unnamed), and
 // makes every figure a link to its own image file: the page shrinks a figure
@@ -11,8 +12,25 @@
   var SELECTOR = ".bd-article table.dataframe, .bd-article table.table, .bd-article table.docutils, " +
                  ".bd-article .output table, .bd-article .cell_output table";
   function mark() {
-    document.querySelectorAll(SELECTOR).forEach(function (el, index) {
-      var scrolls = el.scrollWidth > el.clientWidth + 1;
+    var tables = Array.prototype.slice.call(document.querySelectorAll(SELECTOR));
+    // every width is read before the page is changed: a read after a change costs a new layout of
+    // the whole page (seconds on a phone for a page of many tables)
+    var wide = tables.map(function (el) { return el.scrollWidth > el.clientWidth + 1; });
+    // a formula wider than the column scrolls in its own box (mlcrystal.css): the keyboard can scroll it too
+    var formulas = Array.prototype.slice.call(document.querySelectorAll(".bd-article mjx-container"));
+    // (a formula 1 px too wide scrolls too: no tolerance, as for the accessibility check)
+    var wideFormula = formulas.map(function (el) { return el.scrollWidth > el.clientWidth; });
+    formulas.forEach(function (el, index) {
+      if (wideFormula[index]) {
+        el.setAttribute("tabindex", "0");
+        el.setAttribute("data-mlc-scrolls", "");
+      } else if (el.hasAttribute("data-mlc-scrolls")) {
+        el.removeAttribute("tabindex");
+        el.removeAttribute("data-mlc-scrolls");
+      }
+    });
+    tables.forEach(function (el, index) {
+      var scrolls = wide[index];
       var hint = el.previousElementSibling;
       var hasHint = hint && hint.classList.contains("mlc-scroll-hint");
       el.classList.toggle("mlc-scrolls", scrolls);

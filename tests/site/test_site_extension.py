@@ -106,9 +106,18 @@ def test_page_context_prunes_defers_and_describes():
     ext.on_html_page_context(fake_app(), "search", "search.html", context, None)
     assert names(context["script_files"]) == ["_static/jquery.js"]
     assert context["metatags"].strip() == '<meta name="description" content="Search: The book." />'
-    # maths found in the body keeps MathJax, loaded with defer
-    context = {"script_files": scripts(False), "body": '<span class="math">\\(E\\)</span>', "metatags": ""}
+    # maths found in the body keeps MathJax, loaded by an inline script once the page has painted
+    context = {"script_files": scripts(False), "body": '<span class="math">\\(E\\)</span>', "metatags": "",
+               "pathto": lambda name, resource=False: "../" + name}
     ext.on_html_page_context(fake_app(), "book/03", "page.html", context, doc(nodes.paragraph("", "x" * 50)))
+    assert not [j for j in context["script_files"] if j.filename == "_static/" + MATHJAX]
+    mj = [j for j in context["script_files"] if MATHJAX in j.attributes.get("body", "")]
+    assert len(mj) == 1 and f'"../_static/{MATHJAX}"' in mj[0].attributes["body"]
+    assert mj[0].attributes["body"].startswith('window.addEventListener("load"')
+    # a page with widget views keeps it deferred (the widget renderer typesets labels with it)
+    context = {"script_files": scripts(True), "metatags": "",
+               "body": '<span class="math">x</span><script type="application/vnd.jupyter.widget-view+json">'}
+    ext.on_html_page_context(fake_app(), "book/05", "page.html", context, doc(nodes.paragraph("", "x" * 50)))
     mj = [j for j in context["script_files"] if j.filename == "_static/" + MATHJAX]
     assert len(mj) == 1 and mj[0].attributes["defer"] == "defer"
     assert 'content="' + "x" * 50 + '"' in context["metatags"]
@@ -319,3 +328,115 @@ def test_scripts_are_listed_once():
             _JavaScript("_static/a.js")]
     kept = ext.dedupe_scripts(page)
     assert len(kept) == 2 and sum(thebe in str(getattr(s, "attributes", {})) for s in kept) == 1
+
+
+# --- a first paint that waits for nothing it can do without ---------------------------------
+
+THEME_FONTS = (Path(__import__("pydata_sphinx_theme").__file__).parent / "theme" / "pydata_sphinx_theme"
+               / "static" / "vendor" / "fontawesome" / "webfonts")
+
+
+def test_icon_codepoints_come_from_named_classes_and_from_icons_stylesheets_draw():
+    css = ('.fa-github:before{content:"\\f09b"}.fa-bars:before,.fa-navicon:before{content:"\uf0c9"}'
+           '.fa-rocket:before{content:"\\f135"}.admonition>.admonition-title:after{content:"\\f05a"}'
+           ':root{--pst-icon-bell:"\\f0f3"}')
+    got = ext.icon_codepoints([css], ['<i class="fa-brands fa-github"></i>', 'el.className = "fa-solid fa-navicon"'])
+    assert got == {0xF09B, 0xF0C9, 0xF05A, 0xF0F3}  # not the rocket: nothing names it
+
+
+def test_icon_fonts_keep_exactly_the_icons_the_site_uses(tmp_path):
+    pytest.importorskip("brotli")
+    from fontTools.ttLib import TTFont
+
+    fonts = tmp_path / ext.ICON_FONT_DIR
+    fonts.mkdir(parents=True)
+    (fonts / "fa-solid-900.woff2").write_bytes(b"not the original: replaced from the theme")
+    (tmp_path / "_static" / "styles").mkdir()
+    (tmp_path / "_static" / "styles" / "theme.css").write_text(
+        '.fa-bars:before{content:"\\f0c9"}.fa-rocket:before{content:"\\f135"}', encoding="utf-8")
+    (tmp_path / "index.html").write_text('<i class="fa-solid fa-bars"></i>', encoding="utf-8")
+    sizes = ext.subset_icon_fonts(tmp_path, [THEME_FONTS.parents[3]])
+    before, after = sizes["fa-solid-900.woff2"]
+    assert before > 100_000 and after < 5_000
+    font = TTFont(fonts / "fa-solid-900.woff2")
+    assert font.flavor == "woff2" and set(font.getBestCmap()) == {0xF0C9}
+    assert ext.subset_icon_fonts(tmp_path / "no-site") == {}
+
+
+def test_script_preloads_and_unused_search_scripts_are_dropped():
+    head = ('<head>\n  <link rel="preload" as="script" href="../_static/scripts/bootstrap.js?digest=1" />\n'
+            '<link rel="stylesheet" href="../_static/a.css" />\n'
+            '    <script src="../_static/searchtools.js" defer="defer"></script>\n'
+            '    <script src="../_static/language_data.js" defer="defer"></script>\n'
+            '    <script src="../searchindex.js" defer="defer"></script>\n'
+            '<script>DOCUMENTATION_OPTIONS.search_as_you_type = false;</script>\n'
+            '</head><body><script src="../searchindex.js"></script></body>')
+    out, n = ext.drop_script_preloads(head)
+    assert n == 1 and "preload" not in out and "a.css" in out
+    out, n = ext.drop_search_scripts(out)
+    assert n == 3 and "searchtools" not in out.split("</head>")[0]
+    assert out.endswith('<body><script src="../searchindex.js"></script></body>')  # only the head's
+    assert ext.drop_search_scripts(head.replace("= false", "= true")) == (head.replace("= false", "= true"), 0)
+
+
+def test_mathjax_left_to_the_browser_is_loaded_after_the_first_paint():
+    js = ext.after_paint_loader('../_static/a "b".js')
+    assert js.startswith('window.addEventListener("load", function () { requestAnimationFrame(')
+    assert 's.src = "../_static/a \\"b\\".js"; s.async = true;' in js
+
+
+EQUATION = ('<div class="math notranslate nohighlight" id="equation-e">\n<span class="eqno">(1)<a class="headerlink" '
+            'href="#equation-e">#</a></span>\\[E = \\frac{\\sigma}{\\varepsilon}\\]</div>')
+PAGE = ('<html><head><script>window.MathJax = {"options": {}}</script>\n'
+        '<script>window.addEventListener("load", function () { s.src = "../_static/npm/mathjax/x.js"; });</script>\n'
+        '</head><body><p>With <span class="math notranslate nohighlight">\\(a &lt; b\\)</span>:</p>' + EQUATION +
+        '<pre>\\(kept\\) in code</pre><div class="math notranslate nohighlight"><b>odd</b></div></body></html>')
+
+
+def test_formulas_are_found_with_their_display_and_unescaped():
+    assert ext.math_formulas(PAGE) == [("a < b", False), ("E = \\frac{\\sigma}{\\varepsilon}", True)]
+    assert ext.math_formulas('<div class="math notranslate nohighlight">\\begin{align}a&amp;=b\\end{align}</div>') == [
+        ("\\begin{align}a&=b\\end{align}", True)]
+
+
+def test_prerendered_formulas_replace_the_tex_and_mathjax_leaves_the_page():
+    out = ext.insert_prerendered_math(PAGE, ["<mjx-container>A</mjx-container>",
+                                             '<mjx-container display="true">B</mjx-container>'], "mjx-container{}")
+    assert '<span class="math notranslate nohighlight"><mjx-container>A</mjx-container></span>' in out
+    assert ('<span class="eqno">(1)<a class="headerlink" href="#equation-e">#</a></span>'
+            '<mjx-container display="true">B</mjx-container></div>') in out
+    assert "<b>odd</b>" in out and "<pre>\\(kept\\) in code</pre>" in out  # left as they were
+    head = out.split("</head>")[0]
+    assert "MathJax" not in head and "mathjax" not in head and head.endswith("<style>mjx-container{}</style>")
+    # TeX left outside the formula elements (an output's raw \( ... \)): MathJax stays for it
+    left = PAGE.replace("</body>", "<div class='output_area'>\\(x\\)</div></body>")
+    out = ext.insert_prerendered_math(left, ["<mjx-container>A</mjx-container>", "<mjx-container>B</mjx-container>"],
+                                      "")
+    assert "window.MathJax" in out and "npm/mathjax/x.js" in out
+
+
+def _mathjax_package() -> Path | None:
+    root = Path(__file__).resolve().parents[2] / "_build" / "npm-pack"
+    found = sorted(root.glob("mathjax-3*/package/es5/node-main.js"))
+    return found[-1].parent.parent if found else None
+
+
+@pytest.mark.skipif(_mathjax_package() is None or __import__("shutil").which("node") is None,
+                    reason="MathJax's npm package (make site-assets) or node missing")
+def test_formulas_are_typeset_by_mathjax_in_node(tmp_path):
+    page = tmp_path / "p.html"
+    page.write_text(PAGE, encoding="utf-8")
+    (tmp_path / "none.html").write_text("<html><head></head><body>no maths</body></html>", encoding="utf-8")
+    assert ext.prerender_math([page, tmp_path / "none.html"], _mathjax_package()) == 2
+    out = page.read_text(encoding="utf-8")
+    assert out.count('<mjx-container class="MathJax" jax="SVG"') == 2
+    assert out.count('<mjx-container class="MathJax" jax="SVG" display="true"') == 1
+    # screen readers read the MathML; the drawing is hidden from them
+    assert "<mjx-assistive-mml" in out and '<mo>&lt;</mo>' in out and 'aria-hidden="true"' in out
+    assert "mjx-assistive-mml {" in out.split("</head>")[0] or "mjx-assistive-mml{" in out.split("</head>")[0] \
+        or "mjx-assistive-mml " in out.split("</head>")[0]
+    assert "window.MathJax" not in out
+    with pytest.raises(RuntimeError, match="failed on 1 formula"):
+        bad = tmp_path / "bad.html"
+        bad.write_text('<span class="math notranslate nohighlight">\\(x\\)</span>', encoding="utf-8")
+        ext.prerender_math([bad], tmp_path / "no-such-package")

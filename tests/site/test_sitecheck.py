@@ -571,3 +571,39 @@ def test_a_2x_png_chart_is_measured_from_the_tick_size_its_kernel_recorded(tmp_p
     png.write_bytes(with_tick_size(buf.getvalue(), 14.0 * 200 / 72))
     problems, notes = sitecheck.figure_problems(tmp_path, "book/x.html", 360, [figure])
     assert problems == [] and notes == ["chart.png: 10.6 px"]
+def test_performance_accepts_mathjax_after_the_first_paint_and_the_search_page_index():
+    loader = ('<head><script>window.addEventListener("load", function () { requestAnimationFrame(function () { '
+              'setTimeout(function () { var s = document.createElement("script"); '
+              's.src = "../_static/npm/mathjax/es5/tex-mml-chtml.js"; s.async = true; }, 0); }); });</script>'
+              '<script src="searchindex.js" defer></script></head>')
+    maths = '<article><span class="math notranslate nohighlight">\\(x\\)</span></article>'
+    assert sitecheck.performance_problems(loader + maths, "search.html") == []
+    assert sitecheck.performance_problems(loader + "<article><p>prose</p></article>", "search.html") == [
+        "MathJax is loaded but the page has no maths"]
+    assert sitecheck.performance_problems(loader + maths, "book/intro.html") == [
+        "the search index (searchindex.js) is loaded by a page that does not search"]
+    # a page with widget views keeps MathJax as a deferred file (the renderer typesets labels with it)
+    widgets = ('<head><script defer src="_static/npm/mathjax/es5/tex-mml-chtml.js"></script></head>' + maths +
+               '<script type="application/vnd.jupyter.widget-view+json">{}</script>')
+    assert sitecheck.performance_problems(widgets, "book/05.html") == []
+
+
+def test_stylesheets_may_neither_chain_imports_nor_fetch_heavy_fonts(tmp_path):
+    static = tmp_path / "_static"
+    (static / "styles").mkdir(parents=True)
+    (static / "fonts").mkdir()
+    (static / "basic.css").write_text("body{}")
+    (static / "styles" / "theme.css").write_text('/* @import "ignored.css"; */ @import "../basic.css";')
+    (static / "styles" / "icons.css").write_text(
+        '@font-face{font-family:I;src:url(../fonts/i.woff2) format("woff2"),url(../fonts/i.ttf) format("truetype")}'
+        '@font-face{font-family:J;src:url(../fonts/j.woff2) format("woff2")}')
+    (static / "fonts" / "i.woff2").write_bytes(b"0" * 3000)
+    (static / "fonts" / "i.ttf").write_bytes(b"0" * 90_000)  # not fetched: the browser takes the woff2
+    (static / "fonts" / "j.woff2").write_bytes(b"0" * 31_000)
+    (tmp_path / "index.html").write_text('<head><link href="_static/styles/theme.css?d=1" rel="stylesheet" />'
+                                         '<link rel="stylesheet" href="_static/styles/icons.css"></head>')
+    got = [str(p) for p in sitecheck.stylesheet_problems(tmp_path)]
+    assert got == ["_static/styles/icons.css: [performance] web font ../fonts/j.woff2 is 31 kB (budget 30 kB): "
+                   "cut it to the glyphs the site uses",
+                   "_static/styles/theme.css: [performance] imports ../basic.css: the browser finds it one round "
+                   "trip later (link it from the page)"]
