@@ -275,7 +275,8 @@ def test_the_stored_tables_of_the_authors_loop_the_ensemble_and_the_ablations():
     from mlcrystal.force.landscape import SHARED_RESPONSE_SUFFIX
 
     ablation = load_replay("ablation")
-    kept = [f"member-{d}" for d in load_ensemble().query("kept").draw.astype(int)]
+    # the replay tables cover the ensemble's first 25 kept members (mlcrystal/data/README.md); the ensemble keeps more
+    kept = [f"member-{d}" for d in load_ensemble().query("kept").draw.astype(int)][:25]
     runs = ablation.groupby(["landscape", "variant"]).agg(seeds=("seed", "nunique"), budget=("experiment", "max"))
     assert runs.budget.eq(100).all() and runs.seeds.eq(1).all() and ablation.strategy.eq("authors").all()
     per_land = runs.reset_index().groupby("landscape").variant.apply(sorted).to_dict()
