@@ -57,6 +57,7 @@ def core_counts(path: Path) -> dict[str, object]:
     nb = nbformat.read(path, as_version=4)
     words = figures = tables = 0
     bottom_line = None
+    collecting = False  # a "Bottom line" heading alone in its cell: its sentences follow (a `say` cell)
     for cell in nb.cells:
         if "remove-cell" in cell.metadata.get("tags", []):
             continue
@@ -82,6 +83,11 @@ def core_counts(path: Path) -> dict[str, object]:
             b = BOTTOM_LINE_HEADING.search(text)
             if b:
                 bottom_line = re.split(r"^#", text[b.end():], flags=re.MULTILINE)[0].strip()
+                collecting = not bottom_line
+            elif collecting:
+                part = re.split(r"^#", text, flags=re.MULTILINE)
+                bottom_line = (str(bottom_line or "") + " " + part[0]).strip()
+                collecting = len(part) == 1 and not bottom_line
         if stop:
             break
     return {"words": words, "figures": figures, "tables": tables, "bottom_line": bottom_line}
