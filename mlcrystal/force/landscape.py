@@ -166,6 +166,7 @@ THERMAL_STRAIN_PER_INTENSITY = 3.0e-7
 #: the reference: :math:`\varepsilon_c P/(P+P_\mathrm{sat})` times the decay
 #: profile) or at each depth (``"local"``). ASSUMED: a functional form chosen, not measured.
 SaturationForm = Literal["surface", "local"]
+#: Where the photostrain of a layer saturates: "surface" (the reference form) or "local" (at each depth).
 SATURATION_FORMS: tuple[str, ...] = ("surface", "local")
 
 #: Intensity at which the heating saturates, mW/cm^2: photothermal strain

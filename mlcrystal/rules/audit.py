@@ -33,7 +33,7 @@ is package data (:func:`~mlcrystal.rules.review.load_audit_review`, summarised b
 
 What the checks cannot find: a wrong structure whose name is an abbreviation
 or a trade name absent from :data:`~mlcrystal.rules.curation.KNOWN_COMPONENTS` (and unread by OPSIN),
-a wrong value (only outliers above :data:`HIGH_MODULUS_GPa`), a wrong
+a wrong value (only outliers above :data:`~mlcrystal.rules.rows.HIGH_MODULUS_GPa`), a wrong
 stoichiometry of a correctly drawn co-crystal, a wrong polymorph or tautomer.
 
 For example:
@@ -595,7 +595,7 @@ def drop_flagged(df: pd.DataFrame, flags: pd.DataFrame, remove: list[str]) -> Cl
     flags : pandas.DataFrame
         The output of ``audit(df)``.
     remove : list of str
-        Flags whose rows are removed (keys of :data:`AUDIT_FLAGS` or :data:`CURATION_FLAGS`).
+        Flags whose rows are removed (keys of :data:`AUDIT_FLAGS` or :data:`~mlcrystal.rules.rows.CURATION_FLAGS`).
 
     Returns
     -------
