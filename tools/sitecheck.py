@@ -1601,12 +1601,8 @@ def figure_problems(root: Path, page: str, width: int, figures: list[dict]) -> t
             if tick is None or not f["drawn"]:
                 notes.append(f"{path.name}: 2x PNG ({f['natural']} px for {declared} CSS px), no tick size recorded")
                 continue
-            px = tick * f["drawn"] / f["natural"]
-            notes.append(f"{path.name}: {px:.1f} px")
-            if px < TICK_MIN_PX - 1e-6 and not f["wide"]:
-                problems.append(Problem(page, "tick-labels", f"at {width} px the tick labels of {path.name} (a 2x PNG) "
-                                        f"are drawn {px:.1f} CSS px high ({tick:g} of its {f['natural']} px, drawn "
-                                        f"{f['drawn']:.0f} px wide); at least {TICK_MIN_PX:g} px needed"))
+            _tick_labels(page, width, path.name, tick * f["drawn"] / f["natural"], f, problems, notes,
+                         f"a 2x PNG: {tick:g} of its {f['natural']} px, drawn {f['drawn']:.0f} px wide")
             continue
         if path.suffix.lower() != ".svg":
             continue
@@ -1616,13 +1612,18 @@ def figure_problems(root: Path, page: str, width: int, figures: list[dict]) -> t
             continue
         if not sizes or not f["drawn"]:
             continue
-        px = min(sizes) * f["drawn"] / svg_width
-        notes.append(f"{path.name}: {px:.1f} px")
-        if px < TICK_MIN_PX - 1e-6 and not f["wide"]:
-            problems.append(Problem(page, "tick-labels", f"at {width} px the tick labels of {path.name} are drawn "
-                                    f"{px:.1f} CSS px high (font {min(sizes):g} pt in a {svg_width:g} pt wide figure "
-                                    f"drawn {f['drawn']:.0f} px wide); at least {TICK_MIN_PX:g} px needed"))
+        _tick_labels(page, width, path.name, min(sizes) * f["drawn"] / svg_width, f, problems, notes,
+                     f"font {min(sizes):g} pt in a {svg_width:g} pt wide figure drawn {f['drawn']:.0f} px wide")
     return problems, notes
+
+
+def _tick_labels(page: str, width: int, name: str, px: float, figure: dict, problems: list, notes: list,
+                 how: str) -> None:
+    """Note a figure's smallest tick label (CSS px) and flag it below :data:`TICK_MIN_PX` unless tagged wide."""
+    notes.append(f"{name}: {px:.1f} px")
+    if px < TICK_MIN_PX - 1e-6 and not figure["wide"]:
+        problems.append(Problem(page, "tick-labels", f"at {width} px the tick labels of {name} are drawn "
+                                f"{px:.1f} CSS px high ({how}); at least {TICK_MIN_PX:g} px needed"))
 
 
 def has_explorers(html: str) -> bool:
