@@ -13,13 +13,15 @@ import json
 import numbers
 from collections.abc import Mapping
 from importlib.resources.abc import Traversable
+from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
 
 from mlcrystal.datasets import PACKAGE_DATA
 
-__all__ = ["FINDINGS_DIR", "finding_names", "load_finding", "compare_with_finding"]
+__all__ = ["FINDINGS_DIR", "TUNED_FORESTS", "finding_names", "load_finding", "load_tuned_forests",
+           "compare_with_finding"]
 
 #: Where the stored findings live in the package data.
 FINDINGS_DIR = "findings"
@@ -74,6 +76,37 @@ def load_finding(name: str, **read_csv: Any) -> pd.DataFrame | dict[str, Any]:
     raise FileNotFoundError(f"mlcrystal/data/{FINDINGS_DIR}/ has no finding {name!r}; it holds "
                             f"{finding_names()}. Check the name, or regenerate it with "
                             "benchmarks/rules_findings.py.")
+
+
+#: Representation -> stored finding of its forests, at fixed settings and tuned by nested grouped CV
+#: (``benchmarks/rules_findings.py ch7``; the first 4 fold assignments of ``representations_cv.csv``).
+TUNED_FORESTS = MappingProxyType({
+    "fragment counts": "ch7_tuned_fragment_counts",
+    "MACCS keys": "ch7_tuned_MACCS_keys",
+    "Morgan counts": "ch7_tuned_Morgan_counts",
+    "RDKit descriptors": "ch7_tuned_RDKit_descriptors",
+})
+
+
+def load_tuned_forests() -> pd.DataFrame:
+    """Chapter 4's forests on every representation, fixed and tuned, fold assignment by assignment.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``representation, repeat, seed, scheme, model, r2, mae``; ``model`` is
+        ``"random forest"`` (fixed settings) or ``"random forest, tuned"``
+        (:data:`~mlcrystal.rules.comparisons.FOREST_GRID` by grouped inner folds).
+
+    Examples
+    --------
+    >>> t = load_tuned_forests()
+    >>> sorted(t.representation.unique()) == sorted(TUNED_FORESTS)
+    True
+    >>> t.groupby(["representation", "model", "scheme"]).size().unique().tolist()  # 4 assignments each
+    [4]
+    """
+    return pd.concat([load_finding(name) for name in TUNED_FORESTS.values()], ignore_index=True)
 
 
 def _flat(d: Mapping, prefix: str = "") -> dict[str, Any]:
