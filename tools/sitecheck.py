@@ -583,7 +583,10 @@ def stylesheet_problems(site_dir: str | Path, pages: list[str] | None = None,
       ``@import``-s), each ``@font-face`` is judged by the file a browser fetches (its ``woff2``
       source, else its first);
     * a linked stylesheet that ``@import``-s another: the browser finds the second one round
-      trip later (link it from the page instead).
+      trip later (link it from the page instead);
+    * a page that links more than one local stylesheet without a ``media`` query: a phone
+      opens six connections at most, so the first paint waits for more round trips than one
+      bundle costs (the build bundles them, ``bundle_stylesheets`` in ``book/_ext``).
 
     Examples
     --------
@@ -599,17 +602,30 @@ def stylesheet_problems(site_dir: str | Path, pages: list[str] | None = None,
     ['b.css: [performance] imports a.css: the browser finds it one round trip later (link it from the page)',
      'a.css: [performance] web font fonts/icons.woff2 is 40 kB (budget 30 kB): cut it to the glyphs
       the site uses']
+    >>> _ = (d / "index.html").write_text('<head><link rel="stylesheet" href="b.css">'
+    ...                                   '<link rel="stylesheet" href="c.css"></head>')
+    >>> str(stylesheet_problems(d)[0]).split(":")[:2]
+    ['index.html', ' [performance] links 2 stylesheets']
     """
     root = _site_root(site_dir)
     sheets: set[str] = set()
+    problems: list[Problem] = []
     for page in pages if pages is not None else list_pages(root):
         text = (root / page).read_text(encoding="utf-8")
-        for href in _STYLESHEET_RE.findall(text[: max(text.find("</head>"), 0)]):
+        head = text[: max(text.find("</head>"), 0)]
+        local = 0
+        for m in _STYLESHEET_RE.finditer(head):
+            href = m.group(1)
             if "://" in href or href.startswith("//"):
                 continue
             target = posixpath.normpath(posixpath.join(posixpath.dirname(page), href.split("?", 1)[0]))
             sheets.add(target)
-    problems, seen = [], set()
+            tag = head[m.start(): head.find(">", m.end()) + 1]
+            local += not re.search(r"\bmedia=", tag)
+        if local > 1:
+            problems.append(Problem(page, "performance", f"links {local} stylesheets: each costs the first paint a "
+                                    "request (bundle them, as the build's bundle_stylesheets does)"))
+    seen: set[str] = set()
     todo = sorted(sheets)
     while todo:
         sheet = todo.pop(0)

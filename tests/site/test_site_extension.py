@@ -440,3 +440,61 @@ def test_formulas_are_typeset_by_mathjax_in_node(tmp_path):
         bad = tmp_path / "bad.html"
         bad.write_text('<span class="math notranslate nohighlight">\\(x\\)</span>', encoding="utf-8")
         ext.prerender_math([bad], tmp_path / "no-such-package")
+
+
+# --- one purged stylesheet per page ---------------------------------------------------------------
+
+CSS = {
+    "_static/basic.css": "div.body{margin:0}",
+    "_static/styles/theme.css": '.bd-header{background:url("../img/logo.png?v=2")} .unused-utility{top:0}',
+    "_static/print.css": "p{color:black}",
+    "_static/imports.css": '@import "basic.css"; a{color:blue}',
+    "_static/mlcrystal.css": ".bd-header{color:red}",
+}
+
+
+def _page(*hrefs: str, media: str = "") -> str:
+    links = "".join(f'<link rel="stylesheet" href="../{h}"{media if "print" in h else ""} />' for h in hrefs)
+    return f"<html><head><title>t</title>{links}</head><body class='bd-header'></body></html>"
+
+
+def test_the_bundle_keeps_the_order_of_the_rules_and_rebases_their_urls():
+    page, bundle, css = ext.bundle_stylesheets(
+        _page("_static/basic.css", "_static/styles/theme.css", "_static/mlcrystal.css"), "book/ch.html", CSS.get)
+    assert page.count('rel="stylesheet"') == 1 and f'href="../{bundle}"' in page
+    assert css.index("div.body") < css.index("logo.png") < css.index("color:red")
+    assert 'url("img/logo.png?v=2")' in css  # ../img from _static/styles is img from _static
+
+
+def test_a_page_at_the_root_links_the_same_bundle():
+    _, inner, _ = ext.bundle_stylesheets(_page("_static/basic.css", "_static/mlcrystal.css"), "book/ch.html", CSS.get)
+    page, outer, _ = ext.bundle_stylesheets(_page("_static/basic.css", "_static/mlcrystal.css").replace("../", ""),
+                                            "index.html", CSS.get)
+    assert inner == outer and f'href="{outer}"' in page
+
+
+def test_stylesheets_with_a_media_query_or_an_import_keep_their_own_link():
+    page, _, css = ext.bundle_stylesheets(
+        _page("_static/basic.css", "_static/print.css", "_static/imports.css", "_static/mlcrystal.css",
+              media=' media="print"'), "book/ch.html", CSS.get)
+    assert 'href="../_static/print.css"' in page and 'href="../_static/imports.css"' in page
+    assert "color:black" not in css and "color:blue" not in css
+
+
+def test_the_purged_bundle_drops_rules_no_page_can_match_and_keeps_the_rest():
+    _, _, css = ext.bundle_stylesheets(_page("_static/basic.css", "_static/styles/theme.css"), "book/ch.html",
+                                       CSS.get, words={"bd-header", "body"})
+    assert "unused-utility" not in css and "div.body" in css and "logo.png" in css
+
+
+@pytest.mark.parametrize("rule", [
+    "@font-face{font-family:x;src:url(x.woff2)}", "@keyframes spin{to{transform:rotate(1turn)}}",
+    "html[data-theme=dark]{--c:#000}", ".bs-tooltip-auto .tooltip-arrow{top:0}", "a:not(.never){color:red}",
+])
+def test_purging_keeps_what_a_page_or_a_script_can_still_use(rule):
+    assert ext.purge_unused_css(rule, {"tooltip-arrow"}) == (rule, 0)
+
+
+def test_purging_drops_an_emptied_media_block():
+    css, dropped = ext.purge_unused_css("@media (max-width:9px){.gone{top:0}} p{top:0}", set())
+    assert (css.strip(), dropped) == ("p{top:0}", 1)

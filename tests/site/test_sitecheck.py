@@ -603,7 +603,17 @@ def test_stylesheets_may_neither_chain_imports_nor_fetch_heavy_fonts(tmp_path):
     (tmp_path / "index.html").write_text('<head><link href="_static/styles/theme.css?d=1" rel="stylesheet" />'
                                          '<link rel="stylesheet" href="_static/styles/icons.css"></head>')
     got = [str(p) for p in sitecheck.stylesheet_problems(tmp_path)]
-    assert got == ["_static/styles/icons.css: [performance] web font ../fonts/j.woff2 is 31 kB (budget 30 kB): "
+    assert got == ["index.html: [performance] links 2 stylesheets: each costs the first paint a request (bundle "
+                   "them, as the build's bundle_stylesheets does)",
+                   "_static/styles/icons.css: [performance] web font ../fonts/j.woff2 is 31 kB (budget 30 kB): "
                    "cut it to the glyphs the site uses",
                    "_static/styles/theme.css: [performance] imports ../basic.css: the browser finds it one round "
                    "trip later (link it from the page)"]
+
+
+def test_one_stylesheet_per_page_and_those_for_print_apart_pass(tmp_path):
+    (tmp_path / "a.css").write_text("p{}")
+    (tmp_path / "b.css").write_text("p{}")
+    (tmp_path / "index.html").write_text('<head><link rel="stylesheet" href="a.css" />'
+                                         '<link rel="stylesheet" media="print" href="b.css" /></head>')
+    assert sitecheck.stylesheet_problems(tmp_path) == []
