@@ -78,12 +78,14 @@ def ensemble_jobs(members: list[str], model_seeds: int = 1, cheap_seeds: int = 5
 #: The ablations of table (c): variant label -> options of the authors' loop (each changes one thing).
 ABLATIONS = {"n_extra=0;maximizer=sampling": {"maximizer": "sampling"},
              "n_extra=0;optimizer_seed=fresh": {"optimizer_seed": None},
-             "n_extra=4": {"n_extra_intensities": 4}}
+             "n_extra=4": {"n_extra_intensities": 4},
+             "n_extra=0;compound_input=identity": {"compound_input": "identity"}}
 
 
 def ablation_jobs(landscapes: list[str], seeds: int = 1) -> list[tuple[dict, dict]]:
     """Table (c), landscape by landscape: the authors' loop (budget 100, the study's 10 measurements) with one
-    change each: the sampling maximiser, a fresh optimiser seed at every step, 4 extra intensities, and the
+    change each: the sampling maximiser, a fresh optimiser seed at every step, 4 extra intensities, the
+    compound's identity in place of its modulus as the model's input, and the
     unchanged loop on the landscape whose compounds 2 and 9 respond like compound 3. The unchanged loop on the
     unchanged landscape is in tables (a) and (b) (the first 100 experiments of their campaigns)."""
     jobs = []

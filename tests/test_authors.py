@@ -371,3 +371,40 @@ def test_edge_shares_is_edge_share_per_campaign():
         authors.edge_shares(h, by="ablation")
     with pytest.raises(ValueError, match=r"\['seed'\]"):
         authors.edge_shares(h, by=["seed"])
+
+
+# ---------------------------------------------------------------------------
+# the ablation that tells the model the compound's identity
+# ---------------------------------------------------------------------------
+
+def test_compound_codes_keep_the_order_of_the_moduli_and_space_them_evenly():
+    codes = authors.compound_codes(MODULI)
+    order = sorted(MODULI, key=lambda c: (MODULI[c], c))
+    assert list(sorted(codes, key=codes.get)) == order
+    assert np.allclose(np.diff(sorted(codes.values())), (4.0 - 0.5) / len(MODULI))
+    assert codes[10] > codes[4]  # 4 and 10 share 1.83 GPa: the number breaks the tie
+
+
+@pytest.mark.parametrize("compound_input", ["modulus", "identity"])
+def test_the_loop_is_told_the_modulus_or_the_code_of_each_crystal(monkeypatch, compound_input):
+    land = BlockingForceLandscape()
+    seen = []
+    real = authors.authors_suggest
+
+    def spy(X, y, bounds, moduli, **kw):
+        seen.append((np.array(X, dtype=float), dict(moduli)))
+        return real(X, y, bounds, moduli, **kw)
+
+    monkeypatch.setattr(authors, "authors_suggest", spy)
+    h = run_campaign(land, "authors", budget=12, random_state=0, compound_input=compound_input)
+    told = authors.compound_codes(land.moduli) if compound_input == "identity" else dict(land.moduli)
+    X, moduli = seen[-1]
+    assert moduli == told
+    assert X[:, 0].tolist() == [told[c] for c in h.compound.iloc[: len(X)]]
+    # the history still records each crystal's real modulus
+    assert h.E_GPa.tolist() == [land.moduli[c] for c in h.compound]
+
+
+def test_an_unknown_compound_input_is_refused():
+    with pytest.raises(ValueError, match="compound_input must be one of"):
+        run_campaign(BlockingForceLandscape(), "authors", budget=11, random_state=0, compound_input="name")

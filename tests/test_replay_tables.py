@@ -284,7 +284,8 @@ def test_the_stored_tables_of_the_authors_loop_the_ensemble_and_the_ablations():
     assert sorted(per_land) == sorted(lands + [n + SHARED_RESPONSE_SUFFIX for n in lands])
     for name, variants in per_land.items():  # each ablation changes one thing
         expect = (["n_extra=0"] if name.endswith(SHARED_RESPONSE_SUFFIX) else
-                  ["n_extra=0;maximizer=sampling", "n_extra=0;optimizer_seed=fresh", "n_extra=4"])
+                  ["n_extra=0;compound_input=identity", "n_extra=0;maximizer=sampling",
+                   "n_extra=0;optimizer_seed=fresh", "n_extra=4"])
         assert variants == expect, name
     calibrated = load_replay("authors")
     per = calibrated.groupby(["strategy", "variant"]).agg(seeds=("seed", "nunique"), budget=("experiment", "max"))

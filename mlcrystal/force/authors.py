@@ -125,8 +125,8 @@ from mlcrystal.force.lab import (
 from mlcrystal.seeding import RandomState, check_random_state, int_seed
 
 __all__ = ["MAXIMIZERS", "MAX_EXTRA_INTENSITIES", "authors_suggest", "authors_initial_design", "run_authors",
-           "AUTHORS_OPTIONS", "success_grid_extremes", "SimulationResult", "authors_simulation", "edge_share",
-           "edge_shares"]
+           "AUTHORS_OPTIONS", "COMPOUND_INPUTS", "compound_codes", "success_grid_extremes", "SimulationResult",
+           "authors_simulation", "edge_share", "edge_shares"]
 
 #: Acquisition maximisers: the library's own (warm-up + L-BFGS-B) or random sampling only.
 MAXIMIZERS = ("bayes_opt", "sampling")
@@ -363,11 +363,40 @@ def _intensity_levels(n_extra: int, bounds: Mapping) -> tuple[float, ...]:
     return tuple(float(v) for v in np.round(np.linspace(lo, hi, MAX_EXTRA_INTENSITIES + 1)))
 
 
+#: What the authors' loop can tell its Gaussian process about a compound (:func:`run_authors`).
+COMPOUND_INPUTS = ("modulus", "identity")
+
+
+def compound_codes(moduli: Mapping[int, float], bounds: Mapping | None = None) -> dict[int, float]:
+    """A coordinate per compound on the modulus axis that tells every compound apart (an ablation).
+
+    Compounds are ordered by bending modulus (then by number) and placed at
+    the centres of equal cells of the box's ``E_GPa`` range, so the model's
+    input keeps the order of the moduli but no longer puts compounds of
+    nearly equal modulus on top of each other.
+
+    Examples
+    --------
+    >>> compound_codes({2: 0.602, 9: 0.664, 3: 0.677, 7: 3.55}, {"E_GPa": (0.5, 4.5), "L_um": (1, 2),
+    ...                "W_um": (1, 2), "T_um": (1, 2), "P_mW_cm2": (1, 2)})
+    {2: 1.0, 9: 2.0, 3: 3.0, 7: 4.0}
+    """
+    box = check_bounds(bounds, need_modulus=True)
+    lo, hi = box["E_GPa"]
+    if not isinstance(moduli, Mapping):
+        raise ValueError(f"moduli must be a mapping compound -> GPa (e.g. landscape.moduli); got {moduli!r}.")
+    _check_moduli(moduli)
+    order = sorted(moduli, key=lambda c: (float(moduli[c]), c))
+    step = (hi - lo) / len(order)
+    return {int(c): lo + (i + 0.5) * step for i, c in enumerate(order)}
+
+
 def run_authors(landscape, first: pd.DataFrame, budget_left: int, rng: np.random.Generator, noise: float,
                 bounds: Mapping, *, kappa: float = study.UCB_KAPPA,
                 optimizer_seed: int | None = study.AUTHORS_OPTIMIZER_SEED, n_extra_intensities: int = 0,
                 maximizer: str = "bayes_opt", n_candidates: int = 10000,
-                stop_at: float | None = None, short_crystals: str = DEFAULT_SHORT_CRYSTALS) -> list[pd.DataFrame]:
+                stop_at: float | None = None, short_crystals: str = DEFAULT_SHORT_CRYSTALS,
+                compound_input: str = "modulus") -> list[pd.DataFrame]:
     """The search phase of a campaign run the authors' way (strategy ``"authors"``).
 
     Same call and return convention as the ``"fast"`` strategy's search
@@ -408,6 +437,13 @@ def run_authors(landscape, first: pd.DataFrame, budget_left: int, rng: np.random
         the beam model's limit: the measured one (default, the kit's rule) or
         the one asked for (the authors' simulation); see
         :mod:`mlcrystal.force.feasibility`.
+    compound_input : {"modulus", "identity"}, default "modulus"
+        What the Gaussian process is told about a compound: its bending
+        modulus (the study's design), or its identity (an ablation): each
+        compound gets its own coordinate, evenly spaced over the modulus range
+        of the box in the order of the moduli (:func:`compound_codes`), so that
+        compounds of nearly equal modulus (2, 9 and 3: 0.602, 0.664 and
+        0.677 GPa) are as far apart for the model as any two neighbours.
 
     Returns
     -------
@@ -436,7 +472,11 @@ def run_authors(landscape, first: pd.DataFrame, budget_left: int, rng: np.random
         raise ValueError(f"budget_left must be an int >= 0; got {budget_left!r}.")
     if len(first) < 2:
         raise ValueError(f"the authors' loop needs at least 2 measured experiments to start; got {len(first)}.")
+    if compound_input not in COMPOUND_INPUTS:
+        raise ValueError(f"compound_input must be one of {COMPOUND_INPUTS}; got {compound_input!r}.")
     levels = _intensity_levels(int(n_extra_intensities), box)
+    # what the model is told about a compound, and what its suggestion is snapped to
+    code = compound_codes(landscape.moduli, box) if compound_input == "identity" else dict(landscape.moduli)
     data = [first]
     out: list[pd.DataFrame] = []
     best = float(first["force_mN"].max())
@@ -444,10 +484,12 @@ def run_authors(landscape, first: pd.DataFrame, budget_left: int, rng: np.random
     while left > 0 and (stop_at is None or best < stop_at):
         obs = told(pd.concat(data, ignore_index=True), rule)
         seed = int_seed(rng) if fresh_seed else optimizer_seed
-        s = authors_suggest(obs[list(INPUTS)].to_numpy(float), obs["force_mN"].to_numpy(float), box,
-                            landscape.moduli, kappa=kappa, optimizer_seed=seed,
+        X = obs[list(INPUTS)].to_numpy(float)
+        if compound_input == "identity":
+            X[:, 0] = obs["compound"].map(code).to_numpy(float)
+        s = authors_suggest(X, obs["force_mN"].to_numpy(float), box, code, kappa=kappa, optimizer_seed=seed,
                             maximizer=maximizer, n_candidates=n_candidates)
-        compound = snap_modulus(s["E_suggested_GPa"], landscape.moduli, random_state=rng)
+        compound = snap_modulus(s["E_suggested_GPa"], code, random_state=rng)
         powers = [float(s["P_mW_cm2"])]
         if n_extra_intensities:
             powers += extra_intensities(powers[0], n_extra=int(n_extra_intensities), levels=levels)
@@ -464,7 +506,7 @@ def run_authors(landscape, first: pd.DataFrame, budget_left: int, rng: np.random
 #: Options of the ``"authors"`` strategy (see :func:`run_authors`); its initial design is
 #: ``initial="study"`` (the study's 10 measurements) or ``initial="authors"`` (the code's 5 random points).
 AUTHORS_OPTIONS = frozenset({"kappa", "optimizer_seed", "n_extra_intensities", "maximizer", "n_candidates",
-                             "short_crystals"})
+                             "short_crystals", "compound_input"})
 
 
 # ---------------------------------------------------------------------------
