@@ -6,7 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mlcrystal.force.baselines import baseline_table, first_hits, grid_costs, random_search_cost, ratio_choices
+from mlcrystal.force.baselines import (
+    baseline_table,
+    first_hits,
+    grid_costs,
+    random_search_cost,
+    ratio_by_member,
+    ratio_choices,
+)
 from mlcrystal.force.landscape import BlockingForceLandscape
 
 
@@ -125,3 +132,15 @@ def test_plot_ratio_choices_draws_one_line_per_choice_and_refuses_nothing_to_dra
     plt.close(fig)
     with pytest.raises(ValueError, match="no finite ratio"):
         plot_ratio_choices(t, landscape="b")
+
+
+def test_ratio_by_member_counts_landscapes_where_the_ratio_is_not_defined():
+    t = pd.DataFrame({"landscape": ["a", "a", "a", "b", "b"], "strategy": "skopt", "variant": "",
+                      "fraction": 0.9, "baseline": "grid-edges",
+                      # a: one choice never reached by BO (0), one where the grid never reaches (inf)
+                      "ratio": [12.0, 0.0, np.inf, 0.0, 0.0]})
+    m = ratio_by_member(t).set_index("landscape")
+    assert m.loc["a", "defined"] == pytest.approx(1 / 3) and m.loc["a", "median_ratio"] == 12.0
+    assert m.loc["b", "defined"] == 0.0 and np.isnan(m.loc["b", "median_ratio"])
+    with pytest.raises(ValueError, match="no rows for strategy 'authors'"):
+        ratio_by_member(t, "authors")

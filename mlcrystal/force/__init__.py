@@ -70,14 +70,15 @@ __all__ = ["lab", "landscape", "ensemble", "strategies", "authors", "campaigns",
            "liang_top_count", "load_ensemble", "load_replay", "load_structural_members",
            "local_saturation_curvature", "make_bo_optimizer", "make_landscape", "measure", "measured_crystal",
            "member", "optimiser_label", "optimum_summary", "outcome_summary", "paired_ablation", "paired_ablations",
-           "parameter_table", "photo_curvature", "plot_bo_step", "plot_ratio_choices", "prepare_next_fit",
-           "priors_table", "quantile_band", "random_baseline", "random_design", "random_reach", "random_search_cost",
-           "ratio_choices", "ratio_side_by_side", "ratio_table", "reach_curve", "record_weights", "reference_pool",
-           "register_strategy", "rejection_table", "reproduces_study", "round_history", "run_authors",
-           "run_campaign", "run_campaigns", "run_fast", "run_grid", "run_random", "run_skopt", "save_ensemble",
-           "sensitivity", "sensitivity_summary", "snap_modulus", "strategy_names", "structural_members",
-           "structural_sensitivity", "success_grid_extremes", "summary_text", "target_summary", "told",
-           "top_candidates", "top_percent", "wilson", "with_shared_response", "your_results"]
+           "parameter_table", "photo_curvature", "plot_bo_step", "plot_ratio_choices", "plot_ratio_members",
+           "prepare_next_fit", "priors_table", "quantile_band", "random_baseline", "random_design", "random_reach",
+           "random_search_cost", "ratio_by_member", "ratio_choices", "ratio_side_by_side", "ratio_table",
+           "reach_curve", "record_weights", "reference_pool", "register_strategy", "rejection_table",
+           "reproduces_study", "round_history", "run_authors", "run_campaign", "run_campaigns", "run_fast",
+           "run_grid", "run_random", "run_skopt", "save_ensemble", "sensitivity", "sensitivity_summary",
+           "snap_modulus", "strategy_names", "structural_members", "structural_sensitivity", "success_grid_extremes",
+           "summary_text", "target_summary", "told", "top_candidates", "top_percent", "wilson",
+           "with_shared_response", "your_results"]
 
 #: The package's modules, imported on first use.
 _SUBMODULES = ("lab", "landscape", "ensemble", "strategies", "authors", "campaigns", "metrics", "replay_tables",
@@ -289,6 +290,8 @@ _EXPORTS = {
     "first_hits": "baselines",
     "ratio_choices": "baselines",
     "plot_ratio_choices": "baselines",
+    "plot_ratio_members": "baselines",
+    "ratio_by_member": "baselines",
 }
 
 

@@ -42,7 +42,7 @@ from mlcrystal.force.metrics import cluster_bootstrap_interval, expected_first_h
 from mlcrystal.seeding import RandomState, check_random_state, spawn
 
 __all__ = ["TARGET_FRACTIONS", "grid_costs", "random_search_cost", "baseline_table", "first_hits", "ratio_choices",
-           "plot_ratio_choices"]
+           "plot_ratio_choices", "ratio_by_member", "plot_ratio_members"]
 
 #: Target fractions of the optimum the ratio is computed for (70 to 95 %).
 TARGET_FRACTIONS = (0.70, 0.75, 0.80, 0.85, 0.90, 0.95)
@@ -428,3 +428,102 @@ def plot_ratio_choices(table: pd.DataFrame, landscape: str = "calibrated", strat
     ax.plot([], [], color="k", ls=":", label=f"the study's claim ({study.CLAIMED_EFFICIENCY_VS_GRID:g}x)")
     ax.legend(fontsize="small")
     return ax
+
+
+#: Colours and names of the three baseline families in the ratio figures.
+_BASELINE_STYLE = {"random": ("0.2", "random search"), "grid-centres": ("C1", "cell-centre grids"),
+                   "grid-edges": ("C0", "grids with box edges")}
+
+
+def ratio_by_member(table: pd.DataFrame, strategy: str = "skopt", variant: str | None = None) -> pd.DataFrame:
+    """The ratio of :func:`ratio_choices` on each landscape, summarised over the other analysis choices.
+
+    For each landscape, target fraction and baseline family (random search,
+    cell-centre grids, grids with the box edges), the analysis choices are the
+    grid's levels, the budget and whether the initial design counts. A ratio
+    is *defined* when both the strategy's median campaign and the baseline
+    reach the target; the summary keeps how often it is, so that a landscape
+    where the strategy's median never gets there is counted, not dropped.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`ratio_choices` output.
+    strategy : str, default "skopt"
+    variant : str, optional
+        Restrict to one ``variant`` (default: all rows of the strategy).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``landscape, fraction, baseline, choices, defined`` (share of the
+        choices with a defined ratio) and ``median_ratio`` (median over the
+        defined ones; NaN when none is).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"landscape": ["a"] * 3, "strategy": "skopt", "variant": "", "fraction": 0.9,
+    ...                   "baseline": ["random", "grid-edges", "grid-edges"], "ratio": [40.0, 8.0, 0.0]})
+    >>> ratio_by_member(t)[["baseline", "choices", "defined", "median_ratio"]].to_dict("records")
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [{'baseline': 'grid-edges', 'choices': 2, 'defined': 0.5, 'median_ratio': 8.0},
+     {'baseline': 'random', 'choices': 1, 'defined': 1.0, 'median_ratio': 40.0}]
+    """
+    t = table[table["strategy"] == strategy]
+    if variant is not None:
+        t = t[t["variant"].fillna("") == variant]
+    if t.empty:
+        raise ValueError(f"no rows for strategy {strategy!r}" + (f" and variant {variant!r}" if variant else "")
+                         + f"; the table has {sorted(table['strategy'].unique())}.")
+    t = t.assign(defined=np.isfinite(t["ratio"]) & (t["ratio"] > 0))
+    t = t.assign(value=t["ratio"].where(t["defined"]))
+    g = t.groupby(["landscape", "fraction", "baseline"], sort=True)
+    return pd.DataFrame({"choices": g.size(), "defined": g["defined"].mean(),
+                         "median_ratio": g["value"].median()}).reset_index()
+
+
+def plot_ratio_members(table: pd.DataFrame, strategy: str = "skopt", exclude: tuple[str, ...] = ("calibrated",),
+                       axes: Any = None) -> Any:
+    """Draw the ratio on every landscape (one thin line each) and its median, per baseline family.
+
+    Each panel is one baseline family; a thin line is one landscape's median
+    ratio over the other analysis choices (:func:`ratio_by_member`), the thick
+    line the median over the landscapes where the ratio is defined, and the
+    numbers above the panel's axis how many landscapes have a defined ratio at
+    each target. The study's claim (73x) is marked.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`ratio_choices` output.
+    strategy : str, default "skopt"
+    exclude : tuple of str, default ("calibrated",)
+        Landscapes left out (the calibrated one has its own figure).
+    axes : sequence of three matplotlib Axes, optional
+
+    Returns
+    -------
+    sequence of matplotlib Axes
+    """
+    import matplotlib.pyplot as plt  # noqa: PLC0415 (plotting is optional for this module)
+
+    m = ratio_by_member(table, strategy)
+    m = m[~m["landscape"].isin(exclude)]
+    if axes is None:
+        _, axes = plt.subplots(3, 1, sharex=True, sharey=True, figsize=(6.4, 8.0), layout="constrained")
+    n_land = m["landscape"].nunique()
+    for ax, (base, (colour, name)) in zip(axes, _BASELINE_STYLE.items(), strict=True):
+        b = m[m["baseline"] == base]
+        for _, g in b.groupby("landscape"):
+            g = g.sort_values("fraction")
+            ax.plot(100 * g["fraction"], g["median_ratio"], color=colour, lw=0.6, alpha=0.45)
+        med = b.groupby("fraction")["median_ratio"].median()
+        ax.plot(100 * med.index, med.to_numpy(), color=colour, lw=2.6, label=f"{name}: median over landscapes")
+        for f, k in b.groupby("fraction")["median_ratio"].count().items():
+            ax.annotate(f"{k}/{n_land}", (100 * f, 1.0), xycoords=("data", "axes fraction"), ha="center",
+                        va="bottom", fontsize="small")
+        ax.axhline(study.CLAIMED_EFFICIENCY_VS_GRID, color="k", ls=":", lw=1)
+        ax.set(yscale="log", ylabel="ratio")
+        ax.legend(loc="lower right", fontsize="small")
+    axes[-1].set(xlabel="target (% of the landscape's optimum)")
+    return axes
