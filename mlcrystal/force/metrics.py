@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from numbers import Integral, Real
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -43,7 +44,7 @@ __all__ = ["experiments_to_target", "expected_first_hit", "grid_baseline", "effi
            "quantile_band", "target_summary", "grid_ratio_table", "random_baseline", "cluster_bootstrap_interval",
            "experiments_to_targets", "distribution_table", "reproduces_study", "campaign_outcomes", "paired_ablation",
            "baseline_ratios", "ratio_table", "ABLATION_VALUES", "paired_ablations", "ablation_table",
-           "label_ablations"]
+           "label_ablations", "ABLATION_NAMES"]
 
 
 def _check_history(history: object, columns: Iterable[str]) -> None:
@@ -1045,6 +1046,18 @@ def ablation_table(paired: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         "landscapes better (%)": 100 * best.better,
         "search gain: median change": 100 * gain.median_change,
         "gain lo": 100 * gain.change_lo, "gain hi": 100 * gain.change_hi})
+
+
+#: The ablations of the authors' loop in ``replay_ablation`` (``benchmarks/replay_ch6.py``): variant -> label;
+#: ``"n_extra=0"`` is the unchanged loop. The ablation on altered landscapes is labelled by
+#: :func:`label_ablations`'s ``shared_label``.
+ABLATION_NAMES = MappingProxyType({
+    "n_extra=0": "unchanged",
+    "n_extra=0;maximizer=sampling": "sampling maximiser",
+    "n_extra=0;optimizer_seed=fresh": "fresh optimiser seed",
+    "n_extra=4": "4 extra intensities",
+    "n_extra=0;compound_input=identity": "compound identity",
+})
 
 
 def label_ablations(runs: pd.DataFrame, names: Mapping[str, str], *, shared_suffix: str,
