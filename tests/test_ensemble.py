@@ -296,3 +296,30 @@ def test_implied_heating_of_compound_3_at_the_reference_optimum_exceeds_the_prio
         pytest.approx(2.5e-6 * 1040 / 2 / 1e-4)
     with pytest.raises(ValueError, match="expansion_per_K"):
         en.implied_heating_K(land, 3, 1000.0, expansion_per_K=0.0)
+
+
+# --- the invented compounds' strains relative to the calibrated compounds ---------------------------
+
+def test_relative_strains_scale_the_drawn_strains_by_what_the_calibrated_compounds_reach():
+    row = en.draw_constants(4, random_state=11).iloc[3].to_dict()
+    absolute = en.evaluate(row)
+    relative = en.evaluate(row, strains="relative")
+    k = en.strain_scale({key: relative[key] for key in ("strain_5", "p_sat_5", "strain_9", "p_sat_9")})
+    assert relative["strain_scale"] == pytest.approx(k)
+    assert k != pytest.approx(1.0, abs=0.01)  # this draw's calibrated compounds respond unlike the reference
+    for c in (1, 2, 3, 4, 7, 8, 10):
+        assert relative[f"strain_{c}"] == pytest.approx(k * absolute[f"strain_{c}"])
+        assert relative[f"p_sat_{c}"] == absolute[f"p_sat_{c}"]
+    # the calibration does not depend on the invented compounds
+    assert relative["strain_5"] == absolute["strain_5"] and relative["rms_pct"] == absolute["rms_pct"]
+    # the row rebuilds its landscape
+    assert en.member(relative).optimum()["force_mN"] == pytest.approx(relative["best_force_mN"])
+
+
+def test_the_reference_landscape_is_the_same_under_both_priors():
+    assert en.evaluate(en.defaults(), strains="relative")["best_force_mN"] == pytest.approx(37.01, abs=0.01)
+
+
+def test_an_unknown_strain_prior_is_refused():
+    with pytest.raises(ValueError, match="strains must be one of"):
+        en.evaluate(en.defaults(), strains="relatively")

@@ -53,6 +53,7 @@ from scipy.stats import qmc
 from mlcrystal import study
 from mlcrystal.datasets import load_initial_blocking_force, package_file
 from mlcrystal.force import landscape as ls
+from mlcrystal.force.outcomes import wilson
 from mlcrystal.seeding import RandomState, check_random_state
 
 __all__ = ["Prior", "PRIORS", "ACCEPTANCE", "REASONS", "ENSEMBLE_FILE", "STORED_BUILD_CPU_SECONDS",
@@ -60,6 +61,8 @@ __all__ = ["Prior", "PRIORS", "ACCEPTANCE", "REASONS", "ENSEMBLE_FILE", "STORED_
            "extend_ensemble",
            "rejection_table", "save_ensemble", "load_ensemble", "optimum_summary", "sensitivity",
            "sensitivity_summary", "heat_reversal_share", "make_landscape", "HEAT_SATURATION_ALTERNATIVE_MW_CM2",
+           "STRAIN_PRIORS", "strain_scale", "RELATIVE_FILE", "load_relative_ensemble", "compare_priors",
+           "prior_comparison_text",
            "STRUCTURAL_FORMS", "structural_sensitivity", "structural_members", "implied_heating_K",
            "STRUCTURAL_FILE", "load_structural_members"]
 
@@ -294,8 +297,38 @@ def _largest_crystal_force(land: ls.BlockingForceLandscape) -> float:
     return float(max(np.max(land.force(c, L, W, T, P)) for c in land.compounds))
 
 
+#: How the ensemble reads the invented compounds' photostrains (:func:`evaluate`).
+STRAIN_PRIORS = ("absolute", "relative")
+
+
+def strain_scale(params: Mapping[str, float]) -> float:
+    """How strongly a fit's calibrated compounds respond, relative to the reference landscape's.
+
+    The geometric mean of the strains compounds 5 and 9 reach at the lamp's
+    maximum, ``strain * P / (P + p_sat)``, over the same for
+    :data:`mlcrystal.force.landscape.CALIBRATED_PARAMS`. The priors of the
+    invented compounds' strains are written against what the calibrated
+    compounds reach (0.6 % and 1.0 %); a draw whose fit makes them reach half
+    as much scales the invented strains by one half under
+    ``strains="relative"``.
+
+    Examples
+    --------
+    >>> strain_scale(ls.CALIBRATED_PARAMS)
+    1.0
+    >>> round(strain_scale({**ls.CALIBRATED_PARAMS, "strain_5": ls.CALIBRATED_PARAMS["strain_5"] / 4}), 3)
+    0.5
+    """
+    p_max = study.MAX_INTENSITY_MW_CM2
+
+    def reached(q: Mapping[str, float]) -> float:
+        return float(np.sqrt(np.prod([q[f"strain_{c}"] * p_max / (p_max + q[f"p_sat_{c}"]) for c in (5, 9)])))
+
+    return round(reached(params) / reached(ls.CALIBRATED_PARAMS), 12)
+
+
 def evaluate(constants: Mapping[str, Any], data: pd.DataFrame | None = None,
-             structure: Mapping[str, Any] | None = None) -> dict[str, Any]:
+             structure: Mapping[str, Any] | None = None, strains: str = "absolute") -> dict[str, Any]:
     """Calibrate one draw on the ten measurements, find its optimum and check it.
 
     Parameters
@@ -307,6 +340,12 @@ def evaluate(constants: Mapping[str, Any], data: pd.DataFrame | None = None,
     structure : mapping, optional
         Functional forms (keys of :data:`mlcrystal.force.landscape.STRUCTURAL_OPTIONS`,
         e.g. a value of :data:`STRUCTURAL_FORMS`); default the reference forms.
+    strains : {"absolute", "relative"}, default "absolute"
+        How the invented compounds' photostrains are read (:data:`STRAIN_PRIORS`):
+        as drawn, or relative to what this draw's calibrated compounds reach
+        (the drawn strains times :func:`strain_scale` of the fit), as the
+        prior's reason puts them; the row then holds the scaled strains and
+        ``strain_scale``.
 
     Returns
     -------
@@ -324,10 +363,18 @@ def evaluate(constants: Mapping[str, Any], data: pd.DataFrame | None = None,
     >>> r["kept"], r["best_compound"], round(r["best_force_mN"], 1)
     (True, 3, 37.0)
     """
+    if strains not in STRAIN_PRIORS:
+        raise ValueError(f"strains must be one of {STRAIN_PRIORS}; got {strains!r}.")
     options = {**_options(constants), **_check_structure(structure)}
     fit = ls.calibrate(data, options={k: v for k, v in options.items() if k != "responses"})
     out: dict[str, Any] = {p.name: float(constants[p.name]) for p in PRIORS}
     out.update(fit.params)
+    if strains == "relative":
+        k = strain_scale(fit.params)
+        options["responses"] = {c: ls.PhotoResponse(r.strain * k, r.p_sat, r.thermal, r.source)
+                                for c, r in options["responses"].items()}
+        out.update({f"strain_{c}": options["responses"][c].strain for c in _UNMEASURED})
+        out["strain_scale"] = k
     land = ls.BlockingForceLandscape(params=fit.params, **options)
     best = land.optimum()
     per = land.optimum_per_compound().set_index("compound")
@@ -354,7 +401,8 @@ def evaluate(constants: Mapping[str, Any], data: pd.DataFrame | None = None,
 # the ensemble
 # ---------------------------------------------------------------------------
 
-def build_ensemble(n_draws: int, random_state: RandomState = None, n_jobs: int | None = None) -> pd.DataFrame:
+def build_ensemble(n_draws: int, random_state: RandomState = None, n_jobs: int | None = None,
+                   strains: str = "absolute") -> pd.DataFrame:
     """Draw, calibrate, optimise and check ``n_draws`` landscapes.
 
     Parameters
@@ -365,6 +413,8 @@ def build_ensemble(n_draws: int, random_state: RandomState = None, n_jobs: int |
         Seed of the Sobol' scrambling (the only random step).
     n_jobs : int, optional
         Parallel workers (joblib); ``None`` runs in this process.
+    strains : {"absolute", "relative"}, default "absolute"
+        The invented compounds' photostrain prior (:func:`evaluate`).
 
     Returns
     -------
@@ -378,18 +428,20 @@ def build_ensemble(n_draws: int, random_state: RandomState = None, n_jobs: int |
     >>> len(t), set(t.columns) >= {"kept", "rejected_because", "best_force_mN"}
     (2, True)
     """
-    return _evaluate_draws(draw_constants(n_draws, random_state), n_jobs)
+    return _evaluate_draws(draw_constants(n_draws, random_state), n_jobs, strains)
 
 
-def _evaluate_draws(draws: pd.DataFrame, n_jobs: int | None) -> pd.DataFrame:
+def _evaluate_draws(draws: pd.DataFrame, n_jobs: int | None, strains: str = "absolute") -> pd.DataFrame:
     """:func:`evaluate` on every row of ``draws`` (joblib with ``n_jobs``), timed in ``.attrs["seconds"]``."""
+    if strains not in STRAIN_PRIORS:
+        raise ValueError(f"strains must be one of {STRAIN_PRIORS}; got {strains!r}.")
     data = load_initial_blocking_force()
     rows = [r._asdict() for r in draws.drop(columns="draw").itertuples(index=False)]
     start = time.perf_counter()
     if n_jobs is None or n_jobs == 1:
-        results = [evaluate(r, data) for r in rows]
+        results = [evaluate(r, data, strains=strains) for r in rows]
     else:
-        results = Parallel(n_jobs=n_jobs)(delayed(evaluate)(r, data) for r in rows)
+        results = Parallel(n_jobs=n_jobs)(delayed(evaluate)(r, data, None, strains) for r in rows)
     table = pd.DataFrame(results)
     table.insert(0, "draw", draws["draw"].to_numpy())
     table.attrs["seconds"] = time.perf_counter() - start
@@ -910,3 +962,97 @@ def implied_heating_K(land: ls.BlockingForceLandscape, compound: int, P_mW_cm2: 
     P = np.asarray(P_mW_cm2, float)
     out = r.thermal * P / (1.0 + P / land.heat_saturation_mW_cm2) / expansion_per_K
     return out[()] if np.ndim(out) == 0 else out
+
+
+#: The stored ensemble drawn with the invented compounds' strains relative to the calibrated ones
+#: (``benchmarks/relative_priors_ch6.py``: the same 2048 Sobol' draws as :data:`ENSEMBLE_FILE`).
+RELATIVE_FILE = "ensemble_relative.csv.gz"
+
+
+def load_relative_ensemble() -> pd.DataFrame:
+    """Read the stored ensemble of ``build_ensemble(2048, random_state=0, strains="relative")``.
+
+    Each row holds its draw's scaled strains and ``strain_scale``, so
+    :func:`member` rebuilds its landscape; draw ``i`` has the same drawn
+    constants as draw ``i`` of :func:`load_ensemble`.
+
+    Examples
+    --------
+    >>> t = load_relative_ensemble()
+    >>> len(t), bool(t.loc[t.kept, "best_force_mN"].min() >= 37.0)
+    (2048, True)
+    """
+    with package_file(RELATIVE_FILE).open("rb") as fh:
+        table = pd.read_csv(fh, compression="gzip", keep_default_na=False, na_values=[""])
+    need = {"draw", "kept", "rejected_because", "strain_scale", "best_force_mN", *ls.CALIBRATED_PARAMS}
+    missing = sorted(need - set(table.columns))
+    if missing:
+        raise ValueError(f"mlcrystal/data/{RELATIVE_FILE}: missing columns {missing}; regenerate it with "
+                         "benchmarks/relative_priors_ch6.py.")
+    return table
+
+
+def compare_priors(tables: Mapping[str, pd.DataFrame], near_mN: float = 60.0,
+                   level: float = 0.9) -> pd.DataFrame:
+    """What each ensemble's prior implies for the kept members: how many, and where their optimum lies.
+
+    Parameters
+    ----------
+    tables : mapping
+        Prior name -> ensemble table (:func:`load_ensemble`, :func:`load_relative_ensemble`).
+    near_mN : float, default 60
+        An optimum "near the study's" is at most this force (mN).
+    level : float, default 0.9
+        Level of the Wilson intervals of the shares.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per prior: ``draws``, ``kept``, ``kept_share`` with ``kept_lo, kept_hi``; the kept members'
+        optimum ``median_mN, q05_mN, q95_mN``; ``near_share`` (optimum <= ``near_mN``) and
+        ``thickest_share`` (best crystal as thick as the box allows), each with its interval.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"kept": [True, True, False, True], "best_force_mN": [40.0, 100.0, 10.0, 55.0],
+    ...                   "best_T_um": [500.0, 500.0, 100.0, 300.0]})
+    >>> r = compare_priors({"a": t}).loc["a"]
+    >>> int(r.kept), float(r.median_mN), round(float(r.near_share), 3), round(float(r.thickest_share), 3)
+    (3, 55.0, 0.667, 0.667)
+    """
+    rows = {}
+    t_max = study.SEARCH_BOUNDS["T_um"][1]
+    for name, table in tables.items():
+        kept = table[table["kept"].astype(bool)]
+        n = len(kept)
+        near = int((kept["best_force_mN"] <= near_mN).sum())
+        thick = int(np.isclose(kept["best_T_um"], t_max).sum())
+        q = kept["best_force_mN"].quantile([0.05, 0.5, 0.95])
+        rows[name] = {"draws": len(table), "kept": n, "kept_share": n / len(table),
+                      **dict(zip(("kept_lo", "kept_hi"), wilson(n, len(table), level), strict=True)),
+                      "median_mN": float(q.loc[0.5]), "q05_mN": float(q.loc[0.05]), "q95_mN": float(q.loc[0.95]),
+                      "near_share": near / n, **dict(zip(("near_lo", "near_hi"), wilson(near, n, level), strict=True)),
+                      "thickest_share": thick / n,
+                      **dict(zip(("thickest_lo", "thickest_hi"), wilson(thick, n, level), strict=True))}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def prior_comparison_text(compared: pd.DataFrame) -> pd.DataFrame:
+    """:func:`compare_priors` as a table to read: each share in % with its interval, the optimum with its spread.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"kept": [True, False], "best_force_mN": [40.0, 10.0], "best_T_um": [500.0, 9.0]})
+    >>> prior_comparison_text(compare_priors({"a": t})).loc["a", "optimum of the kept, median (5-95 %), mN"]
+    '40 (40-40)'
+    """
+    def share(r: Any, key: str, digits: int = 0) -> str:
+        lo, hi = getattr(r, f"{key}_lo"), getattr(r, f"{key}_hi")
+        return f"{100 * getattr(r, f'{key}_share'):.{digits}f} ({100 * lo:.{digits}f}-{100 * hi:.{digits}f})"
+
+    rows = {r.Index: {"draws": int(r.draws), "kept": int(r.kept), "kept, % (90 % interval)": share(r, "kept", 1),
+                      "optimum of the kept, median (5-95 %), mN": f"{r.median_mN:.0f} ({r.q05_mN:.0f}-{r.q95_mN:.0f})",
+                      "optimum at most 60 mN, % (90 %)": share(r, "near"),
+                      "best crystal as thick as the box allows, % (90 %)": share(r, "thickest")}
+            for r in compared.itertuples()}
+    return pd.DataFrame.from_dict(rows, orient="index")
