@@ -1506,6 +1506,8 @@ def setup(app: Any) -> dict:
     app.connect("html-page-context", on_html_page_context, priority=900)
     app.connect("builder-inited", on_builder_inited)
     app.connect("config-inited", on_config_inited)
-    app.connect("build-finished", on_build_finished)
+    # after pydata-sphinx-theme rewrites pygments.css and myst-nb writes its stylesheet (both at priority 500):
+    # the bundle must hold their final text
+    app.connect("build-finished", on_build_finished, priority=900)
     # pages written in parallel processes would not be listed in _WRITTEN
     return {"parallel_read_safe": True, "parallel_write_safe": False, "version": "1"}
