@@ -498,3 +498,17 @@ def test_purging_keeps_what_a_page_or_a_script_can_still_use(rule):
 def test_purging_drops_an_emptied_media_block():
     css, dropped = ext.purge_unused_css("@media (max-width:9px){.gone{top:0}} p{top:0}", set())
     assert (css.strip(), dropped) == ("p{top:0}", 1)
+
+
+def test_the_stylesheets_are_bundled_after_the_theme_and_myst_nb_finish_theirs():
+    """pydata-sphinx-theme rewrites pygments.css and myst-nb writes its stylesheet at build-finished (priority 500)."""
+    seen = {}
+
+    class App:
+        def add_config_value(self, *a, **k): ...
+
+        def connect(self, event, handler, priority=500):
+            seen[event] = priority
+
+    ext.setup(App())
+    assert seen["build-finished"] > 500
