@@ -127,8 +127,9 @@ colab-cells: $(STAMP)
 unit: $(STAMP)
 	$(PYTEST) -n auto tests mlcrystal tools book/_ext --doctest-modules
 
+# every notebook runs in one kernel on one worker (--dist loadfile); the notebooks are spread over the cores
 nbval: $(STAMP)
-	$(PYTEST) --nbval --nbval-current-env book/
+	$(PYTEST) --nbval --nbval-current-env -n auto --dist loadfile book/
 
 nbval-generic: $(STAMP)
 	$(GENERIC_CPU) $(PYTEST) --nbval --nbval-current-env book/
