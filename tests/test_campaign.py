@@ -363,7 +363,7 @@ def test_paper_default_measures_one_intensity_per_crystal_the_published_n_trial_
 def test_authors_is_a_registered_strategy_with_its_named_options(toy_lab, toy_box):
     assert "authors" in cp.STRATEGIES
     assert cp.AUTHORS_OPTIONS == {"kappa", "optimizer_seed", "n_extra_intensities", "maximizer", "n_candidates",
-                                  "short_crystals"}
+                                  "short_crystals", "compound_input"}
     with pytest.raises(ValueError, match=r"unknown options \['n_extra'\] for strategy 'authors'"):
         run_campaign(toy_lab, "authors", budget=12, random_state=0, bounds=toy_box, initial="random", n_extra=4)
 
