@@ -323,3 +323,21 @@ def test_the_reference_landscape_is_the_same_under_both_priors():
 def test_an_unknown_strain_prior_is_refused():
     with pytest.raises(ValueError, match="strains must be one of"):
         en.evaluate(en.defaults(), strains="relatively")
+
+
+def test_a_form_as_a_factor_re_evaluates_every_draw_and_each_form_keeps_its_own():
+    table = en.load_ensemble().head(4)
+    every = en.structural_members(table, ["saturation at each depth"], draws="all", n_jobs=2)
+    assert every.draw.tolist() == table.draw.tolist()
+    one = en.structural_members(table, ["saturation at each depth"], draws=[2]).iloc[0]
+    assert one.best_force_mN == pytest.approx(every.set_index("draw").loc[2, "best_force_mN"])
+    with pytest.raises(ValueError, match="'all'"):
+        en.structural_members(table, draws="every")
+
+
+def test_the_stored_form_ensembles_hold_every_draw_under_each_form():
+    forms = en.load_form_ensembles()
+    stored = en.load_ensemble()
+    for table in forms.values():
+        assert table.draw.tolist() == stored.draw.tolist()
+        assert bool(table.loc[table.kept, "best_force_mN"].min() >= 37.0)

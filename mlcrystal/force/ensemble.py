@@ -43,7 +43,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -62,7 +62,7 @@ __all__ = ["Prior", "PRIORS", "ACCEPTANCE", "REASONS", "ENSEMBLE_FILE", "STORED_
            "rejection_table", "save_ensemble", "load_ensemble", "optimum_summary", "sensitivity",
            "sensitivity_summary", "heat_reversal_share", "make_landscape", "HEAT_SATURATION_ALTERNATIVE_MW_CM2",
            "STRAIN_PRIORS", "strain_scale", "RELATIVE_FILE", "load_relative_ensemble", "compare_priors",
-           "prior_comparison_text",
+           "prior_comparison_text", "FORM_FACTOR", "FORMS_FILE", "load_form_ensembles",
            "STRUCTURAL_FORMS", "structural_sensitivity", "structural_members", "implied_heating_K",
            "STRUCTURAL_FILE", "load_structural_members"]
 
@@ -857,7 +857,7 @@ def structural_sensitivity(forms: Sequence[str] | None = None,
 
 
 def structural_members(table: pd.DataFrame, forms: Sequence[str] | None = None,
-                       draws: Sequence[int] | None = None) -> pd.DataFrame:
+                       draws: Sequence[int] | Literal["all"] | None = None, n_jobs: int | None = None) -> pd.DataFrame:
     """Re-evaluate ensemble members under other functional forms (the forms as a factor of the ensemble).
 
     Each member keeps its drawn constants; compounds 5 and 9 are re-calibrated
@@ -869,8 +869,12 @@ def structural_members(table: pd.DataFrame, forms: Sequence[str] | None = None,
         As returned by :func:`build_ensemble` or :func:`load_ensemble`.
     forms : sequence of str, optional
         Keys of :data:`STRUCTURAL_FORMS` (default: all).
-    draws : sequence of int, optional
-        The draws to re-evaluate (default: the kept members).
+    draws : sequence of int or "all", optional
+        The draws to re-evaluate (default: the kept members; ``"all"``: every
+        draw, so that the form is a factor of the whole ensemble and the
+        acceptance rule chooses the members under each form).
+    n_jobs : int, optional
+        Parallel workers (joblib); ``None`` runs in this process.
 
     Returns
     -------
@@ -885,15 +889,24 @@ def structural_members(table: pd.DataFrame, forms: Sequence[str] | None = None,
     """
     names = _check_forms(forms)
     by_draw = table.set_index("draw")
-    chosen = list(by_draw.index[by_draw["kept"].astype(bool)]) if draws is None else list(draws)
+    if isinstance(draws, str):
+        if draws != "all":
+            raise ValueError(f"draws must be a sequence of draw numbers or 'all'; got {draws!r}.")
+        chosen = list(by_draw.index)
+    else:
+        chosen = list(by_draw.index[by_draw["kept"].astype(bool)]) if draws is None else list(draws)
     missing = [d for d in chosen if d not in by_draw.index]
     if missing:
         raise ValueError(f"draws {missing} are not in the ensemble table (it holds draws "
                          f"{int(by_draw.index.min())}-{int(by_draw.index.max())}).")
     data = load_initial_blocking_force()
-    rows = [{"draw": int(d), "form": name, **evaluate(by_draw.loc[d], data, structure=STRUCTURAL_FORMS[name])}
-            for d in chosen for name in names]
-    return pd.DataFrame(rows)
+    jobs = [(int(d), name) for d in chosen for name in names]
+    if n_jobs is None or n_jobs == 1:
+        results = [evaluate(by_draw.loc[d], data, structure=STRUCTURAL_FORMS[name]) for d, name in jobs]
+    else:
+        results = Parallel(n_jobs=n_jobs)(delayed(evaluate)(by_draw.loc[d], data, STRUCTURAL_FORMS[name])
+                                          for d, name in jobs)
+    return pd.DataFrame([{"draw": d, "form": name, **r} for (d, name), r in zip(jobs, results, strict=True)])
 
 
 #: The stored re-evaluation of the kept members under the alternative forms (package data;
@@ -1056,3 +1069,32 @@ def prior_comparison_text(compared: pd.DataFrame) -> pd.DataFrame:
                       "best crystal as thick as the box allows, % (90 %)": share(r, "thickest")}
             for r in compared.itertuples()}
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+#: The alternative forms drawn over the whole ensemble (``ensemble_forms.csv.gz``).
+FORM_FACTOR = ("saturation at each depth", "heating that saturates")
+#: The stored ensemble under each form of :data:`FORM_FACTOR` (``benchmarks/forms_ch6.py``).
+FORMS_FILE = "ensemble_forms.csv.gz"
+
+
+def load_form_ensembles() -> dict[str, pd.DataFrame]:
+    """The stored ensemble under each functional form: form -> table (the reference form is :func:`load_ensemble`).
+
+    Every draw of the stored ensemble is re-calibrated under each form of
+    :data:`FORM_FACTOR` and the acceptance rule applied again
+    (:func:`structural_members` with ``draws="all"``), so each form keeps its own members.
+
+    Examples
+    --------
+    >>> t = load_form_ensembles()
+    >>> sorted(t) == sorted(FORM_FACTOR), {len(v) for v in t.values()}
+    (True, {2048})
+    """
+    with package_file(FORMS_FILE).open("rb") as fh:
+        table = pd.read_csv(fh, compression="gzip", keep_default_na=False, na_values=[""])
+    need = {"draw", "form", "kept", "best_force_mN", "best_T_um"}
+    missing = sorted(need - set(table.columns))
+    if missing:
+        raise ValueError(f"mlcrystal/data/{FORMS_FILE}: missing columns {missing}; regenerate it with "
+                         "benchmarks/forms_ch6.py.")
+    return {form: t.drop(columns="form").reset_index(drop=True) for form, t in table.groupby("form", sort=False)}
