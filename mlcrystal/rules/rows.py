@@ -17,11 +17,18 @@ from rdkit import Chem, rdBase
 __all__ = ["COMPONENT_FLAGS", "CURATION_FLAGS", "HIGH_MODULUS_GPa", "FINDING_COLUMNS", "Finding", "parse_smiles",
            "findings_frame", "source_line", "per_structure"]
 
+#: The kit's bound above which a modulus is worth checking against its source
+#: (not an error by itself): the stiffest rows of the study's table below it are
+#: alpha-glycine (44 GPa) and tartaric acid (43 GPa); the three rows above it
+#: (64-77 GPa) stand far from every other.
+HIGH_MODULUS_GPa = 50.0
+
 #: The curation checks' flags and what they mean (see :func:`~mlcrystal.rules.curation.curation_audit`).
 COMPONENT_FLAGS = {
     "co-crystal drawn as one molecule": ("the name names several components (co-crystal, salt, solvate), "
                                          "the SMILES is one molecule"),
-    "named component not drawn": "a component the name names (KNOWN_COMPONENTS or OPSIN) matches no drawn component",
+    "named component not drawn": ("a component the name names (a co-former, solvent or counter-ion the kit knows, "
+                                  "or one OPSIN reads) matches no drawn component"),
     "unnamed water drawn": "the SMILES holds water but the name says no hydrate or solvate",
     "salt charges unbalanced": "the drawn ions do not add up to zero charge: part of the salt is missing",
     "salt drawn as ester": "a sulfonic ester where the name names no ester (a sulfonate salt drawn covalently)",
@@ -35,18 +42,13 @@ CURATION_FLAGS = {
     "duplicate structure": "same standardised structure and same E as an earlier row (however the SMILES is drawn)",
     "duplicate structure, stereo ignored": ("same E and the same standardised structure once stereochemistry is "
                                             "ignored, as an earlier row whose stereochemistry differs or is omitted"),
-    "check the source": "E above HIGH_MODULUS_GPa, stiffer than any molecular crystal below it in the table",
+    "check the source": (f"E above {HIGH_MODULUS_GPa:g} GPa, stiffer than any molecular crystal below it in the "
+                         "table"),
     "name/structure formula mismatch": "the structure OPSIN reads from the name has another molecular formula",
     "name/structure isomer mismatch": ("the name's structure has the SMILES' formula and rings but another "
                                        "connectivity (an isomer, e.g. para named, meta drawn)"),
     **COMPONENT_FLAGS,
 }
-
-#: The kit's bound above which a modulus is worth checking against its source
-#: (not an error by itself): the stiffest rows of the study's table below it are
-#: alpha-glycine (44 GPa) and tartaric acid (43 GPa); the three rows above it
-#: (64-77 GPa) stand far from every other.
-HIGH_MODULUS_GPa = 50.0
 
 FINDING_COLUMNS = ["row", "source_row", "compound", "flag", "detail"]
 
