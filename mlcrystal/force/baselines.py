@@ -381,6 +381,11 @@ def ratio_choices(hits: pd.DataFrame, baselines: pd.DataFrame, budgets: Sequence
     return out
 
 
+#: Colours and names of the three baseline families in the ratio figures.
+_BASELINE_STYLE = {"random": ("0.2", "random search"), "grid-centres": ("C1", "cell-centre grids"),
+                   "grid-edges": ("C0", "grids with box edges")}
+
+
 def plot_ratio_choices(table: pd.DataFrame, landscape: str = "calibrated", strategy: str = "skopt",
                        variant: str | None = None, ax: Any = None) -> Any:
     """Draw the ratio of :func:`ratio_choices` against the target fraction, for every analysis choice.
@@ -412,27 +417,20 @@ def plot_ratio_choices(table: pd.DataFrame, landscape: str = "calibrated", strat
     if t.empty:
         raise ValueError(f"no finite ratio for landscape {landscape!r} and strategy {strategy!r}.")
     ax = plt.gca() if ax is None else ax
-    colours = {"random": "0.2", "grid-centres": "C1", "grid-edges": "C0"}
     budgets = sorted(t["budget"].unique())
     for (base, _levels, budget, counted), g in t.groupby(["baseline", "levels", "budget", "count_initial"],
                                                      dropna=False):
         g = g.sort_values("fraction")
-        ax.plot(100 * g["fraction"], g["ratio"], color=colours.get(base, "C3"),
+        ax.plot(100 * g["fraction"], g["ratio"], color=_BASELINE_STYLE.get(base, ("C3",))[0],
                 ls="-" if counted else "--", lw=1.6 if budget == budgets[-1] else 0.7, alpha=0.8)
     ax.axhline(study.CLAIMED_EFFICIENCY_VS_GRID, color="k", ls=":", lw=1)
     ax.set(yscale="log", xlabel="target (% of the landscape's optimum)",
            ylabel="baseline experiments / median experiments to target")
-    for base, c in colours.items():
-        ax.plot([], [], color=c, label={"random": "random search", "grid-centres": "cell-centre grids",
-                                        "grid-edges": "grids with box edges"}[base])
+    for colour, name in _BASELINE_STYLE.values():
+        ax.plot([], [], color=colour, label=name)
     ax.plot([], [], color="k", ls=":", label=f"the study's claim ({study.CLAIMED_EFFICIENCY_VS_GRID:g}x)")
     ax.legend(fontsize="small")
     return ax
-
-
-#: Colours and names of the three baseline families in the ratio figures.
-_BASELINE_STYLE = {"random": ("0.2", "random search"), "grid-centres": ("C1", "cell-centre grids"),
-                   "grid-edges": ("C0", "grids with box edges")}
 
 
 def ratio_by_member(table: pd.DataFrame, strategy: str = "skopt", variant: str | None = None) -> pd.DataFrame:

@@ -61,8 +61,8 @@ __all__ = ["Prior", "PRIORS", "ACCEPTANCE", "REASONS", "ENSEMBLE_FILE", "STORED_
            "extend_ensemble",
            "rejection_table", "save_ensemble", "load_ensemble", "optimum_summary", "sensitivity",
            "sensitivity_summary", "heat_reversal_share", "make_landscape", "HEAT_SATURATION_ALTERNATIVE_MW_CM2",
-           "STRAIN_PRIORS", "strain_scale", "RELATIVE_FILE", "load_relative_ensemble", "compare_priors",
-           "prior_comparison_text", "FORM_FACTOR", "FORMS_FILE", "load_form_ensembles",
+           "STRAIN_PRIORS", "strain_scale", "RELATIVE_FILE", "load_relative_ensemble", "compare_ensembles",
+           "ensemble_comparison_text", "FORM_FACTOR", "FORMS_FILE", "load_form_ensembles",
            "STRUCTURAL_FORMS", "structural_sensitivity", "structural_members", "implied_heating_K",
            "STRUCTURAL_FILE", "load_structural_members"]
 
@@ -1005,14 +1005,15 @@ def load_relative_ensemble() -> pd.DataFrame:
     return table
 
 
-def compare_priors(tables: Mapping[str, pd.DataFrame], near_mN: float = 60.0,
-                   level: float = 0.9) -> pd.DataFrame:
-    """What each ensemble's prior implies for the kept members: how many, and where their optimum lies.
+def compare_ensembles(tables: Mapping[str, pd.DataFrame], near_mN: float = 60.0,
+                      level: float = 0.9) -> pd.DataFrame:
+    """Ensembles side by side (another prior, other forms): how many members each keeps, where their optimum lies.
 
     Parameters
     ----------
     tables : mapping
-        Prior name -> ensemble table (:func:`load_ensemble`, :func:`load_relative_ensemble`).
+        Name -> ensemble table (:func:`load_ensemble`, :func:`load_relative_ensemble`,
+        :func:`load_form_ensembles`).
     near_mN : float, default 60
         An optimum "near the study's" is at most this force (mN).
     level : float, default 0.9
@@ -1021,7 +1022,7 @@ def compare_priors(tables: Mapping[str, pd.DataFrame], near_mN: float = 60.0,
     Returns
     -------
     pandas.DataFrame
-        One row per prior: ``draws``, ``kept``, ``kept_share`` with ``kept_lo, kept_hi``; the kept members'
+        One row per ensemble: ``draws``, ``kept``, ``kept_share`` with ``kept_lo, kept_hi``; the kept members'
         optimum ``median_mN, q05_mN, q95_mN``; ``near_share`` (optimum <= ``near_mN``) and
         ``thickest_share`` (best crystal as thick as the box allows), each with its interval.
 
@@ -1029,7 +1030,7 @@ def compare_priors(tables: Mapping[str, pd.DataFrame], near_mN: float = 60.0,
     --------
     >>> t = pd.DataFrame({"kept": [True, True, False, True], "best_force_mN": [40.0, 100.0, 10.0, 55.0],
     ...                   "best_T_um": [500.0, 500.0, 100.0, 300.0]})
-    >>> r = compare_priors({"a": t}).loc["a"]
+    >>> r = compare_ensembles({"a": t}).loc["a"]
     >>> int(r.kept), float(r.median_mN), round(float(r.near_share), 3), round(float(r.thickest_share), 3)
     (3, 55.0, 0.667, 0.667)
     """
@@ -1050,13 +1051,13 @@ def compare_priors(tables: Mapping[str, pd.DataFrame], near_mN: float = 60.0,
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
-def prior_comparison_text(compared: pd.DataFrame) -> pd.DataFrame:
-    """:func:`compare_priors` as a table to read: each share in % with its interval, the optimum with its spread.
+def ensemble_comparison_text(compared: pd.DataFrame) -> pd.DataFrame:
+    """:func:`compare_ensembles` as a table to read: each share in % with its interval, the optimum with its spread.
 
     Examples
     --------
     >>> t = pd.DataFrame({"kept": [True, False], "best_force_mN": [40.0, 10.0], "best_T_um": [500.0, 9.0]})
-    >>> prior_comparison_text(compare_priors({"a": t})).loc["a", "optimum of the kept, median (5-95 %), mN"]
+    >>> ensemble_comparison_text(compare_ensembles({"a": t})).loc["a", "optimum of the kept, median (5-95 %), mN"]
     '40 (40-40)'
     """
     def share(r: Any, key: str, digits: int = 0) -> str:
