@@ -70,9 +70,9 @@ __all__ = ["AUDIT_FLAGS", "FIRED_ONLY_FLAGS", "QUESTIONABLE_FLAGS",
 
 #: What each audit flag means, in the order :func:`audit` reports them.
 AUDIT_FLAGS = {
-    "stray whitespace": ("a text cell starts or ends with spaces (fixed by clean_youngs_modulus) "
+    "stray whitespace": ("a text cell starts or ends with spaces (fixed by the cleaning step) "
                          "or holds a double space"),
-    "label variant": "a method label or DOI spelled two ways (fixed by clean_youngs_modulus)",
+    "label variant": "a method label or DOI spelled two ways (fixed by the cleaning step)",
     "duplicate row": "same SMILES and same E as an earlier row (the first occurrence is not flagged)",
     "implausible modulus": "E outside the plausible range for molecular crystals",
     "implausible density": "density outside the plausible range for organic crystals",

@@ -28,7 +28,7 @@ COMPONENT_FLAGS = {
     "co-crystal drawn as one molecule": ("the name names several components (co-crystal, salt, solvate), "
                                          "the SMILES is one molecule"),
     "named component not drawn": ("a component the name names (a co-former, solvent or counter-ion the kit knows, "
-                                  "or one OPSIN reads) matches no drawn component"),
+                                  "or one the name-to-structure tool OPSIN reads) matches no drawn component"),
     "unnamed water drawn": "the SMILES holds water but the name says no hydrate or solvate",
     "salt charges unbalanced": "the drawn ions do not add up to zero charge: part of the salt is missing",
     "salt drawn as ester": "a sulfonic ester where the name names no ester (a sulfonate salt drawn covalently)",
@@ -42,8 +42,8 @@ CURATION_FLAGS = {
     "duplicate structure": "same standardised structure and same E as an earlier row (however the SMILES is drawn)",
     "duplicate structure, stereo ignored": ("same E and the same standardised structure once stereochemistry is "
                                             "ignored, as an earlier row whose stereochemistry differs or is omitted"),
-    "check the source": (f"E above {HIGH_MODULUS_GPa:g} GPa, stiffer than any molecular crystal below it in the "
-                         "table"),
+    "check the source": (f"E above {HIGH_MODULUS_GPa:g} GPa, stiffer than any other molecular crystal in the "
+                         "table: worth checking against its source"),
     "name/structure formula mismatch": "the structure OPSIN reads from the name has another molecular formula",
     "name/structure isomer mismatch": ("the name's structure has the SMILES' formula and rings but another "
                                        "connectivity (an isomer, e.g. para named, meta drawn)"),
