@@ -30,7 +30,8 @@ from mlcrystal.force.metrics import cluster_bootstrap_interval
 from mlcrystal.seeding import RandomState
 
 __all__ = ["CRYSTAL", "campaign_table", "wilson", "outcome_summary", "compare_rules", "liang_top_count",
-           "liang_enhancement", "OPTIMISER_LABELS", "optimiser_label", "cochran_armitage", "record_weights"]
+           "liang_enhancement", "OPTIMISER_LABELS", "optimiser_label", "OPTIMISER_TICKS", "optimiser_ticks",
+           "cochran_armitage", "record_weights"]
 
 #: The columns that name a crystal (an intensity change keeps the crystal).
 CRYSTAL = ("compound", "L_um", "W_um", "T_um")
@@ -298,6 +299,33 @@ def optimiser_label(strategy: str, acq: str) -> str:
     except KeyError:
         raise ValueError(f"no label for strategy {strategy!r} with acquisition {acq!r}; "
                          f"known: {sorted(OPTIMISER_LABELS)}.") from None
+
+
+#: Two-line tick labels of :data:`OPTIMISER_LABELS` for figures (the tables keep the full labels).
+OPTIMISER_TICKS = {
+    ("skopt", "EI"): "skopt\nEI",
+    ("skopt", "PI"): "skopt\nPI",
+    ("skopt", "LCB"): "skopt\nLCB 1.96",
+    ("skopt", "gp_hedge"): "skopt\ngp_hedge",
+    ("fast", "UCB"): "fast\nUCB 5",
+    ("authors", "UCB"): "authors\nUCB 5",
+}
+
+
+def optimiser_ticks(labels: Sequence[str]) -> list[str]:
+    """The short tick label of each full label of :data:`OPTIMISER_LABELS`, in order.
+
+    Examples
+    --------
+    >>> optimiser_ticks(["fast variant (scikit-learn GP), UCB kappa 5, 4 extra intensities",
+    ...                  "skopt BO (skopt GP), expected improvement"])
+    ['fast\\nUCB 5', 'skopt\\nEI']
+    """
+    short = {OPTIMISER_LABELS[k]: v for k, v in OPTIMISER_TICKS.items()}
+    unknown = [x for x in labels if x not in short]
+    if unknown:
+        raise ValueError(f"not labels of OPTIMISER_LABELS: {unknown}; use optimiser_label(strategy, acq) first.")
+    return [short[x] for x in labels]
 
 
 def cochran_armitage(reached: Sequence[int], campaigns: Sequence[int], weights: Sequence[float]) -> dict[str, float]:
