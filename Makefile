@@ -16,9 +16,13 @@ NB ?= $(sort $(wildcard book/[0-9][0-9]_*.ipynb))
 PYTEST := $(BIN)/python -m pytest
 # numpy's SIMD dispatch and OpenBLAS forced to generic kernels: a stand-in for a second machine.
 GENERIC_CPU := NPY_DISABLE_CPU_FEATURES="X86_V3 X86_V4" OPENBLAS_CORETYPE=Prescott
-# `make book` executes every notebook (force); .ci/run passes BOOK_EXECUTE=off after nbval has
-# re-executed the same notebooks and found their stored outputs unchanged.
+# `make book` executes every notebook (force). .ci/run runs each notebook once for both jobs:
+# `make nbval NBVAL_EXECUTED=DIR` keeps every notebook that passed, run with the website's figure
+# settings and with its widget state (tools/nbval_site.py), and `make book BOOK_EXECUTE=cache
+# BOOK_SEED=DIR` builds from them, in an emptied jupyter cache, executing only those missing.
 BOOK_EXECUTE ?= force
+BOOK_SEED ?=
+NBVAL_EXECUTED ?=
 # What the chapters' outputs depend on besides their own text: a change here re-executes every chapter.
 BOOK_DEPENDS = $(shell find mlcrystal -type f \( -name '*.py' -o -name '*.csv' -o -name '*.csv.gz' -o -name '*.txt' \) \
   -not -path '*/__pycache__/*' | LC_ALL=C sort) requirements.txt _config.yml _toc.yml
@@ -101,6 +105,8 @@ book: book-preflight $(STAMP) data-check
 	    echo "book: the package or the pins changed since the last build: every chapter is executed again"; \
 	    rm -rf _build/.doctrees _build/html _build/jupyter_execute; fi; \
 	  rm -rf _build/html/reports _build/.book-depends; \
+	  if [ "$(BOOK_EXECUTE)" = cache ]; then rm -rf _build/.jupyter_cache; \
+	    if [ -n "$(BOOK_SEED)" ]; then $(BIN)/python tools/nbval_site.py seed "$(BOOK_SEED)" _build/.jupyter_cache || exit 1; fi; fi; \
 	  config=_config.yml; if [ "$(BOOK_EXECUTE)" != force ]; then config=.book-config.$(BOOK_EXECUTE).yml; \
 	    sed 's/^  execute_notebooks: force$$/  execute_notebooks: $(BOOK_EXECUTE)/' _config.yml > $$config; fi; \
 	  status=0; $(BIN)/jupyter-book build . --config $$config --warningiserror --nitpick --keep-going || status=$$?; \
@@ -129,7 +135,9 @@ unit: $(STAMP)
 
 # every notebook runs in one kernel on one worker (--dist loadfile); the notebooks are spread over the cores
 nbval: $(STAMP)
-	$(PYTEST) --nbval --nbval-current-env -n auto --dist loadfile book/
+	$(if $(NBVAL_EXECUTED),rm -rf $(NBVAL_EXECUTED))
+	$(PYTEST) --nbval --nbval-current-env -n auto --dist loadfile -p tools.nbval_site \
+	  $(if $(NBVAL_EXECUTED),--nbval-executed $(NBVAL_EXECUTED)) book/
 
 nbval-generic: $(STAMP)
 	$(GENERIC_CPU) $(PYTEST) --nbval --nbval-current-env book/

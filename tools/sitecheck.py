@@ -652,12 +652,33 @@ def stylesheet_problems(site_dir: str | Path, pages: list[str] | None = None,
     return problems
 
 
+_STDERR_BLOCK = re.compile(r'<div class="output stderr[^"]*">(.*?)</pre>', re.S)
+_WARNING = re.compile(r"\b([A-Z]\w*Warning)\b: ?([^\n<]{0,80})")
+
+
+def warning_outputs(html: str) -> list[str]:
+    """The Python warnings a page shows in a cell's error output (stderr), as "Kind: start of message".
+
+    A warning on a page is a fault of the notebook (or of the build's figure settings), and it
+    prints a path of the machine that built the site.
+
+    >>> page = ('<div class="output stderr highlight-myst-ansi notranslate"><div class="highlight"><pre>'
+    ...         '/x/pylabtools.py:158: UserWarning: Tight layout not applied.\\n  fig.canvas</pre></div></div>')
+    >>> warning_outputs(page)
+    ['UserWarning: Tight layout not applied.']
+    >>> warning_outputs('<div class="output stream highlight-myst-ansi"><pre>UserWarning: printed on purpose</pre>')
+    []
+    """
+    return [f"{m.group(1)}: {m.group(2).strip()}" for block in _STDERR_BLOCK.findall(html)
+            for m in _WARNING.finditer(block)]
+
+
 def static_problems(site_dir: str | Path) -> list[Problem]:
     """Run every check that needs no browser on a built site.
 
     :func:`check_links` on all pages, :func:`check_head` on every page but a
     bare redirect (kind ``"head"``), :func:`path_alt_images` (kind
-    ``"alt-text"``), plus :func:`check_chapter_parts` on each
+    ``"alt-text"``), :func:`warning_outputs` (kind ``"warning"``), plus :func:`check_chapter_parts` on each
     chapter page (reported with kind ``"chapter-parts"``).
 
     Parameters
@@ -703,6 +724,7 @@ def static_problems(site_dir: str | Path) -> list[Problem]:
         page_html = (root / page).read_text(encoding="utf-8")
         if not _is_redirect(page_html):
             problems.extend(Problem(page, "performance", p) for p in performance_problems(page_html, page))
+        problems.extend(Problem(page, "warning", f"a cell's output shows {w}") for w in warning_outputs(page_html))
     problems.extend(stylesheet_problems(root, pages))
     for page in filter(is_chapter, pages):
         missing = check_chapter_parts((root / page).read_text(encoding="utf-8"))
@@ -2072,23 +2094,32 @@ def lighthouse_summary(result: dict) -> dict[str, float]:
         raise ValueError(f"not a Lighthouse result with a performance category: {err!r}") from err
 
 
+#: Lighthouse runs at once: each mostly waits (for its Chromium to start, for the page to go quiet),
+#: using about half a core, so three keep two cores busy without crowding them.
+LIGHTHOUSE_WORKERS = 3
+
+
 def lighthouse_report(site_dir: str | Path, pages: list[str], chromium: str | None = None,
-                      timeout_s: int = 180) -> list[str]:
+                      timeout_s: int = 180, workers: int = LIGHTHOUSE_WORKERS) -> list[str]:
     """Run Lighthouse (mobile: an emulated mid-range phone on a throttled 4G network) on every page.
 
     Scores depend on the machine's load, so they are printed, never failing:
     the check enforces the deterministic causes instead (:func:`performance_problems`,
     the weight budget). Each line gives the page's score, largest contentful
-    paint, layout shift and total blocking time, and the load average at the time.
+    paint, layout shift and total blocking time, and the load average when the
+    page's run ended. ``workers`` pages are measured at once (each run uses its own
+    Chromium); the full-page screenshot, which no metric uses, is not taken.
 
     Returns
     -------
     list of str
-        Lines for the report (a note instead when Lighthouse or Chromium is missing).
+        Lines for the report, in the order of ``pages`` (a note instead when Lighthouse or
+        Chromium is missing).
     """
     import json
     import subprocess
     import tempfile
+    from concurrent.futures import ThreadPoolExecutor
 
     lh = lighthouse_path()
     if lh is None:
@@ -2098,33 +2129,32 @@ def lighthouse_report(site_dir: str | Path, pages: list[str], chromium: str | No
         return [f"Lighthouse SKIPPED: no Chromium at {chromium}"]
     root = _site_root(site_dir)
     server, base = serve(root)
-    lines = []
+
+    def one(i: int, page: str, tmp: str) -> str:
+        out = Path(tmp) / f"report-{i}.json"
+        cmd = [str(lh), base + page, "--only-categories=performance", "--form-factor=mobile",
+               "--output=json", f"--output-path={out}", "--quiet", "--disable-full-page-screenshot",
+               "--chrome-flags=--headless=new --no-sandbox --disable-gpu"]
+        try:
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s,
+                                  env={**os.environ, "CHROME_PATH": chromium})
+            if done.returncode != 0 or not out.is_file():
+                return f"{page}: Lighthouse failed ({(done.stderr or '').strip().splitlines()[-1:]})"
+            r = lighthouse_summary(json.loads(out.read_text(encoding="utf-8")))
+        except (subprocess.TimeoutExpired, ValueError) as err:
+            return f"{page}: Lighthouse failed ({err})"
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        goal = LIGHTHOUSE_GOALS
+        met = r["score"] >= goal[0] and r["lcp_s"] <= goal[1] and r["cls"] <= goal[2]
+        return (f"{page}: performance {r['score']:.0f}, LCP {r['lcp_s']:.2f} s, CLS {r['cls']:.3f}, "
+                f"TBT {r['tbt_ms']:.0f} ms (load average {load:.2f}){'' if met else '  [below goal]'}")
+
     try:
-        with tempfile.TemporaryDirectory() as tmp:
-            for page in pages:
-                out = Path(tmp) / "report.json"
-                load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-                cmd = [str(lh), base + page, "--only-categories=performance", "--form-factor=mobile",
-                       "--output=json", f"--output-path={out}", "--quiet",
-                       "--chrome-flags=--headless=new --no-sandbox --disable-gpu"]
-                try:
-                    done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s,
-                                          env={**os.environ, "CHROME_PATH": chromium})
-                    if done.returncode != 0 or not out.is_file():
-                        lines.append(f"{page}: Lighthouse failed ({(done.stderr or '').strip().splitlines()[-1:]})")
-                        continue
-                    r = lighthouse_summary(json.loads(out.read_text(encoding="utf-8")))
-                except (subprocess.TimeoutExpired, ValueError) as err:
-                    lines.append(f"{page}: Lighthouse failed ({err})")
-                    continue
-                goal = LIGHTHOUSE_GOALS
-                met = r["score"] >= goal[0] and r["lcp_s"] <= goal[1] and r["cls"] <= goal[2]
-                lines.append(f"{page}: performance {r['score']:.0f}, LCP {r['lcp_s']:.2f} s, CLS {r['cls']:.3f}, "
-                             f"TBT {r['tbt_ms']:.0f} ms (load average {load:.2f}){'' if met else '  [below goal]'}")
+        with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(max(1, int(workers))) as pool:
+            return list(pool.map(lambda ip: one(ip[0], ip[1], tmp), enumerate(pages)))
     finally:
         server.shutdown()
         server.server_close()
-    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

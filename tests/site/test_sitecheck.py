@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import urllib.request
@@ -278,7 +279,7 @@ def test_main_fails_on_any_console_error_and_lists_every_page(site, monkeypatch,
     monkeypatch.setattr(sitecheck, "browser_report", lambda *a, **k: sitecheck.BrowserReport([
         Problem("book/intro.html", "page-error", "Identifier 'THEBE_JS_URL' has already been declared"),
         Problem("book/glossary.html", "console-error", "Uncaught TypeError: boom")], {}, {}, [], []))
-    assert sitecheck.main([str(site)]) == 1
+    assert sitecheck.main([str(site), "--no-lighthouse"]) == 1
     out = capsys.readouterr().out
     listed = [line.split()[1] for line in out.splitlines() if line.startswith(("  ok", "  FAIL"))]
     assert listed == list_pages(site)
@@ -488,7 +489,7 @@ def test_main_prints_weights_and_axe_findings(site, monkeypatch, capsys):
     monkeypatch.setattr(sitecheck, "browser_report", lambda *a, **k: sitecheck.BrowserReport(
         [], {"book/01_chapter.html": 1_200_000}, {"book/01_chapter.html": 2_500_000}, [excused],
         [Problem("book/intro.html", "axe", "region (moderate): y")]))
-    assert sitecheck.main([str(site)]) == 0
+    assert sitecheck.main([str(site), "--no-lighthouse"]) == 0
     out = capsys.readouterr().out
     assert "1.20 MB  (2.50 MB decompressed)  book/01_chapter.html (chapter)" in out
     assert "axe finding excused (theme-owned: theme)" in out and "axe advisory" in out
@@ -520,6 +521,36 @@ def test_browser_reports_sideways_scroll_at_phone_width_axe_and_weight(site, tmp
     assert report.weights["book/01_chapter.html"] > len(PNG) + len("console.log('ok');")
     assert report.decoded["book/01_chapter.html"] >= len(PNG)
     assert (tmp_path / "shots" / "book__01_chapter--390px.png").is_file()
+
+
+def test_main_runs_lighthouse_on_every_page_and_only_reports_it(site, monkeypatch, capsys):
+    monkeypatch.setattr(sitecheck, "browser_report", lambda *a, **k: sitecheck.BrowserReport([], {}, {}, [], []))
+    asked = []
+    monkeypatch.setattr(sitecheck, "lighthouse_report", lambda root, pages, **k: asked.extend(pages) or [
+        f"{p}: performance 40, LCP 9.00 s, CLS 0.300, TBT 900 ms (load average 1.00)  [below goal]" for p in pages])
+    assert sitecheck.main([str(site)]) == 0  # reported, never failing
+    assert asked == list_pages(site)
+    assert capsys.readouterr().out.count("site-check: lighthouse ") == len(asked)
+
+
+@needs_chromium
+def test_lighthouse_measures_pages_in_parallel_and_keeps_their_order(site):
+    if sitecheck.lighthouse_path() is None:
+        pytest.skip("Lighthouse not installed: run `make lighthouse`")
+    pages = ["book/intro.html", "book/glossary.html"]
+    lines = sitecheck.lighthouse_report(site, pages, workers=2)
+    assert [line.split(":")[0] for line in lines] == pages
+    assert all(re.search(r"performance \d+, LCP \d+\.\d\d s, CLS \d\.\d{3}, TBT \d+ ms", line) for line in lines), lines
+
+
+def test_a_warning_in_a_cell_output_fails_the_static_check(site):
+    assert not [p for p in static_problems(site) if p.kind == "warning"]
+    page = CHAPTER_OK.replace('<h2 id="summary">', '<div class="output stderr highlight-myst-ansi notranslate">'
+                              '<div class="highlight"><pre>/home/u/x.py:3: FutureWarning: old API\n</pre></div></div>'
+                              '<h2 id="summary">')
+    (site / "book" / "01_chapter.html").write_text(page)
+    assert [p for p in static_problems(site) if p.kind == "warning"] == [
+        Problem("book/01_chapter.html", "warning", "a cell's output shows FutureWarning: old API")]
 
 
 def test_alt_text_that_is_a_file_path_fails_the_static_check(site):
