@@ -40,8 +40,13 @@ __all__ = ["ENV_VAR", "PACKAGE_DATA", "LICENCES", "UpstreamFile", "package_file"
 ENV_VAR = "MLCRYSTAL_DATA_DIR"
 #: A checkout's top-level ``data/`` folder (beside ``mlcrystal/``, with its README): upstream files kept
 #: there are read without download when ``MLCRYSTAL_DATA_DIR`` is unset. An installed wheel has none.
+#: (Its value is a path on the machine that imports the kit.)
+#:
+#: :meta hide-value:
 CHECKOUT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 #: The kit's package data (``mlcrystal/data``): the pooch registry, the stored tables.
+#:
+#: :meta hide-value:
 PACKAGE_DATA = resources.files("mlcrystal") / "data"
 #: Licence of each upstream file (the registry holds names, hashes and URLs).
 LICENCES = {"Youngs_modulus_dataset.xlsx": "MIT (c) 2025 kazuki143",

@@ -652,6 +652,8 @@ def stylesheet_problems(site_dir: str | Path, pages: list[str] | None = None,
     return problems
 
 
+#: The checkout this script runs from (the one that built the site, in `make site-check`), with a slash.
+_CHECKOUT = str(Path(__file__).resolve().parents[1]) + "/"
 _STDERR_BLOCK = re.compile(r'<div class="output stderr[^"]*">(.*?)</pre>', re.S)
 _WARNING = re.compile(r"\b([A-Z]\w*Warning)\b: ?([^\n<]{0,80})")
 
@@ -678,7 +680,7 @@ def static_problems(site_dir: str | Path) -> list[Problem]:
 
     :func:`check_links` on all pages, :func:`check_head` on every page but a
     bare redirect (kind ``"head"``), :func:`path_alt_images` (kind
-    ``"alt-text"``), :func:`warning_outputs` (kind ``"warning"``), plus :func:`check_chapter_parts` on each
+    ``"alt-text"``), :func:`warning_outputs` (kind ``"warning"``), the checkout's own path (kind ``"build-path"``), plus :func:`check_chapter_parts` on each
     chapter page (reported with kind ``"chapter-parts"``).
 
     Parameters
@@ -725,6 +727,9 @@ def static_problems(site_dir: str | Path) -> list[Problem]:
         if not _is_redirect(page_html):
             problems.extend(Problem(page, "performance", p) for p in performance_problems(page_html, page))
         problems.extend(Problem(page, "warning", f"a cell's output shows {w}") for w in warning_outputs(page_html))
+        if _CHECKOUT in page_html:
+            problems.append(Problem(page, "build-path", f"shows the path of the checkout that built it ({_CHECKOUT}): "
+                                    "a reader's copy is elsewhere (hide the value, e.g. ':meta hide-value:')"))
     problems.extend(stylesheet_problems(root, pages))
     for page in filter(is_chapter, pages):
         missing = check_chapter_parts((root / page).read_text(encoding="utf-8"))

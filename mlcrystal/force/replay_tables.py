@@ -38,6 +38,8 @@ __all__ = ["REPLAY_DIR", "REPLAY_SCHEMA", "REPLAY_CONFIG_COLUMNS", "REPLAY_ADDED
            "load_replay", "round_history", "REPLAY_DECIMALS"]
 
 #: Where the stored replay tables are: the package data folder ``mlcrystal/data``.
+#:
+#: :meta hide-value:
 REPLAY_DIR = PACKAGE_DATA
 
 

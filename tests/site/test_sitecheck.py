@@ -553,6 +553,15 @@ def test_a_warning_in_a_cell_output_fails_the_static_check(site):
         Problem("book/01_chapter.html", "warning", "a cell's output shows FutureWarning: old API")]
 
 
+def test_a_page_showing_the_checkout_path_fails_the_static_check(site):
+    root = str(Path(sitecheck.__file__).resolve().parents[1])
+    page = CHAPTER_OK.replace('<h2 id="summary">', f"<p>DATA = PosixPath('{root}/mlcrystal/data')</p>"
+                              '<h2 id="summary">')
+    (site / "book" / "01_chapter.html").write_text(page)
+    found = [p for p in static_problems(site) if p.kind == "build-path"]
+    assert [p.page for p in found] == ["book/01_chapter.html"] and root in found[0].detail
+
+
 def test_alt_text_that_is_a_file_path_fails_the_static_check(site):
     page = CHAPTER_OK.replace('alt="a figure"', 'alt="../_build/jupyter_execute/abc123.png"')
     (site / "book" / "01_chapter.html").write_text(page)
