@@ -680,7 +680,8 @@ def static_problems(site_dir: str | Path) -> list[Problem]:
 
     :func:`check_links` on all pages, :func:`check_head` on every page but a
     bare redirect (kind ``"head"``), :func:`path_alt_images` (kind
-    ``"alt-text"``), :func:`warning_outputs` (kind ``"warning"``), the checkout's own path (kind ``"build-path"``), plus :func:`check_chapter_parts` on each
+    ``"alt-text"``), :func:`warning_outputs` (kind ``"warning"``), the checkout's
+    own path (kind ``"build-path"``), plus :func:`check_chapter_parts` on each
     chapter page (reported with kind ``"chapter-parts"``).
 
     Parameters
