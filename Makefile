@@ -130,8 +130,9 @@ lint: $(STAMP)
 colab-cells: $(STAMP)
 	$(BIN)/python tools/colab_cell.py
 
+# worksteal: an idle worker takes tests queued on the other, so the slow chapter runs do not leave one core idle at the end
 unit: $(STAMP)
-	$(PYTEST) -n auto tests mlcrystal tools book/_ext --doctest-modules
+	$(PYTEST) -n auto --dist worksteal tests mlcrystal tools book/_ext --doctest-modules
 
 # every notebook runs in one kernel on one worker (--dist loadfile); the notebooks are spread over the cores
 nbval: $(STAMP)
