@@ -2100,9 +2100,20 @@ def lighthouse_summary(result: dict) -> dict[str, float]:
         raise ValueError(f"not a Lighthouse result with a performance category: {err!r}") from err
 
 
-#: Lighthouse runs at once: each mostly waits (for its Chromium to start, for the page to go quiet),
-#: using about half a core, so three keep two cores busy without crowding them.
+#: Lighthouse runs at once: each mostly waits (for the page to go quiet), using about half a core,
+#: so three keep two cores busy without crowding them.
 LIGHTHOUSE_WORKERS = 3
+#: Runs Lighthouse on several pages with one Chromium (node tools/lighthouse/run.mjs MODULES OUT NAME=URL...).
+LIGHTHOUSE_RUNNER = Path(__file__).resolve().parent / "lighthouse" / "run.mjs"
+
+
+def _lighthouse_line(page: str, result: dict) -> str:
+    r = lighthouse_summary(result)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    goal = LIGHTHOUSE_GOALS
+    met = r["score"] >= goal[0] and r["lcp_s"] <= goal[1] and r["cls"] <= goal[2]
+    return (f"{page}: performance {r['score']:.0f}, LCP {r['lcp_s']:.2f} s, CLS {r['cls']:.3f}, "
+            f"TBT {r['tbt_ms']:.0f} ms (load average {load:.2f}){'' if met else '  [below goal]'}")
 
 
 def lighthouse_report(site_dir: str | Path, pages: list[str], chromium: str | None = None,
@@ -2113,8 +2124,11 @@ def lighthouse_report(site_dir: str | Path, pages: list[str], chromium: str | No
     the check enforces the deterministic causes instead (:func:`performance_problems`,
     the weight budget). Each line gives the page's score, largest contentful
     paint, layout shift and total blocking time, and the load average when the
-    page's run ended. ``workers`` pages are measured at once (each run uses its own
-    Chromium); the full-page screenshot, which no metric uses, is not taken.
+    page's report was read. The pages are shared among ``workers`` runs side by side,
+    each with its own Chromium started once (:data:`LIGHTHOUSE_RUNNER`, the settings of
+    Lighthouse's command line ``--only-categories=performance --form-factor=mobile``);
+    the full-page screenshot, which no metric uses, is not taken. With another
+    Lighthouse (``$MLCRYSTAL_LIGHTHOUSE``) each page is one command-line run.
 
     Returns
     -------
@@ -2123,6 +2137,7 @@ def lighthouse_report(site_dir: str | Path, pages: list[str], chromium: str | No
         Chromium is missing).
     """
     import json
+    import shutil
     import subprocess
     import tempfile
     from concurrent.futures import ThreadPoolExecutor
@@ -2133,31 +2148,49 @@ def lighthouse_report(site_dir: str | Path, pages: list[str], chromium: str | No
     chromium = chromium or chromium_path()
     if not Path(chromium).is_file():
         return [f"Lighthouse SKIPPED: no Chromium at {chromium}"]
+    modules = lh.resolve().parents[2] if lh.parent.name == ".bin" else lh.parent
+    node = shutil.which("node")
+    batch = node is not None and (modules / "lighthouse" / "core" / "index.js").is_file()
+    env = {**os.environ, "CHROME_PATH": chromium}
     root = _site_root(site_dir)
     server, base = serve(root)
 
-    def one(i: int, page: str, tmp: str) -> str:
-        out = Path(tmp) / f"report-{i}.json"
-        cmd = [str(lh), base + page, "--only-categories=performance", "--form-factor=mobile",
-               "--output=json", f"--output-path={out}", "--quiet", "--disable-full-page-screenshot",
-               "--chrome-flags=--headless=new --no-sandbox --disable-gpu"]
+    def batch_run(chunk: list[int], tmp: str) -> None:
+        cmd = [str(node), str(LIGHTHOUSE_RUNNER), str(modules), tmp, *(f"{i}={base}{pages[i]}" for i in chunk)]
         try:
-            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s,
-                                  env={**os.environ, "CHROME_PATH": chromium})
-            if done.returncode != 0 or not out.is_file():
-                return f"{page}: Lighthouse failed ({(done.stderr or '').strip().splitlines()[-1:]})"
-            r = lighthouse_summary(json.loads(out.read_text(encoding="utf-8")))
-        except (subprocess.TimeoutExpired, ValueError) as err:
-            return f"{page}: Lighthouse failed ({err})"
-        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-        goal = LIGHTHOUSE_GOALS
-        met = r["score"] >= goal[0] and r["lcp_s"] <= goal[1] and r["cls"] <= goal[2]
-        return (f"{page}: performance {r['score']:.0f}, LCP {r['lcp_s']:.2f} s, CLS {r['cls']:.3f}, "
-                f"TBT {r['tbt_ms']:.0f} ms (load average {load:.2f}){'' if met else '  [below goal]'}")
+            subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s * len(chunk), env=env)
+        except subprocess.TimeoutExpired:
+            pass  # the pages without a report are listed as failed
 
+    def cli_run(i: int, tmp: str) -> None:
+        cmd = [str(lh), base + pages[i], "--only-categories=performance", "--form-factor=mobile",
+               "--output=json", f"--output-path={Path(tmp) / f'{i}.json'}", "--quiet",
+               "--disable-full-page-screenshot", "--chrome-flags=--headless=new --no-sandbox --disable-gpu"]
+        try:
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s, env=env)
+            if done.returncode != 0:
+                (Path(tmp) / f"{i}.err").write_text((done.stderr or "").strip()[-300:], encoding="utf-8")
+        except subprocess.TimeoutExpired as err:
+            (Path(tmp) / f"{i}.err").write_text(str(err), encoding="utf-8")
+
+    def line(i: int, tmp: str) -> str:
+        out, err = Path(tmp) / f"{i}.json", Path(tmp) / f"{i}.err"
+        try:
+            if out.is_file():
+                return _lighthouse_line(pages[i], json.loads(out.read_text(encoding="utf-8")))
+        except ValueError as error:
+            return f"{pages[i]}: Lighthouse failed ({error})"
+        why = err.read_text(encoding="utf-8").strip().splitlines()[-1:] if err.is_file() else ["no report"]
+        return f"{pages[i]}: Lighthouse failed ({why})"
+
+    n = max(1, int(workers))
     try:
-        with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(max(1, int(workers))) as pool:
-            return list(pool.map(lambda ip: one(ip[0], ip[1], tmp), enumerate(pages)))
+        with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(n) as pool:
+            if batch:
+                list(pool.map(lambda chunk: batch_run(chunk, tmp), [list(range(len(pages)))[k::n] for k in range(n)]))
+            else:
+                list(pool.map(lambda i: cli_run(i, tmp), range(len(pages))))
+            return [line(i, tmp) for i in range(len(pages))]
     finally:
         server.shutdown()
         server.server_close()
