@@ -9,7 +9,8 @@ kinds of checks on the static site that ``make book`` builds:
    the target page; nothing the browser would *load* (scripts, stylesheets,
    images, frames) may come from another host; every chapter page must carry
    learning objectives, a summary, exercises with hidden solutions and
-   references.
+   references. No page may show a Python warning in a cell's output or the
+   path of the checkout that built it.
 2. **Browser checks**: the site is served on ``127.0.0.1`` (a random free
    port) and every page is opened in headless Chromium through Playwright.
    A page fails on any console error or uncaught exception (none is excused), a failed or
@@ -34,7 +35,7 @@ kinds of checks on the static site that ``make book`` builds:
    alt text (static checks).
 
 4. **Explorers without a kernel**: every explorer's static view (chapters 5
-   and 5, ``mlcrystal/webview.py``) must start in the browser; its controls
+   and 6, ``mlcrystal/webview.py``) must start in the browser; its controls
    are set to :data:`EXPLORER_SETTINGS` random settings and every number of
    the readout must agree with the package's Python functions to 3
    significant figures, and the figure must follow; chapter 7's game is
@@ -53,9 +54,9 @@ kinds of checks on the static site that ``make book`` builds:
    :data:`FONT_BYTES_BUDGET`; a chapter
    over :data:`CHAPTER_BYTES_BUDGET`; a matplotlib chart as PNG; tick labels
    under :data:`TICK_MIN_PX` CSS px at :data:`TICK_WIDTH` px). Lighthouse
-   (``make lighthouse``, mobile preset) then reports every page's
-   performance score, largest contentful paint and layout shift, with the
-   load average, and never fails the check on them.
+   (``make lighthouse``, mobile preset, three pages at a time) then reports
+   every page's performance score, largest contentful paint and layout shift,
+   with the load average, and never fails the check on them.
 
 The browser checks are skipped, with a message and exit code 0, only when
 Chromium cannot be found or started; the static checks always run.
