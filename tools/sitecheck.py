@@ -54,7 +54,7 @@ kinds of checks on the static site that ``make book`` builds:
    :data:`FONT_BYTES_BUDGET`; a chapter
    over :data:`CHAPTER_BYTES_BUDGET`; a matplotlib chart as PNG; tick labels
    under :data:`TICK_MIN_PX` CSS px at :data:`TICK_WIDTH` px). Lighthouse
-   (``make lighthouse``, mobile preset, three pages at a time, beside the browser checks) reports
+   (``make lighthouse``, mobile preset, three pages at a time) then reports
    every page's performance score, largest contentful paint and layout shift,
    with the load average, and never fails the check on them.
 
@@ -2228,12 +2228,6 @@ def main(argv: list[str] | None = None) -> int:
     print(f"site-check: {len(pages)} pages in {args.site_dir}; static checks: {len(problems)} problem(s)")
     if not args.no_browser:
         shots = Path(args.screenshots) if args.screenshots else root.parent / "screenshots"
-        # Lighthouse (reported only) runs beside the browser checks: both mostly wait on pages
-        from concurrent.futures import ThreadPoolExecutor
-
-        pool = ThreadPoolExecutor(1)
-        lighthouse = None if args.no_lighthouse else pool.submit(lighthouse_report, root, pages,
-                                                                 chromium=args.chromium)
         try:
             report = browser_report(root, shots, chromium=args.chromium, axe=not args.no_axe)
             problems += report.problems
@@ -2252,12 +2246,12 @@ def main(argv: list[str] | None = None) -> int:
             for page_path, lines in report.explorers.items():
                 for line in lines:
                     print(f"site-check: explorer on {page_path}: {line}")
-            if lighthouse is not None:
+            if not args.no_lighthouse:
                 print(f"site-check: Lighthouse, mobile preset, on {len(pages)} pages (reported only; goals: "
                       f"performance "
                       f">= {LIGHTHOUSE_GOALS[0]}, LCP <= {LIGHTHOUSE_GOALS[1]} s, CLS <= {LIGHTHOUSE_GOALS[2]} "
                       "on an idle machine)")
-                for line in lighthouse.result():
+                for line in lighthouse_report(root, pages, chromium=args.chromium):
                     print(f"site-check: lighthouse {line}")
             for p, reason in report.axe_excused:
                 print(f"site-check: axe finding excused (theme-owned: {reason}): {p}")
@@ -2271,8 +2265,6 @@ def main(argv: list[str] | None = None) -> int:
                 raise
             print(f"site-check: SKIPPED the browser checks: Chromium could not start "
                   f"({str(err).splitlines()[0]})")
-        finally:
-            pool.shutdown(wait=True)
     per_page = {page: sum(p.page == page for p in problems) for page in pages}
     for page, n in per_page.items():
         print(f"  {'ok  ' if n == 0 else 'FAIL'} {page}" + (f" ({n} problem(s))" if n else ""))
