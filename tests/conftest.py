@@ -12,7 +12,11 @@
 - ``@pytest.mark.needs_data`` (optionally with file names, e.g.
   ``@pytest.mark.needs_data("initial_dataset.xlsx")``): skips the test, with
   the reason, when an upstream file can be neither found in
-  ``MLCRYSTAL_DATA_DIR`` nor downloaded.
+  ``MLCRYSTAL_DATA_DIR`` nor downloaded;
+- ``@pytest.mark.long_running``: the test is collected first (otherwise in
+  the usual order), so that under ``-n auto --dist worksteal`` the long tests
+  start at once and the short ones fill the gaps, instead of one long test
+  running alone at the end.
 """
 
 from __future__ import annotations
@@ -92,6 +96,11 @@ def skip_without_data(*names: str) -> None:
 
 
 @pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Long-running tests first (a stable sort: each group keeps its collection order)."""
+    items.sort(key=lambda item: item.get_closest_marker("long_running") is None)
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Skip a ``needs_data`` test before its fixtures try to load the data."""
     marker = item.get_closest_marker("needs_data")

@@ -286,6 +286,7 @@ def test_edge_share():
 # agreement of the fast variant with the authors' loop
 # ---------------------------------------------------------------------------
 
+@pytest.mark.long_running
 def test_fast_variant_agrees_with_authors_on_the_gaussian():
     """Same 5 random initial points, one measurement per suggestion, 30 experiments, seeds 0-3.
 

@@ -126,6 +126,7 @@ def test_missing_data_is_one_line_and_the_corrected_rerun_is_not_blocked(tmp_pat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.csv.lock"]  # no checkpoint left to block a rerun
 
 
+@pytest.mark.long_running
 def test_an_unreachable_scheduler_is_one_line_and_leaves_no_checkpoint(tmp_path, capsys):
     pytest.importorskip("distributed")
     out = tmp_path / "t.csv"

@@ -77,7 +77,9 @@ def test_nbval_writes_what_it_ran_with_widget_state_and_the_cache_matches_the_so
                           "--nbval-current-env", "-p", "tools.nbval_site", "--nbval-executed", str(executed),
                           "--rootdir", str(tmp_path), str(book)],
                          capture_output=True, text=True, cwd=tmp_path, timeout=300,
-                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+                         # the caller's PYTEST_ADDOPTS (-q, --durations) would change the summary line read below
+                         env={**{k: v for k, v in os.environ.items() if k != "PYTEST_ADDOPTS"},
+                              "PYTHONPATH": str(ROOT)})
     assert "1 failed, 2 passed" in run.stdout, run.stdout[-2000:]
     assert not (executed / "book" / "bad.ipynb").exists()  # failed now: no copy, not even an old one
     kept = nbformat.read(str(executed / "book" / "good.ipynb"), as_version=4)

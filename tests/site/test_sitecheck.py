@@ -287,6 +287,7 @@ def test_main_fails_on_any_console_error_and_lists_every_page(site, monkeypatch,
     assert "FAILED, 2 problem(s)" in out
 
 
+@pytest.mark.long_running
 @needs_chromium
 def test_browser_finds_figures_blocks_remote_requests_and_screenshots(site, tmp_path):
     shots = tmp_path / "shots"
@@ -300,6 +301,7 @@ def test_browser_finds_figures_blocks_remote_requests_and_screenshots(site, tmp_
     assert {"external-request", "figures"} <= kinds
 
 
+@pytest.mark.long_running
 @needs_chromium
 def test_browser_reports_unrendered_widgets_and_math(site, tmp_path):
     (site / "book" / "glossary.html").write_text(
@@ -314,6 +316,7 @@ def test_browser_reports_unrendered_widgets_and_math(site, tmp_path):
 STATIC = ROOT / "book" / "_static"
 
 
+@pytest.mark.long_running
 @needs_chromium
 @pytest.mark.skipif(not (STATIC / "npm" / ".complete").is_file(),
                     reason="browser libraries not fetched: run `make site-assets`")
@@ -495,6 +498,7 @@ def test_main_prints_weights_and_axe_findings(site, monkeypatch, capsys):
     assert "axe finding excused (theme-owned: theme)" in out and "axe advisory" in out
 
 
+@pytest.mark.long_running
 @needs_chromium
 def test_browser_reports_sideways_scroll_at_phone_width_axe_and_weight(site, tmp_path):
     axe_js = sitecheck.find_axe(site)
@@ -533,6 +537,7 @@ def test_main_runs_lighthouse_on_every_page_and_only_reports_it(site, monkeypatc
     assert capsys.readouterr().out.count("site-check: lighthouse ") == len(asked)
 
 
+@pytest.mark.long_running
 @needs_chromium
 def test_lighthouse_measures_pages_side_by_side_and_keeps_their_order(site, monkeypatch):
     if sitecheck.lighthouse_path() is None:
