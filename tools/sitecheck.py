@@ -74,6 +74,7 @@ import posixpath
 import re
 import sys
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -1289,7 +1290,12 @@ def browser_problems(site_dir: str | Path, screenshots: str | Path,
 def browser_report(site_dir: str | Path, screenshots: str | Path,
                    chromium: str | None = None, timeout_ms: int = 30_000,
                    axe: bool = True) -> BrowserReport:
-    """Open every page in headless Chromium at 1280 and 390 px and check it.
+    """Open every page in headless Chromium at 1280, 390 and 360 px and check it.
+
+    :data:`BROWSER_WORKERS` browsers share the loads: every page at 1280 px
+    with every check (axe, weights, figures, explorers) first, then at the
+    phone widths, then the explorers at the other widths and the search box.
+    The findings are reported in that order, whichever browser found them.
 
     Parameters
     ----------
@@ -1330,9 +1336,6 @@ def browser_report(site_dir: str | Path, screenshots: str | Path,
     """
     if not isinstance(timeout_ms, int) or timeout_ms <= 0:
         raise ValueError(f"timeout_ms must be a positive integer (milliseconds), got {timeout_ms!r}")
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
-
     if chromium is None:
         chromium = chromium_path()
     if not Path(chromium).is_file():
@@ -1347,27 +1350,71 @@ def browser_report(site_dir: str | Path, screenshots: str | Path,
     if axe and axe_js is None:
         report.problems.append(Problem("(site)", "axe", f"axe-core not found at {AXE_JS} in the site or in "
                                                         "book/: run `make site-assets`"))
+    # Every (width, page) load is a task; BROWSER_WORKERS browsers, each with its own Playwright (one per
+    # thread, as Playwright requires), take the next task until none is left: the pages at 1280 px (every
+    # check, axe) first, as they take longest. Each task reports apart; the reports are joined in the order
+    # of a single browser's run (widths, pages, explorers, search), so the output does not depend on timing.
+    tasks = [("page", width, page_path) for width in VIEWPORT_WIDTHS for page_path in list_pages(root)]
+    tasks += [("explorers", 0, ""), ("search", 0, "")]
+    queue = list(reversed(tasks))  # popped from the end: in the order above
+    lock = threading.Lock()
+    parts: dict[tuple, BrowserReport] = {}
     try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            for width in VIEWPORT_WIDTHS:
-                context = browser.new_context(viewport={"width": width, "height": 900 if width > 600 else 844},
-                                              service_workers="block")
-                desktop = width == max(VIEWPORT_WIDTHS)
-                for page_path in list_pages(root):
-                    _check_one_page(context, base, host, root, page_path, shots, timeout_ms,
-                                    PlaywrightError, report, width, full=desktop,
-                                    axe_js=axe_js if desktop else None)
-                context.close()
-            _explorer_widths(browser, base, root, timeout_ms, PlaywrightError, report)
-            if (root / "search.html").is_file():
-                _check_search(browser, base, timeout_ms, PlaywrightError, report)
-            browser.close()
+        with ThreadPoolExecutor(BROWSER_WORKERS) as pool:
+            for done in [pool.submit(_browser_worker, chromium, base, host, root, shots, timeout_ms, axe_js,
+                                     queue, lock, parts) for _ in range(BROWSER_WORKERS)]:
+                done.result()
     finally:
         server.shutdown()
         server.server_close()
+    for task in tasks:
+        part = parts[task]
+        report.problems.extend(part.problems)
+        report.weights.update(part.weights)
+        report.decoded.update(part.decoded)
+        report.axe_excused.extend(part.axe_excused)
+        report.axe_advisory.extend(part.axe_advisory)
+        report.explorers.update(part.explorers)
+        report.ticks.update(part.ticks)
     report.problems.extend(weight_problems(report.weights))
     return report
+
+
+#: Browsers that load pages side by side in :func:`browser_report` (each mostly waits on its page).
+BROWSER_WORKERS = 2
+
+
+def _browser_worker(chromium, base, host, root, shots, timeout_ms, axe_js, queue, lock, parts) -> None:
+    """One browser of :func:`browser_report`: takes tasks from the end of ``queue`` until it is empty,
+    writing each task's report into ``parts``."""
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        contexts = {}
+        while True:
+            with lock:
+                if not queue:
+                    break
+                task = queue.pop()
+            kind, width, page_path = task
+            part = BrowserReport([], {}, {}, [], [])
+            if kind == "page":
+                if width not in contexts:
+                    contexts[width] = browser.new_context(
+                        viewport={"width": width, "height": 900 if width > 600 else 844}, service_workers="block")
+                desktop = width == max(VIEWPORT_WIDTHS)
+                _check_one_page(contexts[width], base, host, root, page_path, shots, timeout_ms, PlaywrightError,
+                                part, width, full=desktop, axe_js=axe_js if desktop else None)
+            elif kind == "explorers":
+                _explorer_widths(browser, base, root, timeout_ms, PlaywrightError, part)
+            elif (root / "search.html").is_file():
+                _check_search(browser, base, timeout_ms, PlaywrightError, part)
+            parts[task] = part
+        for context in contexts.values():
+            context.close()
+        browser.close()
 
 
 #: Words a reader must find with the site's search box, each on the glossary page at least
