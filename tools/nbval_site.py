@@ -32,12 +32,8 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-
-#: The keys of ``_config.yml``'s ``sphinx.config`` that set the kernels' figures, and the variables
-#: ``book/_ext/mlcrystal_site.py`` (``on_config_inited``) turns them into.
-FIGURE_SETTINGS = {"mlcrystal_figure_formats": "MLCRYSTAL_FIGURE_FORMATS",
-                   "mlcrystal_figure_svg_max_bytes": "MLCRYSTAL_FIGURE_SVG_MAX_BYTES",
-                   "mlcrystal_figure_font_scale": "MLCRYSTAL_FIGURE_FONT_SCALE"}
+#: The book's Sphinx extensions (``mlcrystal_site``: the build's figure settings).
+EXTENSIONS = ROOT / "book" / "_ext"
 
 #: Asks a kernel for the state of every live widget (ipywidgets' embed format), as one JSON line.
 _WIDGET_STATE_CODE = """\
@@ -52,27 +48,19 @@ print(_mlc_json.dumps(_mlc_state))
 
 
 def kernel_environment(config_path: str | Path = ROOT / "_config.yml") -> dict[str, str]:
-    """The environment variables the book's build gives its kernels for the website's figures.
+    """The environment variables the book's build gives its kernels for the website's figures
+    (``mlcrystal_site.figure_environment`` on ``_config.yml``'s ``sphinx.config``, as the build calls it).
 
     >>> env = kernel_environment()
     >>> env["MLCRYSTAL_FIGURE_FORMATS"]
     'svg,retina'
     """
+    if str(EXTENSIONS) not in sys.path:
+        sys.path.insert(0, str(EXTENSIONS))
+    import mlcrystal_site
+
     config = (yaml.safe_load(Path(config_path).read_text(encoding="utf-8")) or {}).get("sphinx", {}).get("config", {})
-    env = {}
-    for key, var in FIGURE_SETTINGS.items():
-        value = config.get(key)
-        if not value:
-            continue
-        if key.endswith("_bytes"):
-            env[var] = str(int(value))
-        elif key.endswith("_scale"):
-            if float(value) == 1.0:
-                continue
-            env[var] = str(float(value))
-        else:
-            env[var] = str(value)
-    return env
+    return mlcrystal_site.figure_environment(config or {})
 
 
 def pytest_addoption(parser: Any) -> None:

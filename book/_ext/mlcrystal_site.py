@@ -1421,6 +1421,32 @@ def kit_citation(citation: dict, package_version: str, repository_url: str) -> d
 FIGURE_FORMATS_ENV = "MLCRYSTAL_FIGURE_FORMATS"
 FONT_SCALE_ENV = "MLCRYSTAL_FIGURE_FONT_SCALE"
 SVG_MAX_BYTES_ENV = "MLCRYSTAL_FIGURE_SVG_MAX_BYTES"
+#: The configuration values (``_config.yml``'s ``sphinx.config``) that set the kernels' figures, and their defaults.
+FIGURE_CONFIG = {"mlcrystal_figure_formats": "", "mlcrystal_figure_svg_max_bytes": 0,
+                 "mlcrystal_figure_font_scale": 1.0}
+
+
+def figure_environment(settings: dict[str, Any]) -> dict[str, str]:
+    """The environment the notebooks' kernels draw the website's figures with, from the ``mlcrystal_figure_*``
+    configuration values (missing or default values set nothing).
+
+    The build sets it in its own process (:func:`on_config_inited`), whose kernels inherit it; nbval's run
+    for the website (``tools/nbval_site.py``) sets the same.
+
+    >>> figure_environment({"mlcrystal_figure_formats": "svg,retina", "mlcrystal_figure_font_scale": 1.35})
+    {'MLCRYSTAL_FIGURE_FORMATS': 'svg,retina', 'MLCRYSTAL_FIGURE_FONT_SCALE': '1.35'}
+    >>> figure_environment({"mlcrystal_figure_font_scale": 1})
+    {}
+    """
+    values = {**FIGURE_CONFIG, **{k: v for k, v in settings.items() if k in FIGURE_CONFIG}}
+    env = {}
+    if values["mlcrystal_figure_formats"]:
+        env[FIGURE_FORMATS_ENV] = str(values["mlcrystal_figure_formats"])
+    if values["mlcrystal_figure_svg_max_bytes"]:
+        env[SVG_MAX_BYTES_ENV] = str(int(values["mlcrystal_figure_svg_max_bytes"]))
+    if float(values["mlcrystal_figure_font_scale"]) != 1.0:
+        env[FONT_SCALE_ENV] = str(float(values["mlcrystal_figure_font_scale"]))
+    return env
 
 
 def on_config_inited(app: Any, config: Any) -> None:
@@ -1433,12 +1459,7 @@ def on_config_inited(app: Any, config: Any) -> None:
 
     # the notebooks executed by this build draw SVG figures with larger text (the stored outputs,
     # written by nbval and `make notebooks` without these variables, stay PNG at the book's sizes)
-    if config.mlcrystal_figure_formats:
-        os.environ[FIGURE_FORMATS_ENV] = str(config.mlcrystal_figure_formats)
-    if config.mlcrystal_figure_svg_max_bytes:
-        os.environ[SVG_MAX_BYTES_ENV] = str(int(config.mlcrystal_figure_svg_max_bytes))
-    if config.mlcrystal_figure_font_scale != 1.0:
-        os.environ[FONT_SCALE_ENV] = str(float(config.mlcrystal_figure_font_scale))
+    os.environ.update(figure_environment({key: getattr(config, key) for key in FIGURE_CONFIG}))
 
     root = Path(app.confdir)
     cff_path = root / CITATION_FILE
@@ -1497,9 +1518,11 @@ def register_citation_style() -> None:
 
 def setup(app: Any) -> dict:
     app.add_config_value("mlcrystal_site_description", "", "html")
-    app.add_config_value("mlcrystal_figure_formats", "", "env")
-    app.add_config_value("mlcrystal_figure_font_scale", 1.0, "env", types=(float, int))
-    app.add_config_value("mlcrystal_figure_svg_max_bytes", 0, "env", types=(int,))
+    app.add_config_value("mlcrystal_figure_formats", FIGURE_CONFIG["mlcrystal_figure_formats"], "env")
+    app.add_config_value("mlcrystal_figure_font_scale", FIGURE_CONFIG["mlcrystal_figure_font_scale"], "env",
+                         types=(float, int))
+    app.add_config_value("mlcrystal_figure_svg_max_bytes", FIGURE_CONFIG["mlcrystal_figure_svg_max_bytes"], "env",
+                         types=(int,))
     app.add_config_value("mlcrystal_mathjax_package", "", "html")
     register_citation_style()
     # after Sphinx's MathJax installer and myst-nb's per-page scripts (priority 500)

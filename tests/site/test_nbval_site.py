@@ -22,14 +22,16 @@ def test_the_kernels_get_the_figure_settings_the_build_gives_its_own(monkeypatch
     import yaml
 
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["sphinx"]["config"]
-    for var in nbval_site.FIGURE_SETTINGS.values():  # recorded, so what the extension sets is undone afterwards
+    variables = (ext.FIGURE_FORMATS_ENV, ext.SVG_MAX_BYTES_ENV, ext.FONT_SCALE_ENV)
+    for var in variables:  # recorded, so what the extension sets is undone afterwards
         monkeypatch.setenv(var, "")
         monkeypatch.delenv(var)
-    fake = SimpleNamespace(**{k: config.get(k, 1.0 if k.endswith("scale") else "") for k in nbval_site.FIGURE_SETTINGS})
+    fake = SimpleNamespace(**{k: config.get(k, default) for k, default in ext.FIGURE_CONFIG.items()})
     ext.on_config_inited(SimpleNamespace(confdir="/nonexistent"), fake)
-    built = {var: os.environ[var] for var in nbval_site.FIGURE_SETTINGS.values() if var in os.environ}
+    built = {var: os.environ[var] for var in variables if var in os.environ}
     assert built == nbval_site.kernel_environment()
     assert built["MLCRYSTAL_FIGURE_FORMATS"].startswith("svg")
+    assert float(built["MLCRYSTAL_FIGURE_FONT_SCALE"]) == float(config["mlcrystal_figure_font_scale"]) != 1.0
 
 
 def _notebook(*sources: str) -> nbformat.NotebookNode:
