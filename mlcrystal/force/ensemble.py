@@ -700,6 +700,7 @@ def sensitivity(n_values: int = 5, names: Sequence[str] | None = None) -> pd.Dat
     if unknown:
         raise ValueError(f"unknown constants {unknown}; choose from {list(by_name)}.")
     base = defaults()
+    reference_rms = ls.fit_table().rms  # the fit of a constant that does not enter it (computed once)
     rows = []
     for name in names:
         prior = by_name[name]
@@ -713,7 +714,7 @@ def sensitivity(n_values: int = 5, names: Sequence[str] | None = None) -> pd.Dat
                 fit = ls.calibrate(options={k: options[k] for k in ls.CALIBRATION_OPTIONS})
                 params, rms = fit.params, fit.rms
             else:
-                params, rms = dict(ls.CALIBRATED_PARAMS), ls.fit_table().rms
+                params, rms = dict(ls.CALIBRATED_PARAMS), reference_rms
             best = ls.BlockingForceLandscape(params=params, **options).optimum()
             rows.append({"constant": name, "value": float(v), "is_default": bool(np.isclose(v, prior.default)),
                          "rms_pct": 100 * rms, "force_mN": best["force_mN"], "compound": best["compound"],
