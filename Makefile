@@ -50,13 +50,13 @@ define NO_PYTHON
 echo "no Python >= 3.11 found on the PATH: install one (python.org, Homebrew, apt, or py -3.11 on Windows) or run 'make PYTHON=/path/to/python3.11 ...'"; exit 1
 endef
 
-# (Re)create the virtual environment when it is missing or older than the pins. --no-compile: Python
+# (Re)create the virtual environment when it is missing or older than the pins.: Python
 # compiles each module when it is first imported, not the whole of every package at install (31 s to 13 s).
 $(STAMP): requirements.txt pyproject.toml
 	@[ -n "$(PYTHON)" ] || { $(NO_PYTHON); }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --no-compile -r requirements.txt
+	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@command -v java >/dev/null 2>&1 || echo "note: no Java runtime; chapter 1's optional OPSIN name checks will say they were skipped ('make java' installs one)"
 	touch $(STAMP) $(STUDENT_STAMP)
@@ -68,7 +68,7 @@ $(STUDENT_STAMP): binder/requirements.txt requirements.txt pyproject.toml
 	@[ -n "$(PYTHON)" ] || { $(NO_PYTHON); }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --no-compile -r binder/requirements.txt
+	$(BIN)/python -m pip install --quiet -r binder/requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STUDENT_STAMP)
 
@@ -158,7 +158,7 @@ wheel-check: $(STAMP)
 	    extra = sorted(t for t in top if t != 'mlcrystal' and not t.endswith('.dist-info')); \
 	    sys.exit(f'the wheel holds more than the package: {extra}' if extra else 0)" "$$whl"; \
 	  $(BIN)/python -m venv "$$tmp/venv"; \
-	  "$$tmp/venv/bin/python" -m pip install --quiet --no-compile "$$whl" -c requirements.txt; \
+	  "$$tmp/venv/bin/python" -m pip install --quiet "$$whl" -c requirements.txt; \
 	  cd "$$tmp"; \
 	  venv/bin/python -c "import mlcrystal, sys; sys.exit(0 if '$(CURDIR)' not in mlcrystal.__file__ else 'imported from the checkout')"; \
 	  venv/bin/python -c "from mlcrystal import datasets as d; from mlcrystal.force import ensemble, replay_tables as r; \
