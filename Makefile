@@ -33,7 +33,7 @@ BOOK_DEPENDS = $(shell find mlcrystal -type f \( -name '*.py' -o -name '*.csv' -
 help:
 	@echo "make lab            for students: the kit and the notebook stack only (no build or lint tools, no Java), then JupyterLab on book/"
 	@echo "make book           build the executed book into _build/html (the main job; needs npm for the site's JavaScript)"
-	@echo "make test           make lint, make nbval and make unit, in that order"
+	@echo "make test           make lint, make unit and make nbval, in that order"
 	@echo "make lint           ruff on the whole repository, mypy on the whole package, Colab cells up to date"
 	@echo "make colab-cells    write or refresh each chapter's Colab set-up cell (tools/colab_cell.py)"
 	@echo "make unit           unit tests (tests/) and the docstring examples of mlcrystal/ and tools/"
@@ -117,9 +117,7 @@ book: book-preflight $(STAMP) data-check
 	    rm -rf _build/.doctrees; echo "book: FAILED; nothing of this build counts as up to date: the next make book executes every chapter again"; exit 1; fi; \
 	  if [ "$(BOOK_EXECUTE)" = force ]; then echo $$hash > _build/.book-depends; fi
 
-# nbval before the unit tests: the notebooks are what readers see, and .ci/run builds the site from nbval's
-# notebooks while the unit tests run
-test: lint nbval unit
+test: lint unit nbval
 
 # all three run, so one report shows every problem; fails if any found one
 lint: $(STAMP)

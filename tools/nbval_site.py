@@ -155,18 +155,6 @@ def pytest_runtest_teardown(item: Any, nextitem: Any) -> None:
         nbformat.write(done, str(target))
 
 
-#: Written into ``--nbval-executed DIR`` when the session ends, with pytest's exit status: every notebook that
-#: passed is then in ``DIR`` (``.ci/run`` waits for it to build the site while the unit tests run).
-FINISHED = ".finished"
-
-
-def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
-    executed = session.config.getoption("--nbval-executed")
-    if executed and not hasattr(session.config, "workerinput"):  # the controller, after every worker ended
-        Path(executed).mkdir(parents=True, exist_ok=True)
-        (Path(executed) / FINISHED).write_text(f"{int(exitstatus)}\n", encoding="utf-8")
-
-
 def seed(executed: str | Path, cache_path: str | Path, root: str | Path = ROOT) -> list[str]:
     """Put every notebook of ``executed`` into the jupyter cache at ``cache_path``.
 
