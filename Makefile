@@ -50,8 +50,7 @@ define NO_PYTHON
 echo "no Python >= 3.11 found on the PATH: install one (python.org, Homebrew, apt, or py -3.11 on Windows) or run 'make PYTHON=/path/to/python3.11 ...'"; exit 1
 endef
 
-# (Re)create the virtual environment when it is missing or older than the pins.: Python
-# compiles each module when it is first imported, not the whole of every package at install (31 s to 13 s).
+# (Re)create the virtual environment when it is missing or older than the pins.
 $(STAMP): requirements.txt pyproject.toml
 	@[ -n "$(PYTHON)" ] || { $(NO_PYTHON); }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
