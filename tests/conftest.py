@@ -95,12 +95,12 @@ def skip_without_data(*names: str) -> None:
             pytest.skip(f"{DATA_HINT} ({problem})")
 
 
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Long-running tests first (a stable sort: each group keeps its collection order)."""
     items.sort(key=lambda item: item.get_closest_marker("long_running") is None)
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Skip a ``needs_data`` test before its fixtures try to load the data."""
     marker = item.get_closest_marker("needs_data")
