@@ -13,7 +13,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 STUDENT_STAMP := $(VENV)/.installed-notebooks
 NB ?= $(sort $(wildcard book/[0-9][0-9]_*.ipynb))
-PYTEST := $(BIN)/python -m pytest
+# The tests run one process per core (pytest-xdist, and the kernels they start): each with one BLAS and
+# one OpenMP thread, so that 2 workers do not start 8 spinning threads on 2 cores (nbval took 100 s with
+# this against 138 s without; nbval's stored outputs come from the default threads, so the comparison
+# also covers another thread count).
+ONE_THREAD := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
+PYTEST := $(ONE_THREAD) $(BIN)/python -m pytest
 # numpy's SIMD dispatch and OpenBLAS forced to generic kernels: a stand-in for a second machine.
 GENERIC_CPU := NPY_DISABLE_CPU_FEATURES="X86_V3 X86_V4" OPENBLAS_CORETYPE=Prescott
 # `make book` executes every notebook (force). .ci/run runs each notebook once for both jobs:
