@@ -5,6 +5,7 @@
 Usage (from the repository root)::
 
     python benchmarks/baselines_ch6.py --out mlcrystal/data/baselines_ch6.csv
+    python benchmarks/baselines_ch6.py --prior relative --members 100 --out mlcrystal/data/baselines_relative.csv
 
 The target of each landscape is 90 % of its own optimum (the calibrated landscape's, or the ensemble
 member's ``best_force_mN``); the study's 37.0 mN is a second target on every landscape.
@@ -51,12 +52,17 @@ def rows_for(name: str, land) -> list[dict]:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--prior", choices=("absolute", "relative"), default="absolute",
+                    help="the ensemble (landscapes 'member-<draw>' or 'relative-<draw>')")
+    ap.add_argument("--members", type=int, default=None, help="first N kept members (default all)")
     args = ap.parse_args(argv)
     t0 = time.time()
-    table = ensemble.load_ensemble()
+    table = ensemble.load_ensemble() if args.prior == "absolute" else ensemble.load_relative_ensemble()
+    prefix = "member-" if args.prior == "absolute" else "relative-"
     rows = rows_for("calibrated", BlockingForceLandscape())
-    for _, row in table[table["kept"]].iterrows():
-        rows += rows_for(f"member-{int(row['draw'])}", ensemble.member(row))
+    kept = table[table["kept"]]
+    for _, row in kept.iloc[: args.members or len(kept)].iterrows():
+        rows += rows_for(f"{prefix}{int(row['draw'])}", ensemble.member(row))
     out = pd.DataFrame(rows)
     out["levels"] = out["levels"].astype("Int64")
     for c in ("expected", "lo", "hi"):

@@ -5,6 +5,10 @@ Usage (from the repository root, ``MLCRYSTAL_DATA_DIR`` set)::
     python benchmarks/ratios_ch6.py baselines --out mlcrystal/data/baselines_ratio_ch6.csv
     python benchmarks/ratios_ch6.py ratios --baselines mlcrystal/data/baselines_ratio_ch6.csv \\
         --out mlcrystal/data/ratios_ch6.csv.gz
+    python benchmarks/ratios_ch6.py baselines --prior relative --members 100 \
+        --out mlcrystal/data/baselines_ratio_relative.csv
+    python benchmarks/ratios_ch6.py ratios --prior relative --baselines mlcrystal/data/baselines_ratio_relative.csv \
+        --extra mlcrystal/data/replay_feasibility_calibrated.csv.gz --out mlcrystal/data/ratios_relative.csv.gz
 
 ``baselines``: for the calibrated landscape and every kept ensemble member, at 70-95 % of its own optimum,
 the cell-centre and edge-including grids of 2 to 10 levels (exact) and random search from at least 20 hits
@@ -34,22 +38,23 @@ def _cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def landscapes(members: int | None) -> dict:
-    table = ensemble.load_ensemble()
+def landscapes(members: int | None, prior: str = "absolute") -> dict:
+    table = ensemble.load_ensemble() if prior == "absolute" else ensemble.load_relative_ensemble()
+    prefix = "member-" if prior == "absolute" else "relative-"
     kept = table[table["kept"]]
     out = {"calibrated": BlockingForceLandscape()}
     for _, row in kept.iloc[: members or len(kept)].iterrows():
-        out[f"member-{int(row['draw'])}"] = ensemble.member(row)
+        out[f"{prefix}{int(row['draw'])}"] = ensemble.member(row)
     return out
 
 
-def histories(extra: list[Path]) -> pd.DataFrame:
+def histories(extra: list[Path], ensemble_table: str = "ensemble") -> pd.DataFrame:
     """Stored campaigns of the model-based strategies, every landscape, one table."""
     main = load_replay("main").query("strategy in ['skopt', 'fast']")
     main = main.assign(variant=main["variant"].fillna("").replace("", pd.NA))
     main.loc[main.strategy == "fast", "variant"] = "n_extra=4"
     parts = [main, load_replay("authors").query("strategy == 'authors'"),
-             load_replay("ensemble").query("strategy in ['authors', 'skopt']")]
+             load_replay(ensemble_table).query("strategy in ['authors', 'skopt']")]
     parts += [pd.read_csv(p, low_memory=False) for p in extra if p.exists()]
     out = pd.concat(parts, ignore_index=True)
     out["variant"] = out["variant"].fillna("")
@@ -64,16 +69,19 @@ def main(argv=None) -> int:
     ap.add_argument("--baselines", type=Path, default=REPLAY_DIR / "baselines_ratio_ch6.csv")
     ap.add_argument("--extra", type=Path, nargs="*", default=[REPLAY_DIR / "replay_feasibility_calibrated.csv.gz",
                                                                REPLAY_DIR / "replay_feasibility_ensemble.csv.gz"])
+    ap.add_argument("--prior", choices=("absolute", "relative"), default="absolute",
+                    help="the ensemble: 'member-<draw>' landscapes with replay_ensemble, or 'relative-<draw>' with "
+                    "replay_relative (whose authors' rows hold both short-crystal rules: pass --extra without files)")
     args = ap.parse_args(argv)
     t0, c0 = time.time(), _cpu()
     if args.step == "baselines":
-        table = baseline_table(landscapes(args.members))
+        table = baseline_table(landscapes(args.members, args.prior))
         table.round(6).to_csv(args.out, index=False)
         print(f"{args.out}: {len(table)} rows, {table.landscape.nunique()} landscapes; "
               f"random-search rows marked 'bound': {int((table.kind == 'bound').sum())}")
     else:
         base = pd.read_csv(args.baselines)
-        hist = histories(args.extra)
+        hist = histories(args.extra, "ensemble" if args.prior == "absolute" else "relative")
         hist = hist[hist.landscape.isin(set(base.landscape))]
         optima = base.groupby("landscape").optimum_mN.first().to_dict()
         hits = first_hits(hist, optima)

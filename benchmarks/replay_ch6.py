@@ -6,6 +6,8 @@ Usage (from the repository root, with ``MLCRYSTAL_DATA_DIR`` set)::
     python benchmarks/replay_ch6.py calibrated --jobs 2 --out mlcrystal/data/replay_authors.csv.gz
     python benchmarks/replay_ch6.py ensemble --members 25 --jobs 2 --out mlcrystal/data/replay_ensemble.csv.gz
     python benchmarks/replay_ch6.py ablation --members 25 --jobs 2 --out mlcrystal/data/replay_ablation.csv.gz
+    python benchmarks/replay_ch6.py ensemble --prior relative --members 100 --authors-seeds 1 --both-rules \
+        --model-seeds 5 --cheap-seeds 10 --jobs 2 --out mlcrystal/data/replay_relative.csv.gz
 
 Every finished campaign is appended to ``<out>.partial.csv`` (one flushed block per campaign), so that an
 interrupted run keeps what finished and ``--resume`` skips it. The ensemble jobs are ordered member by
@@ -50,11 +52,15 @@ def calibrated_jobs(seeds: int = 20) -> list[tuple[dict, dict]]:
     return jobs
 
 
+#: The authors' short-crystal convention (its ``variant`` label, as ``mlcrystal replay`` names it).
+ASKED = "register-asked"
+
+
 def ensemble_jobs(members: list[str], model_seeds: int = 1, cheap_seeds: int = 5,
-                  authors_seeds: int | None = None) -> list[tuple[dict, dict]]:
-    """Table (b), member by member: authors (budget 155) x ``authors_seeds`` (default ``model_seeds``) and
-    skopt BO (120) x ``model_seeds``; random search and grids (cell-centre and edge-including, 4 and 5 levels;
-    budget 120) x ``cheap_seeds``."""
+                  authors_seeds: int | None = None, both_rules: bool = False) -> list[tuple[dict, dict]]:
+    """Table (b), member by member: authors (budget 155) x ``authors_seeds`` (default ``model_seeds``; with
+    ``both_rules`` also under the authors' short-crystal convention) and skopt BO (120) x ``model_seeds``;
+    random search and grids (cell-centre and edge-including, 4 and 5 levels; budget 120) x ``cheap_seeds``."""
     jobs = []
     authors_seeds = model_seeds if authors_seeds is None else authors_seeds
     for m in members:
@@ -62,6 +68,10 @@ def ensemble_jobs(members: list[str], model_seeds: int = 1, cheap_seeds: int = 5
             if s < authors_seeds:
                 jobs.append((_config("authors", "n_extra=0", s, m, kappa=5.0),
                              {"strategy": "authors", "budget": 155, "n_extra_intensities": 0}))
+                if both_rules:
+                    jobs.append((_config("authors", f"n_extra=0;short_crystals={ASKED}", s, m, kappa=5.0),
+                                 {"strategy": "authors", "budget": 155, "n_extra_intensities": 0,
+                                  "short_crystals": ASKED}))
             if s < model_seeds:
                 jobs.append((_config("skopt", "", s, m, kappa=1.96),
                              {"strategy": "skopt", "budget": 120}))
@@ -99,8 +109,15 @@ def ablation_jobs(landscapes: list[str], seeds: int = 1) -> list[tuple[dict, dic
     return jobs
 
 
+_LANDSCAPES: dict[str, object] = {}  # per worker process: a member is built once, not once per campaign
+
+
 def _run(config: dict, kwargs: dict) -> pd.DataFrame:
-    land = make_landscape(config["landscape"])
+    name = config["landscape"]
+    if name not in _LANDSCAPES:
+        _LANDSCAPES.clear()  # jobs come member by member: keep only the current one
+        _LANDSCAPES[name] = make_landscape(name)
+    land = _LANDSCAPES[name]
     kw = dict(kwargs)
     strategy = kw.pop("strategy")
     h = run_campaign(land, strategy, random_state=config["seed"], **kw)
@@ -123,6 +140,11 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--members", type=int, default=12, help="first N kept members of the ensemble")
+    ap.add_argument("--prior", choices=("absolute", "relative"), default="absolute",
+                    help="the ensemble: invented compounds' strains as drawn (ensemble_landscapes.csv, landscapes "
+                    "'member-<draw>') or relative to the calibrated ones (ensemble_relative.csv.gz, 'relative-<draw>')")
+    ap.add_argument("--both-rules", action="store_true", help="ensemble: the authors' loop also under the authors' "
+                    "short-crystal convention (register-asked)")
     ap.add_argument("--seeds", type=int, default=20, help="seeds of table (a)")
     ap.add_argument("--model-seeds", type=int, default=1, help="seeds of skopt BO (and authors) per member")
     ap.add_argument("--authors-seeds", type=int, default=None, help="seeds of authors per member "
@@ -131,13 +153,14 @@ def main(argv=None) -> int:
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--finish", action="store_true", help="only write the table from the checkpoint")
     args = ap.parse_args(argv)
-    table = ensemble.load_ensemble()
+    table = ensemble.load_ensemble() if args.prior == "absolute" else ensemble.load_relative_ensemble()
+    prefix = "member-" if args.prior == "absolute" else "relative-"
     if args.table == "calibrated":
         jobs = calibrated_jobs(args.seeds)
     else:
-        kept = [f"member-{d}" for d in table.loc[table["kept"], "draw"].astype(int).tolist()[: args.members]]
+        kept = [f"{prefix}{d}" for d in table.loc[table["kept"], "draw"].astype(int).tolist()[: args.members]]
         if args.table == "ensemble":
-            jobs = ensemble_jobs(kept, args.model_seeds, args.cheap_seeds, args.authors_seeds)
+            jobs = ensemble_jobs(kept, args.model_seeds, args.cheap_seeds, args.authors_seeds, args.both_rules)
         else:
             jobs = ablation_jobs(["calibrated", *kept], args.model_seeds)
     partial = Path(str(args.out) + ".partial.csv")

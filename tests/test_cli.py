@@ -366,6 +366,22 @@ def test_make_landscape_reads_the_shared_response_suffix():
             make_landscape(bad)
 
 
+def test_make_landscape_reads_members_of_the_relative_prior():
+    """'relative-<draw>' is that draw of the relative-prior ensemble: same constants, the invented strains scaled."""
+    absolute, relative = ensemble.load_ensemble().set_index("draw"), ensemble.load_relative_ensemble().set_index("draw")
+    draw = int(relative.index[relative.kept & (relative.strain_scale > 1.5)][0])
+    a, r = make_landscape(f"member-{draw}"), make_landscape(f"relative-{draw}")
+    # the same drawn constants (each table stores them to its own precision)
+    assert r.penetration_depth_um == pytest.approx(a.penetration_depth_um, rel=1e-6)
+    assert a.penetration_depth_um == pytest.approx(absolute.loc[draw, "penetration_depth_um"], rel=1e-6)
+    assert r.responses[5].strain == pytest.approx(a.responses[5].strain, rel=1e-4)  # calibrated: fitted, not drawn
+    assert r.responses[1].strain == pytest.approx(relative.loc[draw, "strain_1"])
+    assert r.responses[1].strain != pytest.approx(a.responses[1].strain)
+    assert r.optimum()["force_mN"] == pytest.approx(relative.loc[draw, "best_force_mN"], rel=1e-6)
+    with pytest.raises(ValueError, match="no draw 99999"):
+        make_landscape("relative-99999")
+
+
 def test_a_run_killed_with_sigkill_resumes_to_the_table_of_an_uninterrupted_run(tmp_path):
     """SIGKILL cannot be caught: what survives is the checkpoint written campaign by campaign."""
     import signal

@@ -602,7 +602,9 @@ def make_landscape(name: str = "blocking",
     name : str
         ``"blocking"`` or ``"calibrated"`` (the calibrated blocking-force
         landscape), ``"gaussian"`` (the study's 5-D test function) or
-        ``"member-<draw>"`` (a kept draw of :func:`load_ensemble`); a calibrated
+        ``"member-<draw>"`` (a kept draw of :func:`load_ensemble`) or
+        ``"relative-<draw>"`` (a kept draw of :func:`load_relative_ensemble`, the
+        invented compounds' strains relative to the calibrated ones); a calibrated
         or member name ending in :data:`mlcrystal.force.landscape.SHARED_RESPONSE_SUFFIX`
         is that landscape with compounds 2 and 9 responding like compound 3.
     library : str, default "published"
@@ -612,6 +614,10 @@ def make_landscape(name: str = "blocking",
     --------
     >>> type(make_landscape("gaussian")).__name__
     'GaussianLandscape'
+    >>> rel = load_relative_ensemble().query("kept").iloc[0]
+    >>> land = make_landscape(f"relative-{int(rel.draw)}")
+    >>> bool(np.isclose(land.responses[1].strain, rel.strain_1))  # an invented compound, as scaled
+    True
     """
     suffix = ls.SHARED_RESPONSE_SUFFIX
     if name.endswith(suffix) and name != suffix:
@@ -623,13 +629,15 @@ def make_landscape(name: str = "blocking",
         return ls.BlockingForceLandscape(library=library)
     if name == "gaussian":
         return ls.GaussianLandscape(library=library)
-    if name.startswith("member-") and name.removeprefix("member-").isdigit():
-        table = load_ensemble().set_index("draw")
-        draw = int(name.removeprefix("member-"))
-        if draw not in table.index:
-            raise ValueError(f"landscape {name!r}: no draw {draw} in the ensemble table; use a kept draw.")
-        return member(table.loc[draw], library=library)
-    raise ValueError(f"landscape must be 'blocking', 'calibrated', 'gaussian' or 'member-<draw>'; got {name!r}.")
+    for prefix, load in (("member-", load_ensemble), ("relative-", load_relative_ensemble)):
+        if name.startswith(prefix) and name.removeprefix(prefix).isdigit():
+            table = load().set_index("draw")
+            draw = int(name.removeprefix(prefix))
+            if draw not in table.index:
+                raise ValueError(f"landscape {name!r}: no draw {draw} in the ensemble table; use a kept draw.")
+            return member(table.loc[draw], library=library)
+    raise ValueError("landscape must be 'blocking', 'calibrated', 'gaussian', 'member-<draw>' or 'relative-<draw>'; "
+                     f"got {name!r}.")
 
 
 def optimum_summary(table: pd.DataFrame) -> pd.DataFrame:
