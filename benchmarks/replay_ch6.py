@@ -7,7 +7,9 @@ Usage (from the repository root, with ``MLCRYSTAL_DATA_DIR`` set)::
     python benchmarks/replay_ch6.py ensemble --members 25 --jobs 2 --out mlcrystal/data/replay_ensemble.csv.gz
     python benchmarks/replay_ch6.py ablation --members 25 --jobs 2 --out mlcrystal/data/replay_ablation.csv.gz
     python benchmarks/replay_ch6.py ensemble --prior relative --members 100 --authors-seeds 1 --both-rules \
-        --model-seeds 5 --cheap-seeds 10 --jobs 2 --out mlcrystal/data/replay_relative.csv.gz
+        --model-seeds 5 --cheap-seeds 20 --jobs 2 --out mlcrystal/data/replay_relative.csv.gz
+    python benchmarks/replay_ch6.py ablation --prior relative --members 25 --both-rules --jobs 2 \
+        --out mlcrystal/data/replay_ablation_relative.csv.gz
 
 Every finished campaign is appended to ``<out>.partial.csv`` (one flushed block per campaign), so that an
 interrupted run keeps what finished and ``--resume`` skips it. The ensemble jobs are ordered member by
@@ -92,7 +94,12 @@ ABLATIONS = {"n_extra=0;maximizer=sampling": {"maximizer": "sampling"},
              "n_extra=0;compound_input=identity": {"compound_input": "identity"}}
 
 
-def ablation_jobs(landscapes: list[str], seeds: int = 1) -> list[tuple[dict, dict]]:
+#: The two main ablations again under the authors' short-crystal convention (``--both-rules``): variant -> options.
+ASKED_ABLATIONS = {f"n_extra=0;optimizer_seed=fresh;short_crystals={ASKED}": {"optimizer_seed": None,
+                                                                             "short_crystals": ASKED}}
+
+
+def ablation_jobs(landscapes: list[str], seeds: int = 1, both_rules: bool = False) -> list[tuple[dict, dict]]:
     """Table (c), landscape by landscape: the authors' loop (budget 100, the study's 10 measurements) with one
     change each: the sampling maximiser, a fresh optimiser seed at every step, 4 extra intensities, the
     compound's identity in place of its modulus as the model's input, and the
@@ -106,6 +113,13 @@ def ablation_jobs(landscapes: list[str], seeds: int = 1) -> list[tuple[dict, dic
                              {"strategy": "authors", "budget": 100, "n_extra_intensities": 0, **opts}))
             jobs.append((_config("authors", "n_extra=0", s, m + SHARED_RESPONSE_SUFFIX, kappa=5.0),
                          {"strategy": "authors", "budget": 100, "n_extra_intensities": 0}))
+            if both_rules:  # a fresh optimiser seed, and compounds 2 and 9 like 3, under the authors' rule
+                for variant, opts in ASKED_ABLATIONS.items():
+                    jobs.append((_config("authors", variant, s, m, kappa=5.0),
+                                 {"strategy": "authors", "budget": 100, "n_extra_intensities": 0, **opts}))
+                jobs.append((_config("authors", f"n_extra=0;short_crystals={ASKED}", s, m + SHARED_RESPONSE_SUFFIX,
+                                     kappa=5.0), {"strategy": "authors", "budget": 100, "n_extra_intensities": 0,
+                                                  "short_crystals": ASKED}))
     return jobs
 
 
@@ -143,8 +157,9 @@ def main(argv=None) -> int:
     ap.add_argument("--prior", choices=("absolute", "relative"), default="absolute",
                     help="the ensemble: invented compounds' strains as drawn (ensemble_landscapes.csv, landscapes "
                     "'member-<draw>') or relative to the calibrated ones (ensemble_relative.csv.gz, 'relative-<draw>')")
-    ap.add_argument("--both-rules", action="store_true", help="ensemble: the authors' loop also under the authors' "
-                    "short-crystal convention (register-asked)")
+    ap.add_argument("--both-rules", action="store_true", help="the authors' loop also under the authors' "
+                    "short-crystal convention (register-asked): in the ensemble table, and for the fresh-seed and "
+                    "shared-response ablations")
     ap.add_argument("--seeds", type=int, default=20, help="seeds of table (a)")
     ap.add_argument("--model-seeds", type=int, default=1, help="seeds of skopt BO (and authors) per member")
     ap.add_argument("--authors-seeds", type=int, default=None, help="seeds of authors per member "
@@ -162,7 +177,7 @@ def main(argv=None) -> int:
         if args.table == "ensemble":
             jobs = ensemble_jobs(kept, args.model_seeds, args.cheap_seeds, args.authors_seeds, args.both_rules)
         else:
-            jobs = ablation_jobs(["calibrated", *kept], args.model_seeds)
+            jobs = ablation_jobs(["calibrated", *kept], args.model_seeds, args.both_rules)
     partial = Path(str(args.out) + ".partial.csv")
     done: set[tuple] = set()
     if partial.exists() and (args.resume or args.finish):

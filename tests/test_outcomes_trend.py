@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from mlcrystal.force.outcomes import cochran_armitage, record_weights
+from mlcrystal.force.outcomes import cochran_armitage, record_weights, wilson
 
 
 def test_cochran_armitage_matches_the_regression_score_test_and_its_sign():
@@ -35,6 +35,11 @@ def test_record_weights_accepts_campaigns_like_the_record_and_weights_their_land
     assert w["weighted_near"] == 1.0 and w["prior_near"] == pytest.approx(1 / 3)
     loose = record_weights(t, 37.0, plateau=None)
     assert loose["accepted"] == 3 and loose["weighted_near"] == pytest.approx(2 / 3)  # weights 1 and 1/2
+    # intervals: Wilson over the landscapes (1 of 3 near) and over the accepted ones' effective number
+    # (weights 2/3 and 1/3: (sum w)^2 / sum w^2 = 1.8, so 2 landscapes, 1 of them near)
+    assert (w["prior_near_lo"], w["prior_near_hi"]) == pytest.approx(wilson(1, 3))
+    assert (loose["weighted_near_lo"], loose["weighted_near_hi"]) == pytest.approx(wilson(1, 2))
+    assert loose["weighted_near_lo"] < loose["weighted_near"] < loose["weighted_near_hi"]
     none = record_weights(t.assign(best_100=1.0), 37.0)
     assert none["accepted"] == 0 and np.isnan(none["weighted_median"])
     with pytest.raises(ValueError, match="lacks columns"):

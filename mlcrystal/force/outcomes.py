@@ -363,7 +363,7 @@ def cochran_armitage(reached: Sequence[int], campaigns: Sequence[int], weights: 
 
 
 def record_weights(per_campaign: pd.DataFrame, record: float, tolerance: float = 0.1, plateau: float | None = 0.1,
-                   near: float | None = None) -> dict[str, object]:
+                   near: float | None = None, level: float = 0.95) -> dict[str, object]:
     """Weight landscapes by how often a campaign on them looks like a recorded trajectory (rejection ABC).
 
     A campaign is *accepted* when its best force after 100 experiments lies
@@ -388,7 +388,13 @@ def record_weights(per_campaign: pd.DataFrame, record: float, tolerance: float =
         ``campaigns, accepted, landscapes, landscapes_accepted``;
         ``prior_median`` and ``prior_near`` (share of landscapes with an optimum
         near the record); ``weighted_median`` and ``weighted_near`` (NaN when
-        nothing was accepted); ``accepted_optima`` (sorted, mN).
+        nothing was accepted); ``accepted_optima`` (sorted, mN). Each share has
+        its Wilson interval at ``level``: ``prior_near_lo, prior_near_hi`` over the
+        landscapes, ``weighted_near_lo, weighted_near_hi`` over the accepted ones
+        (with unequal weights, over their effective number
+        ``(sum w)^2 / sum w^2``; with one campaign per landscape that is the
+        number of accepted landscapes).
+    level : float, default 0.95
 
     Examples
     --------
@@ -397,6 +403,8 @@ def record_weights(per_campaign: pd.DataFrame, record: float, tolerance: float =
     >>> w = record_weights(t, 37.0)
     >>> w["accepted"], w["weighted_near"], w["prior_near"]
     (1, 1.0, 0.3333333333333333)
+    >>> [round(w[k], 3) for k in ("prior_near_lo", "prior_near_hi", "weighted_near_lo", "weighted_near_hi")]
+    [0.061, 0.792, 0.207, 1.0]
     """
     need = {"landscape", "optimum_mN", "best_100", "best_155"} - set(per_campaign.columns)
     if need:
@@ -412,11 +420,15 @@ def record_weights(per_campaign: pd.DataFrame, record: float, tolerance: float =
                               "prior_median": float(w.optimum.median()),
                               "prior_near": float((w.optimum <= near).mean()),
                               "weighted_median": float("nan"), "weighted_near": float("nan"),
+                              "weighted_near_lo": float("nan"), "weighted_near_hi": float("nan"),
                               "accepted_optima": sorted(w.optimum[w.weight > 0].tolist())}
+    out["prior_near_lo"], out["prior_near_hi"] = wilson(int((w.optimum <= near).sum()), len(w), level)
     if w.weight.sum() > 0:
         wt = (w.weight / w.weight.sum()).to_numpy()
         o = w.optimum.to_numpy(float)
         order = np.argsort(o)
         out["weighted_median"] = float(o[order][np.searchsorted(np.cumsum(wt[order]), 0.5)])
         out["weighted_near"] = float(wt[o <= near].sum())
+        n_eff = int(round(1.0 / float(np.sum(wt ** 2))))  # Kish's effective number of accepted landscapes
+        out["weighted_near_lo"], out["weighted_near_hi"] = wilson(round(out["weighted_near"] * n_eff), n_eff, level)
     return out
