@@ -71,6 +71,7 @@ import http.server
 import io
 import os
 import posixpath
+import queue
 import re
 import sys
 import threading
@@ -1356,13 +1357,14 @@ def browser_report(site_dir: str | Path, screenshots: str | Path,
     # of a single browser's run (widths, pages, explorers, search), so the output does not depend on timing.
     tasks = [("page", width, page_path) for width in VIEWPORT_WIDTHS for page_path in list_pages(root)]
     tasks += [("explorers", 0, ""), ("search", 0, "")]
-    queue = list(reversed(tasks))  # popped from the end: in the order above
-    lock = threading.Lock()
+    todo: queue.SimpleQueue = queue.SimpleQueue()  # taken in the order above
+    for task in tasks:
+        todo.put(task)
     parts: dict[tuple, BrowserReport] = {}
     try:
         with ThreadPoolExecutor(BROWSER_WORKERS) as pool:
             for done in [pool.submit(_browser_worker, chromium, base, host, root, shots, timeout_ms, axe_js,
-                                     queue, lock, parts) for _ in range(BROWSER_WORKERS)]:
+                                     todo, parts) for _ in range(BROWSER_WORKERS)]:
                 done.result()
     finally:
         server.shutdown()
@@ -1384,9 +1386,9 @@ def browser_report(site_dir: str | Path, screenshots: str | Path,
 BROWSER_WORKERS = 2
 
 
-def _browser_worker(chromium, base, host, root, shots, timeout_ms, axe_js, queue, lock, parts) -> None:
-    """One browser of :func:`browser_report`: takes tasks from the end of ``queue`` until it is empty,
-    writing each task's report into ``parts``."""
+def _browser_worker(chromium, base, host, root, shots, timeout_ms, axe_js, todo, parts) -> None:
+    """One browser of :func:`browser_report`: takes tasks from ``todo`` (a :class:`queue.SimpleQueue`) until
+    it is empty, writing each task's report into ``parts``."""
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
@@ -1394,10 +1396,10 @@ def _browser_worker(chromium, base, host, root, shots, timeout_ms, axe_js, queue
         browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         contexts = {}
         while True:
-            with lock:
-                if not queue:
-                    break
-                task = queue.pop()
+            try:
+                task = todo.get_nowait()
+            except queue.Empty:
+                break
             kind, width, page_path = task
             part = BrowserReport([], {}, {}, [], [])
             if kind == "page":
