@@ -71,12 +71,13 @@ def test_a_sound_table_round_trips(tmp_path, fname):
 
 def test_the_stored_tables_are_package_data_and_complete():
     names = sorted(p.name for p in REPLAY_DIR.iterdir() if p.name.startswith("replay_"))
-    assert names == ["replay_ablation.csv.gz", "replay_acq.csv.gz", "replay_authors.csv.gz", "replay_ensemble.csv.gz",
-                     "replay_feasibility_bo.csv.gz", "replay_feasibility_calibrated.csv.gz",
+    assert names == ["replay_ablation.csv.gz", "replay_ablation_relative.csv.gz", "replay_acq.csv.gz",
+                     "replay_authors.csv.gz", "replay_ensemble.csv.gz", "replay_feasibility_bo.csv.gz",
+                     "replay_feasibility_calibrated.csv.gz",
                      "replay_feasibility_ensemble.csv.gz", "replay_feasibility_fresh_calibrated.csv.gz",
                      "replay_feasibility_fresh_ensemble.csv.gz", "replay_feasibility_shared_calibrated.csv.gz",
                      "replay_feasibility_shared_ensemble.csv.gz", "replay_kappa.csv.gz", "replay_main.csv.gz",
-                     "replay_noise.csv.gz"]
+                     "replay_noise.csv.gz", "replay_relative.csv.gz"]
     # the authors' own short-crystal convention (mlcrystal.force.feasibility), named in every variant;
     # the strategy column uses the names of the registry (skopt, not bo)
     for name in [n.removeprefix("replay_").removesuffix(".csv.gz") for n in names if "feasibility" in n]:
@@ -302,6 +303,48 @@ def test_the_stored_tables_of_the_authors_loop_the_ensemble_and_the_ablations():
     assert settings.query("strategy == 'authors'").seeds.eq(3).all()
     assert settings.query("strategy == 'skopt'").seeds.eq(5).all()
     assert settings.query("strategy in ['random', 'grid']").seeds.eq(20).all()
+
+
+def test_the_relative_prior_tables_cover_its_first_100_members_under_both_rules():
+    from mlcrystal.force.ensemble import load_relative_ensemble
+    from mlcrystal.force.landscape import SHARED_RESPONSE_SUFFIX
+
+    rel = load_relative_ensemble()
+    kept = [f"relative-{d}" for d in rel.query("kept").draw.astype(int)]
+    ens = load_replay("relative")
+    members = kept[:ens.landscape.nunique()]
+    assert len(members) >= 100 and set(ens.landscape) == set(members)  # the first kept members, complete
+    settings = ens.groupby(["landscape", "strategy", "variant", "grid_levels"], dropna=False).agg(
+        seeds=("seed", "nunique"), budget=("experiment", "max")).reset_index()
+    assert settings.groupby("landscape").size().eq(8).all()  # authors x 2 rules, skopt, random, 2 grids x 2 levels
+    authors = settings.query("strategy == 'authors'")
+    assert sorted(authors.variant.unique()) == ["n_extra=0", "n_extra=0;short_crystals=register-asked"]
+    assert authors.budget.eq(155).all() and authors.seeds.eq(1).all()
+    assert settings.query("strategy != 'authors'").budget.eq(120).all()
+    assert settings.query("strategy == 'skopt'").seeds.eq(5).all()
+    assert settings.query("strategy in ['random', 'grid']").seeds.eq(5).all()
+    # the baselines of the same landscapes, each with its member's own optimum
+    base = pd.read_csv(REPLAY_DIR / "baselines_relative.csv")
+    assert set(base.landscape) == {"calibrated", *members}
+    optima = base.groupby("landscape").optimum_mN.first().drop("calibrated")
+    stored = rel.assign(landscape="relative-" + rel.draw.astype(str)).set_index("landscape").best_force_mN
+    assert optima.to_numpy() == pytest.approx(stored.loc[optima.index].to_numpy(), rel=1e-4)
+    ratio_base = pd.read_csv(REPLAY_DIR / "baselines_ratio_relative.csv")
+    assert set(ratio_base.landscape) == {"calibrated", *members}
+    assert ratio_base.query("baseline == 'random'").n_hits.min() >= 20  # no row is a bound
+    # the ablations: the calibrated landscape and the first 25 members, each change alone, under both rules
+    abl = load_replay("ablation_relative")
+    lands = ["calibrated", *kept[:25]]
+    runs = abl.groupby(["landscape", "variant"]).agg(seeds=("seed", "nunique"), budget=("experiment", "max"))
+    assert runs.budget.eq(100).all() and runs.seeds.eq(1).all() and abl.strategy.eq("authors").all()
+    per_land = runs.reset_index().groupby("landscape").variant.apply(sorted).to_dict()
+    assert sorted(per_land) == sorted(lands + [n + SHARED_RESPONSE_SUFFIX for n in lands])
+    for name, variants in per_land.items():
+        expect = (["n_extra=0", "n_extra=0;short_crystals=register-asked"] if name.endswith(SHARED_RESPONSE_SUFFIX)
+                  else ["n_extra=0;compound_input=identity", "n_extra=0;maximizer=sampling",
+                        "n_extra=0;optimizer_seed=fresh",
+                        "n_extra=0;optimizer_seed=fresh;short_crystals=register-asked", "n_extra=4"])
+        assert variants == expect, name
 
 
 def test_the_stored_ratio_table_uses_the_strategy_names_of_the_registry():
