@@ -428,7 +428,8 @@ def record_weights(per_campaign: pd.DataFrame, record: float, tolerance: float =
         o = w.optimum.to_numpy(float)
         order = np.argsort(o)
         out["weighted_median"] = float(o[order][np.searchsorted(np.cumsum(wt[order]), 0.5)])
-        out["weighted_near"] = float(wt[o <= near].sum())
+        weighted_near = float(wt[o <= near].sum())
+        out["weighted_near"] = weighted_near
         n_eff = int(round(1.0 / float(np.sum(wt ** 2))))  # Kish's effective number of accepted landscapes
-        out["weighted_near_lo"], out["weighted_near_hi"] = wilson(round(out["weighted_near"] * n_eff), n_eff, level)
+        out["weighted_near_lo"], out["weighted_near_hi"] = wilson(round(weighted_near * n_eff), n_eff, level)
     return out
