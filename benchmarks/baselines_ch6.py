@@ -52,17 +52,14 @@ def rows_for(name: str, land) -> list[dict]:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, required=True)
-    ap.add_argument("--prior", choices=("absolute", "relative"), default="absolute",
+    ap.add_argument("--prior", choices=tuple(ensemble.MEMBER_PREFIXES), default="absolute",
                     help="the ensemble (landscapes 'member-<draw>' or 'relative-<draw>')")
     ap.add_argument("--members", type=int, default=None, help="first N kept members (default all)")
     args = ap.parse_args(argv)
     t0 = time.time()
-    table = ensemble.load_ensemble() if args.prior == "absolute" else ensemble.load_relative_ensemble()
-    prefix = "member-" if args.prior == "absolute" else "relative-"
     rows = rows_for("calibrated", BlockingForceLandscape())
-    kept = table[table["kept"]]
-    for _, row in kept.iloc[: args.members or len(kept)].iterrows():
-        rows += rows_for(f"{prefix}{int(row['draw'])}", ensemble.member(row))
+    for name, row in ensemble.kept_members(args.prior, args.members).items():
+        rows += rows_for(name, ensemble.member(row))
     out = pd.DataFrame(rows)
     out["levels"] = out["levels"].astype("Int64")
     for c in ("expected", "lo", "hi"):

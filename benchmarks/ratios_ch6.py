@@ -39,13 +39,8 @@ def _cpu() -> float:
 
 
 def landscapes(members: int | None, prior: str = "absolute") -> dict:
-    table = ensemble.load_ensemble() if prior == "absolute" else ensemble.load_relative_ensemble()
-    prefix = "member-" if prior == "absolute" else "relative-"
-    kept = table[table["kept"]]
-    out = {"calibrated": BlockingForceLandscape()}
-    for _, row in kept.iloc[: members or len(kept)].iterrows():
-        out[f"{prefix}{int(row['draw'])}"] = ensemble.member(row)
-    return out
+    return {"calibrated": BlockingForceLandscape(),
+            **{name: ensemble.member(row) for name, row in ensemble.kept_members(prior, members).items()}}
 
 
 def histories(extra: list[Path], ensemble_table: str = "ensemble") -> pd.DataFrame:
@@ -69,9 +64,10 @@ def main(argv=None) -> int:
     ap.add_argument("--baselines", type=Path, default=REPLAY_DIR / "baselines_ratio_ch6.csv")
     ap.add_argument("--extra", type=Path, nargs="*", default=[REPLAY_DIR / "replay_feasibility_calibrated.csv.gz",
                                                                REPLAY_DIR / "replay_feasibility_ensemble.csv.gz"])
-    ap.add_argument("--prior", choices=("absolute", "relative"), default="absolute",
+    ap.add_argument("--prior", choices=tuple(ensemble.MEMBER_PREFIXES), default="absolute",
                     help="the ensemble: 'member-<draw>' landscapes with replay_ensemble, or 'relative-<draw>' with "
-                    "replay_relative (whose authors' rows hold both short-crystal rules: pass --extra without files)")
+                    "replay_relative (whose members' rows hold both short-crystal rules: pass --extra only the "
+                    "calibrated landscape's replay_feasibility_calibrated.csv.gz)")
     args = ap.parse_args(argv)
     t0, c0 = time.time(), _cpu()
     if args.step == "baselines":

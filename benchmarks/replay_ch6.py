@@ -7,7 +7,7 @@ Usage (from the repository root, with ``MLCRYSTAL_DATA_DIR`` set)::
     python benchmarks/replay_ch6.py ensemble --members 25 --jobs 2 --out mlcrystal/data/replay_ensemble.csv.gz
     python benchmarks/replay_ch6.py ablation --members 25 --jobs 2 --out mlcrystal/data/replay_ablation.csv.gz
     python benchmarks/replay_ch6.py ensemble --prior relative --members 100 --authors-seeds 1 --both-rules \
-        --model-seeds 5 --cheap-seeds 20 --jobs 2 --out mlcrystal/data/replay_relative.csv.gz
+        --model-seeds 5 --cheap-seeds 5 --jobs 2 --out mlcrystal/data/replay_relative.csv.gz
     python benchmarks/replay_ch6.py ablation --prior relative --members 25 --both-rules --jobs 2 \
         --out mlcrystal/data/replay_ablation_relative.csv.gz
 
@@ -123,15 +123,8 @@ def ablation_jobs(landscapes: list[str], seeds: int = 1, both_rules: bool = Fals
     return jobs
 
 
-_LANDSCAPES: dict[str, object] = {}  # per worker process: a member is built once, not once per campaign
-
-
 def _run(config: dict, kwargs: dict) -> pd.DataFrame:
-    name = config["landscape"]
-    if name not in _LANDSCAPES:
-        _LANDSCAPES.clear()  # jobs come member by member: keep only the current one
-        _LANDSCAPES[name] = make_landscape(name)
-    land = _LANDSCAPES[name]
+    land = make_landscape(config["landscape"])
     kw = dict(kwargs)
     strategy = kw.pop("strategy")
     h = run_campaign(land, strategy, random_state=config["seed"], **kw)
@@ -154,7 +147,7 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--members", type=int, default=12, help="first N kept members of the ensemble")
-    ap.add_argument("--prior", choices=("absolute", "relative"), default="absolute",
+    ap.add_argument("--prior", choices=tuple(ensemble.MEMBER_PREFIXES), default="absolute",
                     help="the ensemble: invented compounds' strains as drawn (ensemble_landscapes.csv, landscapes "
                     "'member-<draw>') or relative to the calibrated ones (ensemble_relative.csv.gz, 'relative-<draw>')")
     ap.add_argument("--both-rules", action="store_true", help="the authors' loop also under the authors' "
@@ -168,12 +161,10 @@ def main(argv=None) -> int:
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--finish", action="store_true", help="only write the table from the checkpoint")
     args = ap.parse_args(argv)
-    table = ensemble.load_ensemble() if args.prior == "absolute" else ensemble.load_relative_ensemble()
-    prefix = "member-" if args.prior == "absolute" else "relative-"
     if args.table == "calibrated":
         jobs = calibrated_jobs(args.seeds)
     else:
-        kept = [f"{prefix}{d}" for d in table.loc[table["kept"], "draw"].astype(int).tolist()[: args.members]]
+        kept = list(ensemble.kept_members(args.prior, args.members))
         if args.table == "ensemble":
             jobs = ensemble_jobs(kept, args.model_seeds, args.cheap_seeds, args.authors_seeds, args.both_rules)
         else:

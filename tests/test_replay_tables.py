@@ -314,6 +314,8 @@ def test_the_relative_prior_tables_cover_its_first_100_members_under_both_rules(
     ens = load_replay("relative")
     members = kept[:ens.landscape.nunique()]
     assert len(members) >= 100 and set(ens.landscape) == set(members)  # the first kept members, complete
+    from mlcrystal.force.ensemble import kept_members
+    assert list(kept_members("relative", len(members))) == members  # the names the scripts and chapters use
     settings = ens.groupby(["landscape", "strategy", "variant", "grid_levels"], dropna=False).agg(
         seeds=("seed", "nunique"), budget=("experiment", "max")).reset_index()
     assert settings.groupby("landscape").size().eq(8).all()  # authors x 2 rules, skopt, random, 2 grids x 2 levels

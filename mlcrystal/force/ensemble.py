@@ -61,7 +61,8 @@ __all__ = ["Prior", "PRIORS", "ACCEPTANCE", "REASONS", "ENSEMBLE_FILE", "STORED_
            "extend_ensemble",
            "rejection_table", "save_ensemble", "load_ensemble", "optimum_summary", "sensitivity",
            "sensitivity_summary", "heat_reversal_share", "make_landscape", "HEAT_SATURATION_ALTERNATIVE_MW_CM2",
-           "STRAIN_PRIORS", "strain_scale", "RELATIVE_FILE", "load_relative_ensemble", "compare_ensembles",
+           "STRAIN_PRIORS", "strain_scale", "RELATIVE_FILE", "load_relative_ensemble", "MEMBER_PREFIXES",
+           "prior_ensemble", "kept_members", "compare_ensembles",
            "ensemble_comparison_text", "FORM_FACTOR", "FORMS_FILE", "load_form_ensembles",
            "STRUCTURAL_FORMS", "structural_sensitivity", "structural_members", "implied_heating_K",
            "STRUCTURAL_FILE", "load_structural_members"]
@@ -629,9 +630,9 @@ def make_landscape(name: str = "blocking",
         return ls.BlockingForceLandscape(library=library)
     if name == "gaussian":
         return ls.GaussianLandscape(library=library)
-    for prefix, load in (("member-", load_ensemble), ("relative-", load_relative_ensemble)):
+    for prior, prefix in MEMBER_PREFIXES.items():
         if name.startswith(prefix) and name.removeprefix(prefix).isdigit():
-            table = load().set_index("draw")
+            table = prior_ensemble(prior).set_index("draw")
             draw = int(name.removeprefix(prefix))
             if draw not in table.index:
                 raise ValueError(f"landscape {name!r}: no draw {draw} in the ensemble table; use a kept draw.")
@@ -1012,6 +1013,40 @@ def load_relative_ensemble() -> pd.DataFrame:
         raise ValueError(f"mlcrystal/data/{RELATIVE_FILE}: missing columns {missing}; regenerate it with "
                          "benchmarks/relative_priors_ch6.py.")
     return table
+
+
+#: Each stored ensemble's prior -> the prefix of its members' landscape names (``"member-12"``, ``"relative-12"``).
+MEMBER_PREFIXES = {"absolute": "member-", "relative": "relative-"}
+
+
+def prior_ensemble(prior: str = "absolute") -> pd.DataFrame:
+    """The stored ensemble of a prior: :func:`load_ensemble` ("absolute") or :func:`load_relative_ensemble`.
+
+    Examples
+    --------
+    >>> len(prior_ensemble("relative"))
+    2048
+    """
+    if prior not in MEMBER_PREFIXES:
+        raise ValueError(f"prior must be one of {sorted(MEMBER_PREFIXES)}; got {prior!r}.")
+    return load_ensemble() if prior == "absolute" else load_relative_ensemble()
+
+
+def kept_members(prior: str = "absolute", members: int | None = None) -> dict[str, pd.Series]:
+    """The first ``members`` kept draws of a prior's stored ensemble (default all): landscape name -> row.
+
+    The names are those :func:`make_landscape` reads and the replay tables' ``landscape`` column holds;
+    :func:`member` builds a row's landscape.
+
+    Examples
+    --------
+    >>> list(kept_members("relative", 2))
+    ['relative-12', 'relative-14']
+    """
+    table = prior_ensemble(prior)
+    kept = table[table["kept"].astype(bool)]
+    return {f"{MEMBER_PREFIXES[prior]}{int(row['draw'])}": row
+            for _, row in kept.iloc[: members or len(kept)].iterrows()}
 
 
 def compare_ensembles(tables: Mapping[str, pd.DataFrame], near_mN: float = 60.0,
