@@ -255,6 +255,7 @@ def test_heat_reversal_across_kept_members(stored):
         en.heat_reversal_share(stored[~stored.kept])
 
 
+@pytest.mark.needs_data("initial_dataset.xlsx")
 def test_extending_the_ensemble_keeps_the_stored_members_and_refuses_another_seed():
     base = en.build_ensemble(2, random_state=0)
     grown = en.extend_ensemble(base, 4, random_state=0)
@@ -265,6 +266,9 @@ def test_extending_the_ensemble_keeps_the_stored_members_and_refuses_another_see
         en.extend_ensemble(base, 4, random_state=1)
     with pytest.raises(ValueError, match="must exceed"):
         en.extend_ensemble(grown, 4, random_state=0)
+
+
+@pytest.mark.needs_data("initial_dataset.xlsx")
 def test_structural_sensitivity_reference_row_is_the_reference_landscape():
     s = en.structural_sensitivity().set_index("form")
     assert list(s.index) == list(en.STRUCTURAL_FORMS)
@@ -300,6 +304,7 @@ def test_implied_heating_of_compound_3_at_the_reference_optimum_exceeds_the_prio
 
 # --- the invented compounds' strains relative to the calibrated compounds ---------------------------
 
+@pytest.mark.needs_data("initial_dataset.xlsx")
 def test_relative_strains_scale_the_drawn_strains_by_what_the_calibrated_compounds_reach():
     row = en.draw_constants(4, random_state=11).iloc[3].to_dict()
     absolute = en.evaluate(row)
@@ -316,6 +321,7 @@ def test_relative_strains_scale_the_drawn_strains_by_what_the_calibrated_compoun
     assert en.member(relative).optimum()["force_mN"] == pytest.approx(relative["best_force_mN"])
 
 
+@pytest.mark.needs_data("initial_dataset.xlsx")
 def test_the_reference_landscape_is_the_same_under_both_priors():
     assert en.evaluate(en.defaults(), strains="relative")["best_force_mN"] == pytest.approx(37.01, abs=0.01)
 
@@ -325,6 +331,7 @@ def test_an_unknown_strain_prior_is_refused():
         en.evaluate(en.defaults(), strains="relatively")
 
 
+@pytest.mark.needs_data("initial_dataset.xlsx")
 def test_a_form_as_a_factor_re_evaluates_every_draw_and_each_form_keeps_its_own():
     table = en.load_ensemble().head(4)
     every = en.structural_members(table, ["saturation at each depth"], draws="all", n_jobs=2)
@@ -341,3 +348,56 @@ def test_the_stored_form_ensembles_hold_every_draw_under_each_form():
     for table in forms.values():
         assert table.draw.tolist() == stored.draw.tolist()
         assert bool(table.loc[table.kept, "best_force_mN"].min() >= 37.0)
+
+
+# --- the relative prior: its forms, its structural members, chapter 6's shares -----------------------
+
+@pytest.mark.needs_data("initial_dataset.xlsx")
+def test_a_relative_member_under_another_form_rescales_its_drawn_strains():
+    relative = en.load_relative_ensemble()
+    reference = list(en.STRUCTURAL_FORMS)[0]
+    again = en.structural_members(relative, [reference, "saturation at each depth"], draws=[12, 14])
+    stored = relative.set_index("draw")
+    for draw in (12, 14):  # the reference form gives back the stored member
+        row = again[(again.draw == draw) & (again.form == reference)].iloc[0]
+        assert row.best_force_mN == pytest.approx(stored.loc[draw, "best_force_mN"], rel=1e-6)
+        assert row.strain_3 == pytest.approx(stored.loc[draw, "strain_3"], rel=1e-8)
+    local = again[again.form == "saturation at each depth"].set_index("draw")
+    drawn = stored.loc[12, "strain_3"] / stored.loc[12, "strain_scale"]
+    assert local.loc[12, "strain_3"] == pytest.approx(drawn * local.loc[12, "strain_scale"], rel=1e-9)
+    assert local.loc[12, "strain_scale"] != pytest.approx(stored.loc[12, "strain_scale"], rel=0.01)
+    lit = en.load_structural_members("relative")
+    kept = lit[(lit.draw == 12) & (lit.form == "saturation at each depth")].iloc[0]
+    assert kept.best_force_mN == pytest.approx(local.loc[12, "best_force_mN"], rel=1e-6)
+
+
+def test_the_stored_relative_form_tables_cover_the_relative_ensemble():
+    relative = en.load_relative_ensemble()
+    forms = en.load_form_ensembles("relative")
+    assert sorted(forms) == sorted(en.FORM_FACTOR)
+    for table in forms.values():
+        assert table.draw.tolist() == relative.draw.tolist()
+        assert bool(table.loc[table.kept, "best_force_mN"].min() >= 37.0) and "strain_scale" in table
+    lit = en.load_structural_members("relative")
+    assert sorted(lit.form.unique()) == sorted(list(en.STRUCTURAL_FORMS)[1:])
+    assert sorted(lit.draw.unique()) == relative.draw[relative.kept].tolist()
+    assert en.load_structural_members().draw.nunique() == int(en.load_ensemble().kept.sum())
+    for loader in (en.load_structural_members, en.load_form_ensembles):
+        with pytest.raises(ValueError, match="prior must be one of"):
+            loader("relatively")
+
+
+def test_chapter_6s_shares_count_what_they_say():
+    table = en.load_relative_ensemble()
+    kept = table[table.kept]
+    shares = en.ensemble_shares(table, en.load_structural_members("relative")).set_index("what")
+    assert shares.loc["draws kept by the acceptance rule", ["landscapes", "out_of"]].tolist() == [len(kept), 2048]
+    assert shares.loc["kept: best crystal as thick as the box allows", "landscapes"] == (kept.best_T_um > 499).sum()
+    assert shares.loc["kept: best crystal lit at full intensity", "landscapes"] == (kept.best_P_mW_cm2 > 2079).sum()
+    assert shares.loc["kept: best force below 50 mN", "landscapes"] == (kept.best_force_mN < 50).sum()
+    assert (shares.lo_pct <= shares.share_pct).all() and (shares.share_pct <= shares.hi_pct).all()
+    assert shares.loc["kept members still kept under: both alternatives", "out_of"] == len(kept)
+    # a share of 0 or of all still has an interval of positive width
+    edge = shares.loc["kept: best crystal as wide as the box allows"]
+    assert edge.share_pct == 100 and 97 < edge.lo_pct < 100
+    assert len(en.ensemble_shares(table)) == 6

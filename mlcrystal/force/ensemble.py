@@ -63,9 +63,9 @@ __all__ = ["Prior", "PRIORS", "ACCEPTANCE", "REASONS", "ENSEMBLE_FILE", "STORED_
            "sensitivity_summary", "heat_reversal_share", "make_landscape", "HEAT_SATURATION_ALTERNATIVE_MW_CM2",
            "STRAIN_PRIORS", "strain_scale", "RELATIVE_FILE", "load_relative_ensemble", "MEMBER_PREFIXES",
            "prior_ensemble", "kept_members", "compare_ensembles",
-           "ensemble_comparison_text", "FORM_FACTOR", "FORMS_FILE", "load_form_ensembles",
+           "ensemble_comparison_text", "ensemble_shares", "FORM_FACTOR", "FORMS_FILE", "load_form_ensembles",
            "STRUCTURAL_FORMS", "structural_sensitivity", "structural_members", "implied_heating_K",
-           "STRUCTURAL_FILE", "load_structural_members"]
+           "STRUCTURAL_FILE", "STRUCTURAL_FILES", "FORMS_FILES", "load_structural_members"]
 
 # ---------------------------------------------------------------------------
 # priors
@@ -876,7 +876,10 @@ def structural_members(table: pd.DataFrame, forms: Sequence[str] | None = None,
     Parameters
     ----------
     table : pandas.DataFrame
-        As returned by :func:`build_ensemble` or :func:`load_ensemble`.
+        As returned by :func:`build_ensemble`, :func:`load_ensemble` or :func:`load_relative_ensemble`.
+        A table with a ``strain_scale`` column was drawn with ``strains="relative"``: its rows hold the
+        scaled strains, so each draw's drawn strains are recovered (divided by its ``strain_scale``) and
+        scaled again by what the calibrated compounds reach under each form.
     forms : sequence of str, optional
         Keys of :data:`STRUCTURAL_FORMS` (default: all).
     draws : sequence of int or "all", optional
@@ -909,40 +912,54 @@ def structural_members(table: pd.DataFrame, forms: Sequence[str] | None = None,
     if missing:
         raise ValueError(f"draws {missing} are not in the ensemble table (it holds draws "
                          f"{int(by_draw.index.min())}-{int(by_draw.index.max())}).")
+    strains = "absolute"
+    if "strain_scale" in by_draw.columns:
+        strains = "relative"
+        by_draw = by_draw.copy()
+        for c in _UNMEASURED:
+            by_draw[f"strain_{c}"] = by_draw[f"strain_{c}"] / by_draw["strain_scale"]
     data = load_initial_blocking_force()
     jobs = [(int(d), name) for d in chosen for name in names]
     if n_jobs is None or n_jobs == 1:
-        results = [evaluate(by_draw.loc[d], data, structure=STRUCTURAL_FORMS[name]) for d, name in jobs]
+        results = [evaluate(by_draw.loc[d], data, STRUCTURAL_FORMS[name], strains) for d, name in jobs]
     else:
-        results = Parallel(n_jobs=n_jobs)(delayed(evaluate)(by_draw.loc[d], data, STRUCTURAL_FORMS[name])
+        results = Parallel(n_jobs=n_jobs)(delayed(evaluate)(by_draw.loc[d], data, STRUCTURAL_FORMS[name], strains)
                                           for d, name in jobs)
     return pd.DataFrame([{"draw": d, "form": name, **r} for (d, name), r in zip(jobs, results, strict=True)])
 
 
 #: The stored re-evaluation of the kept members under the alternative forms (package data;
-#: ``benchmarks/structural_ch6.py`` writes it, about 6 CPU minutes).
+#: ``benchmarks/structural_ch6.py`` writes it, about 3 CPU minutes).
 STRUCTURAL_FILE = "ensemble_structural.csv"
+#: Each prior -> its stored :func:`structural_members` table (``benchmarks/structural_ch6.py --prior``).
+STRUCTURAL_FILES = MappingProxyType({"absolute": STRUCTURAL_FILE, "relative": "ensemble_structural_relative.csv"})
 
 
-def load_structural_members() -> pd.DataFrame:
-    """Read the stored :func:`structural_members` table of the stored ensemble's kept members.
+def load_structural_members(prior: str = "absolute") -> pd.DataFrame:
+    """Read the stored :func:`structural_members` table of a prior's kept members (:data:`STRUCTURAL_FILES`).
 
     Examples
     --------
     >>> t = load_structural_members()
     >>> sorted(t.form.unique()) == sorted(list(STRUCTURAL_FORMS)[1:])
     True
+    >>> r = load_structural_members("relative")
+    >>> r.draw.nunique() == int(load_relative_ensemble().kept.sum())
+    True
     """
-    with package_file(STRUCTURAL_FILE).open("rb") as fh:
+    if prior not in STRUCTURAL_FILES:
+        raise ValueError(f"prior must be one of {sorted(STRUCTURAL_FILES)}; got {prior!r}.")
+    stored = STRUCTURAL_FILES[prior]
+    with package_file(stored).open("rb") as fh:
         table = pd.read_csv(fh, keep_default_na=False, na_values=[""])
     need = {"draw", "form", "kept", "best_force_mN", "best_compound", "rms_pct"}
     missing = sorted(need - set(table.columns))
     if missing:
-        raise ValueError(f"mlcrystal/data/{STRUCTURAL_FILE}: missing columns {missing}; regenerate it with "
+        raise ValueError(f"mlcrystal/data/{stored}: missing columns {missing}; regenerate it with "
                          "benchmarks/structural_ch6.py.")
     unknown = sorted(set(table["form"]) - set(STRUCTURAL_FORMS))
     if unknown:
-        raise ValueError(f"mlcrystal/data/{STRUCTURAL_FILE}: unknown forms {unknown}; regenerate it with "
+        raise ValueError(f"mlcrystal/data/{stored}: unknown forms {unknown}; regenerate it with "
                          "benchmarks/structural_ch6.py.")
     return table
 
@@ -1116,30 +1133,89 @@ def ensemble_comparison_text(compared: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
+def ensemble_shares(table: pd.DataFrame, structural: pd.DataFrame | None = None,
+                    level: float = 0.95) -> pd.DataFrame:
+    """What chapter 6 counts over an ensemble's kept members, each share with its Wilson interval.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        An ensemble (:func:`load_relative_ensemble`, :func:`load_ensemble`, :func:`build_ensemble`).
+    structural : pandas.DataFrame, optional
+        Its kept members under other forms (:func:`load_structural_members`): one more row per form,
+        the members still kept under it.
+    level : float, default 0.95
+        Level of the intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per count: ``what``, ``landscapes``, ``out_of``, ``share_pct`` and the interval
+        ``lo_pct``, ``hi_pct``. The first row is the acceptance rule's (kept draws of all draws); the
+        others count kept members: best crystal as wide, as thick as the box allows, lit at full
+        intensity, best force below 50 mN, heat reversing compound 3's bending inside the box
+        (:func:`heat_reversal_share`).
+
+    Examples
+    --------
+    >>> t = ensemble_shares(load_relative_ensemble())
+    >>> t.loc[0, ["landscapes", "out_of"]].tolist(), int(t.loc[1, "landscapes"])
+    ([221, 2048], 221)
+    """
+    kept = table[table["kept"].astype(bool)]
+    n, (W_max, T_max, P_max) = len(kept), (study.SEARCH_BOUNDS[k][1] for k in ("W_um", "T_um", "P_mW_cm2"))
+    heat = heat_reversal_share(table)
+    counts = [("draws kept by the acceptance rule", n, len(table)),
+              ("kept: best crystal as wide as the box allows", int(np.isclose(kept["best_W_um"], W_max).sum()), n),
+              ("kept: best crystal as thick as the box allows", int(np.isclose(kept["best_T_um"], T_max).sum()), n),
+              ("kept: best crystal lit at full intensity", int(np.isclose(kept["best_P_mW_cm2"], P_max).sum()), n),
+              ("kept: best force below 50 mN", int((kept["best_force_mN"] < 50).sum()), n),
+              ("kept: heat reverses compound 3's bending in the box",
+               round(float(heat.loc[study.BEST_COMPOUND, "in_box"]) * n), n)]
+    if structural is not None:
+        counts += [(f"kept members still kept under: {form}", int(g["kept"].astype(bool).sum()), len(g))
+                   for form, g in structural.groupby("form", sort=False)]
+    rows = []
+    for what, k, out_of in counts:
+        lo, hi = wilson(k, out_of, level)
+        rows.append({"what": what, "landscapes": k, "out_of": out_of, "share_pct": 100 * k / out_of,
+                     "lo_pct": 100 * lo, "hi_pct": 100 * hi})
+    return pd.DataFrame(rows)
+
+
 #: The alternative forms drawn over the whole ensemble (``ensemble_forms.csv.gz``).
 FORM_FACTOR = ("saturation at each depth", "heating that saturates")
 #: The stored ensemble under each form of :data:`FORM_FACTOR` (``benchmarks/forms_ch6.py``).
 FORMS_FILE = "ensemble_forms.csv.gz"
+#: Each prior -> its stored form ensembles (``benchmarks/forms_ch6.py --prior``).
+FORMS_FILES = MappingProxyType({"absolute": FORMS_FILE, "relative": "ensemble_forms_relative.csv.gz"})
 
 
-def load_form_ensembles() -> dict[str, pd.DataFrame]:
-    """The stored ensemble under each functional form: form -> table (the reference form is :func:`load_ensemble`).
+def load_form_ensembles(prior: str = "absolute") -> dict[str, pd.DataFrame]:
+    """The stored ensemble under each functional form: form -> table (the reference form is :func:`prior_ensemble`).
 
-    Every draw of the stored ensemble is re-calibrated under each form of
+    Every draw of the prior's stored ensemble is re-calibrated under each form of
     :data:`FORM_FACTOR` and the acceptance rule applied again
     (:func:`structural_members` with ``draws="all"``), so each form keeps its own members.
+    Under the relative prior the invented compounds' strains are scaled by what
+    the calibrated compounds reach under each form.
 
     Examples
     --------
     >>> t = load_form_ensembles()
     >>> sorted(t) == sorted(FORM_FACTOR), {len(v) for v in t.values()}
     (True, {2048})
+    >>> {len(v) for v in load_form_ensembles("relative").values()}
+    {2048}
     """
-    with package_file(FORMS_FILE).open("rb") as fh:
+    if prior not in FORMS_FILES:
+        raise ValueError(f"prior must be one of {sorted(FORMS_FILES)}; got {prior!r}.")
+    stored = FORMS_FILES[prior]
+    with package_file(stored).open("rb") as fh:
         table = pd.read_csv(fh, compression="gzip", keep_default_na=False, na_values=[""])
     need = {"draw", "form", "kept", "best_force_mN", "best_T_um"}
     missing = sorted(need - set(table.columns))
     if missing:
-        raise ValueError(f"mlcrystal/data/{FORMS_FILE}: missing columns {missing}; regenerate it with "
+        raise ValueError(f"mlcrystal/data/{stored}: missing columns {missing}; regenerate it with "
                          "benchmarks/forms_ch6.py.")
     return {form: t.drop(columns="form").reset_index(drop=True) for form, t in table.groupby("form", sort=False)}
