@@ -31,20 +31,24 @@ from mlcrystal.plotting import figure_html
 from mlcrystal.study import SEARCH_BOUNDS
 from mlcrystal.webview import ExplorerBox, explorer_html, landscape_spec
 
-__all__ = ["GAME_BUDGET", "GAME_STRATEGIES", "GAME_TARGET", "GAME_STEPS", "experiment_data", "your_results",
-           "comparison_figure", "summary_text", "experimenter"]
+__all__ = ["GAME_BUDGET", "GAME_STRATEGIES", "GAME_TARGET", "GAME_PRIOR", "GAME_MEMBERS", "GAME_STEPS",
+           "experiment_data", "your_results", "comparison_figure", "summary_text", "experimenter"]
 
 #: Search experiments the reader may run after the study's 10 initial measurements.
 GAME_BUDGET = 20
 #: The stored campaigns shown beside the reader's: label -> (strategy, variant, grid levels).
+#: The authors' loop registers a crystal too short for the model as their code does (chapter 7).
 GAME_STRATEGIES: dict[str, tuple[str, str | None, int | None]] = {
     "skopt BO": ("skopt", None, None),
-    "authors' loop": ("authors", "n_extra=0", None),
+    "authors' loop": ("authors", "n_extra=0;short_crystals=register-asked", None),
     "grid in random order": ("grid", "centres", 4),
     "random search": ("random", None, None),
 }
 #: The target of experiments-to-target (chapter 7): 90 % of the landscape's optimum.
 GAME_TARGET = "90% of optimum"
+#: The game's landscapes: the first kept members of chapter 6's ensemble (the relative prior) that the
+#: stored replay ``replay_relative`` covers.
+GAME_PRIOR, GAME_MEMBERS = "relative", 25
 #: Slider steps of the reader's conditions (as the chapter 6 explorer).
 GAME_STEPS = {"L_um": 25.0, "W_um": 25.0, "T_um": 5.0, "P_mW_cm2": 13.0}
 
@@ -53,8 +57,8 @@ def _curve(history: pd.DataFrame) -> list[float]:
     return [round(float(v), 4) for v in history.sort_values("experiment")["best_mN"]]
 
 
-def experiment_data(seed: int = 0, budget: int = GAME_BUDGET) -> dict[str, Any]:
-    """Every landscape of the stored ensemble replay, with what the comparison needs.
+def experiment_data(seed: int = 0, budget: int = GAME_BUDGET, members: int = GAME_MEMBERS) -> dict[str, Any]:
+    """The first ``members`` landscapes of the stored ensemble replay, with what the comparison needs.
 
     Parameters
     ----------
@@ -62,6 +66,9 @@ def experiment_data(seed: int = 0, budget: int = GAME_BUDGET) -> dict[str, Any]:
         The stored campaign of each strategy shown beside the reader's.
     budget : int, default :data:`GAME_BUDGET`
         Search experiments the reader may run.
+    members : int, default :data:`GAME_MEMBERS`
+        How many kept members of :data:`GAME_PRIOR`'s ensemble, in draw order (each one's data is
+        embedded in the page).
 
     Returns
     -------
@@ -82,17 +89,22 @@ def experiment_data(seed: int = 0, budget: int = GAME_BUDGET) -> dict[str, Any]:
     """
     if not (isinstance(budget, int) and 1 <= budget <= 100):
         raise ValueError(f"budget must be an integer number of experiments from 1 to 100; got {budget!r}.")
-    runs = load_replay("ensemble")
-    base = pd.read_csv(REPLAY_DIR / "baselines_ch6.csv")
+    runs = load_replay(GAME_PRIOR)
+    base = pd.read_csv(REPLAY_DIR / f"baselines_{GAME_PRIOR}.csv")
     base = base[base["target"] == GAME_TARGET]
-    table = ensemble.load_ensemble()
-    if seed not in set(runs["seed"]):
-        raise ValueError(f"seed {seed} is not stored in replay_ensemble; stored seeds start "
-                         f"{sorted(set(runs['seed']))[:5]}")
-    members = []
-    for name in sorted(runs["landscape"].unique(), key=lambda n: int(n.split("-")[1])):
-        row = table.loc[table["draw"] == int(name.split("-")[1])].iloc[0]
-        land = ensemble.member(row)
+    rows = ensemble.kept_members(GAME_PRIOR)
+    replayed = set(runs["landscape"])
+    stored = [name for name in rows if name in replayed]  # kept_members is in draw order
+    if not (isinstance(members, int) and 1 <= members <= len(stored)):
+        raise ValueError(f"members must be an integer from 1 to {len(stored)} (the landscapes replay_{GAME_PRIOR} "
+                         f"holds); got {members!r}.")
+    complete = set.intersection(*(set(runs.loc[runs["strategy"] == s, "seed"]) for s, *_ in GAME_STRATEGIES.values()))
+    if seed not in complete:
+        raise ValueError(f"seed {seed} is not stored in replay_{GAME_PRIOR} for every strategy of the game; "
+                         f"choose from {sorted(complete)}.")
+    out: list[dict[str, Any]] = []
+    for name in stored[:members]:
+        land = ensemble.member(rows[name])
         b = base[base["landscape"] == name]
         target = float(b["target_mN"].iloc[0])
         mine = runs[(runs["landscape"] == name) & (runs["seed"] == seed)]
@@ -118,10 +130,10 @@ def experiment_data(seed: int = 0, budget: int = GAME_BUDGET) -> dict[str, Any]:
             v = float(sel["expected"].iloc[0]) if len(sel) else float("inf")
             return None if not np.isfinite(v) else round(v, 1)
 
-        members.append({"name": name, "land": landscape_spec(land), "optimum_mN": float(b["optimum_mN"].iloc[0]),
-                        "target_mN": target, "initial": initial, "curves": curves, "to_target": to_target,
-                        "baselines": {"grid": expected("grid-centres", 4), "random": expected("random")}})
-    return {"budget": budget, "n_initial": len(members[0]["initial"]), "members": members,
+        out.append({"name": name, "land": landscape_spec(land), "optimum_mN": float(b["optimum_mN"].iloc[0]),
+                    "target_mN": target, "initial": initial, "curves": curves, "to_target": to_target,
+                    "baselines": {"grid": expected("grid-centres", 4), "random": expected("random")}})
+    return {"budget": budget, "n_initial": len(out[0]["initial"]), "members": out,
             "bounds": {k: [max(float(lo), 25.0) if k == "L_um" else float(lo), float(hi)]
                        for k, (lo, hi) in SEARCH_BOUNDS.items() if k != "E_GPa"}}
 
@@ -266,7 +278,7 @@ def experimenter(data: dict | None = None, member: int | None = None, random_sta
     run = ipywidgets.Button(description="run the experiment", button_style="primary")
     log = ipywidgets.HTML()
     out = ipywidgets.Output()
-    land = ensemble.member(ensemble.load_ensemble().query(f"draw == {int(m['name'].split('-')[1])}").iloc[0])
+    land = ensemble.member(ensemble.kept_members(GAME_PRIOR)[m["name"]])
     forces: list[float] = []
 
     def show_log() -> None:

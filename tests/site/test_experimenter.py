@@ -58,3 +58,20 @@ def test_the_live_game_ends_with_the_comparison(data):
     assert len(out.outputs) == 2 and "efficiency ratio" in out.outputs[0]["data"]["text/html"]
     assert out.outputs[1]["data"]["text/html"].startswith('<img src="data:image/png')
     assert "text/html" in box._repr_mimebundle_()  # the website's static view
+
+
+def test_the_game_plays_the_relative_priors_first_members_and_the_authors_rule(data):
+    names = [m["name"] for m in data["members"]]
+    assert names == list(ex.ensemble.kept_members(ex.GAME_PRIOR, ex.GAME_MEMBERS))
+    runs = ex.load_replay(ex.GAME_PRIOR)
+    asked = runs[(runs.landscape == names[0]) & (runs.strategy == "authors") & (runs.seed == 0)
+                 & (runs.variant == "n_extra=0;short_crystals=register-asked")]
+    assert data["members"][0]["curves"]["authors' loop"] == pytest.approx(
+        asked.sort_values("experiment").best_mN.tolist(), abs=1e-4)
+
+
+@pytest.mark.parametrize("kwargs, match", [({"members": 0}, "members must be"), ({"members": 101}, "members must be"),
+                                           ({"seed": 3}, "seed 3 is not stored")])
+def test_bad_game_settings_are_refused(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        ex.experiment_data(**kwargs)
