@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from mlcrystal.force.outcomes import cochran_armitage, record_weights, wilson
+from mlcrystal.force.outcomes import cochran_armitage, k_of_n, record_weights, wilson
 
 
 def test_cochran_armitage_matches_the_regression_score_test_and_its_sign():
@@ -44,3 +44,13 @@ def test_record_weights_accepts_campaigns_like_the_record_and_weights_their_land
     assert none["accepted"] == 0 and np.isnan(none["weighted_median"])
     with pytest.raises(ValueError, match="lacks columns"):
         record_weights(t.drop(columns="best_155"), 37.0)
+
+
+def test_k_of_n_states_the_count_and_its_wilson_interval():
+    lo, hi = wilson(21, 100)
+    assert k_of_n(21, 100, "campaigns") == f"21 of 100 campaigns (95 % interval {100 * lo:.0f}-{100 * hi:.0f} %)"
+    lo, hi = wilson(8, 100, 0.9)
+    assert k_of_n(8, 100, level=0.9) == f"8 of 100 (90 % interval {100 * lo:.0f}-{100 * hi:.0f} %)"
+    for k, n in [(3, 2), (-1, 4), (1, 0), (0.5, 2)]:
+        with pytest.raises(ValueError, match="k_of_n needs whole numbers"):
+            k_of_n(k, n)

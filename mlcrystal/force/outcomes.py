@@ -29,7 +29,7 @@ from mlcrystal.force.landscape import MIN_ASPECT_RATIO
 from mlcrystal.force.metrics import cluster_bootstrap_interval
 from mlcrystal.seeding import RandomState
 
-__all__ = ["CRYSTAL", "campaign_table", "wilson", "outcome_summary", "compare_rules", "liang_top_count",
+__all__ = ["CRYSTAL", "campaign_table", "wilson", "k_of_n", "outcome_summary", "compare_rules", "liang_top_count",
            "liang_enhancement", "OPTIMISER_LABELS", "optimiser_label", "OPTIMISER_TICKS", "optimiser_ticks",
            "cochran_armitage", "record_weights"]
 
@@ -101,6 +101,22 @@ def wilson(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
         return (float("nan"), float("nan"))
     ci = stats.binomtest(int(k), int(n)).proportion_ci(confidence_level=level, method="wilson")
     return float(ci.low), float(ci.high)
+
+
+def k_of_n(k: int, n: int, what: str = "", level: float = 0.95) -> str:
+    """A count as a reader needs it: "k of n", and the share's Wilson interval in %.
+
+    Examples
+    --------
+    >>> k_of_n(3, 10, "campaigns")
+    '3 of 10 campaigns (95 % interval 11-60 %)'
+    >>> k_of_n(0, 100)
+    '0 of 100 (95 % interval 0-4 %)'
+    """
+    if not (isinstance(k, int | np.integer) and isinstance(n, int | np.integer) and 0 <= k <= n and n > 0):
+        raise ValueError(f"k_of_n needs whole numbers 0 <= k <= n, n > 0; got k={k!r}, n={n!r}.")
+    lo, hi = wilson(int(k), int(n), level)
+    return f"{k} of {n}{' ' + what if what else ''} ({100 * level:.0f} % interval {100 * lo:.0f}-{100 * hi:.0f} %)"
 
 
 def outcome_summary(per_campaign: pd.DataFrame, group: Sequence[str] = ("strategy", "variant"),
