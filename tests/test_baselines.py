@@ -144,3 +144,17 @@ def test_ratio_by_member_counts_landscapes_where_the_ratio_is_not_defined():
     assert m.loc["b", "defined"] == 0.0 and np.isnan(m.loc["b", "median_ratio"])
     with pytest.raises(ValueError, match="no rows for strategy 'authors'"):
         ratio_by_member(t, "authors")
+
+
+def test_at_fraction_keeps_one_target_and_labels_it_and_refuses_what_it_cannot_read():
+    from mlcrystal.force.baselines import at_fraction
+    from mlcrystal.force.replay_tables import REPLAY_DIR
+    stored = pd.read_csv(REPLAY_DIR / "baselines_ratio_relative.csv")
+    t = at_fraction(stored, 0.9)
+    assert set(t.target) == {"90% of optimum"} and np.allclose(t.fraction, 0.9)
+    assert len(t) == int(np.isclose(stored.fraction, 0.9).sum()) > 0
+    assert (t.query("baseline == 'random'").n_hits >= 20).all()
+    with pytest.raises(ValueError, match="no rows at fraction 0.5"):
+        at_fraction(stored, 0.5)
+    with pytest.raises(ValueError, match="no 'fraction' column"):
+        at_fraction(stored.drop(columns="fraction"))

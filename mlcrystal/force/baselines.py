@@ -41,8 +41,8 @@ from mlcrystal.force.lab import GRID_KINDS, SIZE_POWER, grid_points
 from mlcrystal.force.metrics import cluster_bootstrap_interval, expected_first_hit
 from mlcrystal.seeding import RandomState, check_random_state, spawn
 
-__all__ = ["TARGET_FRACTIONS", "grid_costs", "random_search_cost", "baseline_table", "first_hits", "ratio_choices",
-           "plot_ratio_choices", "ratio_by_member", "plot_ratio_members"]
+__all__ = ["TARGET_FRACTIONS", "grid_costs", "random_search_cost", "baseline_table", "at_fraction", "first_hits",
+           "ratio_choices", "plot_ratio_choices", "ratio_by_member", "plot_ratio_members"]
 
 #: Target fractions of the optimum the ratio is computed for (70 to 95 %).
 TARGET_FRACTIONS = (0.70, 0.75, 0.80, 0.85, 0.90, 0.95)
@@ -256,6 +256,28 @@ def baseline_table(landscapes: Mapping[str, Any], fractions: Sequence[float] = T
     out = pd.DataFrame(rows)
     out["levels"] = out["levels"].astype("Int64")
     return out
+
+
+def at_fraction(table: pd.DataFrame, fraction: float = 0.9) -> pd.DataFrame:
+    """The rows of a :func:`baseline_table` at one target fraction, labelled as the replay tables label targets.
+
+    The stored tables ``baselines_ratio_ch6.csv`` and ``baselines_ratio_relative.csv`` hold random search
+    from at least 20 hits per landscape (a row that could not get them is marked ``"bound"``); this gives
+    them the ``target`` column (``"90% of optimum"``) that :func:`mlcrystal.force.metrics.baseline_ratios`
+    and chapter 7 select on.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"landscape": ["a", "a"], "fraction": [0.9, 0.95], "expected": [10.0, 20.0]})
+    >>> at_fraction(t)[["landscape", "target", "expected"]].to_dict("records")
+    [{'landscape': 'a', 'target': '90% of optimum', 'expected': 10.0}]
+    """
+    if "fraction" not in table.columns:
+        raise ValueError("table has no 'fraction' column; pass a baseline_table (baselines_ratio_*.csv).")
+    rows = table[np.isclose(table["fraction"].to_numpy(float), fraction)]
+    if rows.empty:
+        raise ValueError(f"no rows at fraction {fraction}; the table holds {sorted(table['fraction'].unique())}.")
+    return rows.assign(target=f"{100 * fraction:.0f}% of optimum").reset_index(drop=True)
 
 
 def first_hits(histories: pd.DataFrame, optima: Mapping[str, float], fractions: Sequence[float] = TARGET_FRACTIONS,

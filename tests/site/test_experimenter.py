@@ -75,3 +75,12 @@ def test_the_game_plays_the_relative_priors_first_members_and_the_authors_rule(d
 def test_bad_game_settings_are_refused(kwargs, match):
     with pytest.raises(ValueError, match=match):
         ex.experiment_data(**kwargs)
+
+
+def test_the_games_random_search_baseline_rests_on_at_least_20_hits(data):
+    costs = ex.baselines.at_fraction(ex.pd.read_csv(ex.REPLAY_DIR / f"baselines_ratio_{ex.GAME_PRIOR}.csv"),
+                                     ex.GAME_FRACTION).set_index(["landscape", "baseline"])
+    for m in data["members"]:
+        row = costs.loc[(m["name"], "random")]
+        assert row.n_hits >= 20 and row.kind == "estimate"
+        assert m["baselines"]["random"] == pytest.approx(row.expected, abs=0.05)
