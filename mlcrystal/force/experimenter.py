@@ -49,7 +49,8 @@ GAME_FRACTION = 0.9
 GAME_TARGET = f"{100 * GAME_FRACTION:.0f}% of optimum"
 #: The game's landscapes: the first kept members of chapter 6's ensemble (the relative prior) that the
 #: stored replay ``replay_relative`` covers.
-GAME_PRIOR, GAME_MEMBERS = "relative", 25
+GAME_PRIOR = "relative"
+GAME_MEMBERS = 25
 #: Slider steps of the reader's conditions (as the chapter 6 explorer).
 GAME_STEPS = {"L_um": 25.0, "W_um": 25.0, "T_um": 5.0, "P_mW_cm2": 13.0}
 
