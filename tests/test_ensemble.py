@@ -397,7 +397,10 @@ def test_chapter_6s_shares_count_what_they_say():
     assert shares.loc["kept: best force below 50 mN", "landscapes"] == (kept.best_force_mN < 50).sum()
     assert (shares.lo_pct <= shares.share_pct).all() and (shares.share_pct <= shares.hi_pct).all()
     assert shares.loc["kept members still kept under: both alternatives", "out_of"] == len(kept)
-    # a share of 0 or of all still has an interval of positive width
-    edge = shares.loc["kept: best crystal as wide as the box allows"]
-    assert edge.share_pct == 100 and 97 < edge.lo_pct < 100
-    assert len(en.ensemble_shares(table)) == 6
+    heat = en.heat_reversal_share(table).loc[3, "in_box"]
+    row = shares.loc["kept: at full intensity, heat reverses compound 3's bending at a thickness in the box"]
+    assert row.landscapes == round(heat * len(kept))
+    # what holds by construction is not counted as a share
+    assert not shares.index.str.contains("wide").any() and len(en.ensemble_shares(table)) == 5
+    # every kept best crystal is as wide as the box allows: the model, not the ensemble, decides it
+    assert np.allclose(kept.best_W_um, 2000.0)
