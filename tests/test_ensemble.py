@@ -404,3 +404,11 @@ def test_chapter_6s_shares_count_what_they_say():
     assert not shares.index.str.contains("wide").any() and len(en.ensemble_shares(table)) == 5
     # every kept best crystal is as wide as the box allows: the model, not the ensemble, decides it
     assert np.allclose(kept.best_W_um, 2000.0)
+
+
+def test_chapter_6s_shares_refuse_what_they_cannot_count():
+    table = en.load_relative_ensemble()
+    with pytest.raises(ValueError, match=r"lacks columns \['best_T_um'\]"):
+        en.ensemble_shares(table.drop(columns="best_T_um"))
+    with pytest.raises(ValueError, match="no kept member"):
+        en.ensemble_shares(table[~table.kept])

@@ -1169,7 +1169,13 @@ def ensemble_shares(table: pd.DataFrame, structural: pd.DataFrame | None = None,
     >>> t.loc[0, ["landscapes", "out_of"]].tolist(), len(t)
     ([221, 2048], 5)
     """
+    missing = sorted({"kept", "best_force_mN", "best_T_um", "best_P_mW_cm2"} - set(table.columns))
+    if missing:
+        raise ValueError(f"ensemble_shares needs an ensemble table (build_ensemble, load_relative_ensemble); "
+                         f"this one lacks columns {missing}.")
     kept = table[table["kept"].astype(bool)]
+    if kept.empty:
+        raise ValueError("ensemble_shares: the table has no kept member, so no share of kept members exists.")
     n, (T_max, P_max) = len(kept), (study.SEARCH_BOUNDS[k][1] for k in ("T_um", "P_mW_cm2"))
     heat = heat_reversal_share(table)
     counts = [("draws kept by the acceptance rule", n, len(table)),
