@@ -412,3 +412,13 @@ def test_chapter_6s_shares_refuse_what_they_cannot_count():
         en.ensemble_shares(table.drop(columns="best_T_um"))
     with pytest.raises(ValueError, match="no kept member"):
         en.ensemble_shares(table[~table.kept])
+
+
+def test_near_record_counts_kept_optima_just_above_the_record():
+    t = pd.DataFrame({"kept": [True, True, True, False], "best_force_mN": [37.5, 40.7, 40.8, 38.0]})
+    assert en.near_record(t, 37.0, 0.1) == (2, 3)  # 40.7 <= 40.7 counts, 40.8 does not, the rejected draw neither
+    table = en.load_relative_ensemble()
+    kept = table[table.kept]
+    assert en.near_record(table) == (int((kept.best_force_mN <= 1.1 * 37.0116).sum()), len(kept))
+    with pytest.raises(ValueError, match="tolerance must lie in"):
+        en.near_record(t, 37.0, 1.5)

@@ -62,8 +62,8 @@ __all__ = ["Prior", "PRIORS", "ACCEPTANCE", "REASONS", "ENSEMBLE_FILE", "STORED_
            "rejection_table", "save_ensemble", "load_ensemble", "optimum_summary", "sensitivity",
            "sensitivity_summary", "heat_reversal_share", "make_landscape", "HEAT_SATURATION_ALTERNATIVE_MW_CM2",
            "STRAIN_PRIORS", "strain_scale", "RELATIVE_FILE", "load_relative_ensemble", "MEMBER_PREFIXES",
-           "prior_ensemble", "kept_members", "compare_ensembles",
-           "ensemble_comparison_text", "ensemble_shares", "FORM_FACTOR", "FORMS_FILE", "load_form_ensembles",
+           "prior_ensemble", "kept_members", "compare_ensembles", "ensemble_comparison_text", "ensemble_shares",
+           "near_record", "FORM_FACTOR", "FORMS_FILE", "load_form_ensembles",
            "STRUCTURAL_FORMS", "structural_sensitivity", "structural_members", "implied_heating_K",
            "STRUCTURAL_FILE", "STRUCTURAL_FILES", "FORMS_FILES", "load_structural_members"]
 
@@ -1193,6 +1193,23 @@ def ensemble_shares(table: pd.DataFrame, structural: pd.DataFrame | None = None,
         rows.append({"what": what, "landscapes": k, "out_of": out_of, "share_pct": 100 * k / out_of,
                      "lo_pct": 100 * lo, "hi_pct": 100 * hi})
     return pd.DataFrame(rows)
+
+
+def near_record(table: pd.DataFrame, record_mN: float = study.BEST_FORCE_MN, tolerance: float = 0.1) -> tuple[int, int]:
+    """How many kept members have an optimum within ``tolerance`` above a record force: ``(near, kept)``.
+
+    The acceptance rule keeps only optima of at least the study's 37.0 mN, so "near" is between the
+    record and ``(1 + tolerance)`` times it.
+
+    Examples
+    --------
+    >>> near_record(load_relative_ensemble())
+    (3, 221)
+    """
+    if not (0 < tolerance < 1) or not record_mN > 0:
+        raise ValueError(f"tolerance must lie in (0, 1) and record_mN be > 0; got {tolerance!r}, {record_mN!r}.")
+    kept = table[table["kept"].astype(bool)]
+    return int((kept["best_force_mN"] <= (1 + tolerance) * record_mN).sum()), len(kept)
 
 
 #: The alternative forms drawn over the whole ensemble (``ensemble_forms.csv.gz``).
