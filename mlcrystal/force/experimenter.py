@@ -44,12 +44,13 @@ GAME_STRATEGIES: dict[str, tuple[str, str | None, int | None]] = {
     "grid in random order": ("grid", "centres", 4),
     "random search": ("random", None, None),
 }
-#: The target of experiments-to-target (chapter 7): 90 % of the landscape's optimum.
+#: The target of experiments-to-target (chapter 7), as a share of the landscape's optimum.
 GAME_FRACTION = 0.9
+#: The same target as the replay tables label it ("90% of optimum").
 GAME_TARGET = f"{100 * GAME_FRACTION:.0f}% of optimum"
-#: The game's landscapes: the first kept members of chapter 6's ensemble (the relative prior) that the
-#: stored replay ``replay_relative`` covers.
+#: The prior of chapter 6's ensemble whose members the game plays (its stored replay ``replay_relative``).
 GAME_PRIOR = "relative"
+#: How many of its first kept members the game draws from (each one's data is embedded in the page).
 GAME_MEMBERS = 25
 #: Slider steps of the reader's conditions (as the chapter 6 explorer).
 GAME_STEPS = {"L_um": 25.0, "W_um": 25.0, "T_um": 5.0, "P_mW_cm2": 13.0}
