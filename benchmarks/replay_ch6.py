@@ -33,6 +33,7 @@ from tqdm import tqdm
 from mlcrystal.force import ensemble
 from mlcrystal.force.campaigns import run_campaign
 from mlcrystal.force.ensemble import make_landscape
+from mlcrystal.force.feasibility import check_short_crystals
 from mlcrystal.force.landscape import SHARED_RESPONSE_SUFFIX
 from mlcrystal.force.replay_tables import REPLAY_CONFIG_COLUMNS, REPLAY_SCHEMA, round_history
 
@@ -55,7 +56,7 @@ def calibrated_jobs(seeds: int = 20) -> list[tuple[dict, dict]]:
 
 
 #: The authors' short-crystal convention (its ``variant`` label, as ``mlcrystal replay`` names it).
-ASKED = "register-asked"
+ASKED = check_short_crystals("register-asked")
 
 
 def ensemble_jobs(members: list[str], model_seeds: int = 1, cheap_seeds: int = 5,

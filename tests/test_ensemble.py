@@ -422,3 +422,11 @@ def test_near_record_counts_kept_optima_just_above_the_record():
     assert en.near_record(table) == (int((kept.best_force_mN <= 1.1 * 37.0116).sum()), len(kept))
     with pytest.raises(ValueError, match="tolerance must lie in"):
         en.near_record(t, 37.0, 1.5)
+
+
+def test_kept_members_takes_the_first_n_in_draw_order_and_refuses_a_count_it_cannot_take():
+    every = en.kept_members("relative")
+    assert len(every) == 221 and list(en.kept_members("relative", 3)) == list(every)[:3]
+    for bad in (0, -1, 2.5):
+        with pytest.raises(ValueError, match="members must be a whole number"):
+            en.kept_members("relative", bad)

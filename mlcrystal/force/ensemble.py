@@ -1060,10 +1060,11 @@ def kept_members(prior: str = "absolute", members: int | None = None) -> dict[st
     >>> list(kept_members("relative", 2))
     ['relative-12', 'relative-14']
     """
+    if members is not None and not (isinstance(members, int) and members >= 1):
+        raise ValueError(f"members must be a whole number >= 1, or None for all kept members; got {members!r}.")
     table = prior_ensemble(prior)
     kept = table[table["kept"].astype(bool)]
-    return {f"{MEMBER_PREFIXES[prior]}{int(row['draw'])}": row
-            for _, row in kept.iloc[: members or len(kept)].iterrows()}
+    return {f"{MEMBER_PREFIXES[prior]}{int(row['draw'])}": row for _, row in kept.iloc[:members].iterrows()}
 
 
 def compare_ensembles(tables: Mapping[str, pd.DataFrame], near_mN: float = 60.0,
